@@ -1,0 +1,46 @@
+// civil_time.h: calendar dates and reporting periods in Beijing time (UTC+8), the plan's clock.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace shanshui {
+
+/// A calendar date (proleptic Gregorian). Plain value type.
+struct Date {
+  int year = 0, month = 1, day = 1;
+  auto operator<=>(const Date&) const = default;
+  /// Days since 1970-01-01.
+  long days() const;
+  static Date from_days(long days);
+  /// "YYYY-MM-DD".
+  std::string iso() const;
+  /// Accepts "YYYY-MM-DD", optionally followed by a time ("T10:00:00", " 10:00:00", "+08:00").
+  static Result<Date> parse(std::string_view s);
+  /// Today's date in Beijing time.
+  static Date today_beijing();
+};
+
+/// A reporting period: a year ("2024"), half ("2024-H1"), quarter ("2024-Q3") or month ("2024-07").
+struct Period {
+  enum class Kind { year, half, quarter, month };
+  Kind kind = Kind::year;
+  int year = 0;
+  int index = 0;  // half 1-2, quarter 1-4, month 1-12; 0 for a year
+  Date first() const;
+  Date last() const;
+  std::string label() const;
+  auto operator<=>(const Period&) const = default;
+  static Result<Period> parse(std::string_view s);
+  /// The quarter containing d.
+  static Period quarter_of(Date d);
+};
+
+/// Whether y is a leap year.
+bool is_leap_year(int y);
+/// Days in month m of year y.
+int days_in_month(int y, int m);
+
+}  // namespace shanshui

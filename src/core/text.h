@@ -1,0 +1,35 @@
+// text.h: small UTF-8 string helpers (split on Chinese and ASCII separators, trim, display width).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shanshui::text {
+
+/// Removes ASCII white space and the ideographic space (U+3000) at both ends.
+std::string trim(std::string_view s);
+
+/// Splits on any of the given separators (each a UTF-8 string such as "、" or ","), trimming
+/// each piece and dropping empty ones.
+std::vector<std::string> split_any(std::string_view s, const std::vector<std::string>& separators);
+
+/// Joins with a separator.
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+/// Columns a terminal uses to show s: 2 for East Asian wide characters, 1 otherwise.
+int display_width(std::string_view s);
+
+/// Pads s with spaces on the right up to `width` display columns (never truncates).
+std::string pad_right(std::string_view s, int width);
+
+/// Cuts s to at most `width` display columns, ending with "…" when cut.
+std::string ellipsize(std::string_view s, int width);
+
+/// True when s is valid UTF-8.
+bool is_valid_utf8(std::string_view s);
+
+/// Lower-case hex SHA-256 of the bytes.
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace shanshui::text
