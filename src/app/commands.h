@@ -1,0 +1,34 @@
+// commands.h: the CLI's commands as plain functions (main.cpp wires them to CLI11).
+#pragma once
+
+#include <string>
+
+namespace shanshui::app {
+
+/// Options shared by every command.
+struct Common {
+  std::string db;     // SQLite file; default_db_path() when empty
+  bool json = false;  // one JSON document on stdout
+};
+
+/// The embedded database the README's run command uses: $SHANSHUI_DB, else <repo>/var/shanshui.db.
+std::string default_db_path();
+/// The bundled Wushan plan.
+std::string bundled_plan_path();
+
+int plan_import(const Common& c, const std::string& file);
+int plan_lint(const Common& c, const std::string& file);
+int plan_show(const Common& c, const std::string& file);
+
+int report_submit(const Common& c, const std::string& file, bool accept_valid);
+int report_rejected(const Common& c);
+int measure_import(const Common& c, const std::string& file, bool accept_valid);
+int item_close(const Common& c, const std::string& item, const std::string& evidence, const std::string& approver,
+               const std::string& note, const std::string& date);
+
+int progress(const Common& c, const std::string& as_of, bool csv);
+int supervision(const Common& c, const std::string& as_of);
+int scorecard(const Common& c, const std::string& as_of);
+int export_table(const Common& c, const std::string& format, const std::string& out, const std::string& as_of);
+
+}  // namespace shanshui::app

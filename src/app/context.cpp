@@ -1,0 +1,37 @@
+// context.cpp: shared command plumbing.
+#include "app/context.h"
+
+#include <iostream>
+
+#include "plan/loader.h"
+
+namespace shanshui::app {
+
+Result<std::unique_ptr<store::Store>> open_store(const Common& c) {
+  return store::open_sqlite_store(c.db.empty() ? default_db_path() : c.db);
+}
+
+Result<plan::Plan> current_plan(store::Store& s) {
+  auto yaml = s.current_plan_yaml();
+  if (!yaml) return tl::unexpected(yaml.error());
+  if (*yaml) return plan::load_plan_text(**yaml, "plan in database");
+  return plan::load_plan_file(bundled_plan_path());
+}
+
+Result<plan::Plan> current_plan(const Common& c) {
+  auto s = open_store(c);
+  if (!s) return tl::unexpected(s.error());
+  return current_plan(**s);
+}
+
+Result<Date> as_of_date(const std::string& s) {
+  if (s.empty()) return Date::today_beijing();
+  return Date::parse(s);
+}
+
+int refuse(const std::string& message) {
+  std::cerr << "shanshui: " << message << "\n";
+  return 1;
+}
+
+}  // namespace shanshui::app

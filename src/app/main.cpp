@@ -1,0 +1,95 @@
+// main.cpp: the `shanshui` command line (CLI11 stays in this file to keep builds fast).
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+
+using namespace shanshui::app;
+
+int main(int argc, char** argv) {
+  CLI::App app{"shanshui (山水): run a county's ecological action plan — targets, work items, monitoring, progress"};
+  app.require_subcommand(1);
+  int rc = 0;
+  Common c;
+  auto common = [&](CLI::App* cmd, bool json = true) {
+    cmd->add_option("--db", c.db, "SQLite database file (default: " + default_db_path() + ")");
+    if (json) cmd->add_flag("--json", c.json, "print one JSON document on stdout");
+  };
+  std::string file, as_of, out, format;
+  bool accept_valid = false, csv = false;
+
+  auto* plan = app.add_subcommand("plan", "the action plan: import, lint, show");
+  plan->require_subcommand(1);
+  auto* imp = plan->add_subcommand("import", "import a plan file (YAML) as the plan in force; refused with file:line on errors");
+  imp->add_option("file", file, "plan file")->required();
+  common(imp, false);
+  imp->callback([&] { rc = plan_import(c, file); });
+  auto* lint = plan->add_subcommand("lint", "check a plan: placeholders, duplicate or mixed department names, conflicting targets, ...");
+  lint->add_option("--plan", file, "plan file (default: the plan in the database, else the bundled Wushan plan)");
+  common(lint);
+  lint->callback([&] { rc = plan_lint(c, file); });
+  auto* show = plan->add_subcommand("show", "print the plan (actions → tasks → items, targets, departments)");
+  show->add_option("--plan", file, "plan file (default: the plan in the database, else the bundled Wushan plan)");
+  common(show);
+  show->callback([&] { rc = plan_show(c, file); });
+
+  auto* report = app.add_subcommand("report", "progress reports (打表) on work items");
+  report->require_subcommand(1);
+  auto* submit = report->add_subcommand(
+      "submit", "submit reports from CSV: item,period,status,percent,narrative,evidence,reporter[,reported_at]. "
+                "status: not_started|in_progress|done (未启动|推进中|已完成). A file with a refused row stores nothing "
+                "unless --accept-valid");
+  submit->add_option("file", file, "CSV file (UTF-8)")->required();
+  submit->add_flag("--accept-valid", accept_valid, "store the valid rows; keep refused rows for inspection (exit 2)");
+  common(submit, false);
+  submit->callback([&] { rc = report_submit(c, file, accept_valid); });
+  auto* rejected = report->add_subcommand("rejected", "list refused input rows kept for inspection");
+  common(rejected, false);
+  rejected->callback([&] { rc = report_rejected(c); });
+
+  auto* measure = app.add_subcommand("measure", "indicator values with provenance");
+  measure->require_subcommand(1);
+  auto* mimp = measure->add_subcommand(
+      "import", "import measurements from CSV: indicator,period,value,kind,method,method_version,source,reporter,note");
+  mimp->add_option("file", file, "CSV file (UTF-8)")->required();
+  mimp->add_flag("--accept-valid", accept_valid, "store the valid rows; keep refused rows for inspection (exit 2)");
+  common(mimp, false);
+  mimp->callback([&] { rc = measure_import(c, file, accept_valid); });
+
+  auto* item = app.add_subcommand("item", "work items: closure (销号)");
+  item->require_subcommand(1);
+  std::string item_id, evidence, approver, note;
+  auto* close = item->add_subcommand("close", "close a completed work item with evidence, approved by the leading-group office");
+  close->add_option("--item", item_id, "work item id, e.g. T02.1")->required();
+  close->add_option("--evidence", evidence, "evidence reference (document number, file)")->required();
+  close->add_option("--approver", approver, "approving department (the office's host)")->required();
+  close->add_option("--note", note, "note");
+  close->add_option("--date", as_of, "closure date YYYY-MM-DD (default today)");
+  common(close, false);
+  close->callback([&] { rc = item_close(c, item_id, evidence, approver, note, as_of); });
+
+  auto* prog = app.add_subcommand("progress", "the progress table: targets with three lenses, work items with status");
+  prog->add_option("--as-of", as_of, "assess as of this date YYYY-MM-DD (default today, Beijing time)");
+  prog->add_flag("--csv", csv, "print the item table as CSV");
+  common(prog);
+  prog->callback([&] { rc = progress(c, as_of, csv); });
+
+  auto* sup = app.add_subcommand("supervision", "the supervision list (督办): lagging targets, overdue items, missing reports");
+  sup->add_option("--as-of", as_of, "as of this date YYYY-MM-DD");
+  common(sup);
+  sup->callback([&] { rc = supervision(c, as_of); });
+
+  auto* score = app.add_subcommand("scorecard", "department scorecard (赛马比拼) with the plan's published weights");
+  score->add_option("--as-of", as_of, "as of this date YYYY-MM-DD");
+  common(score);
+  score->callback([&] { rc = scorecard(c, as_of); });
+
+  auto* exp = app.add_subcommand("export", "export the progress table (打表)");
+  exp->add_option("format", format, "xlsx, csv or json")->required()->check(CLI::IsMember({"xlsx", "csv", "json"}));
+  exp->add_option("--out", out, "output file")->required();
+  exp->add_option("--as-of", as_of, "as of this date YYYY-MM-DD");
+  common(exp, false);
+  exp->callback([&] { rc = export_table(c, format, out, as_of); });
+
+  CLI11_PARSE(app, argc, argv);
+  return rc;
+}

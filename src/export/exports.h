@@ -1,0 +1,42 @@
+// exports.h: the plan and its progress as JSON, CSV and xlsx (the 打表 table).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "plan/lint.h"
+#include "plan/model.h"
+#include "service/scorecard.h"
+#include "service/supervision.h"
+#include "service/tracking.h"
+
+namespace shanshui::exporting {
+
+/// The whole plan (actions → tasks → items, targets, departments) as one JSON document
+/// (shape in ../shared/CONTRACTS.md, "Plan").
+std::string plan_json(const plan::Plan& plan);
+
+/// Lint findings as a JSON array of {severity, rule, where, line, message}.
+std::string lint_json(const std::vector<plan::Finding>& findings);
+
+/// The tracking view: every target with its series, provenance and three lenses (with their
+/// explanations), every item with status and latest report, as one JSON document.
+std::string progress_json(const plan::Plan& plan, const service::TrackingView& view);
+
+std::string supervision_json(const plan::Plan& plan, const std::vector<service::SupervisionEntry>& list);
+std::string scorecard_json(const plan::Plan& plan, const std::vector<service::ScoreRow>& rows);
+
+/// The progress table as CSV, one row per work item, in the task list's layout.
+std::string progress_csv(const plan::Plan& plan, const service::TrackingView& view);
+
+/// Writes the 打表 workbook: sheet 重点任务清单 (the task list layout plus status, % done, latest
+/// report and the lenses of linked targets), sheet 目标 (every target and its three lenses) and
+/// sheet 督办 (the supervision list).
+Status write_progress_xlsx(const plan::Plan& plan, const service::TrackingView& view,
+                           const std::vector<service::SupervisionEntry>& supervision, const std::string& path);
+
+/// Short label of a target's value as the plan writes it ("≥65%", "II类", "XX亿元").
+std::string target_label(const plan::Target& t);
+
+}  // namespace shanshui::exporting

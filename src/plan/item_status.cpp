@@ -1,0 +1,71 @@
+// item_status.cpp: the work-item status rules (item-status/v1).
+#include "plan/item_status.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace shanshui::plan {
+
+const char* item_status_label(const std::string& c) {
+  if (c == "not_started") return "未启动";
+  if (c == "on_schedule") return "按序时推进";
+  if (c == "lagging") return "滞后";
+  if (c == "overdue") return "逾期";
+  if (c == "done") return "已完成";
+  if (c == "closed") return "已销号";
+  return "?";
+}
+
+ItemStatus item_status(const WorkItem& item, int plan_start_year, const std::optional<LatestReport>& latest,
+                       const ClosureState& closure, Date as_of, double lag_tolerance) {
+  ItemStatus s;
+  Date start{plan_start_year, 1, 1};
+  auto due = Date::parse(item.due);
+  Date end = due ? *due : Date{plan_start_year + 4, 12, 31};
+  double span = static_cast<double>(end.days() - start.days() + 1);
+  double gone = static_cast<double>(as_of.days() - start.days() + 1);
+  s.expected = std::clamp(100.0 * gone / span, 0.0, 100.0);
+  s.percent = latest ? latest->percent : 0;
+  char buf[160];
+
+  if (closure.closed && !closure.reopened) {
+    s.code = "closed";
+    s.reason = "closed (销号) with evidence and approval";
+    return s;
+  }
+  bool done = latest && (latest->percent >= 100 || latest->status == "done");
+  if (done && !closure.reopened) {
+    s.code = "done";
+    s.reason = "reported done in " + latest->period;
+    return s;
+  }
+  if (closure.reopened) {
+    s.code = "lagging";
+    s.reason = "reopened: " + closure.reopen_reason;
+    return s;
+  }
+  if (as_of > end) {
+    s.code = "overdue";
+    std::snprintf(buf, sizeof buf, "due %s, %.0f%% done", item.due.c_str(), s.percent);
+    s.reason = buf;
+    return s;
+  }
+  if (!latest || (latest->percent <= 0 && latest->status != "in_progress")) {
+    s.code = "not_started";
+    s.reason = latest ? "reported not started in " + latest->period : "no progress report yet";
+    return s;
+  }
+  if (s.percent < s.expected - lag_tolerance) {
+    s.code = "lagging";
+    std::snprintf(buf, sizeof buf, "%.0f%% done vs %.0f%% of time elapsed (tolerance %.0f points)",
+                  s.percent, s.expected, lag_tolerance);
+    s.reason = buf;
+    return s;
+  }
+  s.code = "on_schedule";
+  std::snprintf(buf, sizeof buf, "%.0f%% done vs %.0f%% of time elapsed", s.percent, s.expected);
+  s.reason = buf;
+  return s;
+}
+
+}  // namespace shanshui::plan

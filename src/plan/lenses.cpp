@@ -1,0 +1,325 @@
+// lenses.cpp: the progress lenses. Thresholds are constants here and are printed with every
+// result (method versions below); change them only with a new method version.
+#include "plan/lenses.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/decimal.h"
+
+namespace shanshui::plan {
+namespace {
+
+constexpr const char* kScheduleMethod = "schedule/v1";
+constexpr const char* kUnsdMethod = "unsd-progress-chart-2023/v1";
+constexpr const char* kCurrentMethod = "current/v1";
+constexpr double kEps = 1e-9;
+constexpr double kApproxTolerance = 0.02;  // "左右" (about): within 2 % of the target value
+
+std::optional<double> num(const std::string& s) {
+  auto d = Decimal::parse(s);
+  if (!d) return std::nullopt;
+  return d->to_double();
+}
+
+std::string fmt(double v, int digits = 4) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
+}
+
+LensResult unable(const char* lens, const char* method, std::string reason) {
+  LensResult r;
+  r.lens = lens;
+  r.rating = "unable";
+  r.method = method;
+  r.reason = std::move(reason);
+  return r;
+}
+
+// Near-limit rule (UNSD): a target of 0 % or 100 % counts as achieved within 1 point of it.
+bool near_limit_achieved(const Target& t, double v) {
+  auto target = num(t.value);
+  if (!target || !t.limit) return false;
+  bool at_limit = std::fabs(*target - *t.limit) < kEps || std::fabs(*target) < kEps;
+  return at_limit && std::fabs(v - *target) <= 1.0 + kEps;
+}
+
+struct Span {
+  int b, t;
+  double vb, vt;
+};
+
+// Baseline and latest numeric values; nullopt with a reason when there are not two.
+std::optional<Span> numeric_span(const Target& t, const std::vector<Observation>& series,
+                                 std::string* why) {
+  auto all = with_baseline(t, series);
+  if (all.size() < 2) {
+    *why = all.empty() ? "no data: no baseline and no measurement"
+                       : "only one value (" + std::to_string(all.front().year) +
+                             "): at least two years are needed";
+    return std::nullopt;
+  }
+  auto vb = num(all.front().value), vt = num(all.back().value);
+  if (!vb || !vt) {
+    *why = "values are not numbers ('" + all.front().value + "', '" + all.back().value + "')";
+    return std::nullopt;
+  }
+  return Span{all.front().year, all.back().year, *vb, *vt};
+}
+
+void add_span_inputs(LensResult& r, const Target& t, const Span& s) {
+  r.inputs.push_back({"b", std::to_string(s.b)});
+  r.inputs.push_back({"v_b", fmt(s.vb)});
+  r.inputs.push_back({"t", std::to_string(s.t)});
+  r.inputs.push_back({"v_t", fmt(s.vt)});
+  r.inputs.push_back({"T", std::to_string(t.year)});
+  if (!t.unspecified && !t.value.empty()) r.inputs.push_back({"v_T", t.value});
+  r.inputs.push_back({"bound", to_string(t.bound)});
+}
+
+// Class and binary targets share one shape in every lens: met now or not.
+LensResult categorical(const char* lens, const char* method, const Target& t,
+                       const std::vector<Observation>& series) {
+  auto all = with_baseline(t, series);
+  if (all.empty()) return unable(lens, method, "no data: no baseline and no measurement");
+  LensResult r;
+  r.lens = lens;
+  r.method = method;
+  int met = 0;
+  for (const auto& o : all) met += meets_target(t, o.value).value_or(false) ? 1 : 0;
+  const auto& latest = all.back();
+  auto ok = meets_target(t, latest.value);
+  if (!ok) return unable(lens, method, "latest value '" + latest.value + "' cannot be compared with '" + t.value + "'");
+  r.inputs = {{"latest_year", std::to_string(latest.year)}, {"latest", latest.value},
+              {"target", t.value}, {"years_meeting", std::to_string(met)},
+              {"years", std::to_string(all.size())}};
+  r.value = static_cast<double>(met) / static_cast<double>(all.size());
+  if (t.bound == Bound::water_class) {
+    r.formula = "class rank(latest) <= class rank(target); share of years meeting the class";
+    r.reason = "water-class target: no growth rate; rated by whether the latest year meets the class";
+  } else {
+    r.formula = "latest == target";
+    r.reason = "binary target: achieved or not";
+  }
+  bool lens_unsd = std::string(lens) == "unsd";
+  r.rating = *ok ? "achieved" : lens_unsd ? "stagnation_or_regression" : "not_achieved";
+  r.thresholds = "met → achieved; not met → " + std::string(lens_unsd ? "stagnation_or_regression" : "not_achieved");
+  return r;
+}
+
+}  // namespace
+
+const char* lens_rating_label(const std::string& r) {
+  if (r == "achieved") return "已实现";
+  if (r == "on_schedule") return "序时推进";
+  if (r == "slightly_behind") return "略滞后";
+  if (r == "behind") return "滞后";
+  if (r == "on_track") return "按期实现";
+  if (r == "acceleration_needed") return "需加快";
+  if (r == "stagnation_or_regression") return "停滞或倒退";
+  if (r == "not_achieved") return "未达标";
+  if (r == "unable") return "无法评估";
+  return "?";
+}
+
+int water_class_rank(const std::string& c) {
+  static const char* kClasses[] = {"I", "II", "III", "IV", "V"};
+  for (int i = 0; i < 5; ++i)
+    if (c == kClasses[i]) return i + 1;
+  if (c == "劣V" || c == "劣Ⅴ") return 6;
+  return 0;
+}
+
+std::optional<bool> meets_target(const Target& t, const std::string& value) {
+  if (t.unspecified || t.value.empty()) return std::nullopt;
+  switch (t.bound) {
+    case Bound::water_class: {
+      int v = water_class_rank(value), target = water_class_rank(t.value);
+      if (!v || !target) return std::nullopt;
+      return v <= target;
+    }
+    case Bound::binary:
+    case Bound::qualitative:
+      if (value == "yes" || value == "no") return value == "yes";
+      return std::nullopt;
+    default: break;
+  }
+  auto v = num(value), target = num(t.value);
+  if (!v || !target) return std::nullopt;
+  if (near_limit_achieved(t, *v)) return true;
+  switch (t.bound) {
+    case Bound::at_least: return *v >= *target - kEps;
+    case Bound::at_most: return *v <= *target + kEps;
+    case Bound::equal: return std::fabs(*v - *target) < kEps;
+    case Bound::approx: return std::fabs(*v - *target) <= kApproxTolerance * std::fabs(*target) + kEps;
+    case Bound::range: {
+      auto hi = num(t.value_hi);
+      return hi && *v >= *target - kEps && *v <= *hi + kEps;
+    }
+    default: return std::nullopt;
+  }
+}
+
+std::vector<Observation> with_baseline(const Target& t, const std::vector<Observation>& series) {
+  std::vector<Observation> out;
+  if (t.baseline_value && t.baseline_year) out.push_back({t.baseline_year, *t.baseline_value});
+  for (const auto& o : series) {
+    // The plan's baseline wins for its year; values before the baseline year are history.
+    if (!out.empty() && o.year <= out.back().year) continue;
+    out.push_back(o);
+  }
+  return out;
+}
+
+LensResult current_lens(const Target& t, const std::vector<Observation>& series) {
+  if (t.bound == Bound::water_class || t.bound == Bound::binary)
+    return categorical("current", kCurrentMethod, t, series);
+  if (t.bound == Bound::qualitative) {
+    if (!series.empty() && (series.back().value == "yes" || series.back().value == "no")) {
+      LensResult r;
+      r.lens = "current";
+      r.method = kCurrentMethod;
+      r.rating = series.back().value == "yes" ? "achieved" : "not_achieved";
+      r.inputs = {{"latest_year", std::to_string(series.back().year)}, {"verdict", series.back().value}};
+      r.reason = "qualitative target: the reported verdict of the measuring department";
+      return r;
+    }
+    return unable("current", kCurrentMethod, "qualitative target: needs a reported verdict (yes/no)");
+  }
+  if (series.empty()) return unable("current", kCurrentMethod, "no measurement yet");
+  if (t.unspecified) return unable("current", kCurrentMethod, "the plan states no target value ('" + t.written + "')");
+  LensResult r;
+  r.lens = "current";
+  r.method = kCurrentMethod;
+  const auto& latest = series.back();
+  auto v = num(latest.value), target = num(t.value);
+  if (!v || !target) return unable("current", kCurrentMethod, "latest value '" + latest.value + "' is not a number");
+  r.inputs = {{"latest_year", std::to_string(latest.year)}, {"v_t", latest.value},
+              {"v_T", t.value}, {"bound", to_string(t.bound)}};
+  bool ok = meets_target(t, latest.value).value_or(false);
+  r.rating = ok ? "achieved" : "not_achieved";
+  r.value = *target - *v;
+  r.formula = "v_t compared with v_T by the bound; gap = v_T - v_t";
+  r.thresholds = std::string("bound ") + to_string(t.bound) +
+                 (t.bound == Bound::approx ? " (about: within 2% of v_T)" : "") +
+                 (t.limit ? "; within 1 point of a 0%/100% target counts as achieved" : "");
+  if (ok && near_limit_achieved(t, *v) && std::fabs(*v - *target) > kEps)
+    r.reason = "near-limit rule: within 1 point of " + t.value;
+  return r;
+}
+
+LensResult schedule_lens(const Target& t, const std::vector<Observation>& series) {
+  if (t.bound == Bound::water_class || t.bound == Bound::binary)
+    return categorical("schedule", kScheduleMethod, t, series);
+  if (t.bound == Bound::qualitative)
+    return unable("schedule", kScheduleMethod, "qualitative target: no distance to cover");
+  if (t.unspecified) return unable("schedule", kScheduleMethod, "the plan states no target value ('" + t.written + "')");
+  std::string why;
+  auto s = numeric_span(t, series, &why);
+  if (!s) return unable("schedule", kScheduleMethod, why);
+  LensResult r;
+  r.lens = "schedule";
+  r.method = kScheduleMethod;
+  add_span_inputs(r, t, *s);
+  double target = *num(t.value);
+  r.formula = "achieved = (v_t - v_b) / (v_T - v_b); elapsed = (t - b) / (T - b); ratio = achieved / elapsed";
+  r.thresholds = "target met → achieved; ratio ≥ 1 → on_schedule; 0.8 ≤ ratio < 1 → slightly_behind; ratio < 0.8 → behind";
+  if (meets_target(t, fmt(s->vt, 9)).value_or(false)) {
+    r.rating = "achieved";
+    r.reason = "the latest value already meets the target";
+    return r;
+  }
+  if (std::fabs(target - s->vb) < kEps) {
+    r.rating = "behind";
+    r.reason = "target equals the baseline (hold the level) and the latest value misses it";
+    return r;
+  }
+  double elapsed = static_cast<double>(s->t - s->b) / static_cast<double>(t.year - s->b);
+  if (t.year <= s->b) return unable("schedule", kScheduleMethod, "target year is not after the baseline year");
+  double achieved = (s->vt - s->vb) / (target - s->vb);
+  double ratio = achieved / elapsed;
+  r.inputs.push_back({"achieved", fmt(achieved)});
+  r.inputs.push_back({"elapsed", fmt(elapsed)});
+  r.value = ratio;
+  r.rating = ratio >= 1 - kEps ? "on_schedule" : ratio >= 0.8 - kEps ? "slightly_behind" : "behind";
+  return r;
+}
+
+LensResult unsd_lens(const Target& t, const std::vector<Observation>& series) {
+  if (t.bound == Bound::water_class || t.bound == Bound::binary)
+    return categorical("unsd", kUnsdMethod, t, series);
+  if (t.bound == Bound::qualitative)
+    return unable("unsd", kUnsdMethod, "qualitative target: no numeric series to extrapolate");
+  std::string why;
+  auto s = numeric_span(t, series, &why);
+  if (!s) return unable("unsd", kUnsdMethod, why);
+  LensResult r;
+  r.lens = "unsd";
+  r.method = kUnsdMethod;
+  add_span_inputs(r, t, *s);
+  double years = s->t - s->b;
+
+  if (t.unspecified) {
+    // No numeric target: rate the direction of change (UNSD table for indicators without a target).
+    if (s->vb <= 0 || s->vt <= 0) return unable("unsd", kUnsdMethod, "growth rate undefined for non-positive values");
+    if (t.direction == Direction::none) return unable("unsd", kUnsdMethod, "no target value and no desired direction");
+    double cagr = std::pow(s->vt / s->vb, 1.0 / years) - 1;
+    double d = t.direction == Direction::decrease ? -1 : 1;
+    r.inputs.push_back({"CAGR_a", fmt(cagr, 6)});
+    r.value = cagr;
+    r.formula = "CAGR_a = (v_t / v_b)^(1/(t-b)) - 1, rated in the desired direction (no target value)";
+    r.thresholds = "d·CAGR ≥ 2% → on_track; 0.5% ≤ d·CAGR < 2% → acceleration_needed; below → stagnation_or_regression";
+    double x = d * cagr;
+    r.rating = x >= 0.02 - kEps ? "on_track" : x >= 0.005 - kEps ? "acceleration_needed" : "stagnation_or_regression";
+    r.reason = "the plan states no target value ('" + t.written + "'): direction-only rating";
+    return r;
+  }
+
+  double target = *num(t.value);
+  r.thresholds = "latest meets target → achieved; P ≥ 0.95 → on_track; 0.10 ≤ P < 0.95 → acceleration_needed; P < 0.10 → stagnation_or_regression";
+  if (meets_target(t, fmt(s->vt, 9)).value_or(false)) {
+    r.rating = "achieved";
+    r.formula = "latest value meets the target";
+    r.reason = near_limit_achieved(t, s->vt) && std::fabs(s->vt - target) > kEps
+                   ? "near-limit rule: within 1 point of " + t.value
+                   : "the latest value already meets the target";
+    return r;
+  }
+  if (std::fabs(target - s->vb) < kEps) {
+    r.rating = "stagnation_or_regression";
+    r.formula = "target equals the baseline: P undefined";
+    r.reason = "target equals the baseline (hold the level) and the latest value misses it";
+    return r;
+  }
+  double expected;
+  if (t.cumulative || s->vb <= 0 || s->vt <= 0) {
+    if (!t.cumulative) return unable("unsd", kUnsdMethod, "growth rate undefined for non-positive values");
+    double pace = (s->vt - s->vb) / years;
+    expected = s->vt + pace * (t.year - s->t);
+    r.inputs.push_back({"pace_per_year", fmt(pace, 6)});
+    r.formula = "cumulative target: v_T^e = v_t + (v_t - v_b)/(t - b)·(T - t); P = (v_T^e - v_b) / (v_T - v_b)";
+    r.reason = "cumulative total: linear pace (capacity arrives in steps; CAGR is undefined from zero)";
+  } else {
+    double cagr = std::pow(s->vt / s->vb, 1.0 / years) - 1;
+    expected = s->vt * std::pow(1 + cagr, t.year - s->t);
+    r.inputs.push_back({"CAGR_a", fmt(cagr, 6)});
+    r.formula = "CAGR_a = (v_t / v_b)^(1/(t-b)) - 1; v_T^e = v_t·(1 + CAGR_a)^(T - t); P = (v_T^e - v_b) / (v_T - v_b)";
+  }
+  double p = (expected - s->vb) / (target - s->vb);
+  r.inputs.push_back({"v_T^e", fmt(expected)});
+  r.value = p;
+  r.rating = p >= 0.95 - kEps ? "on_track" : p >= 0.10 - kEps ? "acceleration_needed" : "stagnation_or_regression";
+  return r;
+}
+
+std::vector<LensResult> assess(const Target& t, const std::vector<Observation>& series) {
+  return {schedule_lens(t, series), unsd_lens(t, series), current_lens(t, series)};
+}
+
+}  // namespace shanshui::plan

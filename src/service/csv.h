@@ -1,0 +1,34 @@
+// csv.h: an RFC 4180 CSV reader that remembers the line each record starts on.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace shanshui::service {
+
+/// One record: its 1-based starting line, its fields, and its raw text (kept for quarantine).
+struct CsvRecord {
+  int line = 0;
+  std::vector<std::string> fields;
+  std::string raw;
+};
+
+/// A parsed file: the header and the records after it.
+struct CsvTable {
+  std::vector<std::string> header;
+  std::vector<CsvRecord> records;
+  /// Index of a header column, or -1.
+  int column(const std::string& name) const;
+};
+
+/// Parses CSV text (UTF-8; a BOM is skipped; CRLF or LF). Errors name origin:line (an
+/// unterminated quote, invalid UTF-8, an empty file).
+Result<CsvTable> parse_csv(const std::string& text, const std::string& origin);
+
+/// Quotes a field for CSV output when it needs it.
+std::string csv_escape(const std::string& field);
+
+}  // namespace shanshui::service

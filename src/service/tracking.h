@@ -1,0 +1,79 @@
+// tracking.h: the tracking table (打表推进): intake of reports and measurements, and the view of
+// every target (series + three lenses) and every work item (status) on a date.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/civil_time.h"
+#include "plan/item_status.h"
+#include "plan/lenses.h"
+#include "plan/model.h"
+#include "service/csv.h"
+#include "store/store.h"
+
+namespace shanshui::service {
+
+/// The rows of an input file that passed validation and the ones that did not.
+template <class Row>
+struct Intake {
+  std::vector<Row> accepted;
+  std::vector<store::RejectedRow> rejected;  // each with origin:line and the reason
+};
+
+/// Validates progress reports (CSV columns: item, period, status, percent, narrative, evidence,
+/// reporter[, reported_at]). A report is refused when its item is unknown, its reporter is not a
+/// known department or does not lead or share the item, or a field is malformed.
+Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, const CsvTable& csv,
+                                                     const std::string& origin);
+
+/// Validates measurements (CSV columns: indicator, period, value, kind, method, method_version,
+/// source, reporter, note). The indicator must be one the plan's targets measure, the value must
+/// fit its bound, and the method must be the one the plan names for it.
+Result<Intake<store::Measurement>> intake_measurements(const plan::Plan& plan, const CsvTable& csv,
+                                                       const std::string& origin);
+
+/// A target with its annual series, the provenance of each value, and its three lenses.
+struct TargetView {
+  const plan::Target* target = nullptr;
+  std::vector<plan::Observation> series;         // annual values in force, by year
+  std::vector<store::Measurement> provenance;    // the measurement behind each series value
+  std::vector<plan::LensResult> lenses;          // schedule, unsd, current
+};
+
+/// A work item with its latest report, status and closure.
+struct ItemView {
+  const plan::WorkItem* item = nullptr;
+  std::optional<store::ProgressReport> latest;
+  plan::ItemStatus status;
+  std::optional<store::Closure> closure;
+  bool reopened = false;
+  std::vector<std::string> targets;  // ids of targets linked to the item
+};
+
+/// Everything the progress table shows, as of a date.
+struct TrackingView {
+  Date as_of;
+  std::vector<TargetView> targets;
+  std::vector<ItemView> items;
+  const TargetView* find_target(const std::string& id) const;
+  const ItemView* find_item(const std::string& id) const;
+};
+
+/// Builds the view. Pure: the same inputs give the same view.
+TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measurement>& measurements,
+                        const std::vector<store::ProgressReport>& reports,
+                        const std::vector<store::Closure>& closures, Date as_of);
+
+/// Whether `later` is worse than `earlier` for the target (moves away from it).
+bool regressed(const plan::Target& t, const std::string& earlier, const std::string& later);
+
+/// Resolves the reporting period that was last due on `as_of` and its deadline.
+struct DuePeriod {
+  Period period;
+  Date deadline;
+};
+std::optional<DuePeriod> last_due_period(const plan::Plan& plan, Date as_of);
+
+}  // namespace shanshui::service

@@ -1,0 +1,108 @@
+// migrations.cpp: the schema, one migration per version. Never edit a released step; add one.
+#include "store/sqlite/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace shanshui::store::sqlite {
+namespace {
+
+const std::vector<std::string> kMigrations = {
+    // 1: plan versions and their normalized registry; measurements; reports; closures; rejects.
+    R"sql(
+CREATE TABLE plan_versions (
+  version INTEGER PRIMARY KEY,
+  plan_id TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  yaml TEXT NOT NULL,
+  imported_at TEXT NOT NULL
+);
+CREATE TABLE departments (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, grp TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE department_names (
+  name TEXT PRIMARY KEY, department_id TEXT NOT NULL REFERENCES departments(id)
+);
+CREATE TABLE items (
+  id TEXT PRIMARY KEY, task_id TEXT NOT NULL, number INTEGER NOT NULL, text TEXT NOT NULL,
+  due TEXT NOT NULL
+);
+CREATE TABLE item_departments (
+  item_id TEXT NOT NULL REFERENCES items(id), department_id TEXT NOT NULL REFERENCES departments(id),
+  role TEXT NOT NULL CHECK (role IN ('lead', 'responsible')),
+  PRIMARY KEY (item_id, department_id, role)
+);
+CREATE TABLE targets (
+  id TEXT PRIMARY KEY, indicator TEXT NOT NULL, name TEXT NOT NULL, unit TEXT NOT NULL,
+  bound TEXT NOT NULL, value TEXT NOT NULL, year INTEGER NOT NULL, lead TEXT NOT NULL
+);
+CREATE TABLE measurements (
+  id INTEGER PRIMARY KEY,
+  indicator TEXT NOT NULL,
+  period TEXT NOT NULL,
+  value TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('reported', 'computed')),
+  method TEXT NOT NULL,
+  method_version TEXT NOT NULL,
+  source TEXT NOT NULL,
+  reporter TEXT NOT NULL,
+  note TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  UNIQUE (indicator, period, value, kind, method, method_version, source)
+);
+CREATE INDEX measurements_by_indicator ON measurements (indicator, period);
+CREATE TABLE reports (
+  id INTEGER PRIMARY KEY,
+  item_id TEXT NOT NULL,
+  period TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('not_started', 'in_progress', 'done')),
+  percent REAL NOT NULL CHECK (percent >= 0 AND percent <= 100),
+  narrative TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  reporter TEXT NOT NULL,
+  reporter_written TEXT NOT NULL,
+  reported_at TEXT NOT NULL,
+  UNIQUE (item_id, period, reporter, status, percent, narrative, evidence)
+);
+CREATE INDEX reports_by_item ON reports (item_id, period);
+CREATE TABLE closures (
+  id INTEGER PRIMARY KEY,
+  item_id TEXT NOT NULL,
+  evidence TEXT NOT NULL CHECK (evidence <> ''),
+  approved_by TEXT NOT NULL,
+  closed_at TEXT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE TABLE rejected_rows (
+  id INTEGER PRIMARY KEY, source TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL,
+  raw TEXT NOT NULL, at TEXT NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(Connection& c) {
+  auto st = c.prepare("PRAGMA user_version");
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  int version = static_cast<int>(st->integer(0));
+  if (version > latest_schema_version()) {
+    return fail("database schema version " + std::to_string(version) +
+                " is newer than this shanshui understands (" + std::to_string(latest_schema_version()) + ")");
+  }
+  for (int v = version; v < latest_schema_version(); ++v) {
+    Transaction tx(c);
+    if (auto s = tx.begin(); !s) return s;
+    if (auto s = c.exec(kMigrations[v]); !s) return fail("migration " + std::to_string(v + 1) + ": " + s.error().message);
+    if (auto s = c.exec("PRAGMA user_version=" + std::to_string(v + 1)); !s) return s;
+    if (auto s = tx.commit(); !s) return s;
+  }
+  return {};
+}
+
+}  // namespace shanshui::store::sqlite

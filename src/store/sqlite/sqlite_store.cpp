@@ -1,0 +1,281 @@
+// sqlite_store.cpp: the Store interface on one SQLite file (the embedded default).
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <set>
+
+#include <sqlite3.h>
+
+#include "core/civil_time.h"
+#include "core/text.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
+#include "store/store.h"
+
+// Propagates a failed Result/Status from the enclosing function.
+#define SS_TRY(expr)                                                   \
+  do {                                                                 \
+    const auto& ss_try_result = (expr);                                     \
+    if (!ss_try_result) return tl::unexpected(ss_try_result.error()); \
+  } while (0)
+
+namespace shanshui::store {
+
+std::string now_iso8601() {
+  using namespace std::chrono;
+  auto secs = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 8 * 3600;
+  Date d = Date::from_days(static_cast<long>(secs / 86400));
+  long s = secs % 86400;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02ld:%02ld:%02ld+08:00", d.iso().c_str(), s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(Connection c) : c_(std::move(c)) {}
+
+  Result<ImportOutcome> import_plan(const plan::Plan& p, const std::string& yaml,
+                                    const std::string& source_name) override {
+    std::string hash = text::sha256_hex(yaml);
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    {
+      auto st = c_.prepare("SELECT version, sha256 FROM plan_versions ORDER BY version DESC LIMIT 1");
+      SS_TRY(st);
+      auto row = st->step();
+      SS_TRY(row);
+      if (*row && st->text(1) == hash) return ImportOutcome{false, static_cast<int>(st->integer(0))};
+    }
+    // Reports and closures must keep pointing at items that exist.
+    std::set<std::string> items;
+    for (const auto* i : p.items()) items.insert(i->id);
+    for (const char* sql : {"SELECT DISTINCT item_id FROM reports", "SELECT DISTINCT item_id FROM closures"}) {
+      auto st = c_.prepare(sql);
+      SS_TRY(st);
+      for (;;) {
+        auto row = st->step();
+        SS_TRY(row);
+        if (!*row) break;
+        if (!items.count(st->text(0)))
+          return fail("plan refused: work item '" + st->text(0) +
+                      "' has progress reports or a closure but is missing from the new plan");
+      }
+    }
+    for (const char* sql : {"DELETE FROM item_departments", "DELETE FROM items", "DELETE FROM department_names",
+                            "DELETE FROM departments", "DELETE FROM targets"})
+      SS_TRY(c_.exec(sql));
+    {
+      auto st = c_.prepare("INSERT INTO departments (id, name, kind, grp) VALUES (?, ?, ?, ?)");
+      auto nm = c_.prepare("INSERT OR IGNORE INTO department_names (name, department_id) VALUES (?, ?)");
+      SS_TRY(st);
+      SS_TRY(nm);
+      for (const auto& d : p.departments) {
+        st->bind(1, d.id).bind(2, d.name).bind(3, d.kind).bind(4, d.group);
+        SS_TRY(st->run());
+        st->reset();
+        std::vector<std::string> names = d.aliases;
+        names.push_back(d.name);
+        for (const auto& n : names) {
+          nm->bind(1, n).bind(2, d.id);
+          SS_TRY(nm->run());
+          nm->reset();
+        }
+      }
+    }
+    {
+      auto st = c_.prepare("INSERT INTO items (id, task_id, number, text, due) VALUES (?, ?, ?, ?, ?)");
+      auto rel = c_.prepare("INSERT OR IGNORE INTO item_departments (item_id, department_id, role) VALUES (?, ?, ?)");
+      SS_TRY(st);
+      SS_TRY(rel);
+      for (const auto* i : p.items()) {
+        st->bind(1, i->id).bind(2, i->task_id).bind(3, static_cast<int64_t>(i->number)).bind(4, i->text).bind(5, i->due);
+        SS_TRY(st->run());
+        st->reset();
+        for (auto [role, refs] : {std::make_pair("lead", &i->lead), std::make_pair("responsible", &i->responsible)})
+          for (const auto& r : *refs) {
+            if (r.id.empty()) return fail("plan refused: item " + i->id + " names unknown department '" + r.written + "'");
+            rel->bind(1, i->id).bind(2, r.id).bind(3, std::string(role));
+            SS_TRY(rel->run());
+            rel->reset();
+          }
+      }
+    }
+    {
+      auto st = c_.prepare("INSERT INTO targets (id, indicator, name, unit, bound, value, year, lead) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      SS_TRY(st);
+      for (const auto& t : p.targets) {
+        st->bind(1, t.id).bind(2, t.indicator).bind(3, t.name).bind(4, t.unit).bind(5, std::string(to_string(t.bound)))
+            .bind(6, t.unspecified ? std::string("unspecified") : t.value).bind(7, static_cast<int64_t>(t.year)).bind(8, t.lead.id);
+        SS_TRY(st->run());
+        st->reset();
+      }
+    }
+    auto ins = c_.prepare("INSERT INTO plan_versions (plan_id, sha256, source_name, yaml, imported_at) VALUES (?, ?, ?, ?, ?)");
+    SS_TRY(ins);
+    ins->bind(1, p.id).bind(2, hash).bind(3, source_name).bind(4, yaml).bind(5, now_iso8601());
+    SS_TRY(ins->run());
+    int64_t version = sqlite3_last_insert_rowid(c_.raw());
+    SS_TRY(tx.commit());
+    return ImportOutcome{true, static_cast<int>(version)};
+  }
+
+  Result<std::optional<std::string>> current_plan_yaml() override {
+    auto st = c_.prepare("SELECT yaml FROM plan_versions ORDER BY version DESC LIMIT 1");
+    SS_TRY(st);
+    auto row = st->step();
+    SS_TRY(row);
+    if (!*row) return std::optional<std::string>{};
+    return std::optional<std::string>{st->text(0)};
+  }
+
+  Result<int> plan_version_count() override {
+    auto st = c_.prepare("SELECT count(*) FROM plan_versions");
+    SS_TRY(st);
+    SS_TRY(st->step());
+    return static_cast<int>(st->integer(0));
+  }
+
+  Result<int> add_measurements(const std::vector<Measurement>& rows) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    auto st = c_.prepare(
+        "INSERT OR IGNORE INTO measurements (indicator, period, value, kind, method, method_version, source, "
+        "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SS_TRY(st);
+    int added = 0;
+    for (const auto& m : rows) {
+      st->bind(1, m.indicator).bind(2, m.period).bind(3, m.value).bind(4, m.kind).bind(5, m.method)
+          .bind(6, m.method_version).bind(7, m.source).bind(8, m.reporter).bind(9, m.note)
+          .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
+      SS_TRY(st->run());
+      added += static_cast<int>(c_.changes());
+      st->reset();
+    }
+    SS_TRY(tx.commit());
+    return added;
+  }
+
+  Result<std::vector<Measurement>> measurements() override {
+    auto st = c_.prepare(
+        "SELECT id, indicator, period, value, kind, method, method_version, source, reporter, note, recorded_at "
+        "FROM measurements ORDER BY indicator, period, id");
+    SS_TRY(st);
+    std::vector<Measurement> out;
+    for (;;) {
+      auto row = st->step();
+      SS_TRY(row);
+      if (!*row) break;
+      out.push_back({st->integer(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5), st->text(6),
+                     st->text(7), st->text(8), st->text(9), st->text(10)});
+    }
+    return out;
+  }
+
+  Result<int> add_reports(const std::vector<ProgressReport>& rows) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    auto st = c_.prepare(
+        "INSERT OR IGNORE INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
+        "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SS_TRY(st);
+    int added = 0;
+    for (const auto& r : rows) {
+      st->bind(1, r.item_id).bind(2, r.period).bind(3, r.status).bind(4, r.percent).bind(5, r.narrative)
+          .bind(6, r.evidence).bind(7, r.reporter).bind(8, r.reporter_written)
+          .bind(9, r.reported_at.empty() ? now_iso8601() : r.reported_at);
+      SS_TRY(st->run());
+      added += static_cast<int>(c_.changes());
+      st->reset();
+    }
+    SS_TRY(tx.commit());
+    return added;
+  }
+
+  Result<std::vector<ProgressReport>> reports() override {
+    auto st = c_.prepare(
+        "SELECT id, item_id, period, status, percent, narrative, evidence, reporter, reporter_written, reported_at "
+        "FROM reports ORDER BY item_id, period, reported_at, id");
+    SS_TRY(st);
+    std::vector<ProgressReport> out;
+    for (;;) {
+      auto row = st->step();
+      SS_TRY(row);
+      if (!*row) break;
+      out.push_back({st->integer(0), st->text(1), st->text(2), st->text(3), st->real(4), st->text(5), st->text(6),
+                     st->text(7), st->text(8), st->text(9)});
+    }
+    return out;
+  }
+
+  Status add_closure(const Closure& c) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    auto st = c_.prepare("INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)");
+    SS_TRY(st);
+    st->bind(1, c.item_id).bind(2, c.evidence).bind(3, c.approved_by)
+        .bind(4, c.closed_at.empty() ? now_iso8601() : c.closed_at).bind(5, c.note);
+    SS_TRY(st->run());
+    return tx.commit();
+  }
+
+  Result<std::vector<Closure>> closures() override {
+    auto st = c_.prepare("SELECT id, item_id, evidence, approved_by, closed_at, note FROM closures ORDER BY id");
+    SS_TRY(st);
+    std::vector<Closure> out;
+    for (;;) {
+      auto row = st->step();
+      SS_TRY(row);
+      if (!*row) break;
+      out.push_back({st->integer(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5)});
+    }
+    return out;
+  }
+
+  Status add_rejected(const std::vector<RejectedRow>& rows) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    auto st = c_.prepare("INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)");
+    SS_TRY(st);
+    for (const auto& r : rows) {
+      st->bind(1, r.source).bind(2, static_cast<int64_t>(r.line)).bind(3, r.reason).bind(4, r.raw)
+          .bind(5, r.at.empty() ? now_iso8601() : r.at);
+      SS_TRY(st->run());
+      st->reset();
+    }
+    return tx.commit();
+  }
+
+  Result<std::vector<RejectedRow>> rejected() override {
+    auto st = c_.prepare("SELECT source, line, reason, raw, at FROM rejected_rows ORDER BY id");
+    SS_TRY(st);
+    std::vector<RejectedRow> out;
+    for (;;) {
+      auto row = st->step();
+      SS_TRY(row);
+      if (!*row) break;
+      out.push_back({st->text(0), static_cast<int>(st->integer(1)), st->text(2), st->text(3), st->text(4)});
+    }
+    return out;
+  }
+
+ private:
+  Connection c_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+  auto c = sqlite::Connection::open(path);
+  if (!c) return tl::unexpected(c.error());
+  if (auto s = sqlite::migrate(*c); !s) return fail(path + ": " + s.error().message);
+  return std::unique_ptr<Store>(new SqliteStore(std::move(*c)));
+}
+
+}  // namespace shanshui::store
