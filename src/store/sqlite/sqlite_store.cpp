@@ -146,8 +146,8 @@ class SqliteStore final : public Store {
     Transaction tx(c_);
     SS_TRY(tx.begin());
     auto st = c_.prepare(
-        "INSERT OR IGNORE INTO measurements (indicator, period, value, kind, method, method_version, source, "
-        "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO measurements (indicator, period, value, kind, method, method_version, source, "
+        "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     SS_TRY(st);
     int added = 0;
     for (const auto& m : rows) {
@@ -182,8 +182,8 @@ class SqliteStore final : public Store {
     Transaction tx(c_);
     SS_TRY(tx.begin());
     auto st = c_.prepare(
-        "INSERT OR IGNORE INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
-        "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
+        "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     SS_TRY(st);
     int added = 0;
     for (const auto& r : rows) {

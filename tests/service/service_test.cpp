@@ -1,0 +1,164 @@
+// service_test.cpp: report and measurement intake, the tracking view, supervision, scorecard,
+// closure reopening, exports.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "export/exports.h"
+#include "plan/loader.h"
+#include "service/scorecard.h"
+#include "service/supervision.h"
+#include "service/tracking.h"
+
+namespace shanshui::service {
+namespace {
+
+plan::Plan base_plan(const std::string& extra_from = "", const std::string& extra_to = "") {
+  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
+  if (!extra_from.empty()) text.replace(text.find(extra_from), extra_from.size(), extra_to);
+  auto p = plan::load_plan_text(text, "base.yaml");
+  EXPECT_TRUE(p) << p.error().message;
+  return *p;
+}
+
+Intake<store::ProgressReport> reports(const plan::Plan& p, const std::string& rows) {
+  auto csv = parse_csv("item,period,status,percent,narrative,evidence,reporter,reported_at\n" + rows, "r.csv");
+  EXPECT_TRUE(csv);
+  return *intake_reports(p, *csv, "r.csv");
+}
+
+TEST(Intake, RefusesReportsWithTheReasonAndLine) {
+  auto p = base_plan("responsible: 县发展改革委", "responsible: 县发展改革委、各乡镇（街道）");
+  // base plan has no townships: add them
+  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
+  text.replace(text.find("responsible: 县发展改革委"), std::string("responsible: 县发展改革委").size(),
+               "responsible: 县发展改革委、各乡镇（街道）");
+  text.replace(text.find("actions:"), 8,
+               "townships:\n  group: {id: townships, name: 各乡镇（街道）}\n  units:\n    - {id: wuxia, name: 巫峡镇}\nactions:");
+  p = *plan::load_plan_text(text, "base.yaml");
+  auto in = reports(p,
+                    "T01.1,2024-Q1,in_progress,20,ok,,县生态环境局,2024-04-05\n"       // 2 lead: ok
+                    "T01.9,2024-Q1,in_progress,20,,,县生态环境局,\n"                   // 3 unknown item
+                    "T01.1,2024-Q1,in_progress,20,,,县气象局,\n"                       // 4 unknown department
+                    "T01.1,2024-Q1,in_progress,20,,,县住房城乡建委,\n"                 // 5 not an owner
+                    "T01.1,2024-Q5,in_progress,20,,,县生态环境局,\n"                   // 6 bad period
+                    "T01.1,2024-Q1,finished,20,,,县生态环境局,\n"                      // 7 bad status
+                    "T01.1,2024-Q1,done,100,,,县生态环境局,\n"                         // 8 done without evidence
+                    "T01.1,2024-Q1,in_progress,120,,,县生态环境局,\n"                  // 9 percent out of range
+                    "T01.2,2024-Q1,推进中,35,巫峡镇报送,,巫峡镇,2024-04-06 10:00:00\n"  // 10 township shares: ok
+                    "T01.2,2024-Q1,in_progress,35,,,县发展改革委,2024/04/06\n");      // 11 bad timestamp
+  ASSERT_EQ(in.accepted.size(), 2u);
+  EXPECT_EQ(in.accepted[1].reporter, "wuxia");
+  EXPECT_EQ(in.accepted[1].status, "in_progress");
+  EXPECT_EQ(in.accepted[1].reported_at, "2024-04-06T10:00:00+08:00");
+  std::vector<std::string> reasons;
+  for (const auto& r : in.rejected) reasons.push_back(r.reason);
+  std::vector<std::string> expected = {
+      "r.csv:3: unknown work item 'T01.9'",
+      "r.csv:4: unknown department '县气象局'",
+      "r.csv:5: 县住房城乡建委 neither leads nor shares T01.1 (owners: 县生态环境局、县发展改革委、各乡镇（街道）)",
+      "r.csv:6: period: not a period (expected YYYY, YYYY-H1, YYYY-Q3 or YYYY-MM): '2024-Q5'",
+      "r.csv:7: status 'finished' is not one of not_started, in_progress, done (未启动、推进中、已完成)",
+      "r.csv:8: a 'done' report needs an evidence reference",
+      "r.csv:9: percent '120' must be a number from 0 to 100",
+      "r.csv:11: reported_at '2024/04/06' is not YYYY-MM-DD[ HH:MM:SS][+08:00]",
+  };
+  EXPECT_EQ(reasons, expected);
+  EXPECT_EQ(in.rejected[0].raw, "T01.9,2024-Q1,in_progress,20,,,县生态环境局,");
+}
+
+TEST(Intake, ChecksMeasurementsAgainstTheTarget) {
+  auto p = base_plan();
+  auto csv = parse_csv(
+      "indicator,period,value,kind,method,method_version,source,reporter,note\n"
+      "forest,2024,63.2,reported,reported.survey,1,林业统计年报,县生态环境局,\n"
+      "forest,2024,-1,reported,reported.survey,1,x,县生态环境局,\n"
+      "forest,2024,六十,reported,reported.survey,1,x,县生态环境局,\n"
+      "forests,2024,63,reported,reported.survey,1,x,县生态环境局,\n"
+      "forest,2024,63,reported,air.good_days_ratio,1,x,县生态环境局,\n"
+      "forest,2024,63,reported,reported.survey,1,,县生态环境局,\n"
+      "forest,2024,63,reported,reported.survey,1,x,县发展改革委,\n",
+      "m.csv");
+  auto in = *intake_measurements(p, *csv, "m.csv");
+  ASSERT_EQ(in.accepted.size(), 1u);
+  ASSERT_EQ(in.rejected.size(), 6u);
+  EXPECT_EQ(in.rejected[0].reason, "m.csv:3: value -1 is negative");
+  EXPECT_EQ(in.rejected[1].reason, "m.csv:4: value: not a number (unexpected character): '六十'");
+  EXPECT_EQ(in.rejected[2].reason, "m.csv:5: no target measures indicator 'forests'");
+  EXPECT_EQ(in.rejected[3].reason,
+            "m.csv:6: method 'air.good_days_ratio' is not how 'forest' is measured (the plan says reported.survey)");
+  EXPECT_EQ(in.rejected[4].reason,
+            "m.csv:7: source is empty: every value needs its provenance (document, data set or file hash)");
+  EXPECT_EQ(in.rejected[5].reason, "m.csv:8: 县发展改革委 does not measure 'forest' (the plan says 县生态环境局)");
+}
+
+store::Measurement meas(const std::string& ind, const std::string& period, const std::string& v) {
+  return {0, ind, period, v, "reported", "reported.survey", "1", "s", "eeb", "", "2025-01-01T00:00:00+08:00"};
+}
+
+TEST(View, SeriesLensesStatusSupervisionAndScorecard) {
+  auto p = base_plan("    clause: 二(四)", "    clause: 二(四)\n    baseline: {value: \"62.0\", year: 2022}");
+  std::vector<store::Measurement> ms = {meas("forest", "2024", "63.2"), meas("forest", "2024-Q1", "99")};
+  std::vector<store::ProgressReport> rs = {
+      {1, "T01.1", "2026-Q3", "in_progress", 80, "", "", "eeb", "", "2026-10-08T09:00:00+08:00"},
+      {2, "T01.2", "2026-Q2", "in_progress", 30, "", "", "eeb", "", "2026-07-20T09:00:00+08:00"},
+  };
+  Date as_of{2026, 11, 28};
+  auto view = build_view(p, ms, rs, {}, as_of);
+  const auto* forest = view.find_target("forest");
+  ASSERT_EQ(forest->series.size(), 1u);  // the quarterly value is not an annual one
+  EXPECT_EQ(forest->lenses[1].rating, "on_track");
+  EXPECT_EQ(view.find_item("T01.1")->status.code, "on_schedule");
+  EXPECT_EQ(view.find_item("T01.2")->status.code, "lagging");
+
+  auto due = last_due_period(p, as_of);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->period.label(), "2026-Q3");
+  EXPECT_EQ(due->deadline.iso(), "2026-10-10");
+
+  auto list = supervision_list(p, view, rs);
+  std::vector<std::string> got;
+  for (const auto& e : list) got.push_back(e.department + " " + e.kind + " " + e.ref);
+  EXPECT_EQ(got, (std::vector<std::string>{"eeb lagging_item T01.2", "eeb missing_report T01.2"}));
+
+  auto rows = scorecard(p, view, rs);
+  ASSERT_EQ(rows.size(), 1u);
+  const auto& r = rows[0];
+  EXPECT_EQ(r.department, "eeb");
+  EXPECT_NEAR(r.components.at("item_progress"), 0.55, 1e-9);
+  EXPECT_NEAR(r.components.at("no_overdue"), 1.0, 1e-9);
+  // Recompute from the published weights: only item_progress (0.5) and no_overdue (0.5) are weighted.
+  EXPECT_NEAR(r.score, 100 * (0.5 * 0.55 + 0.5 * 1.0) / 1.0, 1e-9);
+  EXPECT_EQ(r.rank, 1);
+}
+
+TEST(View, ClosedItemReopensWhenItsIndicatorRegresses) {
+  auto p = base_plan();
+  std::vector<store::ProgressReport> rs = {{1, "T01.1", "2024-Q4", "done", 100, "", "文件", "eeb", "", "2025-01-05T09:00:00+08:00"}};
+  std::vector<store::Closure> cl = {{1, "T01.1", "巫山环〔2025〕1号", "ndrc", "2025-02-01T00:00:00+08:00", ""}};
+  auto steady = build_view(p, {meas("forest", "2024", "65.5"), meas("forest", "2025", "65.6")}, rs, cl, {2026, 6, 1});
+  EXPECT_EQ(steady.find_item("T01.1")->status.code, "closed");
+  auto worse = build_view(p, {meas("forest", "2024", "65.5"), meas("forest", "2025", "65.6"), meas("forest", "2026", "64.9")},
+                          rs, cl, {2026, 12, 31});
+  const auto* item = worse.find_item("T01.1");
+  EXPECT_TRUE(item->reopened);
+  EXPECT_EQ(item->status.code, "lagging");
+  EXPECT_EQ(item->status.reason, "reopened: forest went from 65.6 (2025) to 64.9 (2026) after closure");
+}
+
+TEST(Export, ProgressJsonCarriesExplanationsAndProvenance) {
+  auto p = base_plan();
+  auto view = build_view(p, {meas("forest", "2022", "62.0"), meas("forest", "2024", "63.2")}, {}, {}, {2025, 3, 1});
+  auto j = nlohmann::json::parse(exporting::progress_json(p, view));
+  const auto& t = j["targets"][0];
+  EXPECT_EQ(t["id"], "forest");
+  EXPECT_EQ(t["lenses"]["unsd"]["rating"], "on_track");
+  EXPECT_EQ(t["lenses"]["unsd"]["inputs"]["v_b"], "62");
+  EXPECT_EQ(t["lenses"]["schedule"]["method"], "schedule/v1");
+  EXPECT_EQ(t["series"][1]["provenance"]["source"], "s");
+  EXPECT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][0]["status"], "not_started");
+}
+
+}  // namespace
+}  // namespace shanshui::service
