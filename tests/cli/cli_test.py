@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""cli_test: drives the real `shanshui` binary on a real SQLite file and reads its xlsx back.
+
+Usage: cli_test.py PATH/TO/shanshui REPO_ROOT   (CTest passes both)
+"""
+import json, os, shutil, sqlite3, subprocess, sys, tempfile, unittest
+
+BIN, ROOT = sys.argv[1], sys.argv[2]
+PLAN = os.path.join(ROOT, "data/plans/wushan-2023-2027.yaml")
+MEAS = os.path.join(ROOT, "data/demo/measurements.csv")
+REPORTS = os.path.join(ROOT, "data/demo/reports.csv")
+AS_OF = "2026-11-28"
+
+
+def run(*args, db=None, ok=(0,)):
+    cmd = [BIN, *args] + (["--db", db] if db else [])
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if p.returncode not in ok:
+        raise AssertionError(f"{cmd} exited {p.returncode}\nstdout: {p.stdout[-2000:]}\nstderr: {p.stderr[-2000:]}")
+    return p
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def dump(db):
+    """Every row of every table, to prove a refused command changed nothing."""
+    con = sqlite3.connect(db)
+    try:
+        return "\n".join(con.iterdump())
+    finally:
+        con.close()
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="shanshui-cli-")
+        self.db = os.path.join(self.dir, "t.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def load_demo(self):
+        run("plan", "import", PLAN, db=self.db)
+        run("measure", "import", MEAS, db=self.db)
+        run("report", "submit", REPORTS, db=self.db)
+
+    def test_help_for_every_command(self):
+        for args in (["--help"], ["plan", "--help"], ["plan", "import", "--help"], ["plan", "lint", "--help"],
+                     ["plan", "show", "--help"], ["report", "submit", "--help"], ["measure", "import", "--help"],
+                     ["item", "close", "--help"], ["progress", "--help"], ["supervision", "--help"],
+                     ["scorecard", "--help"], ["export", "--help"]):
+            p = run(*args)
+            self.assertIn("--", p.stdout, args)
+
+    def test_plan_import_is_idempotent(self):
+        p = run("plan", "import", PLAN, db=self.db)
+        self.assertIn("imported wushan-2023-2027 version 1 (92 work items, 70 targets)", p.stderr)
+        before = dump(self.db)
+        p = run("plan", "import", PLAN, db=self.db)
+        self.assertIn("unchanged: already in force as wushan-2023-2027 version 1", p.stderr)
+        self.assertEqual(dump(self.db), before)
+
+    def test_malformed_plan_is_refused_and_changes_nothing(self):
+        run("plan", "import", PLAN, db=self.db)
+        before = dump(self.db)
+        text = read(PLAN)
+        broken = self.write("broken.yaml", text.replace('    bound: ">="\n', '    bound: ">=>"\n', 1))
+        p = run("plan", "import", broken, db=self.db, ok=(1,))
+        line = text[: text.index('    bound: ">="\n')].count("\n") + 1
+        self.assertIn(f"{broken}:{line}: unknown bound '>=>'", p.stderr)
+        unknown = self.write("unknown.yaml", text.replace('lead: ["县林业局"]', 'lead: ["县林草局"]', 1))
+        p = run("plan", "import", unknown, db=self.db, ok=(1,))
+        self.assertIn("department '县林草局' is not in the department registry", p.stderr)
+        self.assertIn("nothing imported", p.stderr)
+        self.assertEqual(dump(self.db), before)
+
+    def test_plan_show_json_holds_the_whole_plan(self):
+        doc = json.loads(run("plan", "show", "--json", "--plan", PLAN).stdout)
+        self.assertEqual(len(doc["actions"]), 5)
+        tasks = [t for a in doc["actions"] for t in a["tasks"]]
+        self.assertEqual(len(tasks), 20)
+        self.assertEqual(sum(len(t["items"]) for t in tasks), 92)
+        self.assertEqual(len(doc["targets"]), 70)
+        item = tasks[1]["items"][7]
+        self.assertEqual(item["id"], "T02.8")
+        self.assertEqual(item["lead"], ["forestry"])
+        self.assertEqual(item["notes"], ["应由规资局牵头"])
+        housing = next(d for d in doc["departments"] if d["id"] == "housing")
+        self.assertIn("县住房城乡建设委", housing["aliases"])
+        forest = next(t for t in doc["targets"] if t["id"] == "forest_coverage")
+        for key in ("id", "name", "unit", "bound", "value", "year", "baseline", "lead", "method", "clause"):
+            self.assertIn(key, forest)
+
+    def test_plan_lint_json(self):
+        p = run("plan", "lint", "--json", "--plan", PLAN)
+        findings = json.loads(p.stdout)
+        self.assertTrue(all(set(f) >= {"severity", "rule", "where", "message"} for f in findings))
+        rules = {(f["rule"], f["where"]) for f in findings}
+        self.assertIn(("department-duplicate", "T04"), rules)
+        self.assertIn(("note-contradicts-lead", "T02.8"), rules)
+        bad = self.write("bad.yaml", read(PLAN).replace('lead: ["县林业局"]', 'lead: ["县林草局"]', 1))
+        p = run("plan", "lint", "--json", "--plan", bad, ok=(1,))
+        self.assertTrue(any(f["severity"] == "error" and f["rule"] == "department-unknown" for f in json.loads(p.stdout)))
+
+    def test_reports_outside_a_departments_lane_are_refused(self):
+        run("plan", "import", PLAN, db=self.db)
+        before = dump(self.db)
+        csv = self.write("r.csv", "item,period,status,percent,narrative,evidence,reporter\n"
+                                  "T02.1,2026-Q3,in_progress,70,造林推进,,县林业局\n"
+                                  "T02.1,2026-Q3,in_progress,70,越权填报,,县文化旅游委\n"
+                                  "T99.1,2026-Q3,in_progress,70,,,县林业局\n"
+                                  "T02.2,2026-Q3,in_progress,70,,,县林草局\n")
+        p = run("report", "submit", csv, db=self.db, ok=(1,))
+        self.assertIn(f"{csv}:3: 县文化旅游委 neither leads nor shares T02.1", p.stderr)
+        self.assertIn(f"{csv}:4: unknown work item 'T99.1'", p.stderr)
+        self.assertIn(f"{csv}:5: unknown department '县林草局'", p.stderr)
+        self.assertIn("3 of 4 reports refused; nothing stored", p.stderr)
+        self.assertEqual(dump(self.db), before)
+        p = run("report", "submit", "--accept-valid", csv, db=self.db, ok=(2,))
+        self.assertIn("1 reports stored, 0 already present, 3 refused", p.stderr)
+        kept = run("report", "rejected", db=self.db).stdout
+        self.assertIn("T02.1,2026-Q3,in_progress,70,越权填报,,县文化旅游委", kept)
+        self.assertIn("3 refused rows kept", kept)
+
+    def test_progress_supervision_scorecard_and_exports(self):
+        self.load_demo()
+        prog = json.loads(run("progress", "--json", "--as-of", AS_OF, db=self.db).stdout)
+        self.assertEqual(prog["as_of"], AS_OF)
+        self.assertEqual(len(prog["items"]), 92)
+        forest = next(t for t in prog["targets"] if t["id"] == "forest_coverage")
+        self.assertEqual(set(forest["lenses"]), {"schedule", "unsd", "current"})
+        self.assertEqual(forest["series"][-1]["provenance"]["reporter"], "forestry")
+        statuses = {i["status"] for i in prog["items"]}
+        self.assertTrue({"lagging", "on_schedule", "done"} <= statuses, statuses)
+        table = run("progress", "--as-of", AS_OF, db=self.db).stdout
+        self.assertIn("森林覆盖率", table)
+        self.assertIn("主要内容（92）", table)
+
+        sup = json.loads(run("supervision", "--json", "--as-of", AS_OF, db=self.db).stdout)
+        kinds = {e["kind"] for e in sup}
+        self.assertTrue({"lagging_target", "lagging_item", "missing_report"} <= kinds, kinds)
+
+        score = json.loads(run("scorecard", "--json", "--as-of", AS_OF, db=self.db).stdout)
+        weights = score["weights"]
+        self.assertAlmostEqual(sum(weights.values()), 1.0)
+        for row in score["departments"]:  # anyone can recompute the published score
+            used = [k for k in weights if row["applicable"][k]]
+            expect = 100 * sum(weights[k] * row["components"][k] for k in used) / sum(weights[k] for k in used)
+            self.assertAlmostEqual(row["score"], expect, places=9)
+        ranks = [r["rank"] for r in score["departments"]]
+        self.assertEqual(ranks, sorted(ranks))
+
+        xlsx = os.path.join(self.dir, "table.xlsx")
+        run("export", "xlsx", "--out", xlsx, "--as-of", AS_OF, db=self.db)
+        import openpyxl
+        wb = openpyxl.load_workbook(xlsx)
+        self.assertEqual(wb.sheetnames, ["重点任务清单", "目标", "督办"])
+        ws = wb["重点任务清单"]
+        header = [c.value for c in ws[2]]
+        self.assertEqual(header[:6], ["行动计划", "重点任务", "编号", "主要内容", "牵头部门", "责任部门"])
+        rows = list(ws.iter_rows(min_row=3, values_only=True))
+        self.assertEqual(len(rows), 92)
+        by_id = {r[2]: r for r in rows}
+        self.assertEqual(rows[0][0], "生态保护治理样板提升行动")
+        self.assertEqual(rows[0][1], "优化“新格局”")
+        status_label = {"not_started": "未启动", "on_schedule": "按序时推进", "lagging": "滞后",
+                        "overdue": "逾期", "done": "已完成", "closed": "已销号"}
+        for item in prog["items"]:
+            self.assertEqual(by_id[item["id"]][6], status_label[item["status"]], item["id"])
+            self.assertAlmostEqual(by_id[item["id"]][7], item["percent"])
+        merged = {str(r) for r in ws.merged_cells.ranges}
+        self.assertIn("B8:B16", merged)  # 念好“山字经”: its nine items share one task cell
+        self.assertEqual(wb["目标"].max_row, 71)
+        self.assertEqual(wb["督办"].max_row, len(sup) + 1)
+
+        csv_out = os.path.join(self.dir, "table.csv")
+        run("export", "csv", "--out", csv_out, "--as-of", AS_OF, db=self.db)
+        self.assertEqual(len(read(csv_out).strip().split("\n")), 93)
+        json_out = os.path.join(self.dir, "table.json")
+        run("export", "json", "--out", json_out, "--as-of", AS_OF, db=self.db)
+        self.assertEqual(json.loads(read(json_out)), prog)
+
+    def test_closure_needs_completion_evidence_and_the_office(self):
+        self.load_demo()
+        prog = json.loads(run("progress", "--json", "--as-of", AS_OF, db=self.db).stdout)
+        done = next(i["id"] for i in prog["items"] if i["status"] == "done")
+        lagging = next(i["id"] for i in prog["items"] if i["status"] == "lagging")
+        p = run("item", "close", "--item", done, "--evidence", "巫山发改〔2026〕5号", "--approver", "县林业局",
+                "--date", AS_OF, db=self.db, ok=(1,))
+        self.assertIn("only the leading-group office (县发展改革委) approves 销号", p.stderr)
+        p = run("item", "close", "--item", lagging, "--evidence", "x", "--approver", "县发展改革委",
+                "--date", AS_OF, db=self.db, ok=(1,))
+        self.assertIn("not done: close only completed items", p.stderr)
+        run("item", "close", "--item", done, "--evidence", "巫山发改〔2026〕5号", "--approver", "县发改委",
+            "--date", AS_OF, db=self.db)
+        prog = json.loads(run("progress", "--json", "--as-of", AS_OF, db=self.db).stdout)
+        item = next(i for i in prog["items"] if i["id"] == done)
+        self.assertEqual(item["status"], "closed")
+        self.assertEqual(item["closure"]["approved_by"], "ndrc")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
