@@ -113,6 +113,24 @@ LensResult categorical(const char* lens, const char* method, const Target& t,
   return r;
 }
 
+// The shared start of the schedule and UNSD lenses: class and binary targets are rated as met or
+// not, qualitative ones cannot be rated, numeric ones need a baseline-to-latest span. Returns a
+// finished result, or nullopt with *span and *r (lens, method, inputs) ready for the lens itself.
+std::optional<LensResult> start_numeric(const char* lens, const char* method, const Target& t,
+                                        const std::vector<Observation>& series, const char* qualitative_reason,
+                                        Span* span, LensResult* r) {
+  if (t.bound == Bound::water_class || t.bound == Bound::binary) return categorical(lens, method, t, series);
+  if (t.bound == Bound::qualitative) return unable(lens, method, qualitative_reason);
+  std::string why;
+  auto s = numeric_span(t, series, &why);
+  if (!s) return unable(lens, method, why);
+  *span = *s;
+  r->lens = lens;
+  r->method = method;
+  add_span_inputs(*r, t, *s);
+  return std::nullopt;
+}
+
 }  // namespace
 
 const char* lens_rating_label(const std::string& r) {
@@ -215,18 +233,14 @@ LensResult current_lens(const Target& t, const std::vector<Observation>& series)
 }
 
 LensResult schedule_lens(const Target& t, const std::vector<Observation>& series) {
-  if (t.bound == Bound::water_class || t.bound == Bound::binary)
-    return categorical("schedule", kScheduleMethod, t, series);
-  if (t.bound == Bound::qualitative)
-    return unable("schedule", kScheduleMethod, "qualitative target: no distance to cover");
-  if (t.unspecified) return unable("schedule", kScheduleMethod, "the plan states no target value ('" + t.written + "')");
-  std::string why;
-  auto s = numeric_span(t, series, &why);
-  if (!s) return unable("schedule", kScheduleMethod, why);
+  if (t.unspecified && t.bound != Bound::qualitative)
+    return unable("schedule", kScheduleMethod, "the plan states no target value ('" + t.written + "')");
+  Span span{};
   LensResult r;
-  r.lens = "schedule";
-  r.method = kScheduleMethod;
-  add_span_inputs(r, t, *s);
+  if (auto done = start_numeric("schedule", kScheduleMethod, t, series, "qualitative target: no distance to cover", &span, &r))
+    return *done;
+  const Span* s = &span;
+  if (t.year <= s->b) return unable("schedule", kScheduleMethod, "target year is not after the baseline year");
   double target = *num(t.value);
   r.formula = "achieved = (v_t - v_b) / (v_T - v_b); elapsed = (t - b) / (T - b); ratio = achieved / elapsed";
   r.thresholds = "target met → achieved; ratio ≥ 1 → on_schedule; 0.8 ≤ ratio < 1 → slightly_behind; ratio < 0.8 → behind";
@@ -241,7 +255,6 @@ LensResult schedule_lens(const Target& t, const std::vector<Observation>& series
     return r;
   }
   double elapsed = static_cast<double>(s->t - s->b) / static_cast<double>(t.year - s->b);
-  if (t.year <= s->b) return unable("schedule", kScheduleMethod, "target year is not after the baseline year");
   double achieved = (s->vt - s->vb) / (target - s->vb);
   double ratio = achieved / elapsed;
   r.inputs.push_back({"achieved", fmt(achieved)});
@@ -252,17 +265,12 @@ LensResult schedule_lens(const Target& t, const std::vector<Observation>& series
 }
 
 LensResult unsd_lens(const Target& t, const std::vector<Observation>& series) {
-  if (t.bound == Bound::water_class || t.bound == Bound::binary)
-    return categorical("unsd", kUnsdMethod, t, series);
-  if (t.bound == Bound::qualitative)
-    return unable("unsd", kUnsdMethod, "qualitative target: no numeric series to extrapolate");
-  std::string why;
-  auto s = numeric_span(t, series, &why);
-  if (!s) return unable("unsd", kUnsdMethod, why);
+  Span span{};
   LensResult r;
-  r.lens = "unsd";
-  r.method = kUnsdMethod;
-  add_span_inputs(r, t, *s);
+  if (auto done = start_numeric("unsd", kUnsdMethod, t, series, "qualitative target: no numeric series to extrapolate",
+                                &span, &r))
+    return *done;
+  const Span* s = &span;
   double years = s->t - s->b;
 
   if (t.unspecified) {

@@ -68,6 +68,21 @@ void rule_unknown_departments(const Plan& plan, Findings& out) {
         "office host '" + plan.office_host.written + "' is not in the department registry");
 }
 
+void rule_ambiguous_names(const Plan& plan, Findings& out) {
+  std::map<std::string, std::vector<std::string>> owners;  // name or alias -> department ids
+  for (const auto& d : plan.departments) {
+    std::set<std::string> names(d.aliases.begin(), d.aliases.end());
+    names.insert(d.name);
+    for (const auto& n : names) owners[n].push_back(d.id);
+  }
+  for (const auto& [name, ids] : owners)
+    if (ids.size() > 1) {
+      const Department* d = plan.find_department(ids[1]);
+      add(out, "error", "department-name-ambiguous", ids[1], d ? d->line : 0,
+          "'" + name + "' names more than one department: " + text::join(ids, ", "));
+    }
+}
+
 void rule_duplicate_departments(const Plan& plan, Findings& out) {
   for (const auto& l : dept_lists(plan)) {
     std::map<std::string, std::vector<std::string>> seen;
@@ -250,6 +265,7 @@ void rule_scorecard(const Plan& plan, Findings& out) {
 std::vector<Finding> lint(const Plan& plan) {
   Findings out;
   rule_unknown_departments(plan, out);
+  rule_ambiguous_names(plan, out);
   rule_duplicate_departments(plan, out);
   rule_alias_mixed(plan, out);
   rule_placeholders(plan, out);

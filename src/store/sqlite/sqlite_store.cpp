@@ -143,53 +143,94 @@ class SqliteStore final : public Store {
   }
 
   Result<int> add_measurements(const std::vector<Measurement>& rows) override {
-    Transaction tx(c_);
-    SS_TRY(tx.begin());
-    auto st = c_.prepare(
-        "INSERT INTO measurements (indicator, period, value, kind, method, method_version, source, "
-        "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    SS_TRY(st);
-    int added = 0;
-    for (const auto& m : rows) {
-      st->bind(1, m.indicator).bind(2, m.period).bind(3, m.value).bind(4, m.kind).bind(5, m.method)
-          .bind(6, m.method_version).bind(7, m.source).bind(8, m.reporter).bind(9, m.note)
-          .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
-      SS_TRY(st->run());
-      added += static_cast<int>(c_.changes());
-      st->reset();
-    }
-    SS_TRY(tx.commit());
-    return added;
+    return insert_all(rows,
+                      "INSERT INTO measurements (indicator, period, value, kind, method, method_version, source, "
+                      "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      [](Statement& st, const Measurement& m) {
+                        st.bind(1, m.indicator).bind(2, m.period).bind(3, m.value).bind(4, m.kind).bind(5, m.method)
+                            .bind(6, m.method_version).bind(7, m.source).bind(8, m.reporter).bind(9, m.note)
+                            .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
+                      });
   }
 
   Result<std::vector<Measurement>> measurements() override {
-    auto st = c_.prepare(
+    return select_all<Measurement>(
         "SELECT id, indicator, period, value, kind, method, method_version, source, reporter, note, recorded_at "
-        "FROM measurements ORDER BY indicator, period, id");
-    SS_TRY(st);
-    std::vector<Measurement> out;
-    for (;;) {
-      auto row = st->step();
-      SS_TRY(row);
-      if (!*row) break;
-      out.push_back({st->integer(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5), st->text(6),
-                     st->text(7), st->text(8), st->text(9), st->text(10)});
-    }
-    return out;
+        "FROM measurements ORDER BY indicator, period, id",
+        [](const Statement& st) {
+          return Measurement{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
+                             st.text(6),    st.text(7), st.text(8), st.text(9), st.text(10)};
+        });
   }
 
   Result<int> add_reports(const std::vector<ProgressReport>& rows) override {
+    return insert_all(rows,
+                      "INSERT INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
+                      "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      [](Statement& st, const ProgressReport& r) {
+                        st.bind(1, r.item_id).bind(2, r.period).bind(3, r.status).bind(4, r.percent)
+                            .bind(5, r.narrative).bind(6, r.evidence).bind(7, r.reporter).bind(8, r.reporter_written)
+                            .bind(9, r.reported_at.empty() ? now_iso8601() : r.reported_at);
+                      });
+  }
+
+  Result<std::vector<ProgressReport>> reports() override {
+    return select_all<ProgressReport>(
+        "SELECT id, item_id, period, status, percent, narrative, evidence, reporter, reporter_written, reported_at "
+        "FROM reports ORDER BY item_id, period, reported_at, id",
+        [](const Statement& st) {
+          return ProgressReport{st.integer(0), st.text(1), st.text(2), st.text(3), st.real(4),
+                                st.text(5),    st.text(6), st.text(7), st.text(8), st.text(9)};
+        });
+  }
+
+  Status add_closure(const Closure& c) override {
+    auto n = insert_all(std::vector<Closure>{c},
+                        "INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)",
+                        [](Statement& st, const Closure& x) {
+                          st.bind(1, x.item_id).bind(2, x.evidence).bind(3, x.approved_by)
+                              .bind(4, x.closed_at.empty() ? now_iso8601() : x.closed_at).bind(5, x.note);
+                        });
+    if (!n) return tl::unexpected(n.error());
+    return {};
+  }
+
+  Result<std::vector<Closure>> closures() override {
+    return select_all<Closure>(
+        "SELECT id, item_id, evidence, approved_by, closed_at, note FROM closures ORDER BY id", [](const Statement& st) {
+          return Closure{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+        });
+  }
+
+  Status add_rejected(const std::vector<RejectedRow>& rows) override {
+    auto n = insert_all(rows, "INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)",
+                        [](Statement& st, const RejectedRow& r) {
+                          st.bind(1, r.source).bind(2, static_cast<int64_t>(r.line)).bind(3, r.reason).bind(4, r.raw)
+                              .bind(5, r.at.empty() ? now_iso8601() : r.at);
+                        });
+    if (!n) return tl::unexpected(n.error());
+    return {};
+  }
+
+  Result<std::vector<RejectedRow>> rejected() override {
+    return select_all<RejectedRow>("SELECT source, line, reason, raw, at FROM rejected_rows ORDER BY id",
+                                   [](const Statement& st) {
+                                     return RejectedRow{st.text(0), static_cast<int>(st.integer(1)), st.text(2),
+                                                        st.text(3), st.text(4)};
+                                   });
+  }
+
+ private:
+  // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
+  template <class Row, class Bind>
+  Result<int> insert_all(const std::vector<Row>& rows, const char* sql, Bind bind) {
     Transaction tx(c_);
     SS_TRY(tx.begin());
-    auto st = c_.prepare(
-        "INSERT INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
-        "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    auto st = c_.prepare(sql);
     SS_TRY(st);
     int added = 0;
-    for (const auto& r : rows) {
-      st->bind(1, r.item_id).bind(2, r.period).bind(3, r.status).bind(4, r.percent).bind(5, r.narrative)
-          .bind(6, r.evidence).bind(7, r.reporter).bind(8, r.reporter_written)
-          .bind(9, r.reported_at.empty() ? now_iso8601() : r.reported_at);
+    for (const auto& row : rows) {
+      bind(*st, row);
       SS_TRY(st->run());
       added += static_cast<int>(c_.changes());
       st->reset();
@@ -198,74 +239,20 @@ class SqliteStore final : public Store {
     return added;
   }
 
-  Result<std::vector<ProgressReport>> reports() override {
-    auto st = c_.prepare(
-        "SELECT id, item_id, period, status, percent, narrative, evidence, reporter, reporter_written, reported_at "
-        "FROM reports ORDER BY item_id, period, reported_at, id");
+  template <class Row, class Map>
+  Result<std::vector<Row>> select_all(const char* sql, Map map) {
+    auto st = c_.prepare(sql);
     SS_TRY(st);
-    std::vector<ProgressReport> out;
+    std::vector<Row> out;
     for (;;) {
       auto row = st->step();
       SS_TRY(row);
       if (!*row) break;
-      out.push_back({st->integer(0), st->text(1), st->text(2), st->text(3), st->real(4), st->text(5), st->text(6),
-                     st->text(7), st->text(8), st->text(9)});
+      out.push_back(map(*st));
     }
     return out;
   }
 
-  Status add_closure(const Closure& c) override {
-    Transaction tx(c_);
-    SS_TRY(tx.begin());
-    auto st = c_.prepare("INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)");
-    SS_TRY(st);
-    st->bind(1, c.item_id).bind(2, c.evidence).bind(3, c.approved_by)
-        .bind(4, c.closed_at.empty() ? now_iso8601() : c.closed_at).bind(5, c.note);
-    SS_TRY(st->run());
-    return tx.commit();
-  }
-
-  Result<std::vector<Closure>> closures() override {
-    auto st = c_.prepare("SELECT id, item_id, evidence, approved_by, closed_at, note FROM closures ORDER BY id");
-    SS_TRY(st);
-    std::vector<Closure> out;
-    for (;;) {
-      auto row = st->step();
-      SS_TRY(row);
-      if (!*row) break;
-      out.push_back({st->integer(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5)});
-    }
-    return out;
-  }
-
-  Status add_rejected(const std::vector<RejectedRow>& rows) override {
-    Transaction tx(c_);
-    SS_TRY(tx.begin());
-    auto st = c_.prepare("INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)");
-    SS_TRY(st);
-    for (const auto& r : rows) {
-      st->bind(1, r.source).bind(2, static_cast<int64_t>(r.line)).bind(3, r.reason).bind(4, r.raw)
-          .bind(5, r.at.empty() ? now_iso8601() : r.at);
-      SS_TRY(st->run());
-      st->reset();
-    }
-    return tx.commit();
-  }
-
-  Result<std::vector<RejectedRow>> rejected() override {
-    auto st = c_.prepare("SELECT source, line, reason, raw, at FROM rejected_rows ORDER BY id");
-    SS_TRY(st);
-    std::vector<RejectedRow> out;
-    for (;;) {
-      auto row = st->step();
-      SS_TRY(row);
-      if (!*row) break;
-      out.push_back({st->text(0), static_cast<int>(st->integer(1)), st->text(2), st->text(3), st->text(4)});
-    }
-    return out;
-  }
-
- private:
   Connection c_;
 };
 
