@@ -162,6 +162,40 @@ int progress(const Common& c, const std::string& as_of, bool csv) {
   return 0;
 }
 
+int explain_target(const Common& c, const std::string& as_of, const std::string& target_id) {
+  auto l = load(c, as_of);
+  if (!l) return refuse(l.error().message);
+  const auto* tv = l->view.find_target(target_id);
+  if (!tv) return refuse("unknown target '" + target_id + "'");
+  const auto& t = *tv->target;
+  std::cout << t.id << "  " << t.name << "\n目标: " << exporting::target_label(t) << " (" << t.year << ")  出处: " << t.clause
+            << "  牵头: " << t.lead.written << "\n原文: " << t.quote << "\n测算: " << t.measure.kind << " " << t.measure.method
+            << " " << t.measure.version << " (" << t.measure.by << ")\n基期: "
+            << (t.baseline_value ? *t.baseline_value + " (" + std::to_string(t.baseline_year) + ", " + t.baseline_source + ")"
+                                 : std::string("未知"))
+            << "\n\n数据:\n";
+  for (size_t i = 0; i < tv->series.size(); ++i) {
+    const auto& m = tv->provenance[i];
+    std::cout << "  " << tv->series[i].year << "  " << tv->series[i].value << "  [" << m.kind << " " << m.method << " "
+              << m.method_version << "; " << m.source << "; #" << m.id << "]\n";
+  }
+  if (tv->series.empty()) std::cout << "  (none)\n";
+  for (const auto& lens : tv->lenses) {
+    std::cout << "\n" << lens.lens << ": " << plan::lens_rating_label(lens.rating) << " (" << lens.rating << ")  ["
+              << lens.method << "]\n";
+    if (!lens.inputs.empty()) {
+      std::cout << "  inputs:";
+      for (const auto& [k, v] : lens.inputs) std::cout << " " << k << "=" << v;
+      std::cout << "\n";
+    }
+    if (lens.value) std::cout << "  value: " << fixed(*lens.value, 4) << "\n";
+    if (!lens.formula.empty()) std::cout << "  formula: " << lens.formula << "\n";
+    if (!lens.thresholds.empty()) std::cout << "  thresholds: " << lens.thresholds << "\n";
+    if (!lens.reason.empty()) std::cout << "  why: " << lens.reason << "\n";
+  }
+  return 0;
+}
+
 int supervision(const Common& c, const std::string& as_of) {
   auto l = load(c, as_of);
   if (!l) return refuse(l.error().message);

@@ -27,6 +27,8 @@ int item_close(const Common& c, const std::string& item, const std::string& evid
                const std::string& note, const std::string& date);
 
 int progress(const Common& c, const std::string& as_of, bool csv);
+/// One target explained: contract, series with provenance, and each lens's inputs and formula.
+int explain_target(const Common& c, const std::string& as_of, const std::string& target_id);
 int supervision(const Common& c, const std::string& as_of);
 int scorecard(const Common& c, const std::string& as_of);
 int export_table(const Common& c, const std::string& format, const std::string& out, const std::string& as_of);

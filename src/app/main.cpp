@@ -70,8 +70,10 @@ int main(int argc, char** argv) {
   auto* prog = app.add_subcommand("progress", "the progress table: targets with three lenses, work items with status");
   prog->add_option("--as-of", as_of, "assess as of this date YYYY-MM-DD (default today, Beijing time)");
   prog->add_flag("--csv", csv, "print the item table as CSV");
+  std::string target;
+  prog->add_option("--target", target, "explain one target: its contract, data with provenance, and each lens");
   common(prog);
-  prog->callback([&] { rc = progress(c, as_of, csv); });
+  prog->callback([&] { rc = target.empty() ? progress(c, as_of, csv) : explain_target(c, as_of, target); });
 
   auto* sup = app.add_subcommand("supervision", "the supervision list (督办): lagging targets, overdue items, missing reports");
   sup->add_option("--as-of", as_of, "as of this date YYYY-MM-DD");

@@ -141,6 +141,12 @@ class Cli(unittest.TestCase):
         self.assertEqual(forest["series"][-1]["provenance"]["reporter"], "forestry")
         statuses = {i["status"] for i in prog["items"]}
         self.assertTrue({"lagging", "on_schedule", "done"} <= statuses, statuses)
+        explained = run("progress", "--target", "tourism_revenue", "--as-of", AS_OF, db=self.db).stdout
+        self.assertIn("unsd: 需加快 (acceleration_needed)  [unsd-progress-chart-2023/v1]", explained)
+        self.assertIn("CAGR_a=0.156821", explained)
+        self.assertIn("thresholds: latest meets target", explained)
+        p = run("progress", "--target", "no_such_target", db=self.db, ok=(1,))
+        self.assertIn("unknown target 'no_such_target'", p.stderr)
         table = run("progress", "--as-of", AS_OF, db=self.db).stdout
         self.assertIn("森林覆盖率", table)
         self.assertIn("主要内容（92）", table)
