@@ -64,4 +64,27 @@ int Decimal::compare(const Decimal& other) const {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+Decimal Decimal::round_half_even(int digits) const {
+  if (scale <= digits) return rescaled(digits);
+  int64_t div = 1;
+  for (int i = digits; i < scale; ++i) div *= 10;
+  return Decimal{div_round_half_even(mantissa, div), digits};
+}
+
+int64_t floor_div(int64_t num, int64_t den) {
+  int64_t q = num / den;
+  return (num % den != 0 && num < 0) ? q - 1 : q;
+}
+
+int64_t ceil_div(int64_t num, int64_t den) { return -floor_div(-num, den); }
+
+int64_t div_round_half_even(int64_t num, int64_t den) {
+  int64_t q = floor_div(num, den);
+  int64_t r = num - q * den;  // 0 <= r < den
+  if (2 * r > den || (2 * r == den && (q % 2 != 0))) ++q;
+  return q;
+}
+
+std::string fixed_str(int64_t units, int digits) { return Decimal{units, digits}.str(); }
+
 }  // namespace shanshui

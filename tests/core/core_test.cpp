@@ -79,3 +79,30 @@ TEST(Csv, HandlesQuotesNewlinesBomAndLineNumbers) {
 
 }  // namespace
 }  // namespace shanshui
+
+namespace shanshui {
+namespace {
+
+TEST(Decimal, RoundsByGbT8170) {
+  auto r = [](const char* s, int d) { return Decimal::parse(s)->round_half_even(d).str(); };
+  EXPECT_EQ(r("74.5", 0), "74");
+  EXPECT_EQ(r("75.5", 0), "76");
+  EXPECT_EQ(r("2.25", 1), "2.2");
+  EXPECT_EQ(r("2.35", 1), "2.4");
+  EXPECT_EQ(r("74.51", 0), "75");   // more than half: up
+  EXPECT_EQ(r("74.49", 0), "74");
+  EXPECT_EQ(r("-2.25", 1), "-2.2");
+  EXPECT_EQ(r("-2.35", 1), "-2.4");
+  EXPECT_EQ(r("3", 1), "3.0");
+  EXPECT_EQ(div_round_half_even(5, 2), 2);
+  EXPECT_EQ(div_round_half_even(7, 2), 4);
+  EXPECT_EQ(div_round_half_even(-7, 2), -4);
+  EXPECT_EQ(ceil_div(7, 2), 4);
+  EXPECT_EQ(ceil_div(-7, 2), -3);
+  EXPECT_EQ(floor_div(-7, 2), -4);
+  EXPECT_EQ(fixed_str(-5, 1), "-0.5");
+  EXPECT_EQ(Decimal::parse("2.25")->units(1), 22);
+}
+
+}  // namespace
+}  // namespace shanshui
