@@ -12,9 +12,10 @@ plan = yaml.safe_load((root / "data/plans/wushan-2023-2027.yaml").read_text(enco
 targets = {t.get("indicator", t["id"]): t for t in plan["targets"]}
 
 # indicator -> {year: value}; years 2022–2025 (2026's annual figures are not out by Nov 2026).
+# The air indicators (good-days ratio, PM2.5, PM10) are not here: scripts/run computes them from
+# hourly monitoring data with `shanshui air assess --record`.
 series = {
     "forest_coverage": {2023: "63.6", 2024: "64.1", 2025: "64.5"},
-    "good_days_ratio": {2021: "97.3", 2022: "97.5", 2023: "97.8", 2024: "98.4", 2025: "97.3"},
     "yangtze_class": {2023: "II", 2024: "II", 2025: "II"},
     "yangtze_outbound_not_worse": {2023: "yes", 2024: "yes", 2025: "yes"},
     "drinking_water_compliance": {2023: "100", 2024: "100", 2025: "100"},
@@ -39,8 +40,6 @@ series = {
     "built_up_area": {2022: "17.5", 2023: "18.6", 2024: "19.8", 2025: "21.0"},
     "construction_land_scale": {2022: "121", 2023: "122.4", 2024: "123.5", 2025: "124.3"},
     "forest_fire_damage_rate": {2022: "0.05", 2023: "0.04", 2024: "0.06", 2025: "0.03"},
-    "pm25_annual": {2022: "27", 2023: "26", 2024: "24", 2025: "23"},
-    "pm10_annual": {2022: "44", 2023: "43", 2024: "41", 2025: "40"},
     "zero_waste_city": {2024: "no", 2025: "no"},
     "sanitary_toilets": {2022: "86", 2023: "90", 2024: "93", 2025: "95"},
 }

@@ -1,7 +1,9 @@
 // commands.h: the CLI's commands as plain functions (main.cpp wires them to CLI11).
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace shanshui::app {
 
@@ -32,5 +34,18 @@ int explain_target(const Common& c, const std::string& as_of, const std::string&
 int supervision(const Common& c, const std::string& as_of);
 int scorecard(const Common& c, const std::string& as_of);
 int export_table(const Common& c, const std::string& format, const std::string& out, const std::string& as_of);
+
+}  // namespace shanshui::app
+
+namespace shanshui::app {
+
+/// `shanshui aqi`: one AQI from key=value concentrations.
+int aqi(const Common& c, const std::string& standard, const std::string& date, bool hourly,
+        const std::vector<std::string>& values);
+/// `shanshui air assess`: the annual assessment of an hourly CSV; --record stores the county's
+/// values as measurements of the plan's air indicators.
+int air_assess(const Common& c, const std::string& input, int threads, bool skip_bad_rows, bool record);
+/// `shanshui demo air`: reproducible hourly air data.
+int demo_air(const std::string& out, int stations, const std::string& from, const std::string& to, uint64_t seed);
 
 }  // namespace shanshui::app

@@ -92,6 +92,60 @@ int main(int argc, char** argv) {
   common(exp, false);
   exp->callback([&] { rc = export_table(c, format, out, as_of); });
 
+  // ---- quality engine ------------------------------------------------------------------
+  auto* aqi_cmd = app.add_subcommand(
+      "aqi", "one AQI (HJ 633—2012 or —2026) from concentrations: so2= no2= pm10= co= o3= o3_8h= pm25= (µg/m³, CO mg/m³). "
+             "daily: 24-h means, o3 = daily max 1-h, o3_8h = daily max 8-h; hourly: 1-h values, o3_8h = 8-h moving "
+             "mean, pm10/pm25 = 24-h moving means under 2012; so2_24h= for the 2012 SO2 1-h > 800 rule. Omitted = missing");
+  std::string standard, date;
+  bool hourly = false, daily = false;
+  std::vector<std::string> values;
+  aqi_cmd->add_option("--standard", standard, "2012 or 2026 (default: the rule set in force on --date, or today)")
+      ->check(CLI::IsMember({"2012", "2026"}));
+  aqi_cmd->add_option("--date", date, "pick the rule set in force on this date (YYYY-MM-DD)");
+  auto* h = aqi_cmd->add_flag("--hourly", hourly, "real-time (hourly) AQI");
+  auto* d = aqi_cmd->add_flag("--daily", daily, "daily AQI");
+  h->excludes(d);
+  aqi_cmd->add_option("values", values, "key=value concentrations");
+  common(aqi_cmd);
+  aqi_cmd->callback([&] {
+    if (!hourly && !daily) {
+      std::cerr << "shanshui: aqi needs --hourly or --daily\n";
+      rc = 1;
+      return;
+    }
+    rc = aqi(c, standard, date, hourly, values);
+  });
+
+  auto* air = app.add_subcommand("air", "ambient air: annual assessment (GB 3095, HJ 663)");
+  air->require_subcommand(1);
+  auto* assess = air->add_subcommand(
+      "assess", "assess hourly data: CSV station,time,so2,no2,pm10,co,o3,pm25[,flag] (Beijing time, the hour's start; "
+                "flag N valid, F M S D C T B excluded) → daily AQI, valid and good days, annual means and percentiles, "
+                "comprehensive index, per station and county");
+  std::string input;
+  int threads = 2;
+  bool skip_bad = false, record = false;
+  assess->add_option("--input", input, "hourly CSV file")->required();
+  assess->add_option("--threads", threads, "threads for reading (default 2)");
+  assess->add_flag("--skip-bad-rows", skip_bad, "exclude malformed rows (listed) instead of refusing the file");
+  assess->add_flag("--record", record, "store the county's annual values as measurements of the plan's air targets");
+  common(assess);
+  assess->callback([&] { rc = air_assess(c, input, threads, skip_bad, record); });
+
+  auto* demo = app.add_subcommand("demo", "reproducible demo data");
+  demo->require_subcommand(1);
+  auto* demo_air_cmd = demo->add_subcommand("air", "hourly air data for the Wushan demo stations (or N synthetic ones)");
+  std::string from = "2021-01-01", to = "2025-12-31";
+  int stations = 0;
+  uint64_t seed = 2023;
+  demo_air_cmd->add_option("--out", out, "output CSV file, or - for stdout")->required();
+  demo_air_cmd->add_option("--stations", stations, "number of synthetic stations S0001… (default: the Wushan stations)");
+  demo_air_cmd->add_option("--from", from, "first day (default 2021-01-01)");
+  demo_air_cmd->add_option("--to", to, "last day (default 2025-12-31)");
+  demo_air_cmd->add_option("--seed", seed, "random seed (default 2023)");
+  demo_air_cmd->callback([&] { rc = demo_air(out, stations, from, to, seed); });
+
   CLI11_PARSE(app, argc, argv);
   return rc;
 }

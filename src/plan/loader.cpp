@@ -80,6 +80,23 @@ class Reader {
     return out;
   }
 
+  // Refuses keys a mapping may not have: a typo (or a comma inside an unquoted flow value,
+  // which YAML splits into a second key) must not pass silently.
+  void only(const YAML::Node& n, std::initializer_list<const char*> keys, const char* what) const {
+    if (!n.IsMap()) error(n, std::string(what) + " must be a mapping (key: value)");
+    for (const auto& kv : n) {
+      std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+      bool known = false;
+      for (const char* allowed : keys) known |= k == allowed;
+      if (!known) {
+        std::string list;
+        for (const char* allowed : keys) list += std::string(list.empty() ? "" : ", ") + allowed;
+        error(kv.first, "unknown key '" + k + "' in " + what + " (allowed: " + list +
+                            "; quote a value that contains a comma)");
+      }
+    }
+  }
+
   YAML::Node seq(const YAML::Node& parent, const char* key, bool required = true) const {
     YAML::Node n = parent[key];
     if (!n || n.IsNull()) {
@@ -102,6 +119,7 @@ void check_unique(const Reader& r, std::set<std::string>& seen, const YAML::Node
 void load_departments(const Reader& r, const YAML::Node& root, Plan& plan) {
   std::set<std::string> ids;
   for (const auto& n : r.seq(root, "departments")) {
+    r.only(n, {"id", "name", "aliases", "kind"}, "a department");
     Department d;
     d.id = r.str(n, "id");
     d.name = r.str(n, "name");
@@ -119,7 +137,10 @@ void load_departments(const Reader& r, const YAML::Node& root, Plan& plan) {
                      "", Reader::line(g)};
     check_unique(r, ids, g, group.id, "department");
     plan.departments.push_back(group);
+    r.only(tw, {"group", "units"}, "townships");
+    r.only(g, {"id", "name", "aliases"}, "the township group");
     for (const auto& n : r.seq(tw, "units")) {
+      r.only(n, {"id", "name", "aliases", "code"}, "a township");
       Department d{r.str(n, "id"), r.str(n, "name"), r.strings(n, "aliases"), "township", group.id,
                    Reader::line(n)};
       check_unique(r, ids, n, d.id, "department");
@@ -133,6 +154,9 @@ void resolve(const Plan& plan, std::vector<DeptRef>& refs) {
 }
 
 Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
+  r.only(n, {"id", "indicator", "name", "unit", "bound", "value", "value_hi", "written", "year", "baseline", "limit",
+             "direction", "cumulative", "clause", "quote", "lead", "items", "measure", "amendments", "notes"},
+         "a target");
   Target t;
   t.line = Reader::line(n);
   t.id = r.str(n, "id");
@@ -169,6 +193,7 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
   }
   t.year = r.integer(n, "year");
   if (YAML::Node bl = n["baseline"]; bl && !bl.IsNull()) {
+    r.only(bl, {"value", "year", "source"}, "a baseline");
     std::string v = r.str(bl, "value", false);
     if (!v.empty() && v != "unknown") {
       if (numeric) {
@@ -197,6 +222,7 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
   t.lead = {lead, lead.empty() ? "" : plan.resolve_department(lead)};
   t.items = r.strings(n, "items");
   if (YAML::Node m = n["measure"]; m && !m.IsNull()) {
+    r.only(m, {"kind", "method", "version", "by"}, "a measuring method");
     t.measure.kind = r.str(m, "kind");
     if (t.measure.kind != "computed" && t.measure.kind != "reported") {
       r.error(m["kind"], "measure kind must be 'computed' or 'reported'");
@@ -207,6 +233,7 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
     t.measure.by_id = t.measure.by.empty() ? "" : plan.resolve_department(t.measure.by);
   }
   for (const auto& a : r.seq(n, "amendments", false)) {
+    r.only(a, {"from", "to", "where", "note"}, "an amendment");
     t.amendments.push_back(
         {r.str(a, "from"), r.str(a, "to"), r.str(a, "where", false), r.str(a, "note", false)});
   }
@@ -216,9 +243,11 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
 
 Plan load(const Reader& r, const YAML::Node& root) {
   if (!root.IsMap()) r.error(root, "a plan file is a mapping with 'plan', 'departments', 'actions', 'targets'");
+  r.only(root, {"plan", "tracking", "scorecard", "departments", "townships", "sections", "actions", "targets"}, "the plan file");
   Plan plan;
   YAML::Node meta = root["plan"];
   if (!meta) r.error(root, "missing 'plan' (id, title, period)");
+  r.only(meta, {"id", "title", "status", "period", "source", "leading_group", "office"}, "'plan'");
   plan.id = r.str(meta, "id");
   plan.title = r.str(meta, "title");
   plan.status = r.str(meta, "status", false);
@@ -229,6 +258,7 @@ Plan load(const Reader& r, const YAML::Node& root) {
   plan.source = r.str(meta, "source", false);
   plan.leading_group = r.str(meta, "leading_group", false);
   if (YAML::Node off = meta["office"]) {
+    r.only(off, {"name", "host"}, "'office'");
     plan.office_name = r.str(off, "name");
     plan.office_host.written = r.str(off, "host");
   }
@@ -237,6 +267,7 @@ Plan load(const Reader& r, const YAML::Node& root) {
   plan.office_host.id = plan.resolve_department(plan.office_host.written);
 
   if (YAML::Node tr = root["tracking"]) {
+    r.only(tr, {"period", "due_day", "lag_tolerance"}, "'tracking'");
     plan.tracking.period = r.str(tr, "period");
     if (plan.tracking.period != "quarter" && plan.tracking.period != "month" &&
         plan.tracking.period != "half") {
@@ -247,13 +278,17 @@ Plan load(const Reader& r, const YAML::Node& root) {
   }
   if (YAML::Node sc = root["scorecard"]) {
     plan.scorecard_method = r.str(sc, "method");
-    for (const auto& c : r.seq(sc, "components"))
+    r.only(sc, {"method", "components"}, "'scorecard'");
+    for (const auto& c : r.seq(sc, "components")) {
+      r.only(c, {"id", "weight", "description"}, "a scorecard component");
       plan.scorecard.push_back({r.str(c, "id"), r.number(c, "weight"), r.str(c, "description", false)});
+    }
   }
 
   std::string plan_end = std::to_string(plan.end_year) + "-12-31";
   std::set<std::string> ids;
   for (const auto& an : r.seq(root, "actions")) {
+    r.only(an, {"id", "name", "text_name", "tasks"}, "an action line");
     Action a;
     a.id = r.str(an, "id");
     a.name = r.str(an, "name");
@@ -261,6 +296,7 @@ Plan load(const Reader& r, const YAML::Node& root) {
     a.line = Reader::line(an);
     check_unique(r, ids, an, a.id, "action");
     for (const auto& tn : r.seq(an, "tasks")) {
+      r.only(tn, {"id", "name", "lead", "responsible", "items"}, "a key task");
       KeyTask t;
       t.id = r.str(tn, "id");
       t.name = r.str(tn, "name");
@@ -273,6 +309,7 @@ Plan load(const Reader& r, const YAML::Node& root) {
       check_unique(r, ids, tn, t.id, "task");
       int number = 0;
       for (const auto& in : r.seq(tn, "items")) {
+        r.only(in, {"id", "numbered", "text", "notes", "lead", "responsible", "due"}, "a work item");
         WorkItem i;
         i.id = r.str(in, "id");
         i.task_id = t.id;
@@ -293,6 +330,7 @@ Plan load(const Reader& r, const YAML::Node& root) {
     plan.actions.push_back(std::move(a));
   }
   for (const auto& sn : r.seq(root, "sections", false)) {
+    r.only(sn, {"number", "name", "action", "key_tasks", "notes"}, "a section");
     Section s{r.integer(sn, "number"), r.str(sn, "name"), r.str(sn, "action"),
               r.strings(sn, "key_tasks"), r.strings(sn, "notes"), Reader::line(sn)};
     plan.sections.push_back(std::move(s));

@@ -51,6 +51,10 @@ TEST(Loader, MalformedPlansNameFileAndLine) {
       {"year not a number", "    year: 2027", "    year: 2027年", "bad.yaml:34: 'year' must be a whole number, not '2027年'"},
       {"water class", "    bound: \">=\"\n    value: \"65\"", "    bound: water_class\n    value: VI",
        "bad.yaml:33: water class must be I, II, III, IV or V"},
+      {"typo in a key", "    clause: 二(四)", "    clasue: 二(四)", "bad.yaml:35: unknown key 'clasue' in a target"},
+      {"unquoted comma in a flow value", "measure: {kind: reported, method: reported.survey, by: 县生态环境局}",
+       "measure: {kind: reported, method: reported.survey, by: 县生态环境局, 县水利局}",
+       "bad.yaml:38: unknown key '县水利局' in a measuring method"},
   };
   for (const auto& c : cases) {
     std::string text = base_plan();

@@ -1,0 +1,162 @@
+// cli_quality.cpp: `shanshui aqi`, `shanshui air assess`, `shanshui demo air`.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.h"
+#include "app/context.h"
+#include "core/text.h"
+#include "export/quality_json.h"
+#include "quality/aqi.h"
+#include "service/air_csv.h"
+#include "service/air_demo.h"
+#include "service/record.h"
+
+namespace shanshui::app {
+namespace {
+
+std::string fixed(int64_t units, int digits) { return fixed_str(units, digits); }
+
+std::string opt_str(const std::optional<int64_t>& v, int digits = 0) { return v ? fixed(*v, digits) : "—"; }
+
+}  // namespace
+
+int aqi(const Common& c, const std::string& standard, const std::string& date, bool hourly,
+        const std::vector<std::string>& values) {
+  quality::AirRules rules;
+  if (standard == "2012") {
+    rules = quality::AirRules::hj633_2012;
+  } else if (standard == "2026") {
+    rules = quality::AirRules::hj633_2026;
+  } else {
+    auto d = date.empty() ? Result<Date>(Date::today_beijing()) : Date::parse(date);
+    if (!d) return refuse("--date: " + d.error().message);
+    rules = quality::air_rules_for(*d);
+  }
+  static const std::map<std::string, quality::Pollutant> kKeys = {
+      {"so2", quality::Pollutant::so2}, {"no2", quality::Pollutant::no2},     {"pm10", quality::Pollutant::pm10},
+      {"co", quality::Pollutant::co},   {"o3", quality::Pollutant::o3},       {"o3_8h", quality::Pollutant::o3_8h},
+      {"pm25", quality::Pollutant::pm25}};
+  quality::AqiInput in;
+  for (const auto& kv : values) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) return refuse("'" + kv + "': expected key=value, e.g. pm25=35");
+    std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+    auto d = Decimal::parse(v);
+    if (!d) return refuse(k + ": " + d.error().message);
+    if (d->mantissa < 0) return refuse(k + ": negative concentration " + v);
+    if (k == "so2_24h") {
+      if (!hourly) return refuse("so2_24h= belongs to --hourly (the HJ 633—2012 rule for SO2 1-h above 800)");
+      in.so2_24h = *d;
+      continue;
+    }
+    auto it = kKeys.find(k);
+    if (it == kKeys.end()) return refuse("unknown pollutant '" + k + "' (so2 no2 pm10 co o3 o3_8h pm25 so2_24h)");
+    if (in.at(it->second)) return refuse(k + " given twice");
+    in.at(it->second) = *d;
+  }
+  auto r = quality::compute_aqi(rules, hourly ? quality::AqiMode::hourly : quality::AqiMode::daily, in);
+  if (c.json) {
+    std::cout << exporting::aqi_json(r) << "\n";
+    return 0;
+  }
+  std::cout << quality::rules_name(rules) << (hourly ? " 实时报" : " 日报") << "\n";
+  for (auto p : quality::kAllPollutants) {
+    const auto& u = r.used[static_cast<size_t>(p)];
+    std::cout << "  " << text::pad_right(quality::display_name(p), 7) << text::pad_right(u ? u->str() : "—", 8)
+              << "IAQI " << (r.at(p) ? std::to_string(*r.at(p)) : "—") << "\n";
+  }
+  if (r.aqi) {
+    auto level = quality::aqi_level(*r.aqi);
+    std::cout << "AQI " << *r.aqi << "  " << level.roman << "级 " << level.category;
+    std::vector<std::string> primary;
+    for (auto p : r.primary) primary.push_back(quality::display_name(p));
+    std::cout << "  首要污染物: " << (primary.empty() ? "—" : text::join(primary, "、")) << "\n";
+  } else {
+    std::cout << "AQI NA\n";
+  }
+  for (const auto& n : r.notes) std::cout << "  note: " << n << "\n";
+  return 0;
+}
+
+int air_assess(const Common& c, const std::string& input, int threads, bool skip_bad_rows, bool record) {
+  service::AirCsvOptions opt;
+  opt.threads = threads;
+  opt.skip_bad_rows = skip_bad_rows;
+  opt.hash = record;
+  service::AirCsvData data;
+  auto assessed = service::assess_air_csv(input, opt, &data);
+  if (!assessed) return refuse(assessed.error().message);
+  auto& a = *assessed;
+  service::DataSet ds{std::filesystem::path(input).filename().string(), data.sha256, data.first_time, data.last_time,
+                      data.rows, data.hours.stations().size()};
+  nlohmann::json input_json = {{"file", input}, {"rows", ds.rows}, {"stations", ds.stations},
+                               {"first", ds.first}, {"last", ds.last}};
+  if (record) input_json["sha256"] = ds.sha256;
+  if (record) {
+    auto s = open_store(c);
+    if (!s) return refuse(s.error().message);
+    auto p = current_plan(**s);
+    if (!p) return refuse(p.error().message);
+    std::vector<std::string> skipped;
+    auto rows = service::air_measurements(*p, a, ds, &skipped);
+    for (const auto& line : skipped) std::cerr << "not recorded: " << line << "\n";
+    auto added = (*s)->add_measurements(rows);
+    if (!added) return refuse(added.error().message);
+    std::cerr << "recorded " << *added << " measurements (" << rows.size() - static_cast<size_t>(*added)
+              << " already present) from " << ds.describe() << "\n";
+  }
+  if (c.json) {
+    std::cout << exporting::air_assessment_json(a, input_json.dump()) << "\n";
+    return 0;
+  }
+  std::cout << "空气质量年度评价 " << input << " (" << ds.rows << " rows, " << ds.stations << " stations, " << ds.first
+            << " .. " << ds.last << ")\n";
+  std::cout << text::pad_right("站点", 14) << text::pad_right("年", 6) << text::pad_right("有效天", 8)
+            << text::pad_right("优良天", 8) << text::pad_right("优良率%", 9) << text::pad_right("PM2.5", 7)
+            << text::pad_right("PM10", 6) << text::pad_right("SO2", 5) << text::pad_right("NO2", 5)
+            << text::pad_right("CO-95", 7) << text::pad_right("O3-8h-90", 9) << "综合指数\n";
+  auto row = [](const quality::AnnualAir& y, const std::string& name) {
+    std::cout << text::pad_right(name, 14) << text::pad_right(std::to_string(y.year), 6)
+              << text::pad_right(std::to_string(y.valid_days), 8) << text::pad_right(std::to_string(y.good_days), 8)
+              << text::pad_right(opt_str(y.good_days_ratio_permille, 1), 9) << text::pad_right(opt_str(y.pm25_annual), 7)
+              << text::pad_right(opt_str(y.pm10_annual), 6) << text::pad_right(opt_str(y.so2_annual), 5)
+              << text::pad_right(opt_str(y.no2_annual), 5) << text::pad_right(opt_str(y.co_p95, 1), 7)
+              << text::pad_right(opt_str(y.o3_8h_p90), 9) << opt_str(y.composite_index_centi, 2) << "\n";
+  };
+  for (const auto& y : a.stations) row(y, y.station);
+  for (const auto& y : a.county) row(y, "全县");
+  std::cout << a.excluded.size() << " exclusions (hours and days; see --json)\n";
+  return 0;
+}
+
+int demo_air(const std::string& out, int stations, const std::string& from, const std::string& to, uint64_t seed) {
+  service::AirDemoOptions o;
+  if (stations <= 0) {
+    o.stations = service::wushan_air_stations();
+  } else {
+    for (int i = 1; i <= stations; ++i) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "S%04d", i);
+      o.stations.push_back(buf);
+    }
+  }
+  auto f = Date::parse(from), t = Date::parse(to);
+  if (!f) return refuse("--from: " + f.error().message);
+  if (!t) return refuse("--to: " + t.error().message);
+  o.from = *f;
+  o.to = *t;
+  o.seed = seed;
+  std::FILE* file = out == "-" ? stdout : std::fopen(out.c_str(), "wb");
+  if (!file) return refuse(out + ": cannot write");
+  auto rows = service::write_air_demo(o, file);
+  if (file != stdout && std::fclose(file) != 0) return refuse(out + ": write failed");
+  if (!rows) return refuse(rows.error().message);
+  std::cerr << "wrote " << *rows << " hourly rows for " << o.stations.size() << " stations to " << out << "\n";
+  return 0;
+}
+
+}  // namespace shanshui::app
