@@ -9,11 +9,16 @@
 #include "app/commands.h"
 #include "app/context.h"
 #include "core/text.h"
+#include "plan/loader.h"
 #include "export/quality_json.h"
 #include "quality/aqi.h"
 #include "service/air_csv.h"
 #include "service/air_demo.h"
+#include "service/noise_assess.h"
 #include "service/record.h"
+#include "service/water_assess.h"
+#include "quality/noise.h"
+#include "quality/water.h"
 
 namespace shanshui::app {
 namespace {
@@ -130,6 +135,168 @@ int air_assess(const Common& c, const std::string& input, int threads, bool skip
   for (const auto& y : a.stations) row(y, y.station);
   for (const auto& y : a.county) row(y, "全县");
   std::cout << a.excluded.size() << " exclusions (hours and days; see --json)\n";
+  return 0;
+}
+
+namespace {
+
+// Stores computed measurements in the plan's store, reporting what landed.
+int record_rows(const Common& c, const std::vector<store::Measurement>& rows, const service::DataSet& ds) {
+  auto s = open_store(c);
+  if (!s) return refuse(s.error().message);
+  auto added = (*s)->add_measurements(rows);
+  if (!added) return refuse(added.error().message);
+  std::cerr << "recorded " << *added << " measurements (" << rows.size() - static_cast<size_t>(*added)
+            << " already present) from " << ds.describe() << "\n";
+  return 0;
+}
+
+Result<service::DataSet> data_set(const std::string& path, size_t rows, size_t stations, const std::string& first,
+                                  const std::string& last) {
+  auto bytes = plan::read_file(path);
+  if (!bytes) return tl::unexpected(bytes.error());
+  return service::DataSet{std::filesystem::path(path).filename().string(), text::sha256_hex(*bytes), first, last, rows,
+                          stations};
+}
+
+}  // namespace
+
+std::string water_item_keys() {
+  std::string out;
+  int table = 0;
+  for (const auto& item : quality::water_items()) {
+    if (item.table != table) {
+      table = item.table;
+      out += std::string(table == 1 ? "" : "\n") + "GB 3838—2002 Table " + std::to_string(table) + ":";
+    }
+    out += std::string(" ") + item.key + "(" + item.name + ")";
+  }
+  return out;
+}
+
+int water_class(const Common& c, const std::string& waterbody, const std::string& target,
+                const std::vector<std::string>& values) {
+  auto body = waterbody == "lake" ? quality::Waterbody::lake : quality::Waterbody::river;
+  int t = quality::parse_water_class(target);
+  if (t < 1 || t > 5) return refuse("--target '" + target + "' is not a class I–V");
+  std::vector<std::pair<std::string, Decimal>> items;
+  for (const auto& kv : values) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) return refuse("'" + kv + "': expected item=value, e.g. tp=0.12");
+    std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+    if (!quality::find_water_item(k)) return refuse("unknown item '" + k + "' (see --help for the GB 3838 item keys)");
+    auto d = Decimal::parse(v);
+    if (!d) return refuse(k + ": " + d.error().message);
+    if (d->mantissa < 0) return refuse(k + ": negative value " + v);
+    for (const auto& [seen, _] : items)
+      if (seen == k) return refuse(k + " given twice");
+    items.push_back({k, *d});
+  }
+  if (items.empty()) return refuse("no item given (e.g. do=6.5 codmn=3.1 nh3n=0.4 tp=0.12)");
+  auto v = quality::classify_water(items, body, t);
+  if (c.json) {
+    std::cout << exporting::water_class_json(v) << "\n";
+    return 0;
+  }
+  for (const auto& it : v.items) {
+    const auto* item = quality::find_water_item(it.key);
+    std::cout << "  " << text::pad_right(item->name, 26) << text::pad_right(it.value.str(), 10)
+              << (it.cls ? std::string(quality::water_class_name(*it.cls)) + "类" : std::string(""))
+              << (it.within_limit ? (*it.within_limit ? "达标" : "超标") : "") << (it.assessed ? "" : "  (参考)") << "\n";
+  }
+  if (v.cls) std::cout << "水质类别 " << quality::water_class_name(v.cls) << " (" << v.grade() << ")  " << v.explanation << "\n";
+  for (const auto& m : v.main_pollutants)
+    std::cout << "  主要污染指标 " << quality::find_water_item(m.key)->name << "(" << fixed_str(m.exceedance_centi, 2) << ")\n";
+  return 0;
+}
+
+int water_assess(const Common& c, const std::string& input, const std::string& sections, bool skip_bad_rows, bool record) {
+  std::vector<service::Section> registry;
+  if (!sections.empty()) {
+    auto r = service::read_sections(sections);
+    if (!r) return refuse(r.error().message);
+    registry = std::move(*r);
+  }
+  auto a = service::assess_water_csv(input, std::move(registry), skip_bad_rows);
+  if (!a) return refuse(a.error().message);
+  if (record) {
+    auto p = current_plan(c);
+    if (!p) return refuse(p.error().message);
+    int first = 9999, last = 0;
+    size_t samples = 0;
+    for (const auto& s : a->sections) {
+      first = std::min(first, s.year);
+      last = std::max(last, s.year);
+      samples += static_cast<size_t>(s.samples);
+    }
+    auto ds = data_set(input, samples, a->registry.size(), std::to_string(first), std::to_string(last));
+    if (!ds) return refuse(ds.error().message);
+    if (int rc = record_rows(c, service::water_measurements(*p, *a, *ds), *ds); rc) return rc;
+  }
+  if (c.json) {
+    std::cout << exporting::water_assessment_json(*a) << "\n";
+    return 0;
+  }
+  std::cout << text::pad_right("断面", 16) << text::pad_right("河流", 8) << text::pad_right("年", 6) << text::pad_right("样品", 6)
+            << text::pad_right("类别", 6) << text::pad_right("目标", 6) << "说明\n";
+  for (const auto& s : a->sections)
+    std::cout << text::pad_right(s.section->name, 16) << text::pad_right(s.section->river, 8)
+              << text::pad_right(std::to_string(s.year), 6) << text::pad_right(std::to_string(s.samples), 6)
+              << text::pad_right(quality::water_class_name(s.verdict.cls), 6)
+              << text::pad_right(quality::water_class_name(s.section->target), 6) << s.verdict.explanation << "\n";
+  for (const auto& r : a->rivers)
+    std::cout << r.river << " " << r.year << ": " << r.grade.grade
+              << (r.outbound_not_worse ? (*r.outbound_not_worse ? "，出境不劣于入境" : "，出境劣于入境") : "") << "\n";
+  for (const auto& d : a->drinking)
+    std::cout << "集中式饮用水水源地 " << d.year << ": " << d.compliant << "/" << d.sources << " 达标 ("
+              << fixed_str(d.rate_permille, 1) << "%)\n";
+  return 0;
+}
+
+int noise_grade(const Common& c, const std::string& kind, const std::string& period, const std::string& value) {
+  auto v = Decimal::parse(value);
+  if (!v) return refuse("value: " + v.error().message);
+  if (v->mantissa < 0) return refuse("value: negative sound level " + value);
+  auto k = kind == "traffic" ? quality::NoiseKind::traffic : quality::NoiseKind::regional;
+  auto p = period == "night" ? quality::NoisePeriod::night : quality::NoisePeriod::day;
+  if (c.json) {
+    std::cout << exporting::noise_grade_json(k, p, *v) << "\n";
+    return 0;
+  }
+  int g = quality::noise_grade(k, p, *v);
+  std::cout << (k == quality::NoiseKind::traffic ? "道路交通" : "区域") << (p == quality::NoisePeriod::day ? "昼间 " : "夜间 ")
+            << v->str() << " dB(A): " << g << "级 " << quality::noise_grade_label(g) << " (HJ 640—2012)\n";
+  return 0;
+}
+
+int noise_assess(const Common& c, const std::string& input, bool skip_bad_rows, bool record) {
+  auto a = service::assess_noise_csv(input, skip_bad_rows);
+  if (!a) return refuse(a.error().message);
+  if (record) {
+    auto p = current_plan(c);
+    if (!p) return refuse(p.error().message);
+    int first = 9999, last = 0;
+    size_t points = 0;
+    for (const auto& x : a->averages) {
+      first = std::min(first, x.year);
+      last = std::max(last, x.year);
+      points += static_cast<size_t>(x.points);
+    }
+    auto ds = data_set(input, points, 0, std::to_string(first), std::to_string(last));
+    if (!ds) return refuse(ds.error().message);
+    if (int rc = record_rows(c, service::noise_measurements(*p, *a, *ds), *ds); rc) return rc;
+  }
+  if (c.json) {
+    std::cout << exporting::noise_assessment_json(*a) << "\n";
+    return 0;
+  }
+  for (const auto& x : a->averages)
+    std::cout << x.year << " " << (x.kind == quality::NoiseKind::regional ? "区域" : "道路交通")
+              << (x.period == quality::NoisePeriod::day ? "昼间 " : "夜间 ") << x.average.str() << " dB(A) " << x.grade << "级 "
+              << quality::noise_grade_label(x.grade) << " (" << x.points << " 点)\n";
+  for (const auto& z : a->zones)
+    std::cout << z.year << " " << z.zone << "类区" << (z.period == quality::NoisePeriod::day ? "昼间" : "夜间") << " 达标率 "
+              << fixed_str(z.rate_permille, 1) << "% (" << z.compliant << "/" << z.measurements << ", 限值 " << z.limit << ")\n";
   return 0;
 }
 

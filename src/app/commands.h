@@ -45,6 +45,17 @@ int aqi(const Common& c, const std::string& standard, const std::string& date, b
 /// `shanshui air assess`: the annual assessment of an hourly CSV; --record stores the county's
 /// values as measurements of the plan's air indicators.
 int air_assess(const Common& c, const std::string& input, int threads, bool skip_bad_rows, bool record);
+/// `shanshui water class`: the GB 3838 class of one sample.
+int water_class(const Common& c, const std::string& waterbody, const std::string& target,
+                const std::vector<std::string>& values);
+/// The item keys `water class` accepts, for --help.
+std::string water_item_keys();
+/// `shanshui water assess`: annual assessment of sections from a sample file.
+int water_assess(const Common& c, const std::string& input, const std::string& sections, bool skip_bad_rows, bool record);
+/// `shanshui noise grade`: the HJ 640 grade of an average.
+int noise_grade(const Common& c, const std::string& kind, const std::string& period, const std::string& value);
+/// `shanshui noise assess`: regional and traffic averages, zone compliance, from point measurements.
+int noise_assess(const Common& c, const std::string& input, bool skip_bad_rows, bool record);
 /// `shanshui demo air`: reproducible hourly air data.
 int demo_air(const std::string& out, int stations, const std::string& from, const std::string& to, uint64_t seed);
 

@@ -133,6 +133,47 @@ int main(int argc, char** argv) {
   common(assess);
   assess->callback([&] { rc = air_assess(c, input, threads, skip_bad, record); });
 
+  auto* water = app.add_subcommand("water", "surface water: GB 3838—2002 class, section and river assessment");
+  water->require_subcommand(1);
+  auto* wclass = water->add_subcommand(
+      "class", "the class of one sample by the single-factor method: item=value … (mg/L; pH; fecal_coliform 个/L). "
+               "Item keys:\n" + water_item_keys());
+  std::string waterbody = "river", target_class = "III";
+  wclass->add_option("--waterbody", waterbody, "river (default) or lake (湖、库: TP and TN limits)")
+      ->check(CLI::IsMember({"river", "lake"}));
+  wclass->add_option("--target", target_class, "target class for main pollutants and exceedance multiples (default III)");
+  std::vector<std::string> items;
+  wclass->add_option("values", items, "item=value");
+  common(wclass);
+  wclass->callback([&] { rc = water_class(c, waterbody, target_class, items); });
+  auto* wassess = water->add_subcommand(
+      "assess", "annual assessment of sections: samples CSV section,time,<item keys…>; --sections CSV "
+                "section,river,waterbody,role(inbound|outbound|control|drinking),target");
+  std::string sections_file;
+  wassess->add_option("--input", input, "samples CSV")->required();
+  wassess->add_option("--sections", sections_file, "section registry CSV");
+  wassess->add_flag("--skip-bad-rows", skip_bad, "exclude malformed rows (listed) instead of refusing the file");
+  wassess->add_flag("--record", record, "store the results as measurements of the plan's water targets");
+  common(wassess);
+  wassess->callback([&] { rc = water_assess(c, input, sections_file, skip_bad, record); });
+
+  auto* noise = app.add_subcommand("noise", "environmental noise: GB 3096—2008, HJ 640—2012");
+  noise->require_subcommand(1);
+  auto* ngrade = noise->add_subcommand("grade", "the HJ 640 grade of a regional or road-traffic average");
+  std::string kind = "regional", period = "day", level;
+  ngrade->add_option("--kind", kind, "regional or traffic")->check(CLI::IsMember({"regional", "traffic"}))->required();
+  ngrade->add_option("--period", period, "day or night")->check(CLI::IsMember({"day", "night"}))->required();
+  ngrade->add_option("value", level, "L_Aeq in dB(A)")->required();
+  common(ngrade);
+  ngrade->callback([&] { rc = noise_grade(c, kind, period, level); });
+  auto* nassess = noise->add_subcommand(
+      "assess", "annual noise assessment: CSV point,year,kind(regional|traffic|zone),period(day|night),leq[,length_km][,zone]");
+  nassess->add_option("--input", input, "measurements CSV")->required();
+  nassess->add_flag("--skip-bad-rows", skip_bad, "exclude malformed rows (listed) instead of refusing the file");
+  nassess->add_flag("--record", record, "store the day averages as measurements of the plan's noise targets");
+  common(nassess);
+  nassess->callback([&] { rc = noise_assess(c, input, skip_bad, record); });
+
   auto* demo = app.add_subcommand("demo", "reproducible demo data");
   demo->require_subcommand(1);
   auto* demo_air_cmd = demo->add_subcommand("air", "hourly air data for the Wushan demo stations (or N synthetic ones)");

@@ -100,4 +100,100 @@ std::string air_assessment_json(const quality::AirAssessment& a, const std::stri
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+namespace {
+
+json verdict_json(const quality::WaterVerdict& v) {
+  json items = json::object(), limits = json::object(), means = json::object();
+  for (const auto& it : v.items) {
+    if (it.cls) items[it.key] = quality::water_class_name(*it.cls);
+    if (it.within_limit) limits[it.key] = *it.within_limit;
+    means[it.key] = it.value.str();
+  }
+  json mp = json::array();
+  for (const auto& m : v.main_pollutants)
+    mp.push_back({{"item", m.key}, {"class", quality::water_class_name(m.cls)},
+                  {"exceedance", static_cast<double>(m.exceedance_centi) / 100}});
+  json j = {{"class", v.cls ? json(quality::water_class_name(v.cls)) : json(nullptr)},
+            {"grade", v.cls ? json(v.grade()) : json(nullptr)},
+            {"items", items},
+            {"values", means},
+            {"main_pollutants", mp},
+            {"deciding", v.deciding},
+            {"explanation", v.explanation},
+            {"target", quality::water_class_name(v.target)},
+            {"reference", v.reference},
+            {"limits", limits},
+            {"unknown", v.unknown}};
+  return j;
+}
+
+const char* kind_name(quality::NoiseKind k) { return k == quality::NoiseKind::regional ? "regional" : "traffic"; }
+const char* period_name(quality::NoisePeriod p) { return p == quality::NoisePeriod::day ? "day" : "night"; }
+
+json excluded_json(const std::vector<quality::Exclusion>& ex) {
+  json a = json::array();
+  for (const auto& e : ex) a.push_back({{"station", e.station}, {"when", e.when}, {"reason", e.reason}});
+  return a;
+}
+
+}  // namespace
+
+std::string water_class_json(const quality::WaterVerdict& v) {
+  return verdict_json(v).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string water_assessment_json(const service::WaterAssessment& a) {
+  json sections = json::array();
+  for (const auto& s : a.sections) {
+    json j = verdict_json(s.verdict);
+    j["section"] = s.section->name;
+    j["river"] = s.section->river;
+    j["role"] = s.section->role;
+    j["waterbody"] = s.section->body == quality::Waterbody::lake ? "lake" : "river";
+    j["year"] = s.year;
+    j["samples"] = s.samples;
+    j["samples_meeting_target"] = s.samples_meeting_target;
+    j["drinking_compliant"] = s.drinking_compliant ? json(*s.drinking_compliant) : json(nullptr);
+    sections.push_back(j);
+  }
+  json rivers = json::array();
+  for (const auto& r : a.rivers)
+    rivers.push_back({{"river", r.river}, {"year", r.year}, {"sections", r.grade.sections}, {"grade", r.grade.grade},
+                      {"rule", r.grade.rule}, {"share_i_iii", static_cast<double>(r.grade.share_i_iii_permille) / 10},
+                      {"share_worse_than_v", static_cast<double>(r.grade.share_worse_v_permille) / 10},
+                      {"inbound", r.inbound ? json(quality::water_class_name(*r.inbound)) : json(nullptr)},
+                      {"outbound", r.outbound ? json(quality::water_class_name(*r.outbound)) : json(nullptr)},
+                      {"outbound_not_worse", r.outbound_not_worse ? json(*r.outbound_not_worse) : json(nullptr)}});
+  json drinking = json::array();
+  for (const auto& d : a.drinking)
+    drinking.push_back({{"year", d.year}, {"sources", d.sources}, {"compliant", d.compliant},
+                        {"compliance_rate", static_cast<double>(d.rate_permille) / 10}});
+  return json{{"sections", sections}, {"rivers", rivers}, {"drinking_water", drinking}, {"excluded", excluded_json(a.excluded)}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string noise_grade_json(quality::NoiseKind kind, quality::NoisePeriod period, const Decimal& value) {
+  int g = quality::noise_grade(kind, period, value);
+  return json{{"grade", g}, {"label", quality::noise_grade_label(g)}, {"kind", kind_name(kind)},
+              {"period", period_name(period)}, {"value", value.to_double()}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string noise_assessment_json(const service::NoiseAssessment& a) {
+  json averages = json::array();
+  for (const auto& x : a.averages) {
+    json j = {{"year", x.year}, {"kind", kind_name(x.kind)}, {"period", period_name(x.period)}, {"points", x.points},
+              {"average", x.average.to_double()}, {"grade", x.grade}, {"label", quality::noise_grade_label(x.grade)}};
+    if (x.kind == quality::NoiseKind::traffic) j["length_km"] = x.length_km.to_double();
+    averages.push_back(j);
+  }
+  json zones = json::array();
+  for (const auto& z : a.zones)
+    zones.push_back({{"year", z.year}, {"zone", z.zone}, {"period", period_name(z.period)}, {"limit", z.limit},
+                     {"measurements", z.measurements}, {"compliant", z.compliant},
+                     {"compliance_rate", static_cast<double>(z.rate_permille) / 10}});
+  return json{{"averages", averages}, {"zones", zones}, {"excluded", excluded_json(a.excluded)}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace shanshui::exporting

@@ -1,6 +1,8 @@
 // record.cpp: quality results → indicator measurements with provenance.
 #include "service/record.h"
 
+#include <map>
+
 #include "core/decimal.h"
 
 namespace shanshui::service {
@@ -8,6 +10,57 @@ namespace shanshui::service {
 std::string DataSet::describe() const {
   return name + " sha256:" + sha256 + " " + first + ".." + last + " (" + std::to_string(rows) + " rows, " +
          std::to_string(stations) + " stations)";
+}
+
+namespace {
+
+// Adds a value for every target measured by `method` (one row per indicator and year).
+void add_for_method(const plan::Plan& plan, std::vector<store::Measurement>& out, const std::string& method,
+                    const std::string& version, int year, const std::string& value, const DataSet& data,
+                    const std::string& note) {
+  for (const auto& t : plan.targets) {
+    if (t.measure.method != method) continue;
+    bool dup = false;
+    for (const auto& m : out) dup |= m.indicator == t.indicator && m.period == std::to_string(year);
+    if (dup) continue;
+    out.push_back({0, t.indicator, std::to_string(year), value, "computed", method, version, data.describe(),
+                   t.measure.by_id, note, ""});
+  }
+}
+
+}  // namespace
+
+std::vector<store::Measurement> water_measurements(const plan::Plan& plan, const WaterAssessment& a, const DataSet& data) {
+  std::vector<store::Measurement> out;
+  const std::string version = "GB3838-2002+HJ-2011-22/v1";
+  std::map<int, int> worst;
+  for (const auto& s : a.sections)
+    if (s.section->role != "drinking" && s.verdict.cls) worst[s.year] = std::max(worst[s.year], s.verdict.cls);
+  for (const auto& [year, cls] : worst)
+    add_for_method(plan, out, "water.section_class", version, year, quality::water_class_name(cls), data,
+                   "worst annual class among the monitored river sections");
+  for (const auto& d : a.drinking)
+    add_for_method(plan, out, "water.drinking_source_compliance", version, d.year, fixed_str(d.rate_permille, 1), data,
+                   std::to_string(d.compliant) + " of " + std::to_string(d.sources) + " sources compliant");
+  for (const auto& r : a.rivers)
+    if (r.river == "长江" && r.outbound_not_worse)
+      add_for_method(plan, out, "water.outbound_vs_inbound", version, r.year, *r.outbound_not_worse ? "yes" : "no", data,
+                     std::string("inbound ") + quality::water_class_name(*r.inbound) + ", outbound " +
+                         quality::water_class_name(*r.outbound));
+  return out;
+}
+
+std::vector<store::Measurement> noise_measurements(const plan::Plan& plan, const NoiseAssessment& a, const DataSet& data) {
+  std::vector<store::Measurement> out;
+  const std::string version = "GB3096-2008+HJ640-2012/v1";
+  for (const auto& x : a.averages) {
+    if (x.period != quality::NoisePeriod::day) continue;
+    bool regional = x.kind == quality::NoiseKind::regional;
+    add_for_method(plan, out, regional ? "noise.regional_average" : "noise.traffic_average", version, x.year,
+                   x.average.str(), data,
+                   std::to_string(x.points) + " points, grade " + std::to_string(x.grade) + " " + quality::noise_grade_label(x.grade));
+  }
+  return out;
 }
 
 std::vector<store::Measurement> air_measurements(const plan::Plan& plan, const quality::AirAssessment& a,

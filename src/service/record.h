@@ -7,6 +7,8 @@
 
 #include "plan/model.h"
 #include "quality/air_assess.h"
+#include "service/noise_assess.h"
+#include "service/water_assess.h"
 #include "store/store.h"
 
 namespace shanshui::service {
@@ -27,5 +29,15 @@ struct DataSet {
 /// `skipped` receives a line for each year left out and why.
 std::vector<store::Measurement> air_measurements(const plan::Plan& plan, const quality::AirAssessment& a,
                                                  const DataSet& data, std::vector<std::string>* skipped);
+
+/// Measurements of the water indicators per year: yangtze_class (water.section_class: the worst
+/// class among the non-drinking sections), drinking_water_compliance
+/// (water.drinking_source_compliance, percent), yangtze_outbound_not_worse
+/// (water.outbound_vs_inbound: yes/no for the river 长江).
+std::vector<store::Measurement> water_measurements(const plan::Plan& plan, const WaterAssessment& a, const DataSet& data);
+
+/// Measurements of the noise indicators per year: regional_noise (noise.regional_average, day)
+/// and traffic_noise (noise.traffic_average, day).
+std::vector<store::Measurement> noise_measurements(const plan::Plan& plan, const NoiseAssessment& a, const DataSet& data);
 
 }  // namespace shanshui::service
