@@ -12,15 +12,10 @@ plan = yaml.safe_load((root / "data/plans/wushan-2023-2027.yaml").read_text(enco
 targets = {t.get("indicator", t["id"]): t for t in plan["targets"]}
 
 # indicator -> {year: value}; years 2022–2025 (2026's annual figures are not out by Nov 2026).
-# The air indicators (good-days ratio, PM2.5, PM10) are not here: scripts/run computes them from
-# hourly monitoring data with `shanshui air assess --record`.
+# The air, water and noise indicators are not here: scripts/run computes them from monitoring
+# data (`shanshui air|water|noise assess --record`); the water and noise samples are written below.
 series = {
     "forest_coverage": {2023: "63.6", 2024: "64.1", 2025: "64.5"},
-    "yangtze_class": {2023: "II", 2024: "II", 2025: "II"},
-    "yangtze_outbound_not_worse": {2023: "yes", 2024: "yes", 2025: "yes"},
-    "drinking_water_compliance": {2023: "100", 2024: "100", 2025: "100"},
-    "regional_noise": {2022: "54.2", 2023: "53.9", 2024: "53.6", 2025: "53.4"},
-    "traffic_noise": {2022: "66.8", 2023: "66.5", 2024: "66.1", 2025: "65.9"},
     "tourism_revenue": {2022: "95", 2023: "136", 2024: "158", 2025: "182"},
     "agri_chain_output": {2022: "98", 2023: "108", 2024: "117", 2025: "126"},
     "eco_industry_cluster": {2022: "52", 2023: "60", 2024: "66", 2025: "71"},
@@ -80,3 +75,68 @@ with open(root / "data/demo/reports.csv", "w", encoding="utf-8", newline="") as 
                     ry, rm = (y + 1, 1) if month > 12 else (y, month)
                     day = 3 + (k + n) % 12 if k % 7 else 15 + (k + n) % 10  # a few file late
                     w.writerow([iid, f"{y}-Q{q}", status, pct, narrative, evidence, lead, f"{ry:04d}-{rm:02d}-{day:02d} 09:30:00"])
+
+
+def unit(*key):
+    """A reproducible number in [0, 1) from a key."""
+    return h("/".join(str(k) for k in key)) / 0xFFFFFFFF
+
+
+# Water sections (wushan.md §3.4–3.5: suggested demo set; positions and names synthetic where the
+# reference says so) and monthly samples 2021–2025.
+sections = [
+    # section, river, waterbody, role, target, cleanliness (1 = cleanest)
+    ("大溪入境", "长江", "river", "inbound", "II", 1.0),
+    ("培石", "长江", "river", "outbound", "II", 1.0),
+    ("大宁河-大昌", "大宁河", "river", "control", "II", 1.05),
+    ("大宁河-龙门峡", "大宁河", "river", "control", "II", 1.1),
+    ("抱龙河口", "抱龙河", "river", "control", "III", 1.35),
+    ("神女溪口", "神女溪", "river", "control", "II", 1.0),
+    ("三溪河口", "三溪河", "river", "control", "III", 1.4),
+    ("大溪河口", "大溪河", "river", "control", "III", 1.45),
+    ("县城水源地", "大宁河", "river", "drinking", "III", 1.0),
+    ("大昌水源地", "大宁河", "river", "drinking", "III", 1.1),
+]
+with open(root / "data/demo/water-sections.csv", "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["section", "river", "waterbody", "role", "target", "main"])
+    for name, river, body, role, target, _ in sections:
+        main = "yes" if river in ("长江", "大宁河") and role != "drinking" else "no"
+        w.writerow([name, river, body, role, target, main])
+with open(root / "data/demo/water.csv", "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["section", "time", "ph", "do", "codmn", "cod", "bod5", "nh3n", "tp", "cu", "zn", "f", "as", "hg",
+                "cd", "cr6", "pb", "cn", "phenol", "oil", "fe", "mn"])
+    for name, river, body, role, target, dirt in sections:
+        for y in range(2021, 2026):
+            for m in range(1, 13):
+                u = lambda k: unit(name, y, m, k)
+                summer = 1 + 0.25 * (1 if m in (6, 7, 8) else 0)
+                row = [name, f"{y}-{m:02d}-{10 + int(u('d') * 8):02d}",
+                       f"{7.4 + 0.8 * u('ph'):.2f}", f"{(8.6 - 1.2 * summer * u('do')) / dirt:.1f}",
+                       f"{1.6 * dirt * summer * (0.8 + 0.5 * u('mn')):.1f}", f"{9 * dirt * (0.8 + 0.4 * u('cod')):.1f}",
+                       f"{1.4 * dirt * (0.8 + 0.5 * u('bod')):.1f}", f"{0.16 * dirt * (0.6 + 0.8 * u('n')):.3f}",
+                       f"{0.045 * dirt * summer * (0.6 + 0.8 * u('p')):.3f}", "0.002", "0.010", f"{0.18 + 0.1 * u('f'):.3f}",
+                       "0.0011", "0.00002", "0.0003", "0.004", "0.002", "0.002", "0.0010", "0.01",
+                       f"{0.05 + 0.06 * u('fe'):.3f}" if role == "drinking" else "",
+                       f"{0.01 + 0.02 * u('mnn'):.3f}" if role == "drinking" else ""]
+                w.writerow(row)
+
+# Noise: regional grid points (HJ 640 regional), road-traffic points with their road lengths, and
+# functional-zone points, day and night, 2022–2025; values in the ranges of wushan.md §5.
+with open(root / "data/demo/noise.csv", "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["point", "year", "kind", "period", "leq", "length_km", "zone"])
+    for y in range(2022, 2026):
+        trend = -0.3 * (y - 2022)
+        for i in range(1, 31):
+            w.writerow([f"R{i:02d}", y, "regional", "day", f"{53.8 + trend + 3.2 * (unit('R', i, y) - 0.5):.1f}", "", ""])
+            w.writerow([f"R{i:02d}", y, "regional", "night", f"{44.0 + trend + 3.0 * (unit('Rn', i, y) - 0.5):.1f}", "", ""])
+        for i in range(1, 13):
+            length = 0.6 + 2.2 * unit("L", i)
+            w.writerow([f"T{i:02d}", y, "traffic", "day", f"{66.6 + trend + 3.4 * (unit('T', i, y) - 0.5):.1f}", f"{length:.2f}", ""])
+            w.writerow([f"T{i:02d}", y, "traffic", "night", f"{57.5 + trend + 3.0 * (unit('Tn', i, y) - 0.5):.1f}", f"{length:.2f}", ""])
+        for zone, day, night in (("1", 53.5, 44.0), ("2", 57.0, 47.5), ("3", 61.0, 51.0), ("4a", 66.5, 54.5)):
+            for q in range(1, 5):
+                w.writerow([f"Z{zone}-{q}", y, "zone", "day", f"{day + trend + 4 * (unit('Zd', zone, q, y) - 0.5):.1f}", "", zone])
+                w.writerow([f"Z{zone}-{q}", y, "zone", "night", f"{night + trend + 4 * (unit('Zn', zone, q, y) - 0.5):.1f}", "", zone])

@@ -8,8 +8,8 @@
 namespace shanshui::service {
 
 std::string DataSet::describe() const {
-  return name + " sha256:" + sha256 + " " + first + ".." + last + " (" + std::to_string(rows) + " rows, " +
-         std::to_string(stations) + " stations)";
+  return name + " sha256:" + sha256 + " " + first + ".." + last + " (" + std::to_string(rows) + " rows" +
+         (stations ? ", " + std::to_string(stations) + " stations" : std::string()) + ")";
 }
 
 namespace {
@@ -33,12 +33,17 @@ void add_for_method(const plan::Plan& plan, std::vector<store::Measurement>& out
 std::vector<store::Measurement> water_measurements(const plan::Plan& plan, const WaterAssessment& a, const DataSet& data) {
   std::vector<store::Measurement> out;
   const std::string version = "GB3838-2002+HJ-2011-22/v1";
+  // 长江干流及主要支流: the sections marked main in the registry (all river sections if none is).
+  bool any_main = false;
+  for (const auto& s : a.registry) any_main |= s.main;
   std::map<int, int> worst;
   for (const auto& s : a.sections)
-    if (s.section->role != "drinking" && s.verdict.cls) worst[s.year] = std::max(worst[s.year], s.verdict.cls);
+    if (s.section->role != "drinking" && s.verdict.cls && (!any_main || s.section->main))
+      worst[s.year] = std::max(worst[s.year], s.verdict.cls);
   for (const auto& [year, cls] : worst)
     add_for_method(plan, out, "water.section_class", version, year, quality::water_class_name(cls), data,
-                   "worst annual class among the monitored river sections");
+                   any_main ? "worst annual class among the main-stem and main-tributary sections"
+                            : "worst annual class among the monitored river sections");
   for (const auto& d : a.drinking)
     add_for_method(plan, out, "water.drinking_source_compliance", version, d.year, fixed_str(d.rate_permille, 1), data,
                    std::to_string(d.compliant) + " of " + std::to_string(d.sources) + " sources compliant");

@@ -40,7 +40,7 @@ Result<std::vector<Section>> read_sections(const std::string& path) {
   auto csv = parse_csv(*text, path);
   if (!csv) return tl::unexpected(csv.error());
   int c_name = csv->column("section"), c_river = csv->column("river"), c_body = csv->column("waterbody"),
-      c_role = csv->column("role"), c_target = csv->column("target");
+      c_role = csv->column("role"), c_target = csv->column("target"), c_main = csv->column("main");
   if (c_name < 0) return fail(path + ":1: the header needs a 'section' column (section,river,waterbody,role,target)");
   std::vector<Section> out;
   for (const auto& r : csv->records) {
@@ -62,6 +62,9 @@ Result<std::vector<Section>> read_sections(const std::string& path) {
       s.target = quality::parse_water_class(target);
       if (s.target < 1 || s.target > 5) return fail(where + "target '" + target + "' is not a class I–V");
     }
+    std::string main = field(*csv, r, c_main);
+    if (main != "" && main != "yes" && main != "no") return fail(where + "main '" + main + "' is not yes or no");
+    s.main = main == "yes";
     if (s.name.empty()) return fail(where + "section name is empty");
     out.push_back(s);
   }

@@ -20,6 +20,7 @@ struct Section {
   quality::Waterbody body = quality::Waterbody::river;
   std::string role = "control";  // inbound | outbound | control | drinking
   int target = 3;                // target class
+  bool main = false;             // one of 长江干流及主要支流 (the main stem and main tributaries)
 };
 
 struct SectionYear {
@@ -54,8 +55,9 @@ struct WaterAssessment {
   std::vector<Section> registry;  // owns the sections the results point to
 };
 
-/// Reads the section registry (CSV: section,river,waterbody,role,target); waterbody river|lake,
-/// role inbound|outbound|control|drinking, target I–V.
+/// Reads the section registry (CSV: section,river,waterbody,role,target[,main]); waterbody
+/// river|lake, role inbound|outbound|control|drinking, target I–V, main yes|no (a section of the
+/// main stem or a main tributary, whose worst class is the plan's 长江干流及主要支流 class).
 Result<std::vector<Section>> read_sections(const std::string& path);
 
 /// Reads samples (CSV: section,time, then one column per item key of GB 3838 — see

@@ -214,5 +214,88 @@ class Cli(unittest.TestCase):
         self.assertEqual(item["closure"]["approved_by"], "ndrc")
 
 
+class QualityCli(unittest.TestCase):
+    """The quality calculators and assessments through the real binary (CONTRACTS.md shapes)."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="shanshui-qcli-")
+        self.db = os.path.join(self.dir, "t.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_aqi_contract(self):
+        out = json.loads(run("aqi", "--standard", "2012", "--daily", "so2=12", "no2=38", "pm10=96", "co=1.1", "o3=170",
+                             "o3_8h=150", "pm25=72", "--json").stdout)
+        self.assertEqual(out["aqi"], 97)
+        self.assertEqual(out["level"], "II")
+        self.assertEqual(out["category"], "良")
+        self.assertEqual(out["primary"], ["PM2.5"])
+        self.assertEqual(out["exceeding"], [])
+        self.assertEqual(out["iaqi"], {"so2": 12, "no2": 48, "pm10": 73, "co": 28, "o3": 63, "o3_8h": 92, "pm25": 97})
+        na = json.loads(run("aqi", "--standard", "2026", "--daily", "pm25=50", "--json").stdout)
+        self.assertIsNone(na["aqi"])
+        self.assertIsNone(na["level"])
+        self.assertEqual(na["iaqi"]["pm25"], 80)
+        self.assertIsNone(na["iaqi"]["o3"])
+        by_date = json.loads(run("aqi", "--date", "2026-02-28", "--daily", "pm25=75", "--json").stdout)
+        self.assertEqual(by_date["standard"], "HJ 633—2012")
+        self.assertEqual(by_date["aqi"], 100)
+        for bad, msg in ((["pm25=-1"], "negative concentration"), (["pm25=abc"], "not a number"),
+                         (["xyz=1"], "unknown pollutant 'xyz'"), (["pm25"], "expected key=value")):
+            p = run("aqi", "--daily", *bad, ok=(1,))
+            self.assertIn(msg, p.stderr)
+
+    def test_water_and_noise_contracts(self):
+        w = json.loads(run("water", "class", "--target", "II", "do=6.5", "codmn=3.1", "nh3n=0.4", "tp=0.16", "--json").stdout)
+        self.assertEqual(w["class"], "III")
+        self.assertEqual(w["items"]["do"], "II")
+        self.assertEqual(w["main_pollutants"], [{"item": "tp", "class": "III", "exceedance": 0.6}])
+        lake = json.loads(run("water", "class", "--waterbody", "lake", "tp=0.05", "--json").stdout)
+        self.assertEqual(lake["class"], "III")
+        p = run("water", "class", "zz=1", ok=(1,))
+        self.assertIn("unknown item 'zz'", p.stderr)
+        n = json.loads(run("noise", "grade", "--kind", "regional", "--period", "day", "50.0", "--json").stdout)
+        self.assertEqual(n, {"grade": 1, "label": "好", "kind": "regional", "period": "day", "value": 50.0})
+
+    def test_assessments_feed_the_plan_targets(self):
+        run("plan", "import", PLAN, db=self.db)
+        air = os.path.join(self.dir, "air.csv")
+        run("demo", "air", "--out", air, "--from", "2023-01-01", "--to", "2024-12-31")
+        doc = json.loads(run("air", "assess", "--input", air, "--record", "--json", db=self.db).stdout)
+        self.assertEqual([c["year"] for c in doc["county_by_year"]], [2023, 2024])
+        station = doc["stations"][0]
+        for key in ("station", "valid_days", "good_days", "good_days_ratio", "pm25_annual", "pm10_annual", "so2_annual",
+                    "no2_annual", "co_p95", "o3_8h_p90", "composite_index"):
+            self.assertIn(key, station)
+        self.assertTrue(any("flag M: maintenance" in e["reason"] for e in doc["excluded"]))
+        ratio_2024 = doc["county_by_year"][1]["good_days_ratio"]
+        target = json.loads(run("progress", "--json", "--as-of", AS_OF, db=self.db).stdout)
+        gd = next(t for t in target["targets"] if t["id"] == "good_days_ratio")
+        self.assertEqual(gd["series"][-1]["year"], 2024)
+        self.assertEqual(float(gd["series"][-1]["value"]), ratio_2024)
+        prov = gd["series"][-1]["provenance"]
+        self.assertEqual(prov["kind"], "computed")
+        self.assertEqual(prov["method"], "air.good_days_ratio")
+        self.assertIn("sha256:", prov["source"])
+        explained = run("progress", "--target", "pm25_annual", "--as-of", AS_OF, db=self.db).stdout
+        self.assertIn("computed air.pm25_annual", explained)
+        run("water", "assess", "--input", os.path.join(ROOT, "data/demo/water.csv"), "--sections",
+            os.path.join(ROOT, "data/demo/water-sections.csv"), "--record", db=self.db)
+        run("noise", "assess", "--input", os.path.join(ROOT, "data/demo/noise.csv"), "--record", db=self.db)
+        prog = json.loads(run("progress", "--json", "--as-of", AS_OF, db=self.db).stdout)
+        by_id = {t["id"]: t for t in prog["targets"]}
+        self.assertEqual(by_id["yangtze_class"]["series"][-1]["value"], "II")
+        self.assertEqual(by_id["regional_noise"]["series"][-1]["provenance"]["method"], "noise.regional_average")
+        self.assertEqual(by_id["drinking_water_compliance"]["lenses"]["current"]["rating"], "achieved")
+
+    def test_malformed_air_rows_are_named(self):
+        bad = os.path.join(self.dir, "bad.csv")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write("station,time,so2,no2,pm10,co,o3,pm25\nA,2024-01-01 00:00:00,1,2,3,0.4,5,-6\n")
+        p = run("air", "assess", "--input", bad, ok=(1,))
+        self.assertIn(f"{bad}:2: pm25: negative concentration -6", p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])
