@@ -1,6 +1,7 @@
 // text.h: small UTF-8 string helpers (split on Chinese and ASCII separators, trim, display width).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,22 @@ std::string ellipsize(std::string_view s, int width);
 
 /// True when s is valid UTF-8.
 bool is_valid_utf8(std::string_view s);
+
+/// Incremental SHA-256 (FIPS 180-4), for large files read in blocks.
+class Sha256 {
+ public:
+  Sha256();
+  void update(std::string_view bytes);
+  /// Lower-case hex digest; the hasher is spent afterwards.
+  std::string hex();
+
+ private:
+  void block(const unsigned char* p);
+  uint32_t h_[8];
+  unsigned char buf_[64];
+  size_t buffered_ = 0;
+  uint64_t length_ = 0;
+};
 
 /// Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view bytes);

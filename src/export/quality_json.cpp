@@ -80,24 +80,44 @@ std::string aqi_json(const quality::AqiResult& r) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// Written directly, not through a DOM: a national network has hundreds of thousands of
+// excluded hours, and the document must not cost more than the assessment.
 std::string air_assessment_json(const quality::AirAssessment& a, const std::string& input_json) {
-  json stations = json::array();
-  for (const auto& s : a.stations) stations.push_back(annual_json(s));
-  json by_year = json::array();
-  for (const auto& c : a.county) by_year.push_back(annual_json(c));
-  json excluded = json::array();
-  for (const auto& e : a.excluded) {
-    json x = {{"station", e.station}, {"reason", e.reason}};
-    x[e.when.size() == 10 ? "date" : "time"] = e.when;
-    excluded.push_back(x);
+  std::string out;
+  out.reserve(1024 + a.stations.size() * 700 + a.excluded.size() * 110);
+  auto str = [&](const std::string& s) { out += json(s).dump(-1, ' ', false, json::error_handler_t::replace); };
+  auto year_obj = [&](const quality::AnnualAir& y) { out += annual_json(y).dump(-1, ' ', false, json::error_handler_t::replace); };
+  out += "{\"stations\":[";
+  for (size_t i = 0; i < a.stations.size(); ++i) {
+    if (i) out += ',';
+    year_obj(a.stations[i]);
   }
-  json doc = {{"stations", stations},
-              {"county", a.county.empty() ? json(nullptr) : annual_json(a.county.back())},
-              {"county_by_year", by_year},
-              {"excluded", excluded},
-              {"method", a.method},
-              {"input", json::parse(input_json)}};
-  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+  out += "],\"county\":";
+  if (a.county.empty()) out += "null";
+  else year_obj(a.county.back());
+  out += ",\"county_by_year\":[";
+  for (size_t i = 0; i < a.county.size(); ++i) {
+    if (i) out += ',';
+    year_obj(a.county[i]);
+  }
+  out += "],\"excluded\":[";
+  for (size_t i = 0; i < a.excluded.size(); ++i) {
+    const auto& e = a.excluded[i];
+    if (i) out += ',';
+    out += "{\"station\":";
+    str(e.station);
+    out += e.when.size() == 10 ? ",\"date\":" : ",\"time\":";
+    str(e.when);
+    out += ",\"reason\":";
+    str(e.reason);
+    out += '}';
+  }
+  out += "],\"method\":";
+  out += json(a.method).dump(-1, ' ', false, json::error_handler_t::replace);
+  out += ",\"input\":";
+  out += input_json;
+  out += '}';
+  return out;
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <thread>
 
 namespace shanshui::quality {
 namespace {
@@ -42,7 +43,7 @@ std::optional<int64_t> mean_rounded(const std::vector<int64_t>& v) {
   return div_round_half_even(std::accumulate(v.begin(), v.end(), int64_t{0}), static_cast<int64_t>(v.size()));
 }
 
-DailyValues finish_day(long day, const std::array<std::optional<int64_t>, kPollutants>& v) {
+DailyValues finish_day(long day, const std::array<DayValue, kPollutants>& v) {
   DailyValues d;
   d.day = day;
   d.v = v;
@@ -183,7 +184,10 @@ uint32_t AirAccumulator::station(std::string_view name) {
 
 Status AirAccumulator::add(uint32_t s, long day, int hour, const std::array<int32_t, kHourly>& values) {
   auto& st = stations_[s];
-  if (st.days.empty()) st.first_day = day;
+  if (st.days.empty()) {
+    st.first_day = day;
+    st.days.reserve(372);  // a year of days without regrowth
+  }
   if (day < st.first_day) {  // grow at the front (input not in time order)
     st.days.insert(st.days.begin(), static_cast<size_t>(st.first_day - day), DayCells{});
     st.first_day = day;
@@ -253,16 +257,18 @@ int64_t percentile_centi(std::vector<int64_t> v, int p) {
   return xs * 100 + (v[static_cast<size_t>(s)] - xs) * frac;
 }
 
-std::vector<std::vector<DailyValues>> daily_values(const AirAccumulator& acc, std::vector<Exclusion>* excluded) {
-  std::vector<std::vector<DailyValues>> out;
-  for (const auto& st : acc.stations()) {
+namespace {
+
+// The daily values of one station; invalid days are appended to `excluded`.
+std::vector<DailyValues> station_daily(const AirAccumulator::Station& st, std::vector<Exclusion>* excluded) {
+  {
     std::vector<DailyValues> days;
     days.reserve(st.days.size());
     for (size_t i = 0; i < st.days.size(); ++i) {
       const DayCells& c = st.days[i];
       if (!c.seen) continue;
       long day = st.first_day + static_cast<long>(i);
-      std::array<std::optional<int64_t>, kPollutants> v;
+      std::array<DayValue, kPollutants> v;
       std::string shortfall;
       for (size_t k = 0; k < 5; ++k) {
         Pollutant p = kMeanPollutant[k];
@@ -312,19 +318,49 @@ std::vector<std::vector<DailyValues>> daily_values(const AirAccumulator& acc, st
       }
       days.push_back(d);
     }
-    out.push_back(std::move(days));
+    return days;
   }
+}
+
+// Runs fn(i) for i in [0, n) on `threads` threads (contiguous slices; no shared writes).
+template <class Fn>
+void parallel_for(size_t n, int threads, Fn fn) {
+  size_t t = static_cast<size_t>(std::max(1, threads));
+  std::vector<std::thread> pool;
+  for (size_t k = 1; k < t; ++k)
+    pool.emplace_back([&, k] {
+      for (size_t i = n * k / t; i < n * (k + 1) / t; ++i) fn(i);
+    });
+  for (size_t i = 0; i < n / t; ++i) fn(i);
+  for (auto& th : pool) th.join();
+}
+
+}  // namespace
+
+std::vector<std::vector<DailyValues>> daily_values(const AirAccumulator& acc, std::vector<Exclusion>* excluded) {
+  std::vector<std::vector<DailyValues>> out;
+  for (const auto& st : acc.stations()) out.push_back(station_daily(st, excluded));
   return out;
 }
 
-AirAssessment assess_air(const AirAccumulator& acc) {
+AirAssessment assess_air(const AirAccumulator& acc, int threads) {
   AirAssessment a;
-  auto daily = daily_values(acc, &a.excluded);
   const auto& stations = acc.stations();
-  std::vector<size_t> order(stations.size());
+  const size_t n = stations.size();
+  std::vector<std::vector<DailyValues>> daily(n);
+  std::vector<std::vector<Exclusion>> excluded(n);
+  std::vector<std::vector<AnnualAir>> years(n);
+  parallel_for(n, threads, [&](size_t i) {
+    daily[i] = station_daily(stations[i], &excluded[i]);
+    assess_years(stations[i].name, daily[i], years[i]);
+  });
+  std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return stations[x].name < stations[y].name; });
-  for (size_t s : order) assess_years(stations[s].name, daily[s], a.stations);
+  for (size_t s : order) {
+    a.stations.insert(a.stations.end(), std::make_move_iterator(years[s].begin()), std::make_move_iterator(years[s].end()));
+    a.excluded.insert(a.excluded.end(), std::make_move_iterator(excluded[s].begin()), std::make_move_iterator(excluded[s].end()));
+  }
 
   // County: per day, the mean of the stations' valid daily values of each item (HJ 663 点位平均).
   long lo = LONG_MAX, hi = LONG_MIN;
@@ -351,7 +387,7 @@ AirAssessment assess_air(const AirAccumulator& acc) {
     std::vector<DailyValues> county;
     for (size_t i = 0; i < span; ++i) {
       if (!any[i]) continue;
-      std::array<std::optional<int64_t>, kPollutants> v;
+      std::array<DayValue, kPollutants> v;
       for (size_t p = 0; p < kPollutants; ++p)
         if (cnt[i][p]) v[p] = div_round_half_even(sum[i][p], cnt[i][p]);
       DailyValues d = finish_day(lo + static_cast<long>(i), v);

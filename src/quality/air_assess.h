@@ -69,11 +69,26 @@ class AirAccumulator {
   std::vector<std::pair<std::string, uint32_t>> index_;  // sorted by name
 };
 
+/// A daily value in reporting units, or none: an optional<int64_t> in 4 bytes (a national
+/// network has millions of station-days).
+class DayValue {
+ public:
+  DayValue() = default;
+  DayValue(int64_t v) : v_(static_cast<int32_t>(v)) {}  // NOLINT: converts like optional
+  bool has_value() const { return v_ != kNone; }
+  explicit operator bool() const { return has_value(); }
+  int64_t operator*() const { return v_; }
+
+ private:
+  static constexpr int32_t kNone = INT32_MIN;
+  int32_t v_ = kNone;
+};
+
 /// The daily values of one station (or the county) on one day, as reported: µg/m³ integers,
-/// CO in 0.1 mg/m³ units; nullopt when invalid.
+/// CO in 0.1 mg/m³ units; none when invalid.
 struct DailyValues {
   long day = 0;
-  std::array<std::optional<int64_t>, kPollutants> v;  // indexed by Pollutant (o3 = max 1-h)
+  std::array<DayValue, kPollutants> v;  // indexed by Pollutant (o3 = max 1-h)
   std::optional<int> aqi;
   bool valid = false;  // the day's AQI is determined under its rule set
   AirRules rules = AirRules::hj633_2012;
@@ -109,7 +124,8 @@ std::vector<std::vector<DailyValues>> daily_values(const AirAccumulator& acc, st
 
 /// The whole assessment: station days → station years; the county's daily values are the means
 /// of its stations' valid daily values (HJ 663 点位平均), then assessed the same way.
-AirAssessment assess_air(const AirAccumulator& acc);
+/// Stations are assessed on `threads` threads; the result does not depend on the count.
+AirAssessment assess_air(const AirAccumulator& acc, int threads = 2);
 
 /// HJ 663 percentile (k = 1 + (n − 1)p, linear between order statistics) of values in reporting
 /// units, returned ×100 of those units (exact); p in percent. Values must be non-empty.

@@ -1,8 +1,7 @@
-// air_csv.cpp: the fast hourly-air CSV reader (mmap + a thread per chunk + a merge).
+// air_csv.cpp: the fast hourly-air CSV reader (pread in blocks, a thread per chunk, then a merge).
 #include "service/air_csv.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,7 +26,34 @@ struct Layout {
   int station = -1, time = -1, flag = -1;
   std::array<int, kHourly> value{};
   int fields = 0;
+  // What each column is, for the one-pass fast path: -1 ignored, -2 station, -3 time, -4 flag,
+  // k ≥ 0 the value column k.
+  std::vector<int> role;
 };
+
+// Parses plain "123", "12.5", "0.75" (≤ 3 decimals, no sign, no spaces) into 1/1000 units;
+// false for anything else, which then takes the careful path.
+inline bool fast_milli(const char* b, const char* e, int32_t* out) {
+  if (b == e) {
+    *out = kMissing;
+    return true;
+  }
+  int64_t v = 0;
+  const char* p = b;
+  for (; p < e && *p >= '0' && *p <= '9'; ++p) v = v * 10 + (*p - '0');
+  if (p == b || p - b > 7) return false;
+  int decimals = 0;
+  if (p < e) {
+    if (*p != '.') return false;
+    const char* q = ++p;
+    for (; p < e && *p >= '0' && *p <= '9'; ++p) v = v * 10 + (*p - '0');
+    decimals = static_cast<int>(p - q);
+    if (p != e || decimals == 0 || decimals > 3) return false;
+  }
+  for (; decimals < 3; ++decimals) v *= 10;
+  *out = static_cast<int32_t>(v);
+  return true;
+}
 
 struct RowError {
   size_t line;  // relative to the chunk until fixed up
@@ -36,29 +62,42 @@ struct RowError {
 };
 
 struct Chunk {
-  const char* begin;
-  const char* end;
+  off_t begin = 0, end = 0;  // byte range of whole lines in the file
   quality::AirAccumulator acc;
   std::vector<quality::Exclusion> excluded;
   std::vector<RowError> errors;
   size_t lines = 0;
   size_t rows = 0;
-  std::string first_time, last_time;
+  int64_t first_hour = INT64_MAX, last_hour = INT64_MIN;  // hours since 1970-01-01 00:00 (Beijing)
+  std::string io_error;
 };
 
+constexpr size_t kBlock = 4 << 20;  // bytes read per pread: memory stays flat whatever the file size
+
 // Splits one line into fields (RFC 4180 quotes allowed; the fast path has none).
-void split_fields(const char* b, const char* e, std::vector<std::string_view>& out, std::string& scratch) {
+void split_fields(const char* b, const char* e, std::vector<std::string_view>& out, std::string& scratch,
+                  int expected = 0) {
   out.clear();
-  if (std::memchr(b, '"', static_cast<size_t>(e - b)) == nullptr) {
-    const char* s = b;
-    for (const char* p = b; p < e; ++p)
-      if (*p == ',') {
-        out.emplace_back(s, static_cast<size_t>(p - s));
-        s = p + 1;
-      }
-    out.emplace_back(s, static_cast<size_t>(e - s));
+  if (expected > 0) out.reserve(static_cast<size_t>(expected));
+  // One pass over the bytes (short fields make memchr calls cost more than they save); a quote
+  // anywhere sends the line to the RFC 4180 path below.
+  const char* from = b;
+  bool has_quote = false;
+  for (const char* p = b; p < e; ++p) {
+    char ch = *p;
+    if (ch == ',') {
+      out.emplace_back(from, static_cast<size_t>(p - from));
+      from = p + 1;
+    } else if (ch == '"') {
+      has_quote = true;
+      break;
+    }
+  }
+  if (!has_quote) {
+    out.emplace_back(from, static_cast<size_t>(e - from));
     return;
   }
+  out.clear();
   scratch.clear();
   std::vector<std::pair<size_t, size_t>> spans;
   size_t start = 0;
@@ -88,7 +127,9 @@ void split_fields(const char* b, const char* e, std::vector<std::string_view>& o
   for (auto [s, n] : spans) out.emplace_back(scratch.data() + s, n);
 }
 
-std::string_view trim_view(std::string_view s) {
+inline std::string_view trim_view(std::string_view s) {
+  if (s.empty() || (s.front() != ' ' && s.front() != '\t' && s.back() != ' ' && s.back() != '\t' && s.back() != '\r'))
+    return s;
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
@@ -145,23 +186,29 @@ bool parse_milli(std::string_view s, int32_t* out, std::string* why) {
 }
 
 // Parses "YYYY-MM-DD[ T]HH:MM:SS[+08:00]" at the start of an hour.
-bool parse_hour(std::string_view s, long* day, int* hour, std::string* why, std::string_view* cached_date,
-                long* cached_day) {
+struct DateCache {
+  char text[10] = {};
+  long day = 0;
+  bool valid = false;
+};
+
+bool parse_hour(std::string_view s, long* day, int* hour, std::string* why, DateCache* cache) {
   if (s.size() != 19 && !(s.size() == 25 && s.substr(19) == "+08:00")) {
     *why = "time '" + std::string(s) + "' is not YYYY-MM-DD HH:MM:SS (Beijing time)";
     return false;
   }
   std::string_view date = s.substr(0, 10);
-  if (date != *cached_date) {
+  if (!cache->valid || std::memcmp(cache->text, date.data(), 10) != 0) {
     auto d = Date::parse(date);
     if (!d) {
       *why = "time '" + std::string(s) + "': " + d.error().message;
       return false;
     }
-    *cached_date = date;
-    *cached_day = d->days();
+    std::memcpy(cache->text, date.data(), 10);
+    cache->day = d->days();
+    cache->valid = true;
   }
-  *day = *cached_day;
+  *day = cache->day;
   char sep = s[10];
   auto digit = [&](size_t i) { return s[i] >= '0' && s[i] <= '9'; };
   if ((sep != ' ' && sep != 'T') || !digit(11) || !digit(12) || s[13] != ':' || s[16] != ':') {
@@ -186,73 +233,150 @@ std::string hour_iso(long day, int hour) {
   return buf;
 }
 
-void parse_chunk(Chunk& c, const Layout& L, const AirCsvOptions& opt) {
+// Parses one line (without its newline) into the chunk's accumulator.
+struct LineParser {
+  Chunk& c;
+  const Layout& L;
   std::vector<std::string_view> f;
   std::string scratch;
-  std::string_view cached_date;
-  long cached_day = 0;
+  DateCache dates;
+  std::string_view last_station;
+  std::string last_station_text;
+  uint32_t last_station_id = 0;
   std::array<int32_t, kHourly> values{};
-  const char* p = c.begin;
-  while (p < c.end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(c.end - p)));
-    const char* e = nl ? nl : c.end;
-    ++c.lines;
-    const char* line_end = (e > p && e[-1] == '\r') ? e - 1 : e;
-    const char* next = nl ? nl + 1 : c.end;
-    if (line_end == p) {  // blank line
-      p = next;
-      continue;
+
+  // One pass over a well-formed line (no quotes, plain numbers): true when the row was taken.
+  // Anything unusual returns false, and the careful path below parses it or names the error.
+  bool fast(const char* p, const char* e) {
+    std::string_view station, time, flag;
+    int col = 0;
+    const char* s = p;
+    for (const char* q = p;; ++q) {
+      if (q < e && *q != ',') {
+        if (*q == '"') return false;
+        continue;
+      }
+      if (col >= L.fields) return false;
+      int role = L.role[static_cast<size_t>(col)];
+      if (role >= 0) {
+        if (!fast_milli(s, q, &values[static_cast<size_t>(role)])) return false;
+      } else if (role == -2) {
+        station = std::string_view(s, static_cast<size_t>(q - s));
+      } else if (role == -3) {
+        time = std::string_view(s, static_cast<size_t>(q - s));
+      } else if (role == -4) {
+        flag = std::string_view(s, static_cast<size_t>(q - s));
+      }
+      ++col;
+      if (q == e) break;
+      s = q + 1;
     }
-    split_fields(p, line_end, f, scratch);
+    if (col != L.fields || station.empty() || station.front() == ' ' || station.back() == ' ') return false;
+    long day;
+    int hour;
+    if (time.size() != 19 || !parse_hour(time, &day, &hour, &scratch_why, &dates)) return false;
+    if (!accept(station, day, hour, flag)) return false;
+    return true;
+  }
+
+  // Stores a parsed row; false (nothing stored) when the hour is a duplicate.
+  bool accept(std::string_view station, long day, int hour, std::string_view flag) {
+    const char* exclusion = L.flag >= 0 ? quality::flag_exclusion(flag) : nullptr;
+    if (station != last_station_text) {
+      last_station_id = c.acc.station(station);
+      last_station_text.assign(station);
+    }
+    std::array<int32_t, kHourly> v = values;
+    if (exclusion) v.fill(kMissing);
+    if (!c.acc.add(last_station_id, day, hour, v)) return false;
+    if (exclusion) c.excluded.push_back({std::string(station), hour_iso(day, hour), exclusion});
+    ++c.rows;
+    int64_t h = static_cast<int64_t>(day) * 24 + hour;
+    c.first_hour = std::min(c.first_hour, h);
+    c.last_hour = std::max(c.last_hour, h);
+    return true;
+  }
+
+  std::string scratch_why;
+
+  void line(const char* p, const char* e) {
+    ++c.lines;
+    if (e > p && e[-1] == '\r') --e;
+    if (e == p) return;  // blank line
+    if (fast(p, e)) return;
+    split_fields(p, e, f, scratch, L.fields);
     auto error = [&](const std::string& msg, std::string station = "", std::string time = "") {
       c.errors.push_back({c.lines, msg, std::move(station), std::move(time)});
     };
-    p = next;
     if (static_cast<int>(f.size()) != L.fields) {
       error("has " + std::to_string(f.size()) + " fields, the header has " + std::to_string(L.fields));
-      continue;
+      return;
     }
     std::string_view station = trim_view(f[static_cast<size_t>(L.station)]);
     std::string_view time = trim_view(f[static_cast<size_t>(L.time)]);
     if (station.empty()) {
       error("station: empty");
-      continue;
+      return;
     }
     long day;
     int hour;
     std::string why;
-    if (!parse_hour(time, &day, &hour, &why, &cached_date, &cached_day)) {
+    if (!parse_hour(time, &day, &hour, &why, &dates)) {
       error("time: " + why, std::string(station));
-      continue;
+      return;
     }
-    bool bad = false;
-    for (int i = 0; i < kHourly && !bad; ++i) {
-      if (L.value[static_cast<size_t>(i)] < 0) {
+    for (int i = 0; i < kHourly; ++i) {
+      int col = L.value[static_cast<size_t>(i)];
+      if (col < 0) {
         values[static_cast<size_t>(i)] = kMissing;
-        continue;
-      }
-      if (!parse_milli(trim_view(f[static_cast<size_t>(L.value[static_cast<size_t>(i)])]), &values[static_cast<size_t>(i)], &why)) {
+      } else if (!parse_milli(trim_view(f[static_cast<size_t>(col)]), &values[static_cast<size_t>(i)], &why)) {
         error(std::string(kValueColumns[i]) + ": " + why, std::string(station), std::string(time));
-        bad = true;
+        return;
       }
     }
-    if (bad) continue;
-    const char* exclusion = L.flag >= 0 ? quality::flag_exclusion(trim_view(f[static_cast<size_t>(L.flag)])) : nullptr;
-    if (exclusion) {
-      values.fill(kMissing);
-      c.excluded.push_back({std::string(station), hour_iso(day, hour), exclusion});
+    std::string_view flag = L.flag >= 0 ? trim_view(f[static_cast<size_t>(L.flag)]) : std::string_view();
+    if (!accept(station, day, hour, flag)) {
+      uint32_t id = c.acc.station(station);
+      error(c.acc.add(id, day, hour, values).error().message, std::string(station), std::string(time));
     }
-    uint32_t s = c.acc.station(station);
-    if (auto st = c.acc.add(s, day, hour, values); !st) {
-      error(st.error().message, std::string(station), std::string(time));
-      continue;
-    }
-    ++c.rows;
-    std::string iso = hour_iso(day, hour);
-    if (c.first_time.empty() || iso < c.first_time) c.first_time = iso;
-    if (iso > c.last_time) c.last_time = iso;
-    (void)opt;
   }
+};
+
+void parse_chunk(Chunk& c, const Layout& L, int fd) {
+  LineParser parser{c, L, {}, {}, {}, {}, {}, 0, {}, {}};
+  parser.values.fill(kMissing);  // columns the file does not have stay missing
+  std::vector<char> buf(kBlock + 1);
+  size_t carry = 0;  // bytes of an unfinished line kept at the front of buf
+  off_t pos = c.begin;
+  while (pos < c.end) {
+    if (carry == buf.size() - 1) buf.resize(buf.size() * 2 + 1);  // a line longer than the block
+    size_t want = std::min(static_cast<size_t>(c.end - pos), buf.size() - 1 - carry);
+    ssize_t got = ::pread(fd, buf.data() + carry, want, pos);
+    if (got <= 0) {
+      c.io_error = got < 0 ? std::strerror(errno) : "unexpected end of file";
+      return;
+    }
+    pos += got;
+    const char* p = buf.data();
+    const char* end = buf.data() + carry + static_cast<size_t>(got);
+    for (;;) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      if (!nl) break;
+      parser.line(p, nl);
+      p = nl + 1;
+    }
+    carry = static_cast<size_t>(end - p);
+    std::memmove(buf.data(), p, carry);
+  }
+  if (carry) parser.line(buf.data(), buf.data() + carry);  // last line without a newline
+}
+
+// Reads up to n bytes at pos; returns what was read.
+std::string read_at(int fd, off_t pos, size_t n) {
+  std::string s(n, '\0');
+  ssize_t got = ::pread(fd, s.data(), n, pos);
+  s.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  return s;
 }
 
 }  // namespace
@@ -260,32 +384,25 @@ void parse_chunk(Chunk& c, const Layout& L, const AirCsvOptions& opt) {
 Result<AirCsvData> read_air_csv(const std::string& path, const AirCsvOptions& opt) {
   int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0) return fail(path + ": cannot open: " + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
   struct stat sb {};
-  if (::fstat(fd, &sb) != 0 || sb.st_size == 0) {
-    ::close(fd);
-    return fail(path + ": empty file (expected a header row)");
-  }
-  size_t size = static_cast<size_t>(sb.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) return fail(path + ": cannot map: " + std::strerror(errno));
-  struct Unmap {
-    void* p;
-    size_t n;
-    ~Unmap() { ::munmap(p, n); }
-  } unmap{map, size};
-  ::madvise(map, size, MADV_SEQUENTIAL);
-  const char* data = static_cast<const char*>(map);
-  const char* end = data + size;
-  if (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) data += 3;
+  if (::fstat(fd, &sb) != 0 || sb.st_size == 0) return fail(path + ": empty file (expected a header row)");
+  const off_t size = sb.st_size;
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
-  // Header.
-  const char* nl = static_cast<const char*>(std::memchr(data, '\n', static_cast<size_t>(end - data)));
-  const char* hdr_end = nl ? nl : end;
-  if (hdr_end > data && hdr_end[-1] == '\r') --hdr_end;
+  // Header (at most 64 KiB).
+  std::string head = read_at(fd, 0, 65536);
+  size_t skip = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  size_t nl = head.find('\n', skip);
+  if (nl == std::string::npos && static_cast<off_t>(head.size()) < size) return fail(path + ":1: header line too long");
+  size_t hdr_end = nl == std::string::npos ? head.size() : nl;
+  if (hdr_end > skip && head[hdr_end - 1] == '\r') --hdr_end;
   std::vector<std::string_view> f;
   std::string scratch;
-  split_fields(data, hdr_end, f, scratch);
+  split_fields(head.data() + skip, head.data() + hdr_end, f, scratch);
   Layout L;
   L.value.fill(-1);
   L.fields = static_cast<int>(f.size());
@@ -301,27 +418,46 @@ Result<AirCsvData> read_air_csv(const std::string& path, const AirCsvOptions& op
   }
   if (L.station < 0 || L.time < 0)
     return fail(path + ":1: the header needs 'station' and 'time' columns (station,time,so2,no2,pm10,co,o3,pm25[,flag])");
-  const char* body = nl ? nl + 1 : end;
+  L.role.assign(static_cast<size_t>(L.fields), -1);
+  L.role[static_cast<size_t>(L.station)] = -2;
+  L.role[static_cast<size_t>(L.time)] = -3;
+  if (L.flag >= 0) L.role[static_cast<size_t>(L.flag)] = -4;
+  for (int k = 0; k < kHourly; ++k)
+    if (L.value[static_cast<size_t>(k)] >= 0) L.role[static_cast<size_t>(L.value[static_cast<size_t>(k)])] = k;
+  const off_t body = nl == std::string::npos ? size : static_cast<off_t>(nl + 1);
 
   // Chunks at line boundaries, one per thread.
   int threads = std::max(1, opt.threads);
-  size_t span = static_cast<size_t>(end - body);
   std::vector<Chunk> chunks;
-  const char* start = body;
-  for (int t = 0; t < threads && start < end; ++t) {
-    const char* stop = t == threads - 1 ? end : body + span * static_cast<size_t>(t + 1) / static_cast<size_t>(threads);
+  off_t start = body;
+  for (int t = 0; t < threads && start < size; ++t) {
+    off_t stop = t == threads - 1 ? size : body + (size - body) * (t + 1) / threads;
     if (stop < start) stop = start;
-    if (stop < end) {
-      const char* n2 = static_cast<const char*>(std::memchr(stop, '\n', static_cast<size_t>(end - stop)));
-      stop = n2 ? n2 + 1 : end;
+    while (stop < size) {  // move to just after the next newline
+      std::string window = read_at(fd, stop, 4096);
+      size_t at = window.find('\n');
+      if (at != std::string::npos) {
+        stop += static_cast<off_t>(at + 1);
+        break;
+      }
+      if (window.empty()) {
+        stop = size;
+        break;
+      }
+      stop += static_cast<off_t>(window.size());
     }
-    chunks.push_back(Chunk{start, stop, {}, {}, {}, 0, 0, {}, {}});
-    start = stop;
+    Chunk c;
+    c.begin = start;
+    c.end = std::min(stop, size);
+    chunks.push_back(std::move(c));
+    start = chunks.back().end;
   }
   std::vector<std::thread> pool;
-  for (size_t i = 1; i < chunks.size(); ++i) pool.emplace_back(parse_chunk, std::ref(chunks[i]), std::cref(L), std::cref(opt));
-  if (!chunks.empty()) parse_chunk(chunks[0], L, opt);
+  for (size_t i = 1; i < chunks.size(); ++i) pool.emplace_back(parse_chunk, std::ref(chunks[i]), std::cref(L), fd);
+  if (!chunks.empty()) parse_chunk(chunks[0], L, fd);
   for (auto& th : pool) th.join();
+  for (const auto& c : chunks)
+    if (!c.io_error.empty()) return fail(path + ": read failed: " + c.io_error);
 
   AirCsvData out;
   // Merge first: the same hour in two chunks is only seen here, and a serial pass names its rows.
@@ -354,13 +490,28 @@ Result<AirCsvData> read_air_csv(const std::string& path, const AirCsvOptions& op
     return fail(msg + "\n" + path + ": " + std::to_string(error_count) +
                 " malformed rows; nothing assessed (fix them, or pass --skip-bad-rows to exclude them)");
   }
+  int64_t first = INT64_MAX, last = INT64_MIN;
   for (auto& c : chunks) {
     out.rows += c.rows;
     out.excluded.insert(out.excluded.end(), std::make_move_iterator(c.excluded.begin()), std::make_move_iterator(c.excluded.end()));
-    if (!c.first_time.empty() && (out.first_time.empty() || c.first_time < out.first_time)) out.first_time = c.first_time;
-    if (c.last_time > out.last_time) out.last_time = c.last_time;
+    first = std::min(first, c.first_hour);
+    last = std::max(last, c.last_hour);
   }
-  if (opt.hash) out.sha256 = text::sha256_hex(std::string_view(static_cast<const char*>(map), size));
+  if (out.rows) {
+    out.first_time = hour_iso(static_cast<long>(first / 24), static_cast<int>(first % 24));
+    out.last_time = hour_iso(static_cast<long>(last / 24), static_cast<int>(last % 24));
+  }
+  if (opt.hash) {
+    text::Sha256 hasher;
+    std::vector<char> block(kBlock);
+    for (off_t pos = 0; pos < size;) {
+      ssize_t got = ::pread(fd, block.data(), block.size(), pos);
+      if (got <= 0) return fail(path + ": read failed while hashing");
+      hasher.update(std::string_view(block.data(), static_cast<size_t>(got)));
+      pos += got;
+    }
+    out.sha256 = hasher.hex();
+  }
   return out;
 }
 
