@@ -40,7 +40,7 @@ json annual_json(const quality::AnnualAir& a) {
             {"pm25_p95", opt(a.pm25_p95)},
             {"composite_index", opt(a.composite_index_centi, 2)},
             {"limits", a.limits}};
-  if (a.station != "county") j["station"] = a.station;
+  j["station"] = a.station;  // "county" for the county
   json ex = json::object();
   for (const auto& [k, v] : a.exceedance_centi) ex[k] = static_cast<double>(v) / 100;
   j["exceedance"] = ex;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "service/csv.h"
 #include "export/quality_json.h"
 #include "service/air_csv.h"
 #include "service/air_demo.h"
@@ -65,12 +66,21 @@ TEST(AirAssess, DataDrivenCases) {
   EXPECT_GE(cases, 6);
 }
 
-TEST(AirAssess, PercentileFollowsHj663) {
-  EXPECT_EQ(quality::percentile_centi({3, 4, 8, 2, 5, 4}, 90), 650);  // standards.md §7.3 P1: 6.5
-  EXPECT_EQ(quality::percentile_centi({5}, 98), 500);                 // P3
-  EXPECT_EQ(quality::percentile_centi({1, 2}, 95), 195);              // k = 1.95
-  EXPECT_EQ(quality::percentile_centi({10, 20, 30, 40, 50}, 90), 4600);
-  EXPECT_EQ(quality::percentile_centi({7, 7, 7}, 50), 700);
+TEST(AirAssess, PercentileVectors) {
+  std::ifstream in(std::string(SHANSHUI_TEST_DATA) + "/aqi/percentile.csv");
+  std::string text, line;
+  while (std::getline(in, line))
+    if (line.rfind('#', 0) != 0) text += line + "\n";
+  auto csv = parse_csv(text, "percentile.csv");
+  ASSERT_TRUE(csv);
+  ASSERT_GE(csv->records.size(), 5u);
+  for (const auto& r : csv->records) {
+    std::vector<int64_t> values;
+    for (const auto& v : text::split_any(r.fields[1], {" "})) values.push_back(std::stoll(v));
+    int64_t got = quality::percentile_centi(values, std::stoi(r.fields[2]));
+    Decimal value{got, 2};
+    EXPECT_EQ(value.compare(*Decimal::parse(r.fields[3])), 0) << r.fields[0] << ": got " << value.str();
+  }
 }
 
 std::string year_csv(int bad_days) {

@@ -81,23 +81,30 @@ TEST(Water, TablesHoldEveryItemOfTheStandard) {
   EXPECT_EQ(find_water_item("bap")->limits[0], std::string("0.0000028"));
 }
 
-TEST(Water, RiverGrades) {
-  EXPECT_EQ(river_grade({1, 2, 2, 3, 3, 2, 2, 2, 3, 4}, std::nullopt).grade, "优");         // R1: 90 %
-  EXPECT_EQ(river_grade({1, 2, 2, 3, 3, 2, 2, 2, 4, 5}, std::nullopt).grade, "良好");       // R2: 80 %
-  EXPECT_EQ(river_grade({3, 3, 4, 4, 4, 6}, std::nullopt).grade, "轻度污染");               // 33 %, 劣V 17 %
-  EXPECT_EQ(river_grade({3, 4, 4, 4, 6}, std::nullopt).grade, "中度污染");                  // 劣V 20 %
-  EXPECT_EQ(river_grade({3, 4, 4, 6, 6}, std::nullopt).grade, "重度污染");                  // 劣V 40 %
-  EXPECT_EQ(river_grade({4, 4, 6, 6, 6}, std::nullopt).grade, "重度污染");
-  EXPECT_EQ(river_grade({2, 6}, 3).grade, "良好");  // fewer than 5: the averaged class decides
+TEST(Water, RiverGradeVectors) {
+  int n = 0;
+  for (auto& row : rows("water/river_grade.csv")) {
+    ++n;
+    std::vector<int> classes;
+    for (const auto& c : text::split_any(row["classes"], {" "})) classes.push_back(parse_water_class(c));
+    std::optional<int> averaged;
+    if (!row["averaged"].empty()) averaged = parse_water_class(row["averaged"]);
+    EXPECT_EQ(river_grade(classes, averaged).grade, row["grade"]) << row["case"];
+  }
+  EXPECT_GE(n, 6);
 }
 
-TEST(Water, TrophicLevelIndexVector) {
-  auto t = trophic_state(10, 0.05, 1.0, 1.0, 4.0);  // standards.md §7.5 T1
-  ASSERT_TRUE(t);
-  EXPECT_NEAR(t->tli, 48.02, 0.005);
-  EXPECT_STREQ(t->state, "中营养");
-  EXPECT_NEAR(t->parts[0], 50.006, 0.001);
-  EXPECT_NEAR(t->parts[1], 45.709, 0.001);
+TEST(Water, TrophicLevelIndexVectors) {
+  for (auto& row : rows("water/tli.csv")) {
+    auto t = trophic_state(std::stod(row["chla"]), std::stod(row["tp"]), std::stod(row["tn"]), std::stod(row["sd"]),
+                           std::stod(row["codmn"]));
+    ASSERT_TRUE(t) << row["case"];
+    EXPECT_NEAR(t->tli, std::stod(row["tli"]), 0.005) << row["case"];
+    EXPECT_EQ(std::string(t->state), row["state"]) << row["case"];
+  }
+  auto t1 = trophic_state(10, 0.05, 1.0, 1.0, 4.0);
+  EXPECT_NEAR(t1->parts[0], 50.006, 0.001);  // single-parameter indices of T1
+  EXPECT_NEAR(t1->parts[1], 45.709, 0.001);
   EXPECT_FALSE(trophic_state(0, 0.05, 1, 1, 4));
 }
 
@@ -110,14 +117,16 @@ TEST(Noise, GradeVectors) {
   }
 }
 
-TEST(Noise, AveragesAndLimits) {
-  EXPECT_EQ(energy_average({dec("55"), dec("60"), dec("65")}).str(), "61.7");  // standards.md §7.6 N8
-  EXPECT_EQ(energy_average({dec("60"), dec("60")}).str(), "60.0");
-  EXPECT_EQ(arithmetic_mean({dec("52.1"), dec("53.4"), dec("51")}).str(), "52.2");  // 156.5/3 = 52.17
-  EXPECT_EQ(arithmetic_mean({dec("52.25"), dec("52.35")}).str(), "52.3");          // 52.30
-  EXPECT_EQ(arithmetic_mean({dec("52.2"), dec("52.3")}).str(), "52.2");            // 52.25 → half even
-  EXPECT_EQ(length_weighted_mean({dec("66"), dec("70")}, {dec("3"), dec("1")})->str(), "67.0");
-  EXPECT_EQ(length_weighted_mean({dec("65.4"), dec("68.1")}, {dec("2.5"), dec("1.5")})->str(), "66.4");  // 66.41
+TEST(Noise, AverageVectors) {
+  for (auto& row : rows("noise/average.csv")) {
+    std::vector<Decimal> levels, lengths;
+    for (const auto& v : text::split_any(row["levels"], {" "})) levels.push_back(dec(v));
+    for (const auto& v : text::split_any(row["lengths"], {" "})) lengths.push_back(dec(v));
+    Decimal got = row["method"] == "energy" ? energy_average(levels)
+                  : row["method"] == "mean" ? arithmetic_mean(levels)
+                                            : *length_weighted_mean(levels, lengths);
+    EXPECT_EQ(got.str(), row["expected"]) << row["case"];
+  }
   EXPECT_FALSE(length_weighted_mean({dec("66")}, {dec("0")}));
   EXPECT_EQ(zone_limit("4b", NoisePeriod::night), 60);
   EXPECT_EQ(zone_limit("1", NoisePeriod::day), 55);
