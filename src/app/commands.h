@@ -56,6 +56,10 @@ int water_assess(const Common& c, const std::string& input, const std::string& s
 int noise_grade(const Common& c, const std::string& kind, const std::string& period, const std::string& value);
 /// `shanshui noise assess`: regional and traffic averages, zone compliance, from point measurements.
 int noise_assess(const Common& c, const std::string& input, bool skip_bad_rows, bool record);
+/// `shanshui hj212 decode`: frames from stdin (one per line) → JSON lines; exit 2 if any was refused.
+int hj212_decode(const std::string& crc_mode);
+/// `shanshui hj212 crc TEXT`: the 4-digit CRC of TEXT.
+int hj212_crc(const std::string& text, const std::string& crc_mode);
 /// `shanshui demo air`: reproducible hourly air data.
 int demo_air(const std::string& out, int stations, const std::string& from, const std::string& to, uint64_t seed);
 

@@ -174,6 +174,21 @@ int main(int argc, char** argv) {
   common(nassess);
   nassess->callback([&] { rc = noise_assess(c, input, skip_bad, record); });
 
+  auto* hj = app.add_subcommand("hj212", "the HJ 212 monitoring protocol (2005, 2017, 2025 framing)");
+  hj->require_subcommand(1);
+  std::string crc_mode = "standard", crc_text;
+  auto* decode = hj->add_subcommand(
+      "decode", "decode frames from stdin, one per line (CR LF or LF), into one JSON object per line: "
+                "{\"ok\", \"version\", \"qn\", \"st\", \"cn\", \"pw\", \"mn\", \"flag\", \"crc\", "
+                "\"crc_expected\", \"crc_ok\", \"cp\": {\"DataTime\", \"items\": {code: {suffix: value}}}} or "
+                "{\"ok\": false, \"error\"}; exit 2 when a frame was refused");
+  decode->add_option("--crc", crc_mode, "CRC mode: standard (HJ 212 Annex A), modbus, modbus-swapped");
+  decode->callback([&] { rc = hj212_decode(crc_mode); });
+  auto* crc = hj->add_subcommand("crc", "print the 4-digit uppercase HJ 212 CRC of TEXT (the data segment)");
+  crc->add_option("text", crc_text, "data segment text")->required();
+  crc->add_option("--crc", crc_mode, "CRC mode: standard, modbus, modbus-swapped");
+  crc->callback([&] { rc = hj212_crc(crc_text, crc_mode); });
+
   auto* demo = app.add_subcommand("demo", "reproducible demo data");
   demo->require_subcommand(1);
   auto* demo_air_cmd = demo->add_subcommand("air", "hourly air data for the Wushan demo stations (or N synthetic ones)");

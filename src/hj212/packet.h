@@ -1,0 +1,86 @@
+// packet.h: HJ 212 frames and data segments (2005, 2017, 2025 framing), decoded tolerantly:
+// header fields in any order, unknown fields kept, CP items grouped by factor code. Pure: no
+// I/O, no exceptions, never reads past the input.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "hj212/crc.h"
+
+namespace shanshui::hj212 {
+
+/// One factor's values in CP: "a34004-Avg=14,a34004-Flag=N" → {code a34004, {Avg 14, Flag N}}.
+struct CpItem {
+  std::string code;
+  std::vector<std::pair<std::string, std::string>> fields;  // suffix → value, as sent
+  const std::string* get(std::string_view suffix) const;
+};
+
+/// A parsed data segment (QN ST CN PW MN Flag PNUM PNO CP).
+struct Packet {
+  std::string qn, st, cn, pw, mn;
+  std::optional<int> flag, pnum, pno;
+  std::vector<std::pair<std::string, std::string>> extra_header;  // fields the standard does not name, kept
+  std::vector<std::pair<std::string, std::string>> params;        // CP keys without a factor code (DataTime …)
+  std::vector<CpItem> items;                                      // CP items by factor code, in order
+  std::string cp_raw;                                             // the data region between CP=&& and &&
+  std::vector<std::string> warnings;                              // tolerated deviations, in words
+
+  /// "2005" (no Flag, or version bits 000000), "2017" (000001), "2025" (000010), else "unknown".
+  std::string version() const;
+  /// Flag bit A: the sender wants a reply.
+  bool wants_reply() const { return flag && (*flag & 1); }
+  /// Flag bit D: the packet is one of several (PNUM/PNO).
+  bool is_split() const { return flag && (*flag & 2); }
+  const std::string* param(std::string_view key) const;
+};
+
+/// Parses a data segment. Refuses only what cannot be read (no CP=&&…&& region, a field without
+/// '=', a non-numeric Flag/PNUM/PNO); tolerates the deviations hj212.md §7.4 lists, with warnings.
+Result<Packet> parse_data_segment(std::string_view data);
+
+/// A decoded frame: the packet, the CRC as carried and as computed, and what the length said.
+struct DecodedFrame {
+  Packet packet;
+  std::string crc;           // as carried
+  std::string crc_expected;  // computed in the station's CRC mode, uppercase
+  bool crc_ok = false;       // case-insensitive equality
+  int declared_length = 0;
+  size_t data_bytes = 0;
+  std::string data;          // the data segment
+};
+
+/// Decodes one whole frame "##LLLL<data segment>CCCC" (a trailing CR LF or LF is allowed).
+/// Refused: no "##", a length that is not 4 digits, a CRC that is not 4 hex digits, a declared
+/// length that is neither the data segment's bytes nor its UTF-8 characters, an unreadable data
+/// segment. A CRC mismatch is not refused here: crc_ok says it, and the caller decides.
+Result<DecodedFrame> decode_frame(std::string_view frame, CrcMode mode = CrcMode::standard);
+
+/// What a stream scanner found at the front of a buffer.
+struct Scan {
+  enum class Kind { frame, need_more, skip } kind = Kind::need_more;
+  size_t length = 0;   // frame: bytes of the whole frame incl. CR LF; skip: bytes to discard
+  std::string reason;  // skip: why
+};
+
+/// Finds the next frame in a TCP byte stream (sticky and half packets): discards bytes before
+/// "##", waits for the length digits, and takes `##` + 4 + length + 4 bytes + CR LF. If the CR LF
+/// is not where the byte length puts it (a device counting UTF-8 characters), the first CR LF
+/// within the frame limit ends the frame instead. Declared lengths above max_data are skipped.
+Scan scan_frame(std::string_view buffer, size_t max_data);
+
+/// The data segment of a reply to `p`: QN of the packet answered, ST=91, CN, PW and MN copied,
+/// Flag with the sender's version bits and no reply wanted (4 for 2017), and `cp` as the data
+/// region (e.g. "QnRtn=1"). 2005 devices without QN get the QN inside CP (hj212.md §4.3).
+std::string reply_segment(const Packet& p, std::string_view cn, std::string_view cp = "");
+
+/// Wraps a data segment into a frame: "##" + 4-digit byte length + data + CRC + CR LF.
+std::string frame(std::string_view data, CrcMode mode = CrcMode::standard);
+
+}  // namespace shanshui::hj212
