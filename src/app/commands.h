@@ -60,6 +60,20 @@ int noise_assess(const Common& c, const std::string& input, bool skip_bad_rows, 
 int hj212_decode(const std::string& crc_mode);
 /// `shanshui hj212 crc TEXT`: the 4-digit CRC of TEXT.
 int hj212_crc(const std::string& text, const std::string& crc_mode);
+/// Arguments of `shanshui station add` (and the columns of `station import`).
+struct StationArgs {
+  std::string mn, kind, name, township, river, section, lon, lat, password, crc = "standard", units;
+};
+int station_add(const Common& c, const StationArgs& a);
+int station_import(const Common& c, const std::string& file);
+int station_list(const Common& c);
+int station_remove(const Common& c, const std::string& mn);
+/// `shanshui serve --hj212-port P`: the HJ 212 listener until SIGINT/SIGTERM.
+int serve(const Common& c, const std::string& host, int hj212_port);
+/// `shanshui hj212 quarantine`: refused frames with their reasons.
+int hj212_quarantine(const Common& c);
+/// `shanshui obs export --mn MN`: a JSON array of observations.
+int obs_export(const Common& c, const std::string& mn);
 /// `shanshui demo air`: reproducible hourly air data.
 int demo_air(const std::string& out, int stations, const std::string& from, const std::string& to, uint64_t seed);
 

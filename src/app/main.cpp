@@ -189,6 +189,55 @@ int main(int argc, char** argv) {
   crc->add_option("--crc", crc_mode, "CRC mode: standard, modbus, modbus-swapped");
   crc->callback([&] { rc = hj212_crc(crc_text, crc_mode); });
 
+  auto* quar = hj->add_subcommand("quarantine", "list refused frames and bytes with their reasons");
+  common(quar);
+  quar->callback([&] { rc = hj212_quarantine(c); });
+
+  auto* station = app.add_subcommand("station", "the station registry (MN, kind, place, password, CRC mode, units)");
+  station->require_subcommand(1);
+  StationArgs sa;
+  auto* sadd = station->add_subcommand("add", "register a station");
+  sadd->add_option("--mn", sa.mn, "device MN (HJ 212 设备唯一标识)")->required();
+  sadd->add_option("--kind", sa.kind, "air, water, noise or source")->required();
+  sadd->add_option("--name", sa.name, "name");
+  sadd->add_option("--township", sa.township, "township");
+  sadd->add_option("--river", sa.river, "river (water sections)");
+  sadd->add_option("--section", sa.section, "section name (water)");
+  sadd->add_option("--lon", sa.lon, "longitude (WGS84/CGCS2000)");
+  sadd->add_option("--lat", sa.lat, "latitude");
+  sadd->add_option("--password", sa.password, "access password PW the station must send (empty: not checked)");
+  sadd->add_option("--crc", sa.crc, "CRC mode: standard (default), modbus, modbus-swapped");
+  sadd->add_option("--units", sa.units, "unit overrides, e.g. a21026=mg/m3;a34004=ug/m3");
+  common(sadd, false);
+  sadd->callback([&] { rc = station_add(c, sa); });
+  auto* simport = station->add_subcommand("import", "register stations from CSV: mn,kind,name,township,river,section,lon,lat,password,crc,units");
+  simport->add_option("file", file, "CSV file")->required();
+  common(simport, false);
+  simport->callback([&] { rc = station_import(c, file); });
+  auto* slist = station->add_subcommand("list", "list the registry");
+  common(slist);
+  slist->callback([&] { rc = station_list(c); });
+  std::string mn;
+  auto* sremove = station->add_subcommand("remove", "remove a station from the registry (its observations stay)");
+  sremove->add_option("--mn", mn, "device MN")->required();
+  common(sremove, false);
+  sremove->callback([&] { rc = station_remove(c, mn); });
+
+  auto* serve_cmd = app.add_subcommand("serve", "run the HJ 212 listener (the HTTP side joins in the server issue)");
+  std::string host = "127.0.0.1";
+  int hj212_port = 0;
+  serve_cmd->add_option("--hj212-port", hj212_port, "TCP port for HJ 212 data loggers")->required();
+  serve_cmd->add_option("--host", host, "address to bind (default 127.0.0.1)");
+  common(serve_cmd, false);
+  serve_cmd->callback([&] { rc = serve(c, host, hj212_port); });
+
+  auto* obs = app.add_subcommand("obs", "observations (monitoring values with their raw frames)");
+  obs->require_subcommand(1);
+  auto* oexp = obs->add_subcommand("export", "a JSON array of {mn, factor, cn, time, kind, value, flag}, ordered by time then factor");
+  oexp->add_option("--mn", mn, "device MN (default: every station)");
+  common(oexp);
+  oexp->callback([&] { rc = obs_export(c, mn); });
+
   auto* demo = app.add_subcommand("demo", "reproducible demo data");
   demo->require_subcommand(1);
   auto* demo_air_cmd = demo->add_subcommand("air", "hourly air data for the Wushan demo stations (or N synthetic ones)");

@@ -60,6 +60,61 @@ struct RejectedRow {
   std::string at;
 };
 
+/// A monitoring station (or section, noise point, pollution source) that speaks HJ 212 or is fed
+/// from files: its MN, kind, where it is, its password and CRC mode, and units per factor.
+struct Station {
+  std::string mn;
+  std::string kind;  // air | water | noise | source
+  std::string name;
+  std::string township, river, section;
+  std::optional<double> lon, lat;
+  std::string password;                // empty: not checked
+  std::string crc_mode = "standard";   // standard | modbus | modbus-swapped
+  std::string units;                   // "a21026=mg/m3;a34004=ug/m3" overrides of the factor defaults
+  std::string created_at;
+};
+
+/// One value of one factor at one time from one station, with the raw frame it came from.
+struct Observation {
+  int64_t id = 0;
+  std::string mn;
+  std::string factor;     // a34004, w01018, LA, …
+  std::string cn;         // 2011 real-time, 2051 minute, 2061 hour, 2031 day; "file" for imports
+  std::string data_time;  // ISO 8601 +08:00 (the period's start for 2051/2061/2031)
+  std::string kind;       // Rtd Avg Min Max Cou ZsRtd … Data DayData NightData
+  std::string value;      // as sent
+  std::string flag;       // data flag (N, M, D, …), "" when none was sent
+  std::string unit;
+  int64_t raw_id = 0;     // raw_frames.id (0 for file imports)
+  std::string received_at;
+};
+
+/// An input (frame bytes or file row) refused, kept with its reason.
+struct QuarantineRow {
+  int64_t id = 0;
+  std::string received_at;
+  std::string peer;  // "127.0.0.1:51234" or a file name
+  std::string mn;    // when it could be read
+  std::string reason;
+  std::string bytes;
+};
+
+/// A frame accepted for storage with the values it carries.
+struct IngestFrame {
+  std::string bytes;
+  std::string peer;
+  std::string mn;
+  std::string cn;
+  std::vector<Observation> observations;
+};
+
+struct IngestResult {
+  int frames = 0;          // raw frames stored (a resent identical frame is stored once)
+  int values_added = 0;
+  int values_duplicate = 0;
+  int quarantined = 0;
+};
+
 struct ImportOutcome {
   bool changed = false;  // false when the same plan text was already in force
   int version = 0;
@@ -92,6 +147,24 @@ class Store {
 
   virtual Status add_rejected(const std::vector<RejectedRow>& rows) = 0;
   virtual Result<std::vector<RejectedRow>> rejected() = 0;
+
+  /// Registers a station; refused when the MN is already registered.
+  virtual Status add_station(const Station& s) = 0;
+  virtual Result<std::vector<Station>> stations() = 0;
+  /// Removes a station from the registry (its observations stay); false when unknown.
+  virtual Result<bool> remove_station(const std::string& mn) = 0;
+
+  /// Stores frames, their values and quarantined inputs in one transaction: when it returns,
+  /// everything is durable. Values are idempotent on (MN, factor, CN, DataTime, kind): a resent
+  /// frame never duplicates one.
+  virtual Result<IngestResult> ingest(const std::vector<IngestFrame>& frames,
+                                      const std::vector<QuarantineRow>& quarantined) = 0;
+  /// Observations of one station ("" = all), ordered by time, then factor, then kind.
+  virtual Result<std::vector<Observation>> observations(const std::string& mn) = 0;
+  virtual Result<std::vector<QuarantineRow>> quarantine() = 0;
+  /// Makes every commit reach the disk before it returns (PRAGMA synchronous=FULL): for the
+  /// listener, which acknowledges only what survives a crash or power loss.
+  virtual Status set_durable() = 0;
 };
 
 /// Opens (creating and migrating as needed) the SQLite store at `path`.

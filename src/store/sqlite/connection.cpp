@@ -28,6 +28,11 @@ Statement& Statement::bind(int i, double v) {
   sqlite3_bind_double(stmt_, i, v);
   return *this;
 }
+Statement& Statement::bind_blob(int i, const std::string& v) {
+  sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
 Statement& Statement::bind_null(int i) {
   sqlite3_bind_null(stmt_, i);
   return *this;
@@ -55,8 +60,10 @@ Status Statement::reset() {
 }
 
 std::string Statement::text(int col) const {
-  auto* p = sqlite3_column_text(stmt_, col);
-  return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : "";
+  // Blob-safe: reads the bytes, whatever the column's type.
+  const void* p = sqlite3_column_type(stmt_, col) == SQLITE_BLOB ? sqlite3_column_blob(stmt_, col)
+                                                                   : static_cast<const void*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : "";
 }
 int64_t Statement::integer(int col) const { return sqlite3_column_int64(stmt_, col); }
 double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }

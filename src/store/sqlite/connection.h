@@ -25,6 +25,7 @@ class Statement {
   Statement& bind(int i, int64_t v);
   Statement& bind(int i, double v);
   Statement& bind_null(int i);
+  Statement& bind_blob(int i, const std::string& bytes);
   /// Steps once: true while a row is available, false when done; an error otherwise.
   Result<bool> step();
   /// Runs to completion.

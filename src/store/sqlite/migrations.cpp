@@ -79,6 +79,55 @@ CREATE TABLE rejected_rows (
   raw TEXT NOT NULL, at TEXT NOT NULL
 );
 )sql",
+    // 2: monitoring: stations, raw frames, observations, quarantine.
+    R"sql(
+CREATE TABLE stations (
+  mn TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('air', 'water', 'noise', 'source')),
+  name TEXT NOT NULL,
+  township TEXT NOT NULL DEFAULT '',
+  river TEXT NOT NULL DEFAULT '',
+  section TEXT NOT NULL DEFAULT '',
+  lon REAL,
+  lat REAL,
+  password TEXT NOT NULL DEFAULT '',
+  crc_mode TEXT NOT NULL DEFAULT 'standard' CHECK (crc_mode IN ('standard', 'modbus', 'modbus-swapped')),
+  units TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE raw_frames (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  received_at TEXT NOT NULL,
+  peer TEXT NOT NULL,
+  mn TEXT NOT NULL,
+  cn TEXT NOT NULL,
+  bytes BLOB NOT NULL
+);
+CREATE TABLE observations (
+  id INTEGER PRIMARY KEY,
+  mn TEXT NOT NULL,
+  factor TEXT NOT NULL,
+  cn TEXT NOT NULL,
+  data_time TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  flag TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  raw_id INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  UNIQUE (mn, factor, cn, data_time, kind)
+);
+CREATE INDEX observations_by_station_time ON observations (mn, data_time);
+CREATE TABLE quarantine (
+  id INTEGER PRIMARY KEY,
+  received_at TEXT NOT NULL,
+  peer TEXT NOT NULL,
+  mn TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  bytes BLOB NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -220,7 +220,132 @@ class SqliteStore final : public Store {
                                    });
   }
 
+  Status add_station(const Station& st) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    {
+      auto q = c_.prepare("SELECT 1 FROM stations WHERE mn = ?");
+      SS_TRY(q);
+      q->bind(1, st.mn);
+      auto row = q->step();
+      SS_TRY(row);
+      if (*row) return fail("station " + st.mn + " is already registered");
+    }
+    auto ins = c_.prepare(
+        "INSERT INTO stations (mn, kind, name, township, river, section, lon, lat, password, crc_mode, units, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SS_TRY(ins);
+    ins->bind(1, st.mn).bind(2, st.kind).bind(3, st.name).bind(4, st.township).bind(5, st.river).bind(6, st.section);
+    if (st.lon) ins->bind(7, *st.lon); else ins->bind_null(7);
+    if (st.lat) ins->bind(8, *st.lat); else ins->bind_null(8);
+    ins->bind(9, st.password).bind(10, st.crc_mode).bind(11, st.units).bind(12, now_iso8601());
+    SS_TRY(ins->run());
+    return tx.commit();
+  }
+
+  Result<std::vector<Station>> stations() override {
+    auto st = c_.prepare(
+        "SELECT mn, kind, name, township, river, section, lon, lat, password, crc_mode, units, created_at, "
+        "lon IS NULL, lat IS NULL FROM stations ORDER BY mn");
+    SS_TRY(st);
+    std::vector<Station> out;
+    for (;;) {
+      auto row = st->step();
+      SS_TRY(row);
+      if (!*row) break;
+      Station x{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5),
+                std::nullopt, std::nullopt, st->text(8), st->text(9), st->text(10), st->text(11)};
+      if (!st->integer(12)) x.lon = st->real(6);
+      if (!st->integer(13)) x.lat = st->real(7);
+      out.push_back(std::move(x));
+    }
+    return out;
+  }
+
+  Result<bool> remove_station(const std::string& mn) override {
+    auto st = c_.prepare("DELETE FROM stations WHERE mn = ?");
+    SS_TRY(st);
+    st->bind(1, mn);
+    SS_TRY(st->run());
+    return c_.changes() > 0;
+  }
+
+  Result<IngestResult> ingest(const std::vector<IngestFrame>& frames, const std::vector<QuarantineRow>& quarantined) override {
+    IngestResult r;
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    if (!ingest_raw_) {
+      auto a = c_.prepare(
+          "INSERT INTO raw_frames (sha256, received_at, peer, mn, cn, bytes) VALUES (?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id");
+      SS_TRY(a);
+      ingest_raw_ = std::make_unique<Statement>(std::move(*a));
+      auto b = c_.prepare(
+          "INSERT INTO observations (mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+      SS_TRY(b);
+      ingest_obs_ = std::make_unique<Statement>(std::move(*b));
+      auto q = c_.prepare("INSERT INTO quarantine (received_at, peer, mn, reason, bytes) VALUES (?, ?, ?, ?, ?)");
+      SS_TRY(q);
+      ingest_quarantine_ = std::make_unique<Statement>(std::move(*q));
+    }
+    std::string now = now_iso8601();
+    for (const auto& f : frames) {
+      auto& raw = *ingest_raw_;
+      raw.bind(1, text::sha256_hex(f.bytes)).bind(2, now).bind(3, f.peer).bind(4, f.mn).bind(5, f.cn).bind_blob(6, f.bytes);
+      auto row = raw.step();
+      SS_TRY(row);
+      int64_t raw_id = raw.integer(0);
+      SS_TRY(raw.run());
+      raw.reset();
+      ++r.frames;
+      for (const auto& o : f.observations) {
+        auto& obs = *ingest_obs_;
+        obs.bind(1, o.mn).bind(2, o.factor).bind(3, o.cn).bind(4, o.data_time).bind(5, o.kind).bind(6, o.value)
+            .bind(7, o.flag).bind(8, o.unit).bind(9, raw_id).bind(10, now);
+        SS_TRY(obs.run());
+        if (c_.changes()) ++r.values_added; else ++r.values_duplicate;
+        obs.reset();
+      }
+    }
+    for (const auto& q : quarantined) {
+      auto& st = *ingest_quarantine_;
+      st.bind(1, q.received_at.empty() ? now : q.received_at).bind(2, q.peer).bind(3, q.mn).bind(4, q.reason).bind_blob(5, q.bytes);
+      SS_TRY(st.run());
+      st.reset();
+      ++r.quarantined;
+    }
+    SS_TRY(tx.commit());
+    return r;
+  }
+
+  Result<std::vector<Observation>> observations(const std::string& mn) override {
+    return select_all<Observation>(
+        mn.empty()
+            ? "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
+              "ORDER BY data_time, factor, kind, mn"
+            : "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
+              "WHERE mn = ?1 ORDER BY data_time, factor, kind",
+        [](const Statement& st) {
+          return Observation{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
+                             st.text(6),    st.text(7), st.text(8), st.integer(9), st.text(10)};
+        },
+        mn);
+  }
+
+  Result<std::vector<QuarantineRow>> quarantine() override {
+    return select_all<QuarantineRow>("SELECT id, received_at, peer, mn, reason, bytes FROM quarantine ORDER BY id",
+                                     [](const Statement& st) {
+                                       return QuarantineRow{st.integer(0), st.text(1), st.text(2), st.text(3),
+                                                            st.text(4), st.text(5)};
+                                     });
+  }
+
+  Status set_durable() override { return c_.exec("PRAGMA synchronous=FULL"); }
+
  private:
+  std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_;
+
   // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
   template <class Row, class Bind>
   Result<int> insert_all(const std::vector<Row>& rows, const char* sql, Bind bind) {
@@ -240,9 +365,10 @@ class SqliteStore final : public Store {
   }
 
   template <class Row, class Map>
-  Result<std::vector<Row>> select_all(const char* sql, Map map) {
+  Result<std::vector<Row>> select_all(const char* sql, Map map, const std::string& param = "") {
     auto st = c_.prepare(sql);
     SS_TRY(st);
+    if (!param.empty()) st->bind(1, param);
     std::vector<Row> out;
     for (;;) {
       auto row = st->step();

@@ -1,0 +1,177 @@
+// cli_monitor.cpp: stations, the HJ 212 server, quarantine, observation export.
+#include <csignal>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.h"
+#include "app/context.h"
+#include "core/decimal.h"
+#include "core/text.h"
+#include "hj212/crc.h"
+#include "hj212/listener/listener.h"
+#include "plan/loader.h"
+#include "service/csv.h"
+
+namespace shanshui::app {
+namespace {
+
+using nlohmann::json;
+
+Result<store::Station> make_station(const StationArgs& a) {
+  store::Station s;
+  s.mn = text::trim(a.mn);
+  if (s.mn.empty()) return fail("--mn is empty");
+  if (a.kind != "air" && a.kind != "water" && a.kind != "noise" && a.kind != "source")
+    return fail("--kind '" + a.kind + "' is not air, water, noise or source");
+  s.kind = a.kind;
+  s.name = a.name.empty() ? s.mn : a.name;
+  s.township = a.township;
+  s.river = a.river;
+  s.section = a.section;
+  s.password = a.password;
+  if (!hj212::crc_mode_from_string(a.crc)) return fail("--crc '" + a.crc + "' is not standard, modbus or modbus-swapped");
+  s.crc_mode = a.crc;
+  s.units = a.units;
+  for (auto [text, out, what] : {std::tuple{a.lon, &s.lon, "lon"}, std::tuple{a.lat, &s.lat, "lat"}}) {
+    if (text.empty()) continue;
+    auto d = Decimal::parse(text);
+    if (!d) return fail(std::string("--") + what + ": " + d.error().message);
+    *out = d->to_double();
+  }
+  return s;
+}
+
+}  // namespace
+
+int station_add(const Common& c, const StationArgs& a) {
+  auto s = make_station(a);
+  if (!s) return refuse(s.error().message);
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  if (auto r = (*st)->add_station(*s); !r) return refuse(r.error().message);
+  std::cerr << "station " << s->mn << " (" << s->kind << ", " << s->name << ") registered\n";
+  return 0;
+}
+
+int station_import(const Common& c, const std::string& file) {
+  auto text = plan::read_file(file);
+  if (!text) return refuse(text.error().message);
+  auto csv = service::parse_csv(*text, file);
+  if (!csv) return refuse(csv.error().message);
+  if (csv->column("mn") < 0 || csv->column("kind") < 0)
+    return refuse(file + ":1: needs columns mn,kind[,name,township,river,section,lon,lat,password,crc,units]");
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  std::vector<store::Station> rows;
+  for (const auto& r : csv->records) {
+    auto get = [&](const char* k) {
+      int i = csv->column(k);
+      return i >= 0 && i < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(i)]) : std::string();
+    };
+    StationArgs a{get("mn"), get("kind"), get("name"), get("township"), get("river"), get("section"), get("lon"),
+                  get("lat"), get("password"), get("crc").empty() ? "standard" : get("crc"), get("units")};
+    auto s = make_station(a);
+    if (!s) return refuse(file + ":" + std::to_string(r.line) + ": " + s.error().message + "; nothing imported");
+    rows.push_back(*s);
+  }
+  int added = 0;
+  for (const auto& s : rows) {
+    if (auto r = (*st)->add_station(s); !r) {
+      std::cerr << "skipped: " << r.error().message << "\n";
+      continue;
+    }
+    ++added;
+  }
+  std::cerr << file << ": " << added << " stations registered, " << rows.size() - static_cast<size_t>(added)
+            << " already present\n";
+  return 0;
+}
+
+int station_list(const Common& c) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  auto list = (*st)->stations();
+  if (!list) return refuse(list.error().message);
+  if (c.json) {
+    json a = json::array();
+    for (const auto& s : *list)
+      a.push_back({{"mn", s.mn}, {"kind", s.kind}, {"name", s.name}, {"township", s.township}, {"river", s.river},
+                   {"section", s.section}, {"lon", s.lon ? json(*s.lon) : json(nullptr)},
+                   {"lat", s.lat ? json(*s.lat) : json(nullptr)}, {"crc", s.crc_mode}, {"units", s.units},
+                   {"has_password", !s.password.empty()}});
+    std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  for (const auto& s : *list)
+    std::cout << text::pad_right(s.mn, 26) << text::pad_right(s.kind, 7) << text::pad_right(s.name, 20)
+              << text::pad_right(s.crc_mode, 16) << s.township << "\n";
+  std::cout << list->size() << " stations\n";
+  return 0;
+}
+
+int station_remove(const Common& c, const std::string& mn) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  auto r = (*st)->remove_station(mn);
+  if (!r) return refuse(r.error().message);
+  if (!*r) return refuse("no station with MN " + mn);
+  std::cerr << "station " << mn << " removed from the registry (its observations stay)\n";
+  return 0;
+}
+
+int serve(const Common& c, const std::string& host, int hj212_port) {
+  hj212::ListenerOptions o;
+  o.host = host;
+  o.port = static_cast<uint16_t>(hj212_port);
+  hj212::Listener l(o, c.db.empty() ? default_db_path() : c.db);
+  if (auto s = l.start(); !s) return refuse(s.error().message);
+  std::cerr << "shanshui: HJ 212 listening on " << host << ":" << l.port() << " (db " << (c.db.empty() ? default_db_path() : c.db)
+            << ")" << std::endl;
+  l.run(true);
+  const auto& st = l.stats();
+  std::cerr << "shanshui: stopped after " << st.connections << " connections, " << st.frames << " frames, " << st.values
+            << " values, " << st.quarantined << " quarantined\n";
+  return 0;
+}
+
+int hj212_quarantine(const Common& c) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  auto rows = (*st)->quarantine();
+  if (!rows) return refuse(rows.error().message);
+  if (c.json) {
+    json a = json::array();
+    for (const auto& q : *rows)
+      a.push_back({{"id", q.id}, {"received_at", q.received_at}, {"peer", q.peer}, {"mn", q.mn}, {"reason", q.reason},
+                   {"bytes", q.bytes}});
+    std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  for (const auto& q : *rows) {
+    std::string shown = q.bytes.substr(0, 160);
+    while (!shown.empty() && (shown.back() == '\n' || shown.back() == '\r')) shown.pop_back();
+    std::cout << q.received_at << "  " << q.peer << "  " << (q.mn.empty() ? "-" : q.mn) << "\n  " << q.reason << "\n  "
+              << shown << (q.bytes.size() > 160 ? "…" : "") << "\n";
+  }
+  std::cout << rows->size() << " quarantined inputs\n";
+  return 0;
+}
+
+int obs_export(const Common& c, const std::string& mn) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  auto rows = (*st)->observations(mn);
+  if (!rows) return refuse(rows.error().message);
+  json a = json::array();
+  for (const auto& o : *rows) {
+    auto v = Decimal::parse(o.value);
+    a.push_back({{"mn", o.mn}, {"factor", o.factor}, {"cn", o.cn}, {"time", o.data_time}, {"kind", o.kind},
+                 {"value", v ? json(v->to_double()) : json(o.value)}, {"flag", o.flag.empty() ? json(nullptr) : json(o.flag)},
+                 {"unit", o.unit}});
+  }
+  std::cout << a.dump(c.json ? -1 : 1, ' ', false, json::error_handler_t::replace) << "\n";
+  return 0;
+}
+
+}  // namespace shanshui::app

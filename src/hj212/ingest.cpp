@@ -1,0 +1,106 @@
+// ingest.cpp: frame → registry checks → observations and reply, or quarantine.
+#include "hj212/ingest.h"
+
+#include <cstdio>
+
+#include "core/civil_time.h"
+#include "core/decimal.h"
+#include "hj212/factors.h"
+
+namespace shanshui::hj212 {
+namespace {
+
+bool is_upload(std::string_view cn) {
+  for (const char* c : {"2011", "2021", "2031", "2041", "2051", "2061", "2081", "3019", "3020"})
+    if (cn == c) return true;
+  return false;
+}
+
+bool carries_values(std::string_view cn) {
+  return cn == "2011" || cn == "2031" || cn == "2051" || cn == "2061";
+}
+
+// The value suffixes stored as observations (flags and times are attributes, not values).
+bool is_value_suffix(std::string_view s) {
+  for (const char* v : {"Rtd", "Avg", "Min", "Max", "Cou", "ZsRtd", "ZsAvg", "ZsMin", "ZsMax", "Data", "DayData", "NightData"})
+    if (s == v) return true;
+  return false;
+}
+
+// Pre-reads the MN so the station's CRC mode can be used to verify the frame.
+std::string peek_mn(std::string_view frame) {
+  size_t at = frame.find("MN=");
+  while (at != std::string_view::npos && at > 0 && frame[at - 1] != ';' && frame[at - 1] != ',' && frame[at - 1] != ' ')
+    at = frame.find("MN=", at + 3);
+  if (at == std::string_view::npos) return "";
+  size_t end = frame.find_first_of(";,&", at + 3);
+  return std::string(frame.substr(at + 3, end == std::string_view::npos ? std::string_view::npos : end - at - 3));
+}
+
+}  // namespace
+
+std::optional<std::string> data_time_iso(std::string_view t) {
+  if (t.size() != 14 && t.size() != 17) return std::nullopt;
+  for (char c : t)
+    if (c < '0' || c > '9') return std::nullopt;
+  std::string date = std::string(t.substr(0, 4)) + "-" + std::string(t.substr(4, 2)) + "-" + std::string(t.substr(6, 2));
+  auto d = Date::parse(date);
+  if (!d) return std::nullopt;
+  int h = (t[8] - '0') * 10 + (t[9] - '0'), m = (t[10] - '0') * 10 + (t[11] - '0'), s = (t[12] - '0') * 10 + (t[13] - '0');
+  if (h > 23 || m > 59 || s > 59) return std::nullopt;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d+08:00", d->iso().c_str(), h, m, s);
+  return std::string(buf);
+}
+
+Handled handle_frame(std::string_view frame, const std::string& peer, const Registry& registry,
+                     const std::string& bound_mn) {
+  Handled h;
+  auto refuse = [&](const std::string& mn, const std::string& reason) {
+    h.quarantine = store::QuarantineRow{0, "", peer, mn, reason, std::string(frame)};
+    h.mn = mn;
+    return h;
+  };
+  std::string mn = peek_mn(frame);
+  auto it = registry.find(mn);
+  CrcMode mode = CrcMode::standard;
+  if (it != registry.end()) mode = crc_mode_from_string(it->second.crc_mode).value_or(CrcMode::standard);
+  auto d = decode_frame(frame, mode);
+  if (!d) return refuse(mn, d.error().message);
+  const Packet& p = d->packet;
+  if (!d->crc_ok) return refuse(p.mn, "CRC mismatch: the frame carries " + d->crc + ", expected " + d->crc_expected +
+                                          " (" + crc_mode_name(mode) + ")");
+  if (it == registry.end() || p.mn != mn) return refuse(p.mn, "unknown MN '" + p.mn + "' (not in the station registry)");
+  const store::Station& st = it->second;
+  if (!st.password.empty() && p.pw != st.password) return refuse(p.mn, "wrong password for MN " + p.mn);
+  if (!bound_mn.empty() && bound_mn != p.mn)
+    return refuse(p.mn, "MN " + p.mn + " on a connection that spoke for " + bound_mn);
+  h.mn = p.mn;
+
+  if (p.cn == "1013" || p.cn == "9015") {  // time-calibration request, 2025 heartbeat
+    h.reply = hj212::frame(reply_segment(p, "9013"), mode);
+    return h;
+  }
+  store::IngestFrame f{std::string(frame), peer, p.mn, p.cn, {}};
+  if (carries_values(p.cn)) {
+    const std::string* dt = p.param("DataTime");
+    if (!dt) return refuse(p.mn, "CN " + p.cn + " without DataTime");
+    auto iso = data_time_iso(*dt);
+    if (!iso) return refuse(p.mn, "DataTime '" + *dt + "' is not YYYYMMDDhhmmss");
+    for (const auto& item : p.items) {
+      const std::string* flag = item.get("Flag");
+      for (const auto& [suffix, value] : item.fields) {
+        if (!is_value_suffix(suffix)) continue;
+        auto num = Decimal::parse(value);
+        if (!num) return refuse(p.mn, "malformed CP: " + item.code + "-" + suffix + "='" + value + "' is not a number");
+        f.observations.push_back({0, p.mn, item.code, p.cn, *iso, suffix, value, flag ? *flag : "",
+                                  unit_for(item.code, st.units), 0, ""});
+      }
+    }
+  }
+  if (p.wants_reply() && is_upload(p.cn)) h.reply = hj212::frame(reply_segment(p, "9014"), mode);
+  h.store = std::move(f);
+  return h;
+}
+
+}  // namespace shanshui::hj212
