@@ -69,11 +69,20 @@ int station_import(const Common& c, const std::string& file);
 int station_list(const Common& c);
 int station_remove(const Common& c, const std::string& mn);
 /// `shanshui serve --hj212-port P`: the HJ 212 listener until SIGINT/SIGTERM.
-int serve(const Common& c, const std::string& host, int hj212_port);
+int serve(const Common& c, const std::string& host, int hj212_port, int idle_timeout_s, int max_frame);
 /// `shanshui hj212 quarantine`: refused frames with their reasons.
 int hj212_quarantine(const Common& c);
 /// `shanshui obs export --mn MN`: a JSON array of observations.
 int obs_export(const Common& c, const std::string& mn);
+/// `shanshui simulate`: HJ 212 data loggers over TCP (options in hj212/simulator.h).
+struct SimulateArgs {
+  std::string host = "127.0.0.1", from = "2025-01-01", ack_log;
+  int port = 0, air = 0, water = 0, noise = 0, hours = 24, window = 8, timeout_ms = 3000;
+  double rate = 0, bad_crc = 0, split = 0, disconnect = 0, modbus = 0;
+  bool register_stations = false;
+  uint64_t seed = 2023;
+};
+int simulate(const Common& c, const SimulateArgs& a);
 /// `shanshui demo air`: reproducible hourly air data.
 int demo_air(const std::string& out, int stations, const std::string& from, const std::string& to, uint64_t seed);
 

@@ -228,8 +228,33 @@ int main(int argc, char** argv) {
   int hj212_port = 0;
   serve_cmd->add_option("--hj212-port", hj212_port, "TCP port for HJ 212 data loggers")->required();
   serve_cmd->add_option("--host", host, "address to bind (default 127.0.0.1)");
+  int idle_timeout = 600, max_frame = 9999;
+  serve_cmd->add_option("--idle-timeout", idle_timeout, "seconds a connection may stay silent (default 600)");
+  serve_cmd->add_option("--max-frame", max_frame, "largest data-segment length accepted, 64–9999 (default 9999)");
   common(serve_cmd, false);
-  serve_cmd->callback([&] { rc = serve(c, host, hj212_port); });
+  serve_cmd->callback([&] { rc = serve(c, host, hj212_port, idle_timeout, max_frame); });
+
+  SimulateArgs sim;
+  auto* simc = app.add_subcommand("simulate", "HJ 212 data loggers over TCP: hourly data (CN 2061, Flag=5), replies awaited, faults optional");
+  simc->add_option("--host", sim.host, "listener address (default 127.0.0.1)");
+  simc->add_option("--port", sim.port, "listener port")->required();
+  simc->add_option("--air", sim.air, "air stations");
+  simc->add_option("--water", sim.water, "water stations");
+  simc->add_option("--noise", sim.noise, "noise stations");
+  simc->add_option("--from", sim.from, "first simulated day (default 2025-01-01)");
+  simc->add_option("--hours", sim.hours, "hourly frames per station (default 24)");
+  simc->add_option("--window", sim.window, "frames in flight per station (default 8)");
+  simc->add_option("--rate", sim.rate, "frames per second per station (default: as fast as replies come)");
+  simc->add_option("--bad-crc", sim.bad_crc, "share of frames also sent with a wrong CRC");
+  simc->add_option("--split", sim.split, "share of frames written in pieces");
+  simc->add_option("--disconnect", sim.disconnect, "share of frames after which the station reconnects");
+  simc->add_option("--modbus", sim.modbus, "share of stations using a byte-swapped Modbus CRC");
+  simc->add_option("--timeout-ms", sim.timeout_ms, "reply timeout before a resend (default 3000)");
+  simc->add_option("--seed", sim.seed, "random seed");
+  simc->add_option("--ack-log", sim.ack_log, "append 'MN QN DataTime' per acknowledged frame to this file");
+  simc->add_flag("--register", sim.register_stations, "register the simulated stations in --db first");
+  common(simc);
+  simc->callback([&] { rc = simulate(c, sim); });
 
   auto* obs = app.add_subcommand("obs", "observations (monitoring values with their raw frames)");
   obs->require_subcommand(1);

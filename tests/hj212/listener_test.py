@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""listener_test: the HJ 212 listener over real sockets on loopback, through the real binary:
+sticky and half packets, a frame in many writes, bad CRC, oversize frame, unknown MN, 200
+concurrent stations, a silent client, and kill -9 while stations send.
+
+Usage: listener_test.py PATH/TO/shanshui
+"""
+import os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time, unittest
+
+BIN = sys.argv[1]
+
+
+def crc(data: bytes) -> str:
+    """HJ 212-2017 Annex A, written independently of the C++ code."""
+    reg = 0xFFFF
+    for b in data:
+        reg = (reg >> 8) ^ b
+        for _ in range(8):
+            lsb = reg & 1
+            reg >>= 1
+            if lsb:
+                reg ^= 0xA001
+    return f"{reg:04X}"
+
+
+def frame(seg: str, bad_crc=False) -> bytes:
+    b = seg.encode()
+    c = crc(b)
+    if bad_crc:
+        c = "0000" if c != "0000" else "1111"
+    return f"##{len(b):04d}{seg}{c}\r\n".encode()
+
+
+def segment(mn, hour, qn=None, pw="123456", flag=5):
+    qn = qn or f"2025010{1 + hour // 24}{hour % 24:02d}0000000"
+    return (f"QN={qn};ST=22;CN=2061;PW={pw};MN={mn};Flag={flag};CP=&&DataTime=2025010{1 + hour // 24}{hour % 24:02d}0000;"
+            f"a34004-Avg={10 + hour},a34004-Flag=N;a34002-Avg={20 + hour},a34002-Flag=N&&")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Server:
+    def __init__(self, db, port, *extra):
+        self.db, self.port = db, port
+        self.proc = subprocess.Popen([BIN, "serve", "--db", db, "--hj212-port", str(port), *extra],
+                                     stderr=subprocess.PIPE, text=True)
+        line = self.proc.stderr.readline()
+        assert "listening" in line, line
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=20)
+
+
+def run(*args, ok=(0,)):
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300)
+    assert p.returncode in ok, (args, p.returncode, p.stdout[-2000:], p.stderr[-2000:])
+    return p
+
+
+def recv_replies(sock, n, timeout=3.0):
+    sock.settimeout(timeout)
+    data = b""
+    end = time.time() + timeout
+    while data.count(b"\r\n") < n and time.time() < end:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return [l for l in data.split(b"\r\n") if l]
+
+
+class Listener(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="shanshui-hj212-")
+        self.db = os.path.join(self.dir, "t.db")
+        run("station", "add", "--db", self.db, "--mn", "M1", "--kind", "air", "--password", "123456")
+        run("station", "add", "--db", self.db, "--mn", "M2", "--kind", "air", "--password", "123456", "--crc", "modbus-swapped")
+        self.port = free_port()
+        self.server = Server(self.db, self.port, "--idle-timeout", "2", "--max-frame", "1024")
+
+    def tearDown(self):
+        self.server.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def connect(self):
+        return socket.create_connection(("127.0.0.1", self.port), timeout=5)
+
+    def query(self, sql, *args):
+        con = sqlite3.connect(self.db)
+        try:
+            return con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+
+    def test_sticky_half_and_many_writes(self):
+        s = self.connect()
+        a, b, c = frame(segment("M1", 0)), frame(segment("M1", 1)), frame(segment("M1", 2))
+        s.sendall(a + b[:17])          # sticky: a whole frame and half of the next
+        time.sleep(0.1)
+        s.sendall(b[17:])
+        for byte in c:                 # a frame one byte per write
+            s.send(bytes([byte]))
+        replies = recv_replies(s, 3)
+        self.assertEqual(len(replies), 3, replies)
+        self.assertTrue(all(b"CN=9014" in r and b"ST=91" in r for r in replies))
+        self.assertEqual(self.query("SELECT count(*) FROM observations WHERE mn='M1'")[0][0], 6)
+        s.sendall(a)                   # a resent frame is acknowledged again and stored once
+        self.assertEqual(len(recv_replies(s, 1)), 1)
+        self.assertEqual(self.query("SELECT count(*) FROM observations WHERE mn='M1'")[0][0], 6)
+
+    def test_refusals_are_quarantined_without_reply(self):
+        s = self.connect()
+        s.sendall(frame(segment("M1", 0), bad_crc=True))
+        self.assertEqual(recv_replies(s, 1, timeout=1.0), [])
+        s2 = self.connect()
+        s2.sendall(frame(segment("NOPE", 0)))
+        self.assertEqual(recv_replies(s2, 1, timeout=1.0), [])
+        s3 = self.connect()
+        s3.sendall(frame(segment("M1", 0, pw="999999")))
+        self.assertEqual(recv_replies(s3, 1, timeout=1.0), [])
+        s4 = self.connect()
+        big = segment("M1", 5).replace("&&DataTime", "&&" + "X" * 1200 + "=1;DataTime")
+        s4.sendall(frame(big) + frame(segment("M1", 6)))  # oversize, then a good frame on the same connection
+        replies = recv_replies(s4, 1)
+        self.assertEqual(len(replies), 1)
+        self.assertIn(b"QN=20250101060000000", replies[0])
+        time.sleep(0.3)
+        reasons = [r[0] for r in self.query("SELECT reason FROM quarantine ORDER BY id")]
+        joined = "\n".join(reasons)
+        self.assertIn("CRC mismatch: the frame carries 0000, expected", joined)
+        self.assertIn("unknown MN 'NOPE'", joined)
+        self.assertIn("wrong password for MN M1", joined)
+        self.assertIn("exceeds the limit 1024", joined)
+        listed = run("hj212", "quarantine", "--db", self.db).stdout
+        self.assertIn("unknown MN 'NOPE'", listed)
+
+    def test_modbus_station_is_checked_in_its_own_mode(self):
+        s = self.connect()
+        seg = segment("M2", 0)
+        b = seg.encode()
+        reg = 0xFFFF
+        for x in b:  # CRC-16/MODBUS, printed low byte first
+            reg ^= x
+            for _ in range(8):
+                lsb = reg & 1
+                reg >>= 1
+                if lsb:
+                    reg ^= 0xA001
+        swapped = ((reg & 0xFF) << 8) | (reg >> 8)
+        s.sendall(f"##{len(b):04d}{seg}{swapped:04X}\r\n".encode())
+        self.assertEqual(len(recv_replies(s, 1)), 1)
+
+    def test_silent_client_does_not_block_others_and_times_out(self):
+        silent = self.connect()
+        s = self.connect()
+        s.sendall(frame(segment("M1", 3)))
+        self.assertEqual(len(recv_replies(s, 1)), 1)
+        silent.settimeout(5)
+        t0 = time.time()
+        self.assertEqual(silent.recv(10), b"")  # closed by the server's idle timeout
+        self.assertLess(time.time() - t0, 5)
+
+    def test_two_hundred_concurrent_stations(self):
+        p = run("simulate", "--db", self.db, "--register", "--port", str(self.port), "--air", "200", "--hours", "6",
+                "--split", "0.2", "--bad-crc", "0.05", "--json")
+        import json
+        stats = json.loads(p.stdout)
+        self.assertEqual(stats["acknowledged"], 1200)
+        self.assertEqual(stats["failed"], 0)
+        n = self.query("SELECT count(*) FROM observations WHERE mn LIKE 'SIMA%'")[0][0]
+        self.assertEqual(n, 1200 * 6)
+
+
+class Crash(unittest.TestCase):
+    def test_kill9_loses_no_acknowledged_value_and_duplicates_none(self):
+        d = tempfile.mkdtemp(prefix="shanshui-crash-")
+        db, log = os.path.join(d, "t.db"), os.path.join(d, "acks.log")
+        port = free_port()
+        server = Server(db, port)
+        sim = subprocess.Popen([BIN, "simulate", "--db", db, "--register", "--port", str(port), "--air", "40",
+                                "--hours", "300", "--window", "4", "--timeout-ms", "1000", "--ack-log", log],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3.0)
+        server.kill9()
+        acked_before = sum(1 for _ in open(log)) if os.path.exists(log) else 0
+        time.sleep(0.5)
+        server = Server(db, port)
+        out, err = sim.communicate(timeout=240)
+        server.stop()
+        self.assertGreater(acked_before, 0, "the crash came before any acknowledgement")
+        acks = [l.split() for l in open(log)]
+        con = sqlite3.connect(db)
+        missing = 0
+        for mn, qn, dt in acks:
+            t = f"{dt[0:4]}-{dt[4:6]}-{dt[6:8]}T{dt[8:10]}:{dt[10:12]}:{dt[12:14]}+08:00"
+            n = con.execute("SELECT count(*) FROM observations WHERE mn=? AND data_time=? AND cn='2061'", (mn, t)).fetchone()[0]
+            if n != 6:
+                missing += 1
+        dupes = con.execute("SELECT count(*) FROM (SELECT mn, factor, cn, data_time, kind, count(*) c FROM observations "
+                            "GROUP BY 1, 2, 3, 4, 5 HAVING c > 1)").fetchone()[0]
+        con.close()
+        shutil.rmtree(d, ignore_errors=True)
+        self.assertEqual(missing, 0, f"{missing} acknowledged frames lost ({len(acks)} acknowledged, {acked_before} before kill -9)")
+        self.assertEqual(dupes, 0)
+        print(f"crash test: {acked_before} acknowledged before kill -9, {len(acks)} in all, none lost or duplicated",
+              file=sys.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
