@@ -14,6 +14,7 @@
 #include "quality/aqi.h"
 #include "service/air_csv.h"
 #include "service/air_demo.h"
+#include "service/monitoring.h"
 #include "service/noise_assess.h"
 #include "service/record.h"
 #include "service/water_assess.h"
@@ -298,6 +299,84 @@ int noise_assess(const Common& c, const std::string& input, bool skip_bad_rows, 
     std::cout << z.year << " " << z.zone << "类区" << (z.period == quality::NoisePeriod::day ? "昼间" : "夜间") << " 达标率 "
               << fixed_str(z.rate_permille, 1) << "% (" << z.compliant << "/" << z.measurements << ", 限值 " << z.limit << ")\n";
   return 0;
+}
+
+int air_assess_observations(const Common& c, bool record) {
+  auto s = open_store(c);
+  if (!s) return refuse(s.error().message);
+  auto obs = (*s)->observations("");
+  if (!obs) return refuse(obs.error().message);
+  auto stations = (*s)->stations();
+  if (!stations) return refuse(stations.error().message);
+  auto hours = service::air_hours_from_observations(*obs, *stations);
+  if (!hours) return refuse(hours.error().message);
+  auto a = quality::assess_air(hours->hours);
+  std::vector<quality::Exclusion> excluded = std::move(hours->excluded);
+  excluded.insert(excluded.end(), a.excluded.begin(), a.excluded.end());
+  a.excluded = std::move(excluded);
+  service::DataSet ds{"observations", hours->digest, hours->first, hours->last, hours->observations_used,
+                      hours->hours.stations().size()};
+  if (record) {
+    auto p = current_plan(**s);
+    if (!p) return refuse(p.error().message);
+    std::vector<std::string> skipped;
+    auto rows = service::air_measurements(*p, a, ds, &skipped);
+    for (const auto& line : skipped) std::cerr << "not recorded: " << line << "\n";
+    auto added = (*s)->add_measurements(rows);
+    if (!added) return refuse(added.error().message);
+    std::cerr << "recorded " << *added << " measurements from " << ds.describe() << "\n";
+  }
+  nlohmann::json input = {{"source", "observations"}, {"observations", ds.rows}, {"stations", ds.stations},
+                          {"first", ds.first}, {"last", ds.last}, {"sha256", ds.sha256}};
+  if (c.json) {
+    std::cout << exporting::air_assessment_json(a, input.dump()) << "\n";
+    return 0;
+  }
+  for (const auto& y : a.county)
+    std::cout << "全县 " << y.year << ": " << y.valid_days << " valid days, " << y.good_days << " good ("
+              << opt_str(y.good_days_ratio_permille, 1) << "%), PM2.5 " << opt_str(y.pm25_annual) << "\n";
+  std::cout << ds.rows << " observations from " << ds.stations << " air stations; " << a.excluded.size() << " exclusions\n";
+  return 0;
+}
+
+int alarms(const Common& c, const std::string& as_of, int silent_hours, int maintenance_hours) {
+  auto s = open_store(c);
+  if (!s) return refuse(s.error().message);
+  auto obs = (*s)->observations("");
+  if (!obs) return refuse(obs.error().message);
+  auto stations = (*s)->stations();
+  if (!stations) return refuse(stations.error().message);
+  std::string when = as_of;
+  if (when.empty()) when = store::now_iso8601();
+  else if (when.size() == 10) when += "T23:59:59+08:00";
+  auto list = service::alarms(*obs, *stations, when, {silent_hours, maintenance_hours});
+  if (c.json) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& x : list) a.push_back({{"mn", x.mn}, {"kind", x.kind}, {"time", x.time}, {"detail", x.detail}});
+    std::cout << a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  for (const auto& x : list) std::cout << text::pad_right(x.mn, 22) << text::pad_right(x.kind, 15) << text::pad_right(x.time, 27) << x.detail << "\n";
+  std::cout << list.size() << " alarms as of " << when << "\n";
+  return 0;
+}
+
+int obs_import(const Common& c, const std::string& file, bool accept_valid) {
+  auto s = open_store(c);
+  if (!s) return refuse(s.error().message);
+  auto stations = (*s)->stations();
+  if (!stations) return refuse(stations.error().message);
+  auto f = service::read_observation_file(file, *stations);
+  if (!f) return refuse(f.error().message);
+  for (const auto& r : f->refused) std::cerr << "refused: " << r.reason << "\n";
+  if (!f->refused.empty() && !accept_valid)
+    return refuse(file + ": " + std::to_string(f->refused.size()) + " rows refused; nothing stored (fix them, or pass " +
+                  "--accept-valid to store the valid rows and quarantine the others)");
+  auto r = (*s)->ingest(f->rows, f->refused);
+  if (!r) return refuse(r.error().message);
+  std::cerr << file << ": " << r->values_added << " observations stored, " << r->values_duplicate << " already present, "
+            << r->quarantined << " quarantined\n";
+  return f->refused.empty() ? 0 : 2;
 }
 
 int demo_air(const std::string& out, int stations, const std::string& from, const std::string& to, uint64_t seed) {

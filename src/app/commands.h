@@ -45,6 +45,13 @@ int aqi(const Common& c, const std::string& standard, const std::string& date, b
 /// `shanshui air assess`: the annual assessment of an hourly CSV; --record stores the county's
 /// values as measurements of the plan's air indicators.
 int air_assess(const Common& c, const std::string& input, int threads, bool skip_bad_rows, bool record);
+/// `shanshui air assess --from-db`: the same assessment from stored observations (HJ 212 hourly
+/// data, real-time data rolled up to hours, imported files).
+int air_assess_observations(const Common& c, bool record);
+/// `shanshui alarms`: over-standard values, silent stations, long maintenance.
+int alarms(const Common& c, const std::string& as_of, int silent_hours, int maintenance_hours);
+/// `shanshui obs import FILE`: observations from CSV or JSON for stations without HJ 212.
+int obs_import(const Common& c, const std::string& file, bool accept_valid);
 /// `shanshui water class`: the GB 3838 class of one sample.
 int water_class(const Common& c, const std::string& waterbody, const std::string& target,
                 const std::vector<std::string>& values);

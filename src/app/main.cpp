@@ -126,12 +126,21 @@ int main(int argc, char** argv) {
   std::string input;
   int threads = 2;
   bool skip_bad = false, record = false;
-  assess->add_option("--input", input, "hourly CSV file")->required();
+  bool from_db = false;
+  assess->add_option("--input", input, "hourly CSV file");
+  assess->add_flag("--from-db", from_db, "assess the stored observations (HJ 212 and imported) instead of a file");
   assess->add_option("--threads", threads, "threads for reading (default 2)");
   assess->add_flag("--skip-bad-rows", skip_bad, "exclude malformed rows (listed) instead of refusing the file");
   assess->add_flag("--record", record, "store the county's annual values as measurements of the plan's air targets");
   common(assess);
-  assess->callback([&] { rc = air_assess(c, input, threads, skip_bad, record); });
+  assess->callback([&] {
+    if (from_db == !input.empty()) {
+      std::cerr << "shanshui: air assess needs exactly one of --input FILE and --from-db\n";
+      rc = 1;
+      return;
+    }
+    rc = from_db ? air_assess_observations(c, record) : air_assess(c, input, threads, skip_bad, record);
+  });
 
   auto* water = app.add_subcommand("water", "surface water: GB 3838—2002 class, section and river assessment");
   water->require_subcommand(1);
@@ -262,6 +271,20 @@ int main(int argc, char** argv) {
   oexp->add_option("--mn", mn, "device MN (default: every station)");
   common(oexp);
   oexp->callback([&] { rc = obs_export(c, mn); });
+
+  auto* oimp = obs->add_subcommand("import", "observations from CSV (mn,factor,time,value[,kind,flag,unit]) or a JSON array (the obs export shape)");
+  oimp->add_option("file", file, "CSV or JSON file")->required();
+  oimp->add_flag("--accept-valid", accept_valid, "store the valid rows; quarantine the refused ones (exit 2)");
+  common(oimp, false);
+  oimp->callback([&] { rc = obs_import(c, file, accept_valid); });
+
+  auto* alarm_cmd = app.add_subcommand("alarms", "values over their standard, silent stations, long maintenance");
+  int silent_hours = 2, maintenance_hours = 24;
+  alarm_cmd->add_option("--as-of", as_of, "ISO time or date (default now)");
+  alarm_cmd->add_option("--silent-hours", silent_hours, "hours without data before a station is silent (default 2)");
+  alarm_cmd->add_option("--maintenance-hours", maintenance_hours, "consecutive flagged hours (M C D F) before an alarm (default 24)");
+  common(alarm_cmd);
+  alarm_cmd->callback([&] { rc = alarms(c, as_of, silent_hours, maintenance_hours); });
 
   auto* demo = app.add_subcommand("demo", "reproducible demo data");
   demo->require_subcommand(1);

@@ -186,6 +186,51 @@ class Listener(unittest.TestCase):
         self.assertEqual(n, 1200 * 6)
 
 
+class Chain(unittest.TestCase):
+    """Simulated stations → listener → observations → quality engine → the plan's targets."""
+
+    def test_simulated_data_reaches_assessment_targets_and_alarms(self):
+        import json
+        d = tempfile.mkdtemp(prefix="shanshui-chain-")
+        db = os.path.join(d, "t.db")
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        run("plan", "import", "--db", db, os.path.join(root, "data/plans/wushan-2023-2027.yaml"))
+        port = free_port()
+        server = Server(db, port)
+        stats = json.loads(run("simulate", "--db", db, "--register", "--port", str(port), "--air", "3", "--water", "1",
+                               "--from", "2024-01-01", "--hours", "8784", "--window", "32", "--json").stdout)
+        server.stop()
+        self.assertEqual(stats["failed"], 0)
+        doc = json.loads(run("air", "assess", "--db", db, "--from-db", "--record", "--json").stdout)
+        self.assertEqual(doc["county"]["year"], 2024)
+        self.assertEqual(doc["county"]["valid_days"], 366)
+        self.assertEqual(len(doc["stations"]), 3)
+        prog = json.loads(run("progress", "--db", db, "--json", "--as-of", "2025-06-30").stdout)
+        gd = next(t for t in prog["targets"] if t["id"] == "good_days_ratio")
+        self.assertEqual(gd["series"][-1]["year"], 2024)
+        self.assertEqual(float(gd["series"][-1]["value"]), doc["county"]["good_days_ratio"])
+        self.assertIn("observations sha256:", gd["series"][-1]["provenance"]["source"])
+        exported = json.loads(run("obs", "export", "--db", db, "--mn", "SIMA00001", "--json").stdout)
+        self.assertEqual(len(exported), 8784 * 6)
+        first = exported[0]
+        self.assertEqual(set(first) >= {"mn", "factor", "cn", "time", "kind", "value", "flag"}, True)
+        self.assertEqual(first["time"], "2024-01-01T00:00:00+08:00")
+        self.assertEqual(first["cn"], "2061")
+        alarms = json.loads(run("alarms", "--db", db, "--as-of", "2025-01-02", "--json").stdout)
+        self.assertEqual(sorted(a["mn"] for a in alarms if a["kind"] == "silent"),
+                         ["SIMA00001", "SIMA00002", "SIMA00003", "SIMW00001"])
+        csv = os.path.join(d, "lab.csv")
+        with open(csv, "w", encoding="utf-8") as f:
+            f.write("mn,factor,time,value,kind,flag\nSIMW00001,w21011,2025-01-05 10:00:00,0.35,Avg,N\n"
+                    "SIMW00001,w21011,2025-01-06 10:00:00,-1,Avg,N\n")
+        p = run("obs", "import", "--db", db, csv, ok=(1,))
+        self.assertIn("lab.csv:3: value -1 is negative", p.stderr)
+        run("obs", "import", "--db", db, "--accept-valid", csv, ok=(2,))
+        alarms = json.loads(run("alarms", "--db", db, "--as-of", "2025-01-06", "--json").stdout)
+        self.assertTrue(any(a["kind"] == "over_standard" and "总磷" in a["detail"] for a in alarms), alarms)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 class Crash(unittest.TestCase):
     def test_kill9_loses_no_acknowledged_value_and_duplicates_none(self):
         d = tempfile.mkdtemp(prefix="shanshui-crash-")
