@@ -16,6 +16,7 @@ std::string_view trim(std::string_view s) {
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  if (a == b) return true;  // the usual case: exact spelling
   for (size_t i = 0; i < a.size(); ++i)
     if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   return true;
@@ -41,6 +42,7 @@ size_t utf8_chars(std::string_view s) {
 // of one item; text between "//" markers (log text) is opaque.
 std::vector<std::string_view> cp_entries(std::string_view cp) {
   std::vector<std::string_view> out;
+  out.reserve(16);
   size_t start = 0;
   for (size_t i = 0; i < cp.size(); ++i) {
     if (cp[i] == '/' && i + 1 < cp.size() && cp[i + 1] == '/' && i > 0 && cp[i - 1] == '=') {
@@ -127,6 +129,7 @@ Result<Packet> parse_data_segment(std::string_view data) {
   if (p.mn.empty()) p.warnings.push_back("no MN");
 
   // CP items.
+  p.items.reserve(8);
   for (std::string_view entry : cp_entries(p.cp_raw)) {
     entry = trim(entry);
     if (entry.empty()) continue;
@@ -152,6 +155,7 @@ Result<Packet> parse_data_segment(std::string_view data) {
     if (it == p.items.end()) {
       p.items.push_back({code, {}});
       it = p.items.end() - 1;
+      it->fields.reserve(2);
     }
     it->fields.push_back({std::string(suffix), value});
   }
@@ -166,24 +170,24 @@ Result<DecodedFrame> decode_frame(std::string_view f, CrcMode mode) {
   if (!declared || f.substr(2, 4).size() != 4) return fail("length field '" + std::string(f.substr(2, 4)) + "' is not 4 digits");
   DecodedFrame d;
   d.declared_length = *declared;
-  d.data = std::string(f.substr(6, f.size() - 10));
-  d.data_bytes = d.data.size();
+  std::string_view data = f.substr(6, f.size() - 10);
+  d.data_bytes = data.size();
   d.crc = std::string(f.substr(f.size() - 4));
   auto carried = parse_crc_hex(d.crc);
   if (!carried) return fail("CRC field '" + d.crc + "' is not 4 hex digits");
-  uint16_t expected = crc_for(mode, d.data);
+  uint16_t expected = crc_for(mode, data);
   d.crc_expected = crc_hex(expected);
   d.crc_ok = *carried == expected;
   bool counts_chars = false;
   if (static_cast<size_t>(*declared) != d.data_bytes) {
-    if (static_cast<size_t>(*declared) == utf8_chars(d.data)) {
+    if (static_cast<size_t>(*declared) == utf8_chars(data)) {
       counts_chars = true;
     } else {
       return fail("declared length " + std::to_string(*declared) + " but the data segment has " +
                   std::to_string(d.data_bytes) + " bytes (CRC " + d.crc + ", expected " + d.crc_expected + ")");
     }
   }
-  auto p = parse_data_segment(d.data);
+  auto p = parse_data_segment(data);
   if (!p) return fail(p.error().message);
   d.packet = std::move(*p);
   if (counts_chars) d.packet.warnings.push_back("length counts UTF-8 characters, not bytes");

@@ -53,7 +53,6 @@ struct DecodedFrame {
   bool crc_ok = false;       // case-insensitive equality
   int declared_length = 0;
   size_t data_bytes = 0;
-  std::string data;          // the data segment
 };
 
 /// Decodes one whole frame "##LLLL<data segment>CCCC" (a trailing CR LF or LF is allowed).
