@@ -162,6 +162,25 @@ Result<service::DataSet> data_set(const std::string& path, size_t rows, size_t s
 
 }  // namespace
 
+// Records what `rows_for(plan, data set)` derives from `input`, whose results span the years of
+// `items` (each with .year) and count `count(item)` input rows.
+template <class Items, class Count, class Rows>
+int record_from_file(const Common& c, const std::string& input, const Items& items, size_t stations, Count count,
+                     Rows rows_for) {
+  auto p = current_plan(c);
+  if (!p) return refuse(p.error().message);
+  int first = 9999, last = 0;
+  size_t rows = 0;
+  for (const auto& x : items) {
+    first = std::min(first, x.year);
+    last = std::max(last, x.year);
+    rows += count(x);
+  }
+  auto ds = data_set(input, rows, stations, std::to_string(first), std::to_string(last));
+  if (!ds) return refuse(ds.error().message);
+  return record_rows(c, rows_for(*p, *ds), *ds);
+}
+
 std::string water_item_keys() {
   std::string out;
   int table = 0;
@@ -221,18 +240,10 @@ int water_assess(const Common& c, const std::string& input, const std::string& s
   auto a = service::assess_water_csv(input, std::move(registry), skip_bad_rows);
   if (!a) return refuse(a.error().message);
   if (record) {
-    auto p = current_plan(c);
-    if (!p) return refuse(p.error().message);
-    int first = 9999, last = 0;
-    size_t samples = 0;
-    for (const auto& s : a->sections) {
-      first = std::min(first, s.year);
-      last = std::max(last, s.year);
-      samples += static_cast<size_t>(s.samples);
-    }
-    auto ds = data_set(input, samples, a->registry.size(), std::to_string(first), std::to_string(last));
-    if (!ds) return refuse(ds.error().message);
-    if (int rc = record_rows(c, service::water_measurements(*p, *a, *ds), *ds); rc) return rc;
+    int rc = record_from_file(
+        c, input, a->sections, a->registry.size(), [](const auto& s) { return static_cast<size_t>(s.samples); },
+        [&](const plan::Plan& p, const service::DataSet& ds) { return service::water_measurements(p, *a, ds); });
+    if (rc) return rc;
   }
   if (c.json) {
     std::cout << exporting::water_assessment_json(*a) << "\n";
@@ -274,18 +285,10 @@ int noise_assess(const Common& c, const std::string& input, bool skip_bad_rows, 
   auto a = service::assess_noise_csv(input, skip_bad_rows);
   if (!a) return refuse(a.error().message);
   if (record) {
-    auto p = current_plan(c);
-    if (!p) return refuse(p.error().message);
-    int first = 9999, last = 0;
-    size_t points = 0;
-    for (const auto& x : a->averages) {
-      first = std::min(first, x.year);
-      last = std::max(last, x.year);
-      points += static_cast<size_t>(x.points);
-    }
-    auto ds = data_set(input, points, 0, std::to_string(first), std::to_string(last));
-    if (!ds) return refuse(ds.error().message);
-    if (int rc = record_rows(c, service::noise_measurements(*p, *a, *ds), *ds); rc) return rc;
+    int rc = record_from_file(
+        c, input, a->averages, 0, [](const auto& x) { return static_cast<size_t>(x.points); },
+        [&](const plan::Plan& p, const service::DataSet& ds) { return service::noise_measurements(p, *a, ds); });
+    if (rc) return rc;
   }
   if (c.json) {
     std::cout << exporting::noise_assessment_json(*a) << "\n";
