@@ -115,6 +115,40 @@ struct IngestResult {
   int quarantined = 0;
 };
 
+/// A user of the web dashboard and API.
+struct User {
+  std::string username;
+  std::string role;        // admin | office | department | township | auditor
+  std::string department;  // department or township id (department and township users)
+  std::string password_hash;  // argon2id, encoded
+  std::string created_at;
+};
+
+/// A login session: a bearer token (also sent as a cookie) and its CSRF token.
+struct Session {
+  std::string token;
+  std::string username;
+  std::string csrf;
+  std::string expires_at;
+};
+
+/// One entry of the append-only audit log. hash = SHA-256 of the previous entry's hash and this
+/// entry's fields (see docs/server.md); anyone can recompute the chain.
+struct AuditEntry {
+  int64_t id = 0;
+  std::string at, actor, action, object, detail, prev_hash, hash;
+};
+
+/// The first entry where the chain breaks, if any.
+struct AuditCheck {
+  int64_t entries = 0;
+  int64_t broken_at = 0;  // 0 when the chain is intact
+  std::string reason;
+};
+
+/// The hash of an audit entry given its predecessor's hash.
+std::string audit_hash(const AuditEntry& e);
+
 struct ImportOutcome {
   bool changed = false;  // false when the same plan text was already in force
   int version = 0;
@@ -162,6 +196,23 @@ class Store {
   /// Observations of one station ("" = all), ordered by time, then factor, then kind.
   virtual Result<std::vector<Observation>> observations(const std::string& mn) = 0;
   virtual Result<std::vector<QuarantineRow>> quarantine() = 0;
+  /// Who the following writes are recorded as, in the audit log ("cli", "user:wang", …).
+  virtual void set_actor(const std::string& actor) = 0;
+  /// Appends an audit entry on its own (refusals, logins); writes above audit themselves.
+  virtual Status audit(const std::string& action, const std::string& object, const std::string& detail) = 0;
+  virtual Result<std::vector<AuditEntry>> audit_log(const std::string& object) = 0;
+  /// Recomputes the chain and names the first broken entry.
+  virtual Result<AuditCheck> verify_audit() = 0;
+
+  virtual Status add_user(const User& u) = 0;
+  virtual Result<std::optional<User>> user(const std::string& username) = 0;
+  virtual Status add_session(const Session& s) = 0;
+  virtual Result<std::optional<Session>> session(const std::string& token) = 0;
+  virtual Status remove_session(const std::string& token) = 0;
+  /// Records a failed login and returns how many failures the user had since `since` (ISO).
+  virtual Result<int> login_failure(const std::string& username, const std::string& since) = 0;
+  virtual Result<int> login_failures_since(const std::string& username, const std::string& since) = 0;
+
   /// Makes every commit reach the disk before it returns (PRAGMA synchronous=FULL): for the
   /// listener, which acknowledges only what survives a crash or power loss.
   virtual Status set_durable() = 0;

@@ -128,6 +128,37 @@ CREATE TABLE quarantine (
   bytes BLOB NOT NULL
 );
 )sql",
+    // 3: users, sessions, login failures; the hash-chained audit log.
+    R"sql(
+CREATE TABLE users (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'office', 'department', 'township', 'auditor')),
+  department TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token TEXT PRIMARY KEY,
+  username TEXT NOT NULL REFERENCES users(username),
+  csrf TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE login_failures (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

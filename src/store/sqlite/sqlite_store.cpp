@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 #include <set>
+#include <tuple>
 
 #include <sqlite3.h>
 
@@ -29,6 +30,11 @@ std::string now_iso8601() {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%sT%02ld:%02ld:%02ld+08:00", d.iso().c_str(), s / 3600, (s / 60) % 60, s % 60);
   return buf;
+}
+
+std::string audit_hash(const AuditEntry& e) {
+  return text::sha256_hex(e.prev_hash + "\n" + std::to_string(e.id) + "\n" + e.at + "\n" + e.actor + "\n" + e.action +
+                          "\n" + e.object + "\n" + e.detail);
 }
 
 namespace {
@@ -122,6 +128,7 @@ class SqliteStore final : public Store {
     ins->bind(1, p.id).bind(2, hash).bind(3, source_name).bind(4, yaml).bind(5, now_iso8601());
     SS_TRY(ins->run());
     int64_t version = sqlite3_last_insert_rowid(c_.raw());
+    SS_TRY(append_audit("plan.import", p.id, "version " + std::to_string(version) + " from " + source_name + " sha256:" + hash));
     SS_TRY(tx.commit());
     return ImportOutcome{true, static_cast<int>(version)};
   }
@@ -150,6 +157,11 @@ class SqliteStore final : public Store {
                         st.bind(1, m.indicator).bind(2, m.period).bind(3, m.value).bind(4, m.kind).bind(5, m.method)
                             .bind(6, m.method_version).bind(7, m.source).bind(8, m.reporter).bind(9, m.note)
                             .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
+                      },
+                      [](const Measurement& m) {
+                        return std::tuple<std::string, std::string, std::string>{
+                            "measurement.add", m.indicator + "@" + m.period,
+                            m.value + " (" + m.kind + " " + m.method + " " + m.method_version + "; " + m.source + ")"};
                       });
   }
 
@@ -171,6 +183,14 @@ class SqliteStore final : public Store {
                         st.bind(1, r.item_id).bind(2, r.period).bind(3, r.status).bind(4, r.percent)
                             .bind(5, r.narrative).bind(6, r.evidence).bind(7, r.reporter).bind(8, r.reporter_written)
                             .bind(9, r.reported_at.empty() ? now_iso8601() : r.reported_at);
+                      },
+                      [](const ProgressReport& r) {
+                        char pct[32];
+                        std::snprintf(pct, sizeof pct, "%g", r.percent);
+                        return std::tuple<std::string, std::string, std::string>{
+                            "report.add", r.item_id,
+                            r.period + " " + r.status + " " + pct + "% by " + r.reporter + (r.evidence.empty() ? "" : "; evidence " + r.evidence) +
+                                (r.narrative.empty() ? "" : "; " + r.narrative)};
                       });
   }
 
@@ -190,6 +210,11 @@ class SqliteStore final : public Store {
                         [](Statement& st, const Closure& x) {
                           st.bind(1, x.item_id).bind(2, x.evidence).bind(3, x.approved_by)
                               .bind(4, x.closed_at.empty() ? now_iso8601() : x.closed_at).bind(5, x.note);
+                        },
+                        [](const Closure& x) {
+                          return std::tuple<std::string, std::string, std::string>{
+                              "item.close", x.item_id, "approved by " + x.approved_by + "; evidence " + x.evidence +
+                                                           (x.note.empty() ? "" : "; " + x.note)};
                         });
     if (!n) return tl::unexpected(n.error());
     return {};
@@ -207,6 +232,9 @@ class SqliteStore final : public Store {
                         [](Statement& st, const RejectedRow& r) {
                           st.bind(1, r.source).bind(2, static_cast<int64_t>(r.line)).bind(3, r.reason).bind(4, r.raw)
                               .bind(5, r.at.empty() ? now_iso8601() : r.at);
+                        },
+                        [](const RejectedRow& r) {
+                          return std::tuple<std::string, std::string, std::string>{"input.rejected", r.source, r.reason};
                         });
     if (!n) return tl::unexpected(n.error());
     return {};
@@ -240,6 +268,7 @@ class SqliteStore final : public Store {
     if (st.lat) ins->bind(8, *st.lat); else ins->bind_null(8);
     ins->bind(9, st.password).bind(10, st.crc_mode).bind(11, st.units).bind(12, now_iso8601());
     SS_TRY(ins->run());
+    SS_TRY(append_audit("station.add", st.mn, st.kind + " " + st.name + " crc " + st.crc_mode));
     return tx.commit();
   }
 
@@ -263,11 +292,16 @@ class SqliteStore final : public Store {
   }
 
   Result<bool> remove_station(const std::string& mn) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
     auto st = c_.prepare("DELETE FROM stations WHERE mn = ?");
     SS_TRY(st);
     st->bind(1, mn);
     SS_TRY(st->run());
-    return c_.changes() > 0;
+    bool removed = c_.changes() > 0;
+    if (removed) SS_TRY(append_audit("station.remove", mn, ""));
+    SS_TRY(tx.commit());
+    return removed;
   }
 
   Result<IngestResult> ingest(const std::vector<IngestFrame>& frames, const std::vector<QuarantineRow>& quarantined) override {
@@ -308,6 +342,11 @@ class SqliteStore final : public Store {
         obs.reset();
       }
     }
+    if (!frames.empty() || !quarantined.empty())
+      SS_TRY(append_audit("ingest.batch", "observations",
+                          std::to_string(r.frames) + " frames, " + std::to_string(r.values_added) + " values added, " +
+                              std::to_string(r.values_duplicate) + " already stored, " + std::to_string(quarantined.size()) +
+                              " quarantined"));
     for (const auto& q : quarantined) {
       auto& st = *ingest_quarantine_;
       st.bind(1, q.received_at.empty() ? now : q.received_at).bind(2, q.peer).bind(3, q.mn).bind(4, q.reason).bind_blob(5, q.bytes);
@@ -343,12 +382,130 @@ class SqliteStore final : public Store {
 
   Status set_durable() override { return c_.exec("PRAGMA synchronous=FULL"); }
 
+  void set_actor(const std::string& actor) override { actor_ = actor; }
+
+  Status audit(const std::string& action, const std::string& object, const std::string& detail) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    SS_TRY(append_audit(action, object, detail));
+    return tx.commit();
+  }
+
+  Result<std::vector<AuditEntry>> audit_log(const std::string& object) override {
+    return select_all<AuditEntry>(
+        object.empty() ? "SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit ORDER BY id"
+                       : "SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit WHERE object = ?1 ORDER BY id",
+        [](const Statement& st) {
+          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)};
+        },
+        object);
+  }
+
+  Result<AuditCheck> verify_audit() override {
+    auto log = audit_log("");
+    SS_TRY(log);
+    AuditCheck check;
+    std::string prev(64, '0');
+    int64_t expected_id = 1;
+    for (const auto& e : *log) {
+      ++check.entries;
+      if (e.id != expected_id) {
+        check.broken_at = e.id;
+        check.reason = "entry " + std::to_string(expected_id) + " is missing (next is " + std::to_string(e.id) + ")";
+        return check;
+      }
+      if (e.prev_hash != prev) {
+        check.broken_at = e.id;
+        check.reason = "entry " + std::to_string(e.id) + " does not follow the previous entry's hash";
+        return check;
+      }
+      if (audit_hash(e) != e.hash) {
+        check.broken_at = e.id;
+        check.reason = "entry " + std::to_string(e.id) + " was changed after it was written (hash mismatch)";
+        return check;
+      }
+      prev = e.hash;
+      ++expected_id;
+    }
+    return check;
+  }
+
+  Status add_user(const User& u) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    {
+      auto q = c_.prepare("SELECT 1 FROM users WHERE username = ?");
+      SS_TRY(q);
+      q->bind(1, u.username);
+      auto row = q->step();
+      SS_TRY(row);
+      if (*row) return fail("user " + u.username + " already exists");
+    }
+    auto st = c_.prepare("INSERT INTO users (username, role, department, password_hash, created_at) VALUES (?, ?, ?, ?, ?)");
+    SS_TRY(st);
+    st->bind(1, u.username).bind(2, u.role).bind(3, u.department).bind(4, u.password_hash).bind(5, now_iso8601());
+    SS_TRY(st->run());
+    SS_TRY(append_audit("user.add", u.username, u.role + (u.department.empty() ? "" : " of " + u.department)));
+    return tx.commit();
+  }
+
+  Result<std::optional<User>> user(const std::string& username) override {
+    auto rows = select_all<User>("SELECT username, role, department, password_hash, created_at FROM users WHERE username = ?1",
+                                 [](const Statement& st) {
+                                   return User{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)};
+                                 },
+                                 username);
+    SS_TRY(rows);
+    if (rows->empty()) return std::optional<User>{};
+    return std::optional<User>{rows->front()};
+  }
+
+  Status add_session(const Session& s) override {
+    auto st = c_.prepare("INSERT INTO sessions (token, username, csrf, expires_at) VALUES (?, ?, ?, ?)");
+    SS_TRY(st);
+    st->bind(1, s.token).bind(2, s.username).bind(3, s.csrf).bind(4, s.expires_at);
+    return st->run();
+  }
+
+  Result<std::optional<Session>> session(const std::string& token) override {
+    auto rows = select_all<Session>("SELECT token, username, csrf, expires_at FROM sessions WHERE token = ?1",
+                                    [](const Statement& st) { return Session{st.text(0), st.text(1), st.text(2), st.text(3)}; },
+                                    token);
+    SS_TRY(rows);
+    if (rows->empty()) return std::optional<Session>{};
+    return std::optional<Session>{rows->front()};
+  }
+
+  Status remove_session(const std::string& token) override {
+    auto st = c_.prepare("DELETE FROM sessions WHERE token = ?");
+    SS_TRY(st);
+    st->bind(1, token);
+    return st->run();
+  }
+
+  Result<int> login_failure(const std::string& username, const std::string& since) override {
+    auto st = c_.prepare("INSERT INTO login_failures (username, at) VALUES (?, ?)");
+    SS_TRY(st);
+    st->bind(1, username).bind(2, now_iso8601());
+    SS_TRY(st->run());
+    return login_failures_since(username, since);
+  }
+
+  Result<int> login_failures_since(const std::string& username, const std::string& since) override {
+    auto st = c_.prepare("SELECT count(*) FROM login_failures WHERE username = ? AND at >= ?");
+    SS_TRY(st);
+    st->bind(1, username).bind(2, since);
+    SS_TRY(st->step());
+    return static_cast<int>(st->integer(0));
+  }
+
  private:
   std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_;
 
   // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
-  template <class Row, class Bind>
-  Result<int> insert_all(const std::vector<Row>& rows, const char* sql, Bind bind) {
+  // `describe(row)` gives the audit action, object and detail of each row that was added.
+  template <class Row, class Bind, class Describe>
+  Result<int> insert_all(const std::vector<Row>& rows, const char* sql, Bind bind, Describe describe) {
     Transaction tx(c_);
     SS_TRY(tx.begin());
     auto st = c_.prepare(sql);
@@ -357,12 +514,43 @@ class SqliteStore final : public Store {
     for (const auto& row : rows) {
       bind(*st, row);
       SS_TRY(st->run());
-      added += static_cast<int>(c_.changes());
+      int changed = static_cast<int>(c_.changes());
+      added += changed;
       st->reset();
+      if (changed) {
+        auto [action, object, detail] = describe(row);
+        SS_TRY(append_audit(action, object, detail));
+      }
     }
     SS_TRY(tx.commit());
     return added;
   }
+
+  // Appends to the hash chain inside the caller's transaction.
+  Status append_audit(const std::string& action, const std::string& object, const std::string& detail) {
+    AuditEntry e;
+    {
+      auto q = c_.prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+      SS_TRY(q);
+      auto row = q->step();
+      SS_TRY(row);
+      e.id = *row ? q->integer(0) + 1 : 1;
+      e.prev_hash = *row ? q->text(1) : std::string(64, '0');
+    }
+    e.at = now_iso8601();
+    e.actor = actor_;
+    e.action = action;
+    e.object = object;
+    e.detail = detail;
+    e.hash = audit_hash(e);
+    auto ins = c_.prepare("INSERT INTO audit (id, at, actor, action, object, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    SS_TRY(ins);
+    ins->bind(1, e.id).bind(2, e.at).bind(3, e.actor).bind(4, e.action).bind(5, e.object).bind(6, e.detail)
+        .bind(7, e.prev_hash).bind(8, e.hash);
+    return ins->run();
+  }
+
+  std::string actor_ = "cli";
 
   template <class Row, class Map>
   Result<std::vector<Row>> select_all(const char* sql, Map map, const std::string& param = "") {
