@@ -12,6 +12,9 @@
 #include "hj212/crc.h"
 #include "hj212/listener/listener.h"
 #include "hj212/simulator.h"
+#include "http/server.h"
+#include "service/auth.h"
+#include <pthread.h>
 #include <thread>
 #include "plan/loader.h"
 #include "service/csv.h"
@@ -123,20 +126,112 @@ int station_remove(const Common& c, const std::string& mn) {
   return 0;
 }
 
-int serve(const Common& c, const std::string& host, int hj212_port, int idle_timeout_s, int max_frame) {
-  hj212::ListenerOptions o;
-  o.host = host;
-  o.port = static_cast<uint16_t>(hj212_port);
-  o.idle_timeout = std::chrono::seconds(std::max(1, idle_timeout_s));
-  o.max_data = static_cast<size_t>(std::clamp(max_frame, 64, 9999));
-  hj212::Listener l(o, c.db.empty() ? default_db_path() : c.db);
-  if (auto s = l.start(); !s) return refuse(s.error().message);
-  std::cerr << "shanshui: HJ 212 listening on " << host << ":" << l.port() << " (db " << (c.db.empty() ? default_db_path() : c.db)
-            << ")" << std::endl;
-  l.run(true);
-  const auto& st = l.stats();
-  std::cerr << "shanshui: stopped after " << st.connections << " connections, " << st.frames << " frames, " << st.values
-            << " values, " << st.quarantined << " quarantined\n";
+int serve(const Common& c, const ServeArgs& a) {
+  if (a.hj212_port < 0 && a.http_port < 0) return refuse("serve needs --http-port and/or --hj212-port");
+  std::string db = c.db.empty() ? default_db_path() : c.db;
+  // SIGINT/SIGTERM are taken by one thread that stops both servers.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::unique_ptr<hj212::Listener> listener;
+  std::unique_ptr<http::Server> web;
+  if (a.hj212_port >= 0) {
+    hj212::ListenerOptions o;
+    o.host = a.host;
+    o.port = static_cast<uint16_t>(a.hj212_port);
+    o.idle_timeout = std::chrono::seconds(std::max(1, a.idle_timeout));
+    o.max_data = static_cast<size_t>(std::clamp(a.max_frame, 64, 9999));
+    listener = std::make_unique<hj212::Listener>(o, db);
+    if (auto s = listener->start(); !s) return refuse(s.error().message);
+    std::cerr << "shanshui: HJ 212 listening on " << a.host << ":" << listener->port() << " (db " << db << ")" << std::endl;
+  }
+  if (a.http_port >= 0) {
+    http::ServerOptions o;
+    o.host = a.host;
+    o.port = a.http_port;
+    o.db_path = db;
+    o.web_dir = a.web.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/web" : a.web;
+    web = std::make_unique<http::Server>(o);
+    auto port = web->bind();
+    if (!port) return refuse(port.error().message);
+    std::cerr << "shanshui: dashboard on http://" << a.host << ":" << *port << "/ (db " << db << ")" << std::endl;
+  }
+  std::thread signals([&] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (listener) listener->stop();
+    if (web) web->stop();
+  });
+  std::thread hj;
+  if (listener) hj = std::thread([&] { listener->run(false); });
+  if (web) web->run();
+  if (hj.joinable()) hj.join();
+  // Wake the signal thread if the servers ended on their own.
+  pthread_kill(signals.native_handle(), SIGTERM);
+  signals.join();
+  if (listener) {
+    const auto& st = listener->stats();
+    std::cerr << "shanshui: stopped after " << st.connections << " connections, " << st.frames << " frames, " << st.values
+              << " values, " << st.quarantined << " quarantined\n";
+  }
+  return 0;
+}
+
+int user_add(const Common& c, const std::string& name, const std::string& role, const std::string& department,
+             const std::string& password) {
+  if (!service::valid_role(role)) return refuse("--role '" + role + "' is not admin, office, department, township or auditor");
+  std::string pw = password;
+  if (pw.empty()) std::getline(std::cin, pw);
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  std::string dept;
+  if (role == "department" || role == "township") {
+    auto p = current_plan(**st);
+    if (!p) return refuse(p.error().message);
+    dept = p->resolve_department(department);
+    if (dept.empty()) return refuse("--department '" + department + "' is not in the plan's registry");
+    const auto* d = p->find_department(dept);
+    if (role == "township" && d->kind != "township") return refuse(department + " is not a township");
+    if (role == "department" && d->kind == "township") return refuse(department + " is a township: use --role township");
+  }
+  auto hash = service::hash_password(pw);
+  if (!hash) return refuse(hash.error().message);
+  if (auto s = (*st)->add_user({name, role, dept, *hash, ""}); !s) return refuse(s.error().message);
+  std::cerr << "user " << name << " (" << role << (dept.empty() ? "" : ", " + dept) << ") added\n";
+  return 0;
+}
+
+int audit_verify(const Common& c) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  auto v = (*st)->verify_audit();
+  if (!v) return refuse(v.error().message);
+  if (v->broken_at) {
+    std::cout << "audit chain BROKEN at entry " << v->broken_at << ": " << v->reason << "\n";
+    return 1;
+  }
+  std::cout << "audit chain intact: " << v->entries << " entries\n";
+  return 0;
+}
+
+int audit_list(const Common& c, const std::string& object) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  auto log = (*st)->audit_log(object);
+  if (!log) return refuse(log.error().message);
+  if (c.json) {
+    json a = json::array();
+    for (const auto& e : *log)
+      a.push_back({{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"object", e.object},
+                   {"detail", e.detail}, {"prev_hash", e.prev_hash}, {"hash", e.hash}});
+    std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  for (const auto& e : *log)
+    std::cout << e.id << "  " << e.at << "  " << text::pad_right(e.actor, 14) << text::pad_right(e.action, 18)
+              << text::pad_right(e.object, 22) << e.detail.substr(0, 100) << "\n";
   return 0;
 }
 

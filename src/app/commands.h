@@ -75,8 +75,18 @@ int station_add(const Common& c, const StationArgs& a);
 int station_import(const Common& c, const std::string& file);
 int station_list(const Common& c);
 int station_remove(const Common& c, const std::string& mn);
-/// `shanshui serve --hj212-port P`: the HJ 212 listener until SIGINT/SIGTERM.
-int serve(const Common& c, const std::string& host, int hj212_port, int idle_timeout_s, int max_frame);
+/// `shanshui serve`: the HTTP API and dashboard and/or the HJ 212 listener until SIGINT/SIGTERM.
+struct ServeArgs {
+  std::string host = "127.0.0.1", web;
+  int hj212_port = -1, http_port = -1, idle_timeout = 600, max_frame = 9999;
+};
+int serve(const Common& c, const ServeArgs& a);
+/// `shanshui user add`: a user of the dashboard (password from --password or stdin).
+int user_add(const Common& c, const std::string& name, const std::string& role, const std::string& department,
+             const std::string& password);
+/// `shanshui audit verify|list`.
+int audit_verify(const Common& c);
+int audit_list(const Common& c, const std::string& object);
 /// `shanshui hj212 quarantine`: refused frames with their reasons.
 int hj212_quarantine(const Common& c);
 /// `shanshui obs export --mn MN`: a JSON array of observations.

@@ -232,16 +232,38 @@ int main(int argc, char** argv) {
   common(sremove, false);
   sremove->callback([&] { rc = station_remove(c, mn); });
 
-  auto* serve_cmd = app.add_subcommand("serve", "run the HJ 212 listener (the HTTP side joins in the server issue)");
-  std::string host = "127.0.0.1";
-  int hj212_port = 0;
-  serve_cmd->add_option("--hj212-port", hj212_port, "TCP port for HJ 212 data loggers")->required();
-  serve_cmd->add_option("--host", host, "address to bind (default 127.0.0.1)");
-  int idle_timeout = 600, max_frame = 9999;
-  serve_cmd->add_option("--idle-timeout", idle_timeout, "seconds a connection may stay silent (default 600)");
-  serve_cmd->add_option("--max-frame", max_frame, "largest data-segment length accepted, 64–9999 (default 9999)");
+  auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API and dashboard and/or the HJ 212 listener");
+  ServeArgs sv;
+  serve_cmd->add_option("--http-port", sv.http_port, "HTTP port for the API and the dashboard (0: any free port)");
+  serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
+  serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");
+  serve_cmd->add_option("--web", sv.web, "directory of the dashboard's files (default: web/ of the source tree)");
+  serve_cmd->add_option("--idle-timeout", sv.idle_timeout, "seconds an HJ 212 connection may stay silent (default 600)");
+  serve_cmd->add_option("--max-frame", sv.max_frame, "largest HJ 212 data-segment length accepted, 64–9999 (default 9999)");
   common(serve_cmd, false);
-  serve_cmd->callback([&] { rc = serve(c, host, hj212_port, idle_timeout, max_frame); });
+  serve_cmd->callback([&] { rc = serve(c, sv); });
+
+  auto* user = app.add_subcommand("user", "users of the dashboard");
+  user->require_subcommand(1);
+  std::string uname, urole, udept, upass;
+  auto* uadd = user->add_subcommand("add", "add a user (argon2id password hash); the password is read from stdin without --password");
+  uadd->add_option("--name", uname, "username")->required();
+  uadd->add_option("--role", urole, "admin, office, department, township or auditor")->required();
+  uadd->add_option("--department", udept, "department or township (name, alias or id) for department and township users");
+  uadd->add_option("--password", upass, "password (at least 8 characters)");
+  common(uadd, false);
+  uadd->callback([&] { rc = user_add(c, uname, urole, udept, upass); });
+
+  auto* audit = app.add_subcommand("audit", "the hash-chained audit log");
+  audit->require_subcommand(1);
+  auto* averify = audit->add_subcommand("verify", "recompute the chain and name the first broken entry (exit 1)");
+  common(averify, false);
+  averify->callback([&] { rc = audit_verify(c); });
+  std::string object;
+  auto* alist = audit->add_subcommand("list", "list entries (--object ID for one object's history)");
+  alist->add_option("--object", object, "an item, target, station or user id");
+  common(alist);
+  alist->callback([&] { rc = audit_list(c, object); });
 
   SimulateArgs sim;
   auto* simc = app.add_subcommand("simulate", "HJ 212 data loggers over TCP: hourly data (CN 2061, Flag=5), replies awaited, faults optional");

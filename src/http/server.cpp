@@ -1,0 +1,408 @@
+// server.cpp: routes, sessions (cookie + CSRF, or bearer token), role checks, JSON errors.
+#include "http/server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "core/civil_time.h"
+#include "export/exports.h"
+#include "plan/item_status.h"
+#include "plan/loader.h"
+#include "service/auth.h"
+#include "service/csv.h"
+#include "service/scorecard.h"
+#include "service/supervision.h"
+#include "service/tracking.h"
+#include "store/store.h"
+
+namespace shanshui::http {
+namespace {
+
+using nlohmann::json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// Everything a handler needs for one request.
+struct Ctx {
+  const httplib::Request& req;
+  httplib::Response& res;
+  store::Store& store;
+  std::optional<store::User> user;
+  std::optional<store::Session> session;
+  bool via_cookie = false;
+};
+
+void send_json(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_content(body, "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, dump({{"error", message}, {"status", status}}));
+}
+
+struct Route {
+  const char* method;
+  const char* path;     // httplib regex
+  const char* openapi;  // OpenAPI path
+  const char* summary;
+  bool write;
+  std::function<void(Ctx&)> handle;
+};
+
+std::string now_plus_hours(int hours) {
+  using namespace std::chrono;
+  auto secs = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 8 * 3600 + hours * 3600;
+  Date d = Date::from_days(static_cast<long>(secs / 86400));
+  long s = secs % 86400;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02ld:%02ld:%02ld+08:00", d.iso().c_str(), s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+Result<plan::Plan> load_plan(store::Store& s) {
+  auto y = s.current_plan_yaml();
+  if (!y) return tl::unexpected(y.error());
+  if (!*y) return fail("no plan imported yet (shanshui plan import)");
+  return plan::load_plan_text(**y, "plan in database");
+}
+
+Result<service::TrackingView> view_of(store::Store& s, const plan::Plan& p, const std::string& as_of,
+                                      std::vector<store::ProgressReport>* reports_out) {
+  auto date = as_of.empty() ? Result<Date>(Date::today_beijing()) : Date::parse(as_of);
+  if (!date) return fail("as_of: " + date.error().message);
+  auto m = s.measurements();
+  if (!m) return tl::unexpected(m.error());
+  auto r = s.reports();
+  if (!r) return tl::unexpected(r.error());
+  auto c = s.closures();
+  if (!c) return tl::unexpected(c.error());
+  auto v = service::build_view(p, *m, *r, *c, *date);
+  if (reports_out) *reports_out = std::move(*r);
+  return v;
+}
+
+bool need_login(Ctx& c) {
+  if (c.user) return true;
+  send_error(c.res, 401, "log in first: this data is not public");
+  return false;
+}
+
+bool need_role(Ctx& c, std::initializer_list<const char*> roles, const std::string& why) {
+  if (!need_login(c)) return false;
+  for (const char* r : roles)
+    if (c.user->role == r) return true;
+  (void)c.store.audit("denied", c.req.path, c.user->username + ": " + why);
+  send_error(c.res, 403, why);
+  return false;
+}
+
+json body_json(Ctx& c) {
+  auto j = json::parse(c.req.body, nullptr, false);
+  return j.is_discarded() ? json() : j;
+}
+
+std::vector<Route> routes() {
+  std::vector<Route> r;
+  r.push_back({"GET", "/api/health", "/api/health", "Liveness and versions", false, [](Ctx& c) {
+                 auto y = c.store.current_plan_yaml();
+                 send_json(c.res, 200, dump({{"status", "ok"}, {"plan_loaded", y && y->has_value()}, {"time", store::now_iso8601()}}));
+               }});
+  r.push_back({"POST", "/api/login", "/api/login", "Log in with username and password; returns a bearer token and sets a session cookie",
+               false, [](Ctx& c) {
+                 json b = body_json(c);
+                 if (!b.is_object() || !b.contains("username") || !b.contains("password") || !b["username"].is_string() ||
+                     !b["password"].is_string())
+                   return send_error(c.res, 400, "send {\"username\": …, \"password\": …}");
+                 std::string name = b["username"], pw = b["password"];
+                 std::string window = now_plus_hours(0).substr(0, 14) + "00:00+08:00";  // this hour
+                 auto failures = c.store.login_failures_since(name, now_plus_hours(-1));
+                 if (failures && *failures >= 5) {
+                   (void)c.store.audit("login.throttled", name, "5 failed logins within an hour");
+                   return send_error(c.res, 429, "too many failed logins for " + name + "; wait an hour");
+                 }
+                 auto u = c.store.user(name);
+                 if (!u || !*u || !service::verify_password(pw, (*u)->password_hash)) {
+                   (void)c.store.login_failure(name, window);
+                   (void)c.store.audit("login.failed", name, "");
+                   return send_error(c.res, 401, "wrong username or password");
+                 }
+                 store::Session s{service::random_token(), name, service::random_token(), now_plus_hours(12)};
+                 if (auto st = c.store.add_session(s); !st) return send_error(c.res, 500, st.error().message);
+                 c.res.set_header("Set-Cookie", "session=" + s.token + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200");
+                 send_json(c.res, 200, dump({{"token", s.token}, {"csrf", s.csrf}, {"user", (*u)->username},
+                                              {"role", (*u)->role}, {"department", (*u)->department}, {"expires_at", s.expires_at}}));
+               }});
+  r.push_back({"POST", "/api/logout", "/api/logout", "End the session", true, [](Ctx& c) {
+                 if (c.session) (void)c.store.remove_session(c.session->token);
+                 c.res.set_header("Set-Cookie", "session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+                 send_json(c.res, 200, dump({{"ok", true}}));
+               }});
+  r.push_back({"GET", "/api/me", "/api/me", "The logged-in user (or the public)", false, [](Ctx& c) {
+                 if (!c.user) return send_json(c.res, 200, dump({{"role", "public"}}));
+                 send_json(c.res, 200, dump({{"user", c.user->username}, {"role", c.user->role}, {"department", c.user->department},
+                                              {"csrf", c.session ? c.session->csrf : ""}}));
+               }});
+  r.push_back({"GET", "/api/plan", "/api/plan", "The plan: action lines, key tasks, work items, targets, departments", false,
+               [](Ctx& c) {
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 send_json(c.res, 200, exporting::plan_json(*p));
+               }});
+  r.push_back({"GET", "/api/progress", "/api/progress",
+               "Every target with its series, provenance and three lenses; work items with status (logged-in users only)", false,
+               [](Ctx& c) {
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), nullptr);
+                 if (!v) return send_error(c.res, 400, v.error().message);
+                 json doc = json::parse(exporting::progress_json(*p, *v));
+                 if (!service::may_read_internal(c.user)) doc.erase("items");  // the public sees indicators only
+                 send_json(c.res, 200, dump(doc));
+               }});
+  r.push_back({"GET", R"(/api/targets/([A-Za-z0-9_]+))", "/api/targets/{id}", "One target with its lenses and explanations", false,
+               [](Ctx& c) {
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), nullptr);
+                 if (!v) return send_error(c.res, 400, v.error().message);
+                 json doc = json::parse(exporting::progress_json(*p, *v));
+                 for (const auto& t : doc["targets"])
+                   if (t["id"] == c.req.matches[1].str()) return send_json(c.res, 200, dump(t));
+                 send_error(c.res, 404, "no target '" + c.req.matches[1].str() + "'");
+               }});
+  r.push_back({"GET", "/api/supervision", "/api/supervision", "The supervision (督办) list per department", false, [](Ctx& c) {
+                 if (!need_login(c)) return;
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 std::vector<store::ProgressReport> reports;
+                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), &reports);
+                 if (!v) return send_error(c.res, 400, v.error().message);
+                 send_json(c.res, 200, exporting::supervision_json(*p, service::supervision_list(*p, *v, reports)));
+               }});
+  r.push_back({"GET", "/api/scorecard", "/api/scorecard", "Department scorecard (赛马比拼) with the published weights", false,
+               [](Ctx& c) {
+                 if (!need_login(c)) return;
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 std::vector<store::ProgressReport> reports;
+                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), &reports);
+                 if (!v) return send_error(c.res, 400, v.error().message);
+                 send_json(c.res, 200, exporting::scorecard_json(*p, service::scorecard(*p, *v, reports)));
+               }});
+  r.push_back({"GET", "/api/stations", "/api/stations", "Monitoring stations (no passwords)", false, [](Ctx& c) {
+                 auto st = c.store.stations();
+                 if (!st) return send_error(c.res, 500, st.error().message);
+                 json a = json::array();
+                 for (const auto& s : *st)
+                   a.push_back({{"mn", s.mn}, {"kind", s.kind}, {"name", s.name}, {"township", s.township}, {"river", s.river},
+                                {"lon", s.lon ? json(*s.lon) : json(nullptr)}, {"lat", s.lat ? json(*s.lat) : json(nullptr)}});
+                 send_json(c.res, 200, dump(a));
+               }});
+  r.push_back({"POST", "/api/reports", "/api/reports",
+               "Submit a progress report {item, period, status, percent, narrative, evidence} for the user's department", true,
+               [](Ctx& c) {
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 json b = body_json(c);
+                 if (!b.is_object() || !b.contains("item")) return send_error(c.res, 400, "send a JSON object with item, period, status, percent");
+                 auto str = [&](const char* k) {
+                   if (!b.contains(k) || b[k].is_null()) return std::string();
+                   return b[k].is_string() ? b[k].get<std::string>() : b[k].dump();
+                 };
+                 const plan::WorkItem* item = p->find_item(str("item"));
+                 if (auto why = service::refuse_write(c.user, service::Write::report, *p, item)) {
+                   if (!c.user) return send_error(c.res, 401, *why);
+                   (void)c.store.audit("denied", "report " + str("item"), c.user->username + ": " + *why);
+                   return send_error(c.res, 403, *why);
+                 }
+                 std::string reporter = c.user->role == "admin" && !str("reporter").empty() ? str("reporter") : c.user->department;
+                 std::string row = service::csv_escape(str("item")) + "," + service::csv_escape(str("period")) + "," +
+                                   service::csv_escape(str("status")) + "," + service::csv_escape(str("percent")) + "," +
+                                   service::csv_escape(str("narrative")) + "," + service::csv_escape(str("evidence")) + "," +
+                                   service::csv_escape(reporter) + ",";
+                 auto csv = service::parse_csv("item,period,status,percent,narrative,evidence,reporter,reported_at\n" + row + "\n", "request");
+                 if (!csv) return send_error(c.res, 400, csv.error().message);
+                 auto in = service::intake_reports(*p, *csv, "request");
+                 if (!in) return send_error(c.res, 400, in.error().message);
+                 if (!in->rejected.empty()) {
+                   std::string why = in->rejected.front().reason.substr(std::string("request:2: ").size());
+                   return send_error(c.res, in->rejected.front().reason.find("neither leads") != std::string::npos ? 403 : 400, why);
+                 }
+                 auto added = c.store.add_reports(in->accepted);
+                 if (!added) return send_error(c.res, 500, added.error().message);
+                 send_json(c.res, 201, dump({{"stored", *added}, {"item", in->accepted.front().item_id},
+                                              {"reporter", in->accepted.front().reporter}}));
+               }});
+  r.push_back({"POST", R"(/api/items/([A-Za-z0-9_.]+)/close)", "/api/items/{id}/close",
+               "Close (销号) a completed work item with evidence: leading-group office only", true, [](Ctx& c) {
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 const plan::WorkItem* item = p->find_item(c.req.matches[1].str());
+                 if (auto why = service::refuse_write(c.user, service::Write::close_item, *p, item)) {
+                   if (!c.user) return send_error(c.res, 401, *why);
+                   (void)c.store.audit("denied", "close " + c.req.matches[1].str(), c.user->username + ": " + *why);
+                   return send_error(c.res, 403, *why);
+                 }
+                 if (!item) return send_error(c.res, 404, "no work item '" + c.req.matches[1].str() + "'");
+                 json b = body_json(c);
+                 std::string evidence = b.is_object() && b.contains("evidence") && b["evidence"].is_string() ? b["evidence"].get<std::string>() : "";
+                 if (evidence.empty()) return send_error(c.res, 400, "closing needs evidence (销号 only with evidence)");
+                 auto v = view_of(c.store, *p, "", nullptr);
+                 if (!v) return send_error(c.res, 500, v.error().message);
+                 const auto* iv = v->find_item(item->id);
+                 if (iv->status.code != "done")
+                   return send_error(c.res, 409, item->id + " is " + plan::item_status_label(iv->status.code) + ", not done: close only completed items");
+                 std::string note = b.contains("note") && b["note"].is_string() ? b["note"].get<std::string>() : "";
+                 if (auto s = c.store.add_closure({0, item->id, evidence, p->office_host.id, "", note}); !s)
+                   return send_error(c.res, 500, s.error().message);
+                 send_json(c.res, 201, dump({{"closed", item->id}}));
+               }});
+  r.push_back({"GET", "/api/audit", "/api/audit", "The audit log (?object=ID for one object's history)", false, [](Ctx& c) {
+                 if (!need_role(c, {"admin", "office", "auditor"}, "the audit log is for the office, auditors and administrators"))
+                   return;
+                 auto log = c.store.audit_log(c.req.get_param_value("object"));
+                 if (!log) return send_error(c.res, 500, log.error().message);
+                 json a = json::array();
+                 for (const auto& e : *log)
+                   a.push_back({{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"object", e.object},
+                                {"detail", e.detail}, {"hash", e.hash}});
+                 send_json(c.res, 200, dump(a));
+               }});
+  r.push_back({"GET", "/api/audit/verify", "/api/audit/verify", "Recompute the audit hash chain", false, [](Ctx& c) {
+                 if (!need_role(c, {"admin", "office", "auditor"}, "the audit log is for the office, auditors and administrators"))
+                   return;
+                 auto v = c.store.verify_audit();
+                 if (!v) return send_error(c.res, 500, v.error().message);
+                 send_json(c.res, 200, dump({{"entries", v->entries}, {"intact", v->broken_at == 0},
+                                              {"broken_at", v->broken_at ? json(v->broken_at) : json(nullptr)}, {"reason", v->reason}}));
+               }});
+  r.push_back({"GET", R"(/api/export/(xlsx|csv|json))", "/api/export/{format}", "The 打表 progress table as xlsx, CSV or JSON", false,
+               [](Ctx& c) {
+                 if (!need_login(c)) return;
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 std::vector<store::ProgressReport> reports;
+                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), &reports);
+                 if (!v) return send_error(c.res, 400, v.error().message);
+                 std::string format = c.req.matches[1].str();
+                 if (format == "csv") {
+                   c.res.set_header("Content-Disposition", "attachment; filename=\"progress.csv\"");
+                   return c.res.set_content(exporting::progress_csv(*p, *v), "text/csv; charset=utf-8");
+                 }
+                 if (format == "json") return send_json(c.res, 200, exporting::progress_json(*p, *v));
+                 std::string path = "/tmp/shanshui-export-" + service::random_token().substr(0, 16) + ".xlsx";
+                 auto s = exporting::write_progress_xlsx(*p, *v, service::supervision_list(*p, *v, reports), path);
+                 if (!s) return send_error(c.res, 500, s.error().message);
+                 auto bytes = plan::read_file(path);
+                 std::remove(path.c_str());
+                 if (!bytes) return send_error(c.res, 500, bytes.error().message);
+                 c.res.set_header("Content-Disposition", "attachment; filename=\"progress.xlsx\"");
+                 c.res.set_content(*bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+               }});
+  return r;
+}
+
+}  // namespace
+
+std::string openapi_json() {
+  json paths = json::object();
+  for (const auto& r : routes()) {
+    std::string m = r.method;
+    for (auto& ch : m) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    json op = {{"summary", r.summary},
+               {"responses", {{"200", {{"description", "OK"}}}, {"400", {{"description", "bad request"}}},
+                              {"401", {{"description", "not logged in"}}}, {"403", {{"description", "not allowed, with the reason"}}}}}};
+    if (r.write) op["security"] = json::array({{{"bearer", json::array()}}, {{"cookie", json::array()}}});
+    paths[r.openapi][m] = op;
+  }
+  json doc = {{"openapi", "3.0.3"},
+              {"info", {{"title", "shanshui API"}, {"version", "0.1"}, {"description", "山水: the county's action plan, monitoring and progress"}}},
+              {"paths", paths},
+              {"components",
+               {{"securitySchemes",
+                 {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+                  {"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "session"}}}}}}}};
+  paths.clear();
+  return dump(doc);
+}
+
+struct Server::Impl {
+  ServerOptions opt;
+  httplib::Server http;
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) { impl_->opt = std::move(options); }
+Server::~Server() = default;
+
+Result<int> Server::bind() {
+  auto& s = impl_->http;
+  const std::string db = impl_->opt.db_path;
+  int threads = impl_->opt.threads;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  s.set_keep_alive_timeout(5);
+  s.set_keep_alive_max_count(100);
+  s.set_payload_max_length(1 << 20);
+  for (auto route : routes()) {
+    auto handler = [db, route](const httplib::Request& req, httplib::Response& res) {
+      thread_local std::unique_ptr<store::Store> store;
+      thread_local std::string store_path;
+      if (!store || store_path != db) {
+        auto st = store::open_sqlite_store(db);
+        if (!st) return send_error(res, 500, st.error().message);
+        store = std::move(*st);
+        store_path = db;
+      }
+      Ctx c{req, res, *store, std::nullopt, std::nullopt, false};
+      std::string token;
+      if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
+        token = a.substr(7);
+      } else if (auto cookie = req.get_header_value("Cookie"); !cookie.empty()) {
+        auto at = cookie.find("session=");
+        if (at != std::string::npos) {
+          token = cookie.substr(at + 8, cookie.find(';', at) == std::string::npos ? std::string::npos : cookie.find(';', at) - at - 8);
+          c.via_cookie = true;
+        }
+      }
+      if (!token.empty()) {
+        auto sess = store->session(token);
+        if (sess && *sess && (*sess)->expires_at > store::now_iso8601()) {
+          c.session = **sess;
+          auto u = store->user((*sess)->username);
+          if (u && *u) c.user = **u;
+        }
+      }
+      // Cookie sessions must send the CSRF token with every write.
+      if (route.write && c.via_cookie && c.session && req.get_header_value("X-CSRF-Token") != c.session->csrf)
+        return send_error(res, 403, "missing or wrong X-CSRF-Token for a cookie session");
+      store->set_actor(c.user ? "user:" + c.user->username : "public");
+      route.handle(c);
+      store->set_actor("cli");
+    };
+    if (std::string(route.method) == "GET") s.Get(route.path, handler);
+    else s.Post(route.path, handler);
+  }
+  s.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, openapi_json()); });
+  if (!impl_->opt.web_dir.empty()) s.set_mount_point("/", impl_->opt.web_dir);
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.body.empty() && req.path.rfind("/api/", 0) == 0) send_error(res, res.status, "no route " + req.method + " " + req.path);
+  });
+  int port = impl_->opt.port;
+  if (port == 0) {
+    port = s.bind_to_any_port(impl_->opt.host);
+  } else if (!s.bind_to_port(impl_->opt.host, port)) {
+    return fail("cannot listen on " + impl_->opt.host + ":" + std::to_string(port));
+  }
+  if (port < 0) return fail("cannot listen on " + impl_->opt.host);
+  return port;
+}
+
+void Server::run() { impl_->http.listen_after_bind(); }
+void Server::stop() { impl_->http.stop(); }
+
+}  // namespace shanshui::http

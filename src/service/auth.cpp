@@ -1,0 +1,82 @@
+// auth.cpp: argon2id passwords, random tokens, the role matrix.
+#include "service/auth.h"
+
+#include <argon2.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+namespace shanshui::service {
+
+Result<std::string> hash_password(const std::string& password) {
+  if (password.size() < 8) return fail("a password needs at least 8 characters");
+  std::string salt = random_token().substr(0, 32);
+  const uint32_t t = 2, m = 19 * 1024, p = 1;
+  size_t len = argon2_encodedlen(t, m, p, static_cast<uint32_t>(salt.size()), 32, Argon2_id);
+  std::string out(len, '\0');
+  int rc = argon2id_hash_encoded(t, m, p, password.data(), password.size(), salt.data(), salt.size(), 32, out.data(), len);
+  if (rc != ARGON2_OK) return fail(std::string("argon2: ") + argon2_error_message(rc));
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+bool verify_password(const std::string& password, const std::string& encoded) {
+  return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
+}
+
+std::string random_token() {
+  unsigned char bytes[32];
+  std::ifstream in("/dev/urandom", std::ios::binary);
+  in.read(reinterpret_cast<char*>(bytes), sizeof bytes);
+  char hex[65];
+  for (int i = 0; i < 32; ++i) std::snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
+  return std::string(hex, 64);
+}
+
+bool valid_role(const std::string& r) {
+  return r == "admin" || r == "office" || r == "department" || r == "township" || r == "auditor";
+}
+
+const char* write_name(Write w) {
+  switch (w) {
+    case Write::report: return "report";
+    case Write::close_item: return "close_item";
+    case Write::import_plan: return "import_plan";
+    case Write::add_measurement: return "add_measurement";
+    case Write::manage_station: return "manage_station";
+    case Write::manage_user: return "manage_user";
+  }
+  return "?";
+}
+
+std::optional<std::string> refuse_write(const std::optional<store::User>& user, Write w, const plan::Plan& plan,
+                                        const plan::WorkItem* item) {
+  if (!user) return "log in first: the public may read published indicators only";
+  const std::string& role = user->role;
+  if (role == "auditor") return "auditors read everything and change nothing";
+  if (role == "admin") return std::nullopt;
+  switch (w) {
+    case Write::report:
+      if (role == "office") return "the leading-group office approves and closes; departments report";
+      if (!item) return std::nullopt;
+      if (!plan.may_report(*item, user->department))
+        return user->department + " neither leads nor shares " + item->id;
+      return std::nullopt;
+    case Write::close_item:
+      if (role == "office") return std::nullopt;
+      return "only the leading-group office closes (销号) work items";
+    case Write::add_measurement:
+      if (role == "office") return std::nullopt;
+      return "measurements come from monitoring or from the office";
+    case Write::import_plan:
+    case Write::manage_station:
+    case Write::manage_user:
+      return std::string("only an administrator may ") + write_name(w);
+  }
+  return "not allowed";
+}
+
+bool may_read_internal(const std::optional<store::User>& user) { return user.has_value(); }
+
+}  // namespace shanshui::service
