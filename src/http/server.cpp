@@ -15,6 +15,7 @@
 #include "plan/loader.h"
 #include "service/auth.h"
 #include "service/csv.h"
+#include "service/monitoring.h"
 #include "service/scorecard.h"
 #include "service/supervision.h"
 #include "service/tracking.h"
@@ -100,6 +101,18 @@ bool need_role(Ctx& c, std::initializer_list<const char*> roles, const std::stri
   (void)c.store.audit("denied", c.req.path, c.user->username + ": " + why);
   send_error(c.res, 403, why);
   return false;
+}
+
+// Sends 401/403 with the reason when `why` is set; every 403 is also written to the audit log.
+bool refused(Ctx& c, const std::optional<std::string>& why, const std::string& object) {
+  if (!why) return false;
+  if (!c.user) {
+    send_error(c.res, 401, *why);
+    return true;
+  }
+  (void)c.store.audit("denied", object, c.user->username + " (" + c.user->role + "): " + *why);
+  send_error(c.res, 403, *why);
+  return true;
 }
 
 json body_json(Ctx& c) {
@@ -204,6 +217,59 @@ std::vector<Route> routes() {
                                 {"lon", s.lon ? json(*s.lon) : json(nullptr)}, {"lat", s.lat ? json(*s.lat) : json(nullptr)}});
                  send_json(c.res, 200, dump(a));
                }});
+  r.push_back({"GET", R"(/api/items/([A-Za-z0-9_.]+))", "/api/items/{id}", "One work item: status, closure and every report on it",
+               false, [](Ctx& c) {
+                 if (!need_login(c)) return;
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 std::vector<store::ProgressReport> reports;
+                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), &reports);
+                 if (!v) return send_error(c.res, 400, v.error().message);
+                 json doc = json::parse(exporting::progress_json(*p, *v));
+                 for (auto& it : doc["items"]) {
+                   if (it["id"] != c.req.matches[1].str()) continue;
+                   json rs = json::array();
+                   for (const auto& r : reports)
+                     if (r.item_id == it["id"])
+                       rs.push_back({{"period", r.period}, {"status", r.status}, {"percent", r.percent}, {"narrative", r.narrative},
+                                     {"evidence", r.evidence}, {"reporter", r.reporter}, {"reported_at", r.reported_at}});
+                   it["reports"] = rs;
+                   return send_json(c.res, 200, dump(it));
+                 }
+                 send_error(c.res, 404, "no work item '" + c.req.matches[1].str() + "'");
+               }});
+  r.push_back({"GET", "/api/alarms", "/api/alarms", "Monitoring alarms: over-standard values, silent stations, long maintenance (?as_of=ISO time)",
+               false, [](Ctx& c) {
+                 auto obs = c.store.observations("");
+                 if (!obs) return send_error(c.res, 500, obs.error().message);
+                 auto st = c.store.stations();
+                 if (!st) return send_error(c.res, 500, st.error().message);
+                 std::string as_of = c.req.get_param_value("as_of");
+                 if (as_of.empty()) as_of = store::now_iso8601();
+                 json a = json::array();
+                 for (const auto& al : service::alarms(*obs, *st, as_of, {}))
+                   a.push_back({{"mn", al.mn}, {"kind", al.kind}, {"time", al.time}, {"detail", al.detail}});
+                 send_json(c.res, 200, dump(a));
+               }});
+  r.push_back({"GET", R"(/api/stations/([A-Za-z0-9_-]+)/observations)", "/api/stations/{mn}/observations",
+               "A station's observations, newest last (?factor=a34004&limit=500)", false, [](Ctx& c) {
+                 auto obs = c.store.observations(c.req.matches[1].str());
+                 if (!obs) return send_error(c.res, 500, obs.error().message);
+                 std::string factor = c.req.get_param_value("factor");
+                 size_t limit = 500;
+                 if (auto l = c.req.get_param_value("limit"); !l.empty()) limit = static_cast<size_t>(std::max(1, std::atoi(l.c_str())));
+                 json a = json::array();
+                 std::vector<const store::Observation*> picked;
+                 for (const auto& o : *obs)
+                   if (factor.empty() || o.factor == factor) picked.push_back(&o);
+                 size_t from = picked.size() > limit ? picked.size() - limit : 0;
+                 for (size_t i = from; i < picked.size(); ++i) {
+                   const auto& o = *picked[i];
+                   a.push_back({{"factor", o.factor}, {"cn", o.cn}, {"time", o.data_time}, {"kind", o.kind}, {"value", o.value},
+                                {"flag", o.flag}, {"unit", o.unit}, {"raw_id", o.raw_id}});
+                 }
+                 send_json(c.res, 200, dump(a));
+               }});
   r.push_back({"POST", "/api/reports", "/api/reports",
                "Submit a progress report {item, period, status, percent, narrative, evidence} for the user's department", true,
                [](Ctx& c) {
@@ -216,11 +282,7 @@ std::vector<Route> routes() {
                    return b[k].is_string() ? b[k].get<std::string>() : b[k].dump();
                  };
                  const plan::WorkItem* item = p->find_item(str("item"));
-                 if (auto why = service::refuse_write(c.user, service::Write::report, *p, item)) {
-                   if (!c.user) return send_error(c.res, 401, *why);
-                   (void)c.store.audit("denied", "report " + str("item"), c.user->username + ": " + *why);
-                   return send_error(c.res, 403, *why);
-                 }
+                 if (refused(c, service::refuse_write(c.user, service::Write::report, *p, item), "report " + str("item"))) return;
                  std::string reporter = c.user->role == "admin" && !str("reporter").empty() ? str("reporter") : c.user->department;
                  std::string row = service::csv_escape(str("item")) + "," + service::csv_escape(str("period")) + "," +
                                    service::csv_escape(str("status")) + "," + service::csv_escape(str("percent")) + "," +
@@ -244,11 +306,8 @@ std::vector<Route> routes() {
                  auto p = load_plan(c.store);
                  if (!p) return send_error(c.res, 404, p.error().message);
                  const plan::WorkItem* item = p->find_item(c.req.matches[1].str());
-                 if (auto why = service::refuse_write(c.user, service::Write::close_item, *p, item)) {
-                   if (!c.user) return send_error(c.res, 401, *why);
-                   (void)c.store.audit("denied", "close " + c.req.matches[1].str(), c.user->username + ": " + *why);
-                   return send_error(c.res, 403, *why);
-                 }
+                 if (refused(c, service::refuse_write(c.user, service::Write::close_item, *p, item), "close " + c.req.matches[1].str()))
+                   return;
                  if (!item) return send_error(c.res, 404, "no work item '" + c.req.matches[1].str() + "'");
                  json b = body_json(c);
                  std::string evidence = b.is_object() && b.contains("evidence") && b["evidence"].is_string() ? b["evidence"].get<std::string>() : "";
@@ -262,6 +321,81 @@ std::vector<Route> routes() {
                  if (auto s = c.store.add_closure({0, item->id, evidence, p->office_host.id, "", note}); !s)
                    return send_error(c.res, 500, s.error().message);
                  send_json(c.res, 201, dump({{"closed", item->id}}));
+               }});
+  r.push_back({"POST", "/api/measurements", "/api/measurements",
+               "Record an indicator value {indicator, period, value, source, note}: office and admin only", true, [](Ctx& c) {
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 json b = body_json(c);
+                 auto str = [&](const char* k) {
+                   if (!b.is_object() || !b.contains(k) || b[k].is_null()) return std::string();
+                   return b[k].is_string() ? b[k].get<std::string>() : b[k].dump();
+                 };
+                 if (refused(c, service::refuse_write(c.user, service::Write::add_measurement, *p, nullptr),
+                             "measurement " + str("indicator")))
+                   return;
+                 // The value is recorded with the method the plan names for its indicator; values that the
+                 // engine computes from monitoring data are not typed in by hand.
+                 const plan::Target* target = nullptr;
+                 for (const auto& t : p->targets)
+                   if (t.indicator == str("indicator")) target = &t;
+                 if (!target) return send_error(c.res, 400, "indicator '" + str("indicator") + "' is not measured by any target of the plan");
+                 if (target->measure.kind != "reported")
+                   return send_error(c.res, 400, str("indicator") + " is computed from monitoring data (" + target->measure.method +
+                                                     "); it cannot be entered by hand");
+                 std::string row = service::csv_escape(str("indicator")) + "," + service::csv_escape(str("period")) + "," +
+                                   service::csv_escape(str("value")) + ",reported," + service::csv_escape(target->measure.method) + "," +
+                                   service::csv_escape(target->measure.version) + "," +
+                                   service::csv_escape(str("source")) + "," + service::csv_escape(target->measure.by_id) + "," +
+                                   service::csv_escape(str("note"));
+                 auto csv = service::parse_csv("indicator,period,value,kind,method,method_version,source,reporter,note\n" + row + "\n",
+                                               "request");
+                 if (!csv) return send_error(c.res, 400, csv.error().message);
+                 auto in = service::intake_measurements(*p, *csv, "request");
+                 if (!in) return send_error(c.res, 400, in.error().message);
+                 if (!in->rejected.empty()) return send_error(c.res, 400, in->rejected.front().reason.substr(std::string("request:2: ").size()));
+                 auto added = c.store.add_measurements(in->accepted);
+                 if (!added) return send_error(c.res, 500, added.error().message);
+                 if (*added == 0) return send_error(c.res, 409, "that value is already recorded (values are never overwritten)");
+                 send_json(c.res, 201, dump({{"stored", *added}}));
+               }});
+  r.push_back({"POST", "/api/stations", "/api/stations", "Register a monitoring station {mn, kind, name, township, river, section, lon, lat}: admin only",
+               true, [](Ctx& c) {
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 json b = body_json(c);
+                 if (refused(c, service::refuse_write(c.user, service::Write::manage_station, *p, nullptr), "station")) return;
+                 auto str = [&](const char* k) { return b.is_object() && b.contains(k) && b[k].is_string() ? b[k].get<std::string>() : ""; };
+                 store::Station st;
+                 st.mn = str("mn");
+                 st.kind = str("kind");
+                 if (st.mn.empty() || st.mn.size() > 24) return send_error(c.res, 400, "mn: 1 to 24 characters (HJ 212 MN)");
+                 if (st.kind != "air" && st.kind != "water" && st.kind != "noise" && st.kind != "source")
+                   return send_error(c.res, 400, "kind: air, water, noise or source");
+                 st.name = str("name"), st.township = str("township"), st.river = str("river"), st.section = str("section");
+                 st.password = str("password");
+                 if (b.contains("lon") && b["lon"].is_number()) st.lon = b["lon"].get<double>();
+                 if (b.contains("lat") && b["lat"].is_number()) st.lat = b["lat"].get<double>();
+                 if (auto s = c.store.add_station(st); !s) return send_error(c.res, 409, s.error().message);
+                 send_json(c.res, 201, dump({{"registered", st.mn}}));
+               }});
+  r.push_back({"POST", "/api/users", "/api/users", "Add a user {username, role, department, password}: admin only", true, [](Ctx& c) {
+                 auto p = load_plan(c.store);
+                 if (!p) return send_error(c.res, 404, p.error().message);
+                 json b = body_json(c);
+                 auto str = [&](const char* k) { return b.is_object() && b.contains(k) && b[k].is_string() ? b[k].get<std::string>() : ""; };
+                 if (refused(c, service::refuse_write(c.user, service::Write::manage_user, *p, nullptr), "user " + str("username"))) return;
+                 std::string role = str("role"), dept;
+                 if (str("username").empty()) return send_error(c.res, 400, "username is required");
+                 if (!service::valid_role(role)) return send_error(c.res, 400, "role: admin, office, department, township or auditor");
+                 if (role == "department" || role == "township") {
+                   dept = p->resolve_department(str("department"));
+                   if (dept.empty()) return send_error(c.res, 400, "department '" + str("department") + "' is not in the plan's registry");
+                 }
+                 auto hash = service::hash_password(str("password"));
+                 if (!hash) return send_error(c.res, 400, hash.error().message);
+                 if (auto s = c.store.add_user({str("username"), role, dept, *hash, ""}); !s) return send_error(c.res, 409, s.error().message);
+                 send_json(c.res, 201, dump({{"added", str("username")}, {"role", role}, {"department", dept}}));
                }});
   r.push_back({"GET", "/api/audit", "/api/audit", "The audit log (?object=ID for one object's history)", false, [](Ctx& c) {
                  if (!need_role(c, {"admin", "office", "auditor"}, "the audit log is for the office, auditors and administrators"))
@@ -328,7 +462,7 @@ std::string openapi_json() {
                {{"securitySchemes",
                  {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
                   {"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "session"}}}}}}}};
-  paths.clear();
+  doc["paths"]["/api/openapi.json"]["get"] = {{"summary", "This description"}, {"responses", {{"200", {{"description", "OK"}}}}}};
   return dump(doc);
 }
 

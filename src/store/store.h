@@ -200,6 +200,8 @@ class Store {
   virtual void set_actor(const std::string& actor) = 0;
   /// Appends an audit entry on its own (refusals, logins); writes above audit themselves.
   virtual Status audit(const std::string& action, const std::string& object, const std::string& detail) = 0;
+  /// The log, or one object's history: entries on `object` itself and, for an indicator, on each
+  /// of its values (objects named "indicator@period").
   virtual Result<std::vector<AuditEntry>> audit_log(const std::string& object) = 0;
   /// Recomputes the chain and names the first broken entry.
   virtual Result<AuditCheck> verify_audit() = 0;

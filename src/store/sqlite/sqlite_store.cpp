@@ -394,7 +394,8 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEntry>> audit_log(const std::string& object) override {
     return select_all<AuditEntry>(
         object.empty() ? "SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit ORDER BY id"
-                       : "SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit WHERE object = ?1 ORDER BY id",
+                       : "SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit "
+                         "WHERE object = ?1 OR (substr(object, 1, length(?1) + 1) = ?1 || '@') ORDER BY id",
         [](const Statement& st) {
           return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)};
         },

@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""api_test: the HTTP API of `shanshui serve` over real sockets, with a real SQLite file — every
+route, the OpenAPI description, login/CSRF/bearer/throttling, the role matrix from
+tests/data/http/role-matrix.csv, the public's view, and an audit-tamper check.
+
+Usage: api_test.py PATH/TO/shanshui SOURCE_DIR
+"""
+import csv, http.client, json, os, shutil, socket, sqlite3, subprocess, sys, tempfile, unittest
+
+BIN, SRC = sys.argv[1], sys.argv[2]
+ROLES = {  # role → (username, extra `user add` args)
+    "admin": ("admin", ["--role", "admin"]),
+    "office": ("office", ["--role", "office"]),
+    "department": ("eeb", ["--role", "department", "--department", "eeb"]),
+    "township": ("gaotang", ["--role", "township", "--department", "高唐街道"]),
+    "auditor": ("auditor", ["--role", "auditor"]),
+}
+
+
+def password(user):
+    return user + "-test-2027"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def cli(*args, check=True):
+    r = subprocess.run([BIN, *args], capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise AssertionError(f"shanshui {' '.join(args)} failed: {r.stderr}")
+    return r
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(port, method, path, body=None, headers=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    h = dict(headers or {})
+    data = None
+    if body is not None:
+        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+        h["Content-Type"] = "application/json"
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    out = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+    c.close()
+    return out
+
+
+class ApiTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="shanshui-api-")
+        cls.db = os.path.join(cls.dir, "api.db")
+        cli("plan", "import", "--db", cls.db, os.path.join(SRC, "data/plans/wushan-2023-2027.yaml"))
+        cli("measure", "import", "--db", cls.db, os.path.join(SRC, "data/demo/measurements.csv"))
+        cli("report", "submit", "--db", cls.db, os.path.join(SRC, "data/demo/reports.csv"))
+        cli("station", "import", "--db", cls.db, os.path.join(SRC, "data/demo/stations.csv"))
+        for role, (user, args) in ROLES.items():
+            cli("user", "add", "--db", cls.db, "--name", user, "--password", password(user), *args)
+        cls.port = free_port()
+        cls.proc = subprocess.Popen([BIN, "serve", "--db", cls.db, "--http-port", str(cls.port),
+                                     "--web", os.path.join(SRC, "web")], stderr=subprocess.PIPE, text=True)
+        line = cls.proc.stderr.readline()
+        assert "dashboard on" in line, line
+        cls.tokens = {}
+        cls.exercised = set()  # (method, openapi path) of every request the tests make
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.terminate()
+        cls.proc.wait(10)
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def call(self, method, path, role=None, body=None, headers=None, openapi=None):
+        h = dict(headers or {})
+        if role and role != "public":
+            h["Authorization"] = "Bearer " + self.token(role)
+        self.exercised.add((method, openapi or path.split("?")[0]))
+        return request(self.port, method, path, body, h)
+
+    def token(self, role):
+        if role not in self.tokens:
+            user = ROLES[role][0]
+            r = request(self.port, "POST", "/api/login", {"username": user, "password": password(user)})
+            self.assertEqual(r.status, 200, r.body)
+            self.tokens[role] = r.json()["token"]
+        return self.tokens[role]
+
+    # ---- reading ----
+    def test_health_and_errors_are_json(self):
+        r = self.call("GET", "/api/health")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json()["status"], "ok")
+        self.assertTrue(r.json()["plan_loaded"])
+        r = request(self.port, "GET", "/api/no-such-thing")
+        self.assertEqual(r.status, 404)
+        self.assertIn("no route", r.json()["error"])
+        r = self.call("GET", "/api/targets/not_a_target", openapi="/api/targets/{id}")
+        self.assertEqual(r.status, 404)
+        self.assertIn("not_a_target", r.json()["error"])
+        r = self.call("POST", "/api/reports", "department", body="{not json")
+        self.assertEqual(r.status, 400)
+        self.assertIn("JSON", r.json()["error"])
+
+    def test_public_sees_indicators_but_no_items(self):
+        r = self.call("GET", "/api/progress")
+        self.assertEqual(r.status, 200)
+        doc = r.json()
+        self.assertEqual(len(doc["targets"]), 70)
+        self.assertNotIn("items", doc)
+        for t in doc["targets"]:
+            self.assertEqual(set(t["lenses"]), {"schedule", "unsd", "current"}, t["id"])
+        for path, api in [("/api/supervision", None), ("/api/scorecard", None), ("/api/audit", None),
+                          ("/api/audit/verify", None), ("/api/items/T18.1", "/api/items/{id}"),
+                          ("/api/export/xlsx", "/api/export/{format}")]:
+            r = self.call("GET", path, openapi=api)
+            self.assertEqual(r.status, 401, path)
+            self.assertIn("error", r.json())
+        self.assertEqual(self.call("GET", "/api/me").json()["role"], "public")
+
+    def test_logged_in_reads(self):
+        doc = self.call("GET", "/api/progress", "department").json()
+        self.assertEqual(len(doc["items"]), 92)
+        t = self.call("GET", "/api/targets/forest_coverage", "public", openapi="/api/targets/{id}").json()
+        self.assertEqual(t["name"], "森林覆盖率")
+        self.assertIn("formula", t["lenses"]["schedule"])
+        self.assertTrue(all("provenance" in s for s in t["series"]))
+        item = self.call("GET", "/api/items/T18.2", "auditor", openapi="/api/items/{id}").json()
+        self.assertEqual(item["id"], "T18.2")
+        self.assertGreater(len(item["reports"]), 0)
+        plan = self.call("GET", "/api/plan").json()
+        self.assertEqual(len(plan["actions"]), 5)
+        self.assertEqual(sum(len(a["tasks"]) for a in plan["actions"]), 20)
+        sup = self.call("GET", "/api/supervision", "office").json()
+        self.assertTrue(all({"department", "kind", "ref", "message"} <= set(e) for e in sup))
+        sc = self.call("GET", "/api/scorecard", "office").json()
+        self.assertEqual([d["rank"] for d in sc["departments"]][:1], [1])
+        self.assertTrue(sc["weights"])
+        st = self.call("GET", "/api/stations").json()
+        self.assertEqual(len([s for s in st if s["mn"].startswith("WS500237")]), 10)
+        self.assertNotIn("password", st[0])
+        obs = self.call("GET", "/api/stations/WS500237A0001/observations", openapi="/api/stations/{mn}/observations")
+        self.assertEqual(obs.status, 200)
+        self.assertEqual(obs.json(), [])
+        self.assertEqual(self.call("GET", "/api/alarms?as_of=2026-01-01T00:00:00%2B08:00").status, 200)
+        me = self.call("GET", "/api/me", "department").json()
+        self.assertEqual((me["user"], me["role"], me["department"]), ("eeb", "department", "eeb"))
+
+    def test_exports(self):
+        x = self.call("GET", "/api/export/xlsx", "department", openapi="/api/export/{format}")
+        self.assertEqual(x.status, 200)
+        self.assertEqual(x.body[:2], b"PK")  # a zip container (xlsx)
+        c = self.call("GET", "/api/export/csv", "department", openapi="/api/export/{format}")
+        self.assertIn("forest_coverage", c.body.decode())
+        j = self.call("GET", "/api/export/json", "department", openapi="/api/export/{format}")
+        self.assertEqual(len(j.json()["targets"]), 70)
+
+    # ---- login, sessions ----
+    def test_login_cookie_needs_csrf(self):
+        r = self.call("POST", "/api/login", body={"username": "eeb", "password": password("eeb")})
+        self.assertEqual(r.status, 200)
+        cookie = r.headers["set-cookie"]
+        self.assertIn("HttpOnly", cookie)
+        self.assertIn("SameSite=Strict", cookie)
+        session = cookie.split(";")[0]
+        csrf = r.json()["csrf"]
+        body = {"item": "T18.3", "period": "2026-Q4", "status": "in_progress", "percent": 70, "narrative": "csrf test"}
+        r = self.call("POST", "/api/reports", body=body, headers={"Cookie": session})
+        self.assertEqual(r.status, 403)
+        self.assertIn("CSRF", r.json()["error"])
+        r = self.call("POST", "/api/reports", body=body, headers={"Cookie": session, "X-CSRF-Token": csrf})
+        self.assertEqual(r.status, 201, r.body)
+        r = self.call("POST", "/api/logout", body={}, headers={"Cookie": session, "X-CSRF-Token": csrf})
+        self.assertEqual(r.status, 200)
+        r = self.call("GET", "/api/supervision", headers={"Cookie": session})
+        self.assertEqual(r.status, 401)  # the session is gone
+
+    def test_wrong_password_and_throttle(self):
+        cli("user", "add", "--db", self.db, "--name", "victim", "--role", "auditor", "--password", "right-password")
+        for _ in range(5):
+            r = self.call("POST", "/api/login", body={"username": "victim", "password": "wrong"})
+            self.assertEqual(r.status, 401)
+        r = self.call("POST", "/api/login", body={"username": "victim", "password": "right-password"})
+        self.assertEqual(r.status, 429)
+        self.assertIn("too many", r.json()["error"])
+        r = self.call("POST", "/api/login", body={"username": "eeb"})
+        self.assertEqual(r.status, 400)
+
+    def test_password_is_argon2id(self):
+        with sqlite3.connect(self.db) as c:
+            h = c.execute("SELECT password_hash FROM users WHERE username='eeb'").fetchone()[0]
+        self.assertTrue(h.startswith("$argon2id$"), h)
+
+    # ---- the role matrix ----
+    def test_role_matrix(self):
+        path = os.path.join(SRC, "tests/data/http/role-matrix.csv")
+        with open(path, encoding="utf-8") as f:
+            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        self.assertGreaterEqual(len(rows), 6)
+        checked = 0
+        for row in rows:
+            for role in ["public", "auditor", "township", "department", "office", "admin"]:
+                body = json.loads(row["body"].replace("{role}", role))
+                openapi = "/api/items/{id}/close" if row["path"].endswith("/close") else None
+                r = self.call(row["method"], row["path"], role, body=body, openapi=openapi)
+                want = row[role]
+                with self.subTest(write=row["write"], role=role):
+                    if want == "deny":
+                        self.assertEqual(r.status, 401 if role == "public" else 403, r.body)
+                        self.assertTrue(r.json()["error"], "a denial names its reason")
+                    else:
+                        self.assertNotIn(r.status, (401, 403), r.body)
+                        self.assertLess(r.status, 500, r.body)
+                checked += 1
+        self.assertEqual(checked, 6 * len(rows))
+        # every denial is logged with its reason
+        log = self.call("GET", "/api/audit", "auditor").json()
+        denied = [e for e in log if e["action"] == "denied"]
+        self.assertTrue(any(e["object"] == "report T05.1" and e["detail"].startswith("eeb (department):") for e in denied),
+                        denied[-5:])
+
+    def test_department_cannot_cross_lane_by_crafted_requests(self):
+        # reporter field, other item ids, odd casing: none lets eeb write for someone else.
+        r = self.call("POST", "/api/reports", "department",
+                      body={"item": "T05.1", "period": "2026-Q4", "status": "done", "percent": 100, "evidence": "x",
+                            "reporter": "culture"})
+        self.assertEqual(r.status, 403)
+        self.assertIn("neither leads nor shares T05.1", r.json()["error"])
+        r = self.call("POST", "/api/reports", "department",
+                      body={"item": "T18.4", "period": "2026-Q4", "status": "done", "percent": 100, "evidence": "x",
+                            "reporter": "forestry"})
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual(r.json()["reporter"], "eeb")  # the session decides who reports, not the body
+        r = self.call("POST", "/api/reports", "department", body={"item": "NOPE", "period": "2026-Q4", "percent": 1})
+        self.assertIn(r.status, (400, 403))
+        r = self.call("POST", "/api/items/T18.2/close", "department", body={"evidence": "x"}, openapi="/api/items/{id}/close")
+        self.assertEqual(r.status, 403)
+
+    def test_report_changes_item_status(self):
+        before = self.call("GET", "/api/items/T20.1", "department", openapi="/api/items/{id}").json()
+        r = self.call("POST", "/api/reports", "department",
+                      body={"item": "T20.1", "period": "2026-Q4", "status": "done", "percent": 100,
+                            "narrative": "完成", "evidence": "巫山环发〔2026〕30号"})
+        self.assertEqual(r.status, 201, r.body)
+        after = self.call("GET", "/api/items/T20.1", "department", openapi="/api/items/{id}").json()
+        self.assertEqual(after["status"], "done")
+        self.assertEqual(after["latest_report"]["evidence"], "巫山环发〔2026〕30号")
+        self.assertEqual(len(after["reports"]), len(before["reports"]) + 1)
+        # closing needs evidence, then the office closes it
+        r = self.call("POST", "/api/items/T20.1/close", "office", body={}, openapi="/api/items/{id}/close")
+        self.assertEqual(r.status, 400)
+        r = self.call("POST", "/api/items/T20.1/close", "office", body={"evidence": "验收意见"}, openapi="/api/items/{id}/close")
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual(self.call("GET", "/api/items/T20.1", "office", openapi="/api/items/{id}").json()["status"], "closed")
+
+    # ---- audit ----
+    def test_audit_history_of_a_value(self):
+        r = self.call("POST", "/api/measurements", "office",
+                      body={"indicator": "forest_coverage", "period": "2025", "value": "64.6", "source": "history test"})
+        self.assertIn(r.status, (201, 409), r.body)
+        log = self.call("GET", "/api/audit?object=forest_coverage", "auditor").json()
+        self.assertTrue(log)
+        self.assertTrue(all(e["object"].startswith("forest_coverage") for e in log))
+        v = self.call("GET", "/api/audit/verify", "auditor").json()
+        self.assertTrue(v["intact"], v)
+        self.assertEqual(self.call("GET", "/api/audit", "department").status, 403)
+
+    def test_zz_openapi_matches_the_routes(self):
+        doc = self.call("GET", "/api/openapi.json").json()
+        self.assertEqual(doc["openapi"][:2], "3.")
+        documented = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops}
+        # every route the tests call is documented, and every documented route was called
+        self.assertEqual(set(self.exercised) - documented, set())
+        self.assertEqual(documented - set(self.exercised), set())
+
+
+class AuditTamperTest(unittest.TestCase):
+    def test_tampered_row_is_named(self):
+        d = tempfile.mkdtemp(prefix="shanshui-tamper-")
+        try:
+            db = os.path.join(d, "t.db")
+            cli("plan", "import", "--db", db, os.path.join(SRC, "data/plans/wushan-2023-2027.yaml"))
+            cli("report", "submit", "--db", db, os.path.join(SRC, "data/demo/reports.csv"))
+            ok = cli("audit", "verify", "--db", db)
+            self.assertIn("intact", ok.stdout + ok.stderr)
+            with sqlite3.connect(db) as c:
+                n = c.execute("SELECT count(*) FROM audit").fetchone()[0]
+                victim = n // 2
+                c.execute("UPDATE audit SET detail = detail || ' (edited)' WHERE id = ?", (victim,))
+            r = cli("audit", "verify", "--db", db, check=False)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn(f"entry {victim}", r.stdout + r.stderr)
+            # deleting a row is caught too, at the entry after the gap
+            with sqlite3.connect(db) as c:
+                c.execute("UPDATE audit SET detail = replace(detail, ' (edited)', '') WHERE id = ?", (victim,))
+                c.execute("DELETE FROM audit WHERE id = ?", (victim + 3,))
+            r = cli("audit", "verify", "--db", db, check=False)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn(f"entry {victim + 4}", r.stdout + r.stderr)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
