@@ -157,7 +157,7 @@ function drawTargetChart(t, plan) {
       data: years.map((y) => (Number(y) < by ? null : b + ((goal - b) * (Number(y) - by)) / (end - by))) });
   }
   const chart = echarts.init(el, null, { renderer: 'svg' });
-  chart.setOption({ tooltip: { trigger: 'axis' }, legend: {}, grid: { left: 50, right: 20, top: 40, bottom: 30 },
+  chart.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { top: 5 }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: years }, yAxis: { type: 'value', scale: true }, series });
 }
 
@@ -206,8 +206,6 @@ async function viewDept(param) {
   const table = (list) => list.length ? `<table><thead><tr><th>编号</th><th>工作事项</th><th>角色</th><th>状态</th><th>完成</th><th>最新报送</th></tr></thead><tbody>${list.map(row).join('')}</tbody></table>` : '<div class="empty">无</div>';
   $view().innerHTML = `<h1>部门工作台：${esc(deptName(dept) || '请选择部门')}</h1>
     ${state.me.role === 'department' || state.me.role === 'township' ? '' : `<div class="filters"><label>部门 <select id="dept-pick">${deptOptions}</select></label></div>`}
-    <h2>逾期或滞后（${overdue.length}）</h2>${table(overdue)}
-    <h2>本部门承担的工作事项（${mine.length}）</h2>${table(mine)}
     <h2>进度报送</h2>
     ${canReport && mine.length ? `<form class="stack" id="report-form">
       <label>工作事项 <select name="item" required>${mine.map((i) => `<option value="${esc(i.id)}">${esc(i.id)} ${esc(i.text.slice(0, 40))}</option>`).join('')}</select></label>
@@ -217,7 +215,13 @@ async function viewDept(param) {
       <label>进展说明 <textarea name="narrative" rows="3" required></textarea></label>
       <label>佐证材料（文号、文件或链接） <input name="evidence"></label>
       <button type="submit">提交报送</button> <span id="report-result" role="status"></span></form>`
-      : `<div class="empty">${canReport ? '本部门没有可报送的事项' : '只有本部门用户可以报送本部门承担的事项'}</div>`}`;
+      : `<div class="empty">${canReport ? '本部门没有可报送的事项' : '只有本部门用户可以报送本部门承担的事项'}</div>`}
+    <h2>逾期或滞后（${overdue.length}）</h2>${table(overdue)}
+    <h2>本部门承担的工作事项（${mine.length}）</h2>${table(mine)}`;
+  if (canReport) for (const tr of document.querySelectorAll('#view tr[data-item]')) {
+    tr.style.cursor = 'pointer'; tr.title = '点击填报此事项';
+    tr.addEventListener('click', () => { const sel = document.querySelector('select[name=item]'); sel.value = tr.dataset.item; sel.focus(); window.scrollTo(0, 0); });
+  }
   const pick = document.getElementById('dept-pick');
   if (pick) pick.addEventListener('change', () => { location.hash = '#/dept/' + pick.value; });
   const form = document.getElementById('report-form');
@@ -300,7 +304,7 @@ async function viewStation(mn) {
   if (!obs.length || !window.echarts) return;
   const series = factors.map((f) => ({ name: f, type: 'line', showSymbol: false,
     data: obs.filter((o) => o.factor === f && Number.isFinite(Number(o.value))).map((o) => [o.time, Number(o.value)]) }));
-  echarts.init(document.getElementById('chart'), null, { renderer: 'svg' }).setOption({ tooltip: { trigger: 'axis' }, legend: {},
+  echarts.init(document.getElementById('chart'), null, { renderer: 'svg' }).setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: {},
     xAxis: { type: 'time' }, yAxis: { type: 'value', scale: true }, dataZoom: [{ type: 'inside' }, {}], series });
 }
 

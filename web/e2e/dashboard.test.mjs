@@ -1,0 +1,139 @@
+// dashboard.test.mjs: end-to-end tests in headless Chromium (playwright-core + Debian's chromium),
+// run by Node's test runner against a real `shanshui serve` on a fresh SQLite file.
+// Env: SHANSHUI_BIN (the binary), SHANSHUI_SRC (the source tree), SHANSHUI_ARTIFACTS (screenshots).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BIN = process.env.SHANSHUI_BIN;
+const SRC = process.env.SHANSHUI_SRC;
+const ART = process.env.SHANSHUI_ARTIFACTS || join(tmpdir(), 'shanshui-e2e-artifacts');
+mkdirSync(ART, { recursive: true });
+
+let dir, server, browser, base;
+
+const freePort = () => new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const cli = (...args) => execFileSync(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+const chromiumPath = () => execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser']).toString().trim();
+
+before(async () => {
+  assert.ok(BIN && SRC, 'set SHANSHUI_BIN and SHANSHUI_SRC');
+  dir = mkdtempSync(join(tmpdir(), 'shanshui-e2e-'));
+  const db = join(dir, 'e2e.db');
+  cli('plan', 'import', '--db', db, join(SRC, 'data/plans/wushan-2023-2027.yaml'));
+  cli('measure', 'import', '--db', db, join(SRC, 'data/demo/measurements.csv'));
+  cli('report', 'submit', '--db', db, join(SRC, 'data/demo/reports.csv'));
+  cli('station', 'import', '--db', db, join(SRC, 'data/demo/stations.csv'));
+  cli('user', 'add', '--db', db, '--name', 'eeb', '--role', 'department', '--department', 'eeb', '--password', 'eeb-demo-2027');
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ['serve', '--db', db, '--http-port', String(port), '--web', join(SRC, 'web')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise((resolve, reject) => {
+    server.stderr.on('data', (d) => { if (String(d).includes('dashboard on')) resolve(); });
+    server.on('exit', (code) => reject(new Error('server exited ' + code)));
+  });
+  browser = await chromium.launch({
+    executablePath: chromiumPath(), headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'], // playwright gives each launch a fresh profile
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function page() {
+  const p = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  p.errors = errors;
+  return p;
+}
+
+test('the overview renders every target as a card with three lens badges', async () => {
+  const p = await page();
+  await p.goto(base + '/#/');
+  await p.waitForSelector('.card');
+  const cards = await p.locator('.card').count();
+  const targets = await (await fetch(base + '/api/progress')).json();
+  assert.equal(cards, targets.targets.length);
+  assert.equal(cards, 70);
+  assert.equal(await p.locator('.card .badge').count(), 3 * 70);
+  await p.locator('#f-text').fill('森林覆盖率');
+  assert.equal(await p.locator('.card').count(), 1);
+  await p.screenshot({ path: join(ART, 'overview.png'), fullPage: false });
+  await p.locator('.card').first().click();
+  await p.waitForSelector('#chart svg');
+  assert.match(await p.locator('h1').innerText(), /森林覆盖率/);
+  assert.equal(await p.locator('.lens').count(), 3);
+  await p.screenshot({ path: join(ART, 'target.png'), fullPage: true });
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('a department user submits a report with evidence and sees the item change', async () => {
+  const p = await page();
+  await p.goto(base + '/#/login');
+  await p.fill('input[name=username]', 'eeb');
+  await p.fill('input[name=password]', 'eeb-demo-2027');
+  await p.click('button[type=submit]');
+  await p.waitForSelector('#report-form');
+  assert.match(await p.locator('#who').innerText(), /eeb/);
+  const row = p.locator('tr[data-item="T20.2"]').last();
+  assert.doesNotMatch(await row.innerText(), /已完成/);
+  await p.selectOption('select[name=item]', 'T20.2');
+  await p.selectOption('select[name=status]', 'done');
+  await p.fill('input[name=percent]', '100');
+  await p.fill('textarea[name=narrative]', '排污权交易平台已上线运行');
+  await p.fill('input[name=evidence]', '巫山环发〔2026〕45号');
+  await p.click('#report-form button[type=submit]');
+  await p.waitForSelector('#report-result.ok');
+  assert.match(await p.locator('tr[data-item="T20.2"]').last().innerText(), /已完成/);
+  await p.screenshot({ path: join(ART, 'department.png'), fullPage: true });
+  // the task board shows the latest report and its evidence
+  await p.goto(base + '/#/tasks');
+  await p.waitForSelector('tr[data-item="T20.2"]');
+  assert.match(await p.locator('tr[data-item="T20.2"]').innerText(), /巫山环发〔2026〕45号/);
+  // an item outside the department's lane is not offered, and a crafted request is refused
+  const options = await p.locator('select[name=item] option').allInnerTexts().catch(() => []);
+  assert.ok(!options.some((o) => o.startsWith('T05.1')));
+  const status = await p.evaluate(async () => {
+    const r = await fetch('/api/reports', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.me.csrf },
+      body: JSON.stringify({ item: 'T05.1', period: '2026-Q4', status: 'in_progress', percent: 50, narrative: 'x' }) });
+    return r.status;
+  });
+  assert.equal(status, 403);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('the public finds no way to write', async () => {
+  const p = await page();
+  await p.goto(base + '/#/');
+  await p.waitForSelector('.card');
+  assert.equal(await p.locator('#who').innerText(), '公众');
+  for (const hash of ['#/', '#/tasks', '#/monitoring', '#/dept']) {
+    await p.goto(base + '/' + hash);
+    await p.waitForFunction(() => !document.querySelector('#view .loading'));
+    assert.equal(await p.locator('#view form, #view textarea, #view button[type=submit]').count(), 0, hash);
+  }
+  assert.equal(await p.locator('nav a[data-view=dept]').isHidden(), true);
+  await p.goto(base + '/#/monitoring');
+  await p.waitForSelector('#map canvas');
+  await p.screenshot({ path: join(ART, 'monitoring.png') });
+  const status = await p.evaluate(async () => (await fetch('/api/reports', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ item: 'T18.1', period: '2026-Q4', percent: 10 }) })).status);
+  assert.equal(status, 401);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
