@@ -294,6 +294,15 @@ int simulate(const Common& c, const SimulateArgs& a) {
   o.reply_timeout_ms = a.timeout_ms;
   o.seed = a.seed;
   o.ack_log = a.ack_log;
+  if (a.registered) {
+    auto st = open_store(c);
+    if (!st) return refuse(st.error().message);
+    auto all = (*st)->stations();
+    if (!all) return refuse(all.error().message);
+    for (const auto& s : *all)
+      if (s.kind == "air" || s.kind == "water" || s.kind == "noise") o.stations.push_back(s);
+    if (o.stations.empty()) return refuse("--registered: no air, water or noise stations in the registry");
+  }
   if (a.register_stations) {
     auto st = open_store(c);
     if (!st) return refuse(st.error().message);

@@ -97,6 +97,7 @@ struct SimulateArgs {
   int port = 0, air = 0, water = 0, noise = 0, hours = 24, window = 8, timeout_ms = 3000;
   double rate = 0, bad_crc = 0, split = 0, disconnect = 0, modbus = 0;
   bool register_stations = false;
+  bool registered = false;  // speak for the stations already in the registry
   uint64_t seed = 2023;
 };
 int simulate(const Common& c, const SimulateArgs& a);

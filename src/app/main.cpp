@@ -284,6 +284,7 @@ int main(int argc, char** argv) {
   simc->add_option("--seed", sim.seed, "random seed");
   simc->add_option("--ack-log", sim.ack_log, "append 'MN QN DataTime' per acknowledged frame to this file");
   simc->add_flag("--register", sim.register_stations, "register the simulated stations in --db first");
+  simc->add_flag("--registered", sim.registered, "speak for every air, water and noise station registered in --db (MN, password, CRC mode)");
   common(simc);
   simc->callback([&] { rc = simulate(c, sim); });
 

@@ -63,6 +63,7 @@ bool send_all(int fd, std::string_view s) {
 }  // namespace
 
 std::vector<store::Station> simulated_stations(const SimOptions& o) {
+  if (!o.stations.empty()) return o.stations;
   std::vector<store::Station> out;
   auto add = [&](const char* kind, int n) {
     for (int i = 1; i <= n; ++i) {

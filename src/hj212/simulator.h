@@ -30,6 +30,7 @@ struct SimOptions {
   int reply_timeout_ms = 3000;        // then the frame is resent (up to 3 times), like OverTime/ReCount
   uint64_t seed = 2023;
   std::string ack_log;                // append "MN QN DataTime" per acknowledged frame (crash tests)
+  std::vector<store::Station> stations;  // speak for these (e.g. the registry) instead of N per kind
 };
 
 struct SimStats {
@@ -37,7 +38,8 @@ struct SimStats {
   double seconds = 0;
 };
 
-/// The stations the simulator speaks for (to register them before a run).
+/// The stations the simulator speaks for (to register them before a run): `stations` when given,
+/// else N generated per kind.
 std::vector<store::Station> simulated_stations(const SimOptions& o);
 
 /// Runs every station on its own thread until all its frames are acknowledged (or failed after
