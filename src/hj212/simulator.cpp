@@ -105,7 +105,11 @@ std::string simulated_segment(const store::Station& st, const SimOptions& o, lon
     item("a21004", 18 + 6 * season + 8 * unit(key + 2), 0);
     item("a34002", pm25 * 1.5 + 5 * unit(key + 3), 0);
     item("a21005", 0.5 + 0.25 * season + 0.2 * unit(key + 4), 2);
-    item("a05024", std::max(5.0, 60 - 30 * season + 50 * std::max(0.0, std::sin(3.14159 * (hour - 6) / 13.0)) * unit(key + 5)), 0);
+    // About one summer afternoon hour in 500 is an ozone episode over the GB 3095 1-hour limit (200).
+    bool episode = season < 0 && hour >= 13 && hour <= 16 && unit(key + 97) < 0.002 * (hour - 12);
+    item("a05024", episode ? 205 + 40 * unit(key + 98)
+                           : std::max(5.0, 60 - 30 * season + 50 * std::max(0.0, std::sin(3.14159 * (hour - 6) / 13.0)) * unit(key + 5)),
+         0);
     item("a34004", pm25, 0);
   } else if (st.kind == "water") {
     st_code = "21";
@@ -113,7 +117,8 @@ std::string simulated_segment(const store::Station& st, const SimOptions& o, lon
     item("w01001", 7.6 + 0.4 * unit(key + 1), 2);
     item("w01009", 8.0 + 1.0 * season - 0.5 * unit(key + 2), 2);
     item("w01019", 1.8 + 0.8 * unit(key + 3), 2);
-    item("w21003", 0.15 + 0.2 * unit(key + 4), 3);
+    // About one hour in 3000 carries an ammonia-nitrogen pulse worse than class III (> 1.0 mg/L).
+    item("w21003", unit(key + 97) < 0.0003 ? 1.05 + 0.6 * unit(key + 98) : 0.15 + 0.2 * unit(key + 4), 3);
     item("w21011", 0.04 + 0.04 * unit(key + 5), 3);
   } else {
     st_code = "23";

@@ -84,6 +84,28 @@ TEST_F(SqliteStoreTest, BatchesAreAtomicAndDeduplicated) {
   EXPECT_EQ(store_->measurements()->size(), 1u);
 }
 
+// Every write moves the change counter (the audit head) that the server's caches key on; a
+// refused batch and a read do not. An indicator's history includes each of its values.
+TEST_F(SqliteStoreTest, ChangeCounterMovesWithEveryWriteAndHistoryFindsValues) {
+  int64_t c0 = *store_->change_counter();
+  ASSERT_TRUE(store_->import_plan(plan_, yaml_, "base.yaml"));
+  int64_t c1 = *store_->change_counter();
+  EXPECT_GT(c1, c0);
+  EXPECT_EQ(*store_->add_reports({report("T01.1", 10)}), 1);
+  int64_t c2 = *store_->change_counter();
+  EXPECT_GT(c2, c1);
+  EXPECT_FALSE(store_->add_reports({report("T01.2", 150)}));
+  (void)store_->reports();
+  EXPECT_EQ(*store_->change_counter(), c2);
+  Measurement m{0, "forest", "2024", "63.2", "reported", "reported.survey", "1", "统计公报", "eeb", "", ""};
+  Measurement other{0, "forestry_output", "2024", "1", "reported", "reported.survey", "1", "统计公报", "eeb", "", ""};
+  EXPECT_EQ(*store_->add_measurements({m, other}), 2);
+  auto log = store_->audit_log("forest");
+  ASSERT_TRUE(log);
+  ASSERT_EQ(log->size(), 1u);  // forest@2024, not forestry_output@2024
+  EXPECT_EQ(log->front().object, "forest@2024");
+}
+
 TEST_F(SqliteStoreTest, ReopensWithSchemaAndData) {
   ASSERT_TRUE(store_->import_plan(plan_, yaml_, "base.yaml"));
   ASSERT_TRUE(store_->add_closure({0, "T01.1", "巫山环〔2025〕1号", "ndrc", "", ""}));

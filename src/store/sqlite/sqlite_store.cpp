@@ -402,6 +402,13 @@ class SqliteStore final : public Store {
         object);
   }
 
+  Result<int64_t> change_counter() override {
+    auto st = c_.prepare("SELECT coalesce(max(id), 0) FROM audit");
+    SS_TRY(st);
+    SS_TRY(st->step());
+    return st->integer(0);
+  }
+
   Result<AuditCheck> verify_audit() override {
     auto log = audit_log("");
     SS_TRY(log);
