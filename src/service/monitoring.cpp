@@ -210,7 +210,8 @@ std::vector<Alarm> alarms(const std::vector<store::Observation>& obs, const std:
     if (!silent && split_time(last, &d1, &h1, &m1) && split_time(as_of, &d2, &h2, &m2))
       silent = (d2 * 24 + h2) - (d1 * 24 + h1) >= opt.silent_hours;
     if (silent)
-      out.push_back({s.mn, "silent", last, last.empty() ? "no data ever received"
+      out.push_back({s.mn, "silent", last, last.empty() ? (opt.window_start.empty() ? std::string("no data ever received")
+                                                                                   : "no data since " + opt.window_start)
                                                         : "no data since " + last + " (limit " + std::to_string(opt.silent_hours) + " h)"});
     auto f = flagged.find(s.mn);
     if (f == flagged.end()) continue;

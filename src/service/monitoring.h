@@ -35,6 +35,7 @@ struct Alarm {
 struct AlarmOptions {
   int silent_hours = 2;        // no observation for this long before `as_of`
   int maintenance_hours = 24;  // consecutive hours flagged M, C, D or F
+  std::string window_start;    // when `obs` covers only [window_start, as_of]: how a silent station is described
 };
 /// Alarms as of an ISO time: hourly SO2 > 500, NO2 > 200, CO > 10 mg, O3 > 200 µg/m³ (GB 3095
 /// class-2 1-hour limits); water items worse than class III (GB 3838 Table 1); silent stations;

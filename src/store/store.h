@@ -195,6 +195,9 @@ class Store {
                                       const std::vector<QuarantineRow>& quarantined) = 0;
   /// Observations of one station ("" = all), ordered by time, then factor, then kind.
   virtual Result<std::vector<Observation>> observations(const std::string& mn) = 0;
+  /// One station's observations with from <= data_time <= to (ISO, +08:00), by time.
+  virtual Result<std::vector<Observation>> observations_between(const std::string& mn, const std::string& from,
+                                                                const std::string& to) = 0;
   virtual Result<std::vector<QuarantineRow>> quarantine() = 0;
   /// Who the following writes are recorded as, in the audit log ("cli", "user:wang", …).
   virtual void set_actor(const std::string& actor) = 0;

@@ -358,6 +358,26 @@ class SqliteStore final : public Store {
     return r;
   }
 
+  Result<std::vector<Observation>> observations_between(const std::string& mn, const std::string& from,
+                                                        const std::string& to) override {
+    std::vector<Observation> out;
+    auto st = c_.prepare(
+        "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
+        "WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 ORDER BY data_time, factor, kind");
+    SS_TRY(st);
+    st->bind(1, mn);
+    st->bind(2, from);
+    st->bind(3, to);
+    while (true) {
+      auto row = st->step();
+      SS_TRY(row);
+      if (!*row) break;
+      out.push_back(Observation{st->integer(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5),
+                                st->text(6),    st->text(7), st->text(8), st->integer(9), st->text(10)});
+    }
+    return out;
+  }
+
   Result<std::vector<Observation>> observations(const std::string& mn) override {
     return select_all<Observation>(
         mn.empty()
