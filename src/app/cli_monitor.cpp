@@ -152,6 +152,8 @@ int serve(const Common& c, const ServeArgs& a) {
     o.host = a.host;
     o.port = a.http_port;
     o.db_path = db;
+    o.threads = std::max(1, a.http_threads);
+    o.cache = !a.no_cache;
     o.web_dir = a.web.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/web" : a.web;
     web = std::make_unique<http::Server>(o);
     auto port = web->bind();
@@ -294,6 +296,7 @@ int simulate(const Common& c, const SimulateArgs& a) {
   o.reply_timeout_ms = a.timeout_ms;
   o.seed = a.seed;
   o.ack_log = a.ack_log;
+  o.mn_prefix = a.mn_prefix;
   if (a.registered) {
     auto st = open_store(c);
     if (!st) return refuse(st.error().message);

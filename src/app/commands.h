@@ -79,6 +79,8 @@ int station_remove(const Common& c, const std::string& mn);
 struct ServeArgs {
   std::string host = "127.0.0.1", web;
   int hj212_port = -1, http_port = -1, idle_timeout = 600, max_frame = 9999;
+  int http_threads = 256;
+  bool no_cache = false;
 };
 int serve(const Common& c, const ServeArgs& a);
 /// `shanshui user add`: a user of the dashboard (password from --password or stdin).
@@ -97,7 +99,8 @@ struct SimulateArgs {
   int port = 0, air = 0, water = 0, noise = 0, hours = 24, window = 8, timeout_ms = 3000;
   double rate = 0, bad_crc = 0, split = 0, disconnect = 0, modbus = 0;
   bool register_stations = false;
-  bool registered = false;  // speak for the stations already in the registry
+  bool registered = false;
+  std::string mn_prefix = "SIM";  // speak for the stations already in the registry
   uint64_t seed = 2023;
 };
 int simulate(const Common& c, const SimulateArgs& a);

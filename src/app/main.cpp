@@ -235,6 +235,8 @@ int main(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API and dashboard and/or the HJ 212 listener");
   ServeArgs sv;
   serve_cmd->add_option("--http-port", sv.http_port, "HTTP port for the API and the dashboard (0: any free port)");
+  serve_cmd->add_option("--http-threads", sv.http_threads, "HTTP worker threads, one per open connection (default 256)");
+  serve_cmd->add_flag("--no-cache", sv.no_cache, "rebuild every read view on each request (for benchmarks)");
   serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");
   serve_cmd->add_option("--web", sv.web, "directory of the dashboard's files (default: web/ of the source tree)");
@@ -284,6 +286,7 @@ int main(int argc, char** argv) {
   simc->add_option("--seed", sim.seed, "random seed");
   simc->add_option("--ack-log", sim.ack_log, "append 'MN QN DataTime' per acknowledged frame to this file");
   simc->add_flag("--register", sim.register_stations, "register the simulated stations in --db first");
+  simc->add_option("--mn-prefix", sim.mn_prefix, "MN prefix of generated stations (default SIM)");
   simc->add_flag("--registered", sim.registered, "speak for every air, water and noise station registered in --db (MN, password, CRC mode)");
   common(simc);
   simc->callback([&] { rc = simulate(c, sim); });

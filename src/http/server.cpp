@@ -39,6 +39,7 @@ struct Ctx {
   std::optional<store::User> user;
   std::optional<store::Session> session;
   bool via_cookie = false;
+  std::string arg;  // the {parameter} of the route's path, if it has one
 };
 
 void send_json(httplib::Response& res, int status, const std::string& body) {
@@ -52,7 +53,7 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
 
 struct Route {
   const char* method;
-  const char* path;     // httplib regex
+  const char* path;     // the path as a pattern (documentation; matching uses `openapi`)
   const char* openapi;  // OpenAPI path
   const char* summary;
   bool write;
@@ -189,8 +190,8 @@ std::vector<Route> routes() {
                  if (!v) return send_error(c.res, 400, v.error().message);
                  json doc = json::parse(exporting::progress_json(*p, *v));
                  for (const auto& t : doc["targets"])
-                   if (t["id"] == c.req.matches[1].str()) return send_json(c.res, 200, dump(t));
-                 send_error(c.res, 404, "no target '" + c.req.matches[1].str() + "'");
+                   if (t["id"] == c.arg) return send_json(c.res, 200, dump(t));
+                 send_error(c.res, 404, "no target '" + c.arg + "'");
                }});
   r.push_back({"GET", "/api/supervision", "/api/supervision", "The supervision (督办) list per department", false, [](Ctx& c) {
                  if (!need_login(c)) return;
@@ -230,7 +231,7 @@ std::vector<Route> routes() {
                  if (!v) return send_error(c.res, 400, v.error().message);
                  json doc = json::parse(exporting::progress_json(*p, *v));
                  for (auto& it : doc["items"]) {
-                   if (it["id"] != c.req.matches[1].str()) continue;
+                   if (it["id"] != c.arg) continue;
                    json rs = json::array();
                    for (const auto& r : reports)
                      if (r.item_id == it["id"])
@@ -239,7 +240,7 @@ std::vector<Route> routes() {
                    it["reports"] = rs;
                    return send_json(c.res, 200, dump(it));
                  }
-                 send_error(c.res, 404, "no work item '" + c.req.matches[1].str() + "'");
+                 send_error(c.res, 404, "no work item '" + c.arg + "'");
                }});
   r.push_back({"GET", "/api/alarms", "/api/alarms", "Monitoring alarms in the week before as_of: over-standard values, silent stations, long maintenance (?as_of=ISO time)",
                false, [](Ctx& c) {
@@ -268,8 +269,8 @@ std::vector<Route> routes() {
   r.push_back({"GET", R"(/api/stations/([A-Za-z0-9_-]+)/observations)", "/api/stations/{mn}/observations",
                "A station's observations, newest last (?factor=a34004&limit=500&from=ISO&to=ISO)", false, [](Ctx& c) {
                  std::string from = c.req.get_param_value("from"), to = c.req.get_param_value("to");
-                 auto obs = from.empty() && to.empty() ? c.store.observations(c.req.matches[1].str())
-                                                       : c.store.observations_between(c.req.matches[1].str(), from, to.empty() ? "9999" : to);
+                 auto obs = from.empty() && to.empty() ? c.store.observations(c.arg)
+                                                       : c.store.observations_between(c.arg, from, to.empty() ? "9999" : to);
                  if (!obs) return send_error(c.res, 500, obs.error().message);
                  std::string factor = c.req.get_param_value("factor");
                  size_t limit = 500;
@@ -321,10 +322,10 @@ std::vector<Route> routes() {
                "Close (销号) a completed work item with evidence: leading-group office only", true, [](Ctx& c) {
                  auto p = load_plan(c.store);
                  if (!p) return send_error(c.res, 404, p.error().message);
-                 const plan::WorkItem* item = p->find_item(c.req.matches[1].str());
-                 if (refused(c, service::refuse_write(c.user, service::Write::close_item, *p, item), "close " + c.req.matches[1].str()))
+                 const plan::WorkItem* item = p->find_item(c.arg);
+                 if (refused(c, service::refuse_write(c.user, service::Write::close_item, *p, item), "close " + c.arg))
                    return;
-                 if (!item) return send_error(c.res, 404, "no work item '" + c.req.matches[1].str() + "'");
+                 if (!item) return send_error(c.res, 404, "no work item '" + c.arg + "'");
                  json b = body_json(c);
                  std::string evidence = b.is_object() && b.contains("evidence") && b["evidence"].is_string() ? b["evidence"].get<std::string>() : "";
                  if (evidence.empty()) return send_error(c.res, 400, "closing needs evidence (销号 only with evidence)");
@@ -440,7 +441,9 @@ std::vector<Route> routes() {
                  std::vector<store::ProgressReport> reports;
                  auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), &reports);
                  if (!v) return send_error(c.res, 400, v.error().message);
-                 std::string format = c.req.matches[1].str();
+                 std::string format = c.arg;
+                 if (format != "xlsx" && format != "csv" && format != "json")
+                   return send_error(c.res, 404, "no export format '" + format + "': xlsx, csv or json");
                  if (format == "csv") {
                    c.res.set_header("Content-Disposition", "attachment; filename=\"progress.csv\"");
                    return c.res.set_content(exporting::progress_csv(*p, *v), "text/csv; charset=utf-8");
@@ -467,6 +470,26 @@ const std::map<std::string, bool>& cached_routes() {
                                                 {"/api/stations", false},   {"/api/supervision", true}, {"/api/scorecard", true},
                                                 {"/api/items/{id}", true}};
   return m;
+}
+
+// Matches "/api/targets/forest_coverage" against "/api/targets/{id}"; the {parameter} segment
+// may hold letters, digits, '_', '-' and '.' (ids, MNs, formats).
+bool match_path(std::string_view pattern, std::string_view path, std::string* arg) {
+  while (!pattern.empty() && !path.empty()) {
+    size_t pe = pattern.find('/', 1), qe = path.find('/', 1);
+    std::string_view ps = pattern.substr(0, pe), qs = path.substr(0, qe);
+    if (ps.size() > 2 && ps[1] == '{') {
+      if (qs.size() < 2) return false;
+      for (char ch : qs.substr(1))
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-' && ch != '.') return false;
+      *arg = std::string(qs.substr(1));
+    } else if (ps != qs) {
+      return false;
+    }
+    pattern = pe == std::string_view::npos ? std::string_view() : pattern.substr(pe);
+    path = qe == std::string_view::npos ? std::string_view() : path.substr(qe);
+  }
+  return pattern.empty() && path.empty();
 }
 
 class ResponseCache {
@@ -538,12 +561,25 @@ Result<int> Server::bind() {
   const std::string db = impl_->opt.db_path;
   int threads = impl_->opt.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  s.set_tcp_nodelay(true);  // headers and body go in separate writes: without this, Nagle + delayed ACK add 40 ms
   s.set_keep_alive_timeout(5);
-  s.set_keep_alive_max_count(100);
+  s.set_keep_alive_max_count(1000);
   s.set_payload_max_length(1 << 20);
   auto cache = std::make_shared<ResponseCache>();
-  for (auto route : routes()) {
-    auto handler = [db, route, cache](const httplib::Request& req, httplib::Response& res) {
+  const bool use_cache = impl_->opt.cache;
+  // One dispatcher per method matches the route table by path segments: cpp-httplib would try
+  // each route's std::regex in turn, which costs more than serving a cached view.
+  auto table = std::make_shared<std::vector<Route>>(routes());
+  auto dispatch = [db, table, cache, use_cache](const httplib::Request& req, httplib::Response& res) {
+      std::string arg;
+      const Route* found = nullptr;
+      for (const auto& r : *table)
+        if (req.method == r.method && match_path(r.openapi, req.path, &arg)) {
+          found = &r;
+          break;
+        }
+      if (!found) return send_error(res, 404, "no route " + req.method + " " + req.path);
+      const Route& route = *found;
       thread_local std::unique_ptr<store::Store> store;
       thread_local std::string store_path;
       if (!store || store_path != db) {
@@ -552,7 +588,7 @@ Result<int> Server::bind() {
         store = std::move(*st);
         store_path = db;
       }
-      Ctx c{req, res, *store, std::nullopt, std::nullopt, false};
+      Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg};
       std::string token;
       if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
         token = a.substr(7);
@@ -576,7 +612,7 @@ Result<int> Server::bind() {
         return send_error(res, 403, "missing or wrong X-CSRF-Token for a cookie session");
       store->set_actor(c.user ? "user:" + c.user->username : "public");
       auto cached = cached_routes().find(route.openapi);
-      if (cached != cached_routes().end() && (!cached->second || c.user)) {
+      if (use_cache && cached != cached_routes().end() && (!cached->second || c.user)) {
         auto version = store->change_counter();
         if (version) {
           std::string key = req.target + "|" + (service::may_read_internal(c.user) ? "internal" : "public") + "|" +
@@ -601,11 +637,10 @@ Result<int> Server::bind() {
       }
       route.handle(c);
       store->set_actor("cli");
-    };
-    if (std::string(route.method) == "GET") s.Get(route.path, handler);
-    else s.Post(route.path, handler);
-  }
+  };
   s.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, openapi_json()); });
+  s.Get("/api/.*", dispatch);
+  s.Post("/api/.*", dispatch);
   if (!impl_->opt.web_dir.empty()) s.set_mount_point("/", impl_->opt.web_dir);
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.body.empty() && req.path.rfind("/api/", 0) == 0) send_error(res, res.status, "no route " + req.method + " " + req.path);

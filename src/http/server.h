@@ -15,7 +15,8 @@ struct ServerOptions {
   int port = 8080;
   std::string db_path;
   std::string web_dir;  // static files of the dashboard ("" = none)
-  int threads = 16;
+  int threads = 256;  // cpp-httplib serves a keep-alive connection per thread: fewer threads than clients starve some
+  bool cache = true;  // cache read views until the next write (off only to measure what it buys)
 };
 
 class Server {

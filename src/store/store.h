@@ -206,8 +206,9 @@ class Store {
   /// The log, or one object's history: entries on `object` itself and, for an indicator, on each
   /// of its values (objects named "indicator@period").
   virtual Result<std::vector<AuditEntry>> audit_log(const std::string& object) = 0;
-  /// Grows with every write (every write appends to the audit log; this is its head): caches of
-  /// derived views key on it.
+  /// Grows with every write except monitoring ingest batches (every write appends to the audit
+  /// log; this is its head without them): caches of plan and progress views key on it. Views of
+  /// observations are not cached.
   virtual Result<int64_t> change_counter() = 0;
   /// Recomputes the chain and names the first broken entry.
   virtual Result<AuditCheck> verify_audit() = 0;

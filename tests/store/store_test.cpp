@@ -100,6 +100,14 @@ TEST_F(SqliteStoreTest, ChangeCounterMovesWithEveryWriteAndHistoryFindsValues) {
   Measurement m{0, "forest", "2024", "63.2", "reported", "reported.survey", "1", "统计公报", "eeb", "", ""};
   Measurement other{0, "forestry_output", "2024", "1", "reported", "reported.survey", "1", "统计公报", "eeb", "", ""};
   EXPECT_EQ(*store_->add_measurements({m, other}), 2);
+  // Monitoring ingest is audited but does not move the counter: plan views do not depend on it.
+  int64_t before_ingest = *store_->change_counter();
+  Observation o{0, "MN1", "a34004", "2061", "2024-01-01T00:00:00+08:00", "Avg", "35", "N", "ug/m3", 0, ""};
+  auto in = store_->ingest({IngestFrame{"##0000frame", "127.0.0.1:1", "MN1", "2061", {o}}}, {});
+  ASSERT_TRUE(in) << in.error().message;
+  EXPECT_EQ(in->values_added, 1);
+  EXPECT_EQ(*store_->change_counter(), before_ingest);
+  EXPECT_EQ(store_->audit_log("observations")->size(), 1u);
   auto log = store_->audit_log("forest");
   ASSERT_TRUE(log);
   ASSERT_EQ(log->size(), 1u);  // forest@2024, not forestry_output@2024

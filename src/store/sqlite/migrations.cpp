@@ -159,6 +159,11 @@ CREATE TABLE audit (
   hash TEXT NOT NULL
 );
 )sql",
+    // 4: the head of the audit log without monitoring ingest batches, found in O(log n): the
+    // change counter that caches of plan/progress views key on (observations do not move them).
+    R"sql(
+CREATE INDEX audit_views_head ON audit (id) WHERE action <> 'ingest.batch';
+)sql",
 };
 
 }  // namespace

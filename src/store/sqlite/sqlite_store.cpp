@@ -423,10 +423,19 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> change_counter() override {
-    auto st = c_.prepare("SELECT coalesce(max(id), 0) FROM audit");
-    SS_TRY(st);
-    SS_TRY(st->step());
-    return st->integer(0);
+    if (!head_) {  // asked on every cached read: prepared once
+      auto st = c_.prepare("SELECT coalesce(max(id), 0) FROM audit INDEXED BY audit_views_head WHERE action <> 'ingest.batch'");
+      SS_TRY(st);
+      head_ = std::make_unique<Statement>(std::move(*st));
+    }
+    auto row = head_->step();
+    if (!row) {
+      head_->reset();
+      return tl::unexpected(row.error());
+    }
+    int64_t v = head_->integer(0);
+    head_->reset();
+    return v;
   }
 
   Result<AuditCheck> verify_audit() override {
@@ -528,7 +537,7 @@ class SqliteStore final : public Store {
   }
 
  private:
-  std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_;
+  std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_, head_;
 
   // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
   // `describe(row)` gives the audit action, object and detail of each row that was added.
