@@ -12,7 +12,7 @@ namespace shanshui::service {
 Result<std::string> hash_password(const std::string& password) {
   if (password.size() < 8) return fail("a password needs at least 8 characters");
   std::string salt = random_token().substr(0, 32);
-  const uint32_t t = 2, m = 19 * 1024, p = 1;
+  const uint32_t t = 2, m = 19 * 1024, p = 1;  // OWASP password-storage minimum for argon2id (19 MiB, 2 passes)
   size_t len = argon2_encodedlen(t, m, p, static_cast<uint32_t>(salt.size()), 32, Argon2_id);
   std::string out(len, '\0');
   int rc = argon2id_hash_encoded(t, m, p, password.data(), password.size(), salt.data(), salt.size(), 32, out.data(), len);
