@@ -274,9 +274,46 @@ async function viewMonitoring() {
     <div><h2 style="margin-top:0">站点</h2>${stations.length ? `<table><thead><tr><th>MN</th><th>名称</th><th>类型</th><th>乡镇/河流</th></tr></thead><tbody>${
       stations.map((s) => `<tr><td><a href="#/station/${esc(s.mn)}">${esc(s.mn)}</a></td><td>${esc(s.name)}</td><td>${esc(KIND_CN[s.kind] || s.kind)}</td><td>${esc(s.township)} ${esc(s.river)}</td></tr>`).join('')}</tbody></table>`
       : '<div class="empty">尚未登记站点（shanshui station add）</div>'}</div></div>
+    <h2>空气质量日历（AQI，按 HJ 633 依日期选用 2012 或 2026 版）</h2>
+    ${stations.some((s) => s.kind === 'air') ? `<div class="filters"><label>站点 <select id="aqi-station">${stations.filter((s) => s.kind === 'air').map((s) =>
+      `<option value="${esc(s.mn)}">${esc(s.name)}</option>`).join('')}</select></label>
+      <label>年份 <select id="aqi-year">${[0, 1, 2].map((k) => new Date().getFullYear() - k).map((y) => `<option>${y}</option>`).join('')}</select></label>
+      <span id="aqi-summary" class="muted"></span></div><div id="aqi-calendar" class="chart" style="height:220px"></div>` : '<div class="empty">没有空气站</div>'}
     <h2>报警（${alarms.length}）</h2>${alarms.length ? `<table><thead><tr><th>站点</th><th>类型</th><th>时间</th><th>说明</th></tr></thead><tbody>${
       alarms.slice(0, 200).map((a) => `<tr><td>${esc(a.mn)}</td><td>${esc({ over_standard: '超标', silent: '断线', maintenance: '长时间维护' }[a.kind] || a.kind)}</td><td>${esc(a.time)}</td><td>${esc(a.detail)}</td></tr>`).join('')}</tbody></table>` : '<div class="empty">当前无报警</div>'}`;
   drawStationMap(stations);
+  const pickStation = document.getElementById('aqi-station');
+  if (pickStation) {
+    const draw = () => drawAqiCalendar(pickStation.value, document.getElementById('aqi-year').value);
+    pickStation.addEventListener('change', draw);
+    document.getElementById('aqi-year').addEventListener('change', draw);
+    draw();
+  }
+}
+
+// HJ 633 Table 2 levels and colours (一级 green … 六级 maroon).
+const AQI_LEVELS = [[0, 50, '#00e400', '优'], [51, 100, '#ffff00', '良'], [101, 150, '#ff7e00', '轻度污染'],
+  [151, 200, '#ff0000', '中度污染'], [201, 300, '#99004c', '重度污染'], [301, 9999, '#7e0023', '严重污染']];
+async function drawAqiCalendar(mn, year) {
+  const el = document.getElementById('aqi-calendar');
+  const summary = document.getElementById('aqi-summary');
+  el.innerHTML = '<p class="loading">计算中…</p>';
+  try {
+    const d = await api(`/api/air/daily?mn=${encodeURIComponent(mn)}&year=${year}`);
+    const valid = d.days.filter((x) => x.valid && x.aqi != null);
+    const good = valid.filter((x) => x.aqi <= 100).length;
+    summary.textContent = valid.length ? `有效天数 ${valid.length}，优良 ${good} 天（${(100 * good / valid.length).toFixed(1)}%）；由 ${d.hours_used} 条小时数据计算` : '';
+    if (!valid.length) { el.innerHTML = '<div class="empty">该年没有有效日数据</div>'; return; }
+    el.innerHTML = '';
+    echarts.init(el, null, { renderer: 'svg' }).setOption({
+      animation: false,
+      tooltip: { formatter: (p) => `${p.value[0]}：AQI ${p.value[1]}` },
+      visualMap: { type: 'piecewise', orient: 'horizontal', left: 'center', bottom: 0,
+        pieces: AQI_LEVELS.map(([min, max, color, label]) => ({ min, max, color, label })) },
+      calendar: { range: String(year), top: 30, left: 40, right: 20, cellSize: ['auto', 15], dayLabel: { nameMap: 'ZH' }, monthLabel: { nameMap: 'ZH' }, yearLabel: { show: false } },
+      series: [{ type: 'heatmap', coordinateSystem: 'calendar', data: valid.map((x) => [x.date, x.aqi]) }],
+    });
+  } catch (e) { el.innerHTML = `<div class="error">${esc(e.message)}</div>`; }
 }
 function drawStationMap(stations) {
   const el = document.getElementById('map');

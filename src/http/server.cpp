@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -265,6 +266,30 @@ std::vector<Route> routes() {
                  for (const auto& al : service::alarms(obs, *st, as_of, options))
                    a.push_back({{"mn", al.mn}, {"kind", al.kind}, {"time", al.time}, {"detail", al.detail}});
                  send_json(c.res, 200, dump(a));
+               }});
+  r.push_back({"GET", "/api/air/daily", "/api/air/daily",
+               "Daily AQI of one air station for a year, from its stored hourly data (?mn=MN&year=2026): HJ 633 by date, GB 3095 Table 4 validity",
+               false, [](Ctx& c) {
+                 std::string mn = c.req.get_param_value("mn"), year = c.req.get_param_value("year");
+                 if (mn.empty() || year.size() != 4 || !std::all_of(year.begin(), year.end(), ::isdigit))
+                   return send_error(c.res, 400, "send ?mn=MN&year=YYYY");
+                 auto st = c.store.stations();
+                 if (!st) return send_error(c.res, 500, st.error().message);
+                 auto station = std::find_if(st->begin(), st->end(), [&](const store::Station& s) { return s.mn == mn; });
+                 if (station == st->end() || station->kind != "air") return send_error(c.res, 404, "no air station '" + mn + "'");
+                 auto obs = c.store.observations_between(mn, year + "-01-01T00:00:00+08:00", year + "-12-31T23:59:59+08:00");
+                 if (!obs) return send_error(c.res, 500, obs.error().message);
+                 auto hours = service::air_hours_from_observations(*obs, *st);
+                 if (!hours) return send_error(c.res, 400, hours.error().message);
+                 std::vector<quality::Exclusion> excluded;
+                 auto days = quality::daily_values(hours->hours, &excluded);
+                 json a = json::array();
+                 for (const auto& station_days : days)
+                   for (const auto& d : station_days)
+                     a.push_back({{"date", Date::from_days(d.day).iso()}, {"aqi", d.aqi ? json(*d.aqi) : json(nullptr)}, {"valid", d.valid},
+                                  {"standard", d.rules == quality::AirRules::hj633_2026 ? "HJ 633—2026" : "HJ 633—2012"}});
+                 send_json(c.res, 200, dump({{"mn", mn}, {"year", year}, {"days", a}, {"hours_used", hours->observations_used},
+                                             {"digest", hours->digest}}));
                }});
   r.push_back({"GET", R"(/api/stations/([A-Za-z0-9_-]+)/observations)", "/api/stations/{mn}/observations",
                "A station's observations, newest last (?factor=a34004&limit=500&from=ISO&to=ISO)", false, [](Ctx& c) {

@@ -101,7 +101,9 @@ Result<AirHours> air_hours_from_observations(const std::vector<store::Observatio
     const auto* f = hj212::find_factor(o.factor);
     int hp = f ? hp_of(f->pollutant) : -1;
     if (hp < 0) continue;
-    bool hourly = o.cn == "2061" && o.kind == "Avg";
+    // Hourly values: CN 2061 Avg from data loggers, and Avg rows of observation files (a file row
+    // is one hour's value of a station that does not speak HJ 212).
+    bool hourly = (o.cn == "2061" || o.cn == "file") && o.kind == "Avg";
     bool rt = o.cn == "2011" && o.kind == "Rtd";
     if (!hourly && !rt) continue;
     long day;

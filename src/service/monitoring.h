@@ -11,7 +11,8 @@
 
 namespace shanshui::service {
 
-/// Hourly air data from observations of air stations: CN 2061 Avg values (flags decide
+/// Hourly air data from observations of air stations: CN 2061 Avg values and Avg rows of
+/// observation files (flags decide
 /// validity through quality::flag_exclusion), and for an hour without a 2061 value the mean of
 /// its real-time values (CN 2011 Rtd) when they span ≥ 45 minutes (GB 3095 Table 4, 1-hour mean).
 /// Units are converted to µg/m³ (CO mg/m³) from each observation's unit. Stations are keyed by MN.

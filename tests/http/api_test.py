@@ -151,12 +151,29 @@ class ApiTest(unittest.TestCase):
         st = self.call("GET", "/api/stations").json()
         self.assertEqual(len([s for s in st if s["mn"].startswith("WS500237")]), 10)
         self.assertNotIn("password", st[0])
-        obs = self.call("GET", "/api/stations/WS500237A0001/observations", openapi="/api/stations/{mn}/observations")
+        obs = self.call("GET", "/api/stations/WS500237A0002/observations", openapi="/api/stations/{mn}/observations")
         self.assertEqual(obs.status, 200)
         self.assertEqual(obs.json(), [])
         self.assertEqual(self.call("GET", "/api/alarms?as_of=2026-01-01T00:00:00%2B08:00").status, 200)
         me = self.call("GET", "/api/me", "department").json()
         self.assertEqual((me["user"], me["role"], me["department"]), ("eeb", "department", "eeb"))
+
+    def test_air_daily_from_observations(self):
+        data = os.path.join(SRC, "tests/data/http")
+        cli("obs", "import", "--db", self.db, os.path.join(data, "air-daily-obs.csv"))
+        r = self.call("GET", "/api/air/daily?mn=WS500237A0001&year=2025")
+        self.assertEqual(r.status, 200, r.body)
+        got = {d["date"]: d for d in r.json()["days"]}
+        with open(os.path.join(data, "air-daily-expected.csv"), encoding="utf-8") as f:
+            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        for row in rows:
+            with self.subTest(date=row["date"]):
+                d = got[row["date"]]
+                self.assertEqual(d["valid"], row["valid"] == "true", d)
+                if row["aqi"]:
+                    self.assertEqual(d["aqi"], int(row["aqi"]), d)
+        self.assertEqual(self.call("GET", "/api/air/daily?mn=WS500237W0001&year=2025").status, 404)
+        self.assertEqual(self.call("GET", "/api/air/daily?mn=WS500237A0001").status, 400)
 
     def test_exports(self):
         x = self.call("GET", "/api/export/xlsx", "department", openapi="/api/export/{format}")
