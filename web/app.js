@@ -135,8 +135,16 @@ async function viewTarget(id) {
   if (canAudit()) {
     try {
       const log = await api('/api/audit?object=' + encodeURIComponent(t.indicator));
-      document.getElementById('history').innerHTML = log.length ? `<table><thead><tr><th>#</th><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>内容</th></tr></thead><tbody>${
-        log.map((e) => `<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.object)}</td><td>${esc(e.detail)}</td></tr>`).join('')}</tbody></table>` : '<div class="empty">无变更记录</div>';
+      // A value is never overwritten: a later entry on the same indicator@period supersedes the
+      // earlier one, so each row shows old → new.
+      const last = {};
+      const rowsHtml = log.map((e) => {
+        const value = e.action === 'measurement.add' ? e.detail.split(' ')[0] : null;
+        const change = value == null ? '' : last[e.object] != null ? `${esc(last[e.object])} → ${esc(value)}` : `（首次）→ ${esc(value)}`;
+        if (value != null) last[e.object] = value;
+        return `<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.object)}</td><td>${change}</td><td>${esc(e.detail)}</td></tr>`;
+      }).join('');
+      document.getElementById('history').innerHTML = log.length ? `<table><thead><tr><th>#</th><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>旧值 → 新值</th><th>内容与依据</th></tr></thead><tbody>${rowsHtml}</tbody></table>` : '<div class="empty">无变更记录</div>';
     } catch (e) { document.getElementById('history').innerHTML = `<div class="error">${esc(e.message)}</div>`; }
   }
 }
