@@ -287,9 +287,15 @@ async function viewMonitoring() {
       `<option value="${esc(s.mn)}">${esc(s.name)}</option>`).join('')}</select></label>
       <label>年份 <select id="aqi-year">${[0, 1, 2].map((k) => new Date().getFullYear() - k).map((y) => `<option>${y}</option>`).join('')}</select></label>
       <span id="aqi-summary" class="muted"></span></div><div id="aqi-calendar" class="chart" style="height:220px"></div>` : '<div class="empty">没有空气站</div>'}
+    <h2>水质断面类别（GB 3838—2002，月均值单因子评价）</h2>
+    <div class="filters"><label>月份 <input id="water-month" type="month" value="${esc(lastMonth())}"></label><span class="muted">目标：长江干流及主要支流 II 类</span></div>
+    <div id="water-table"><p class="loading">加载中…</p></div>
     <h2>报警（${alarms.length}）</h2>${alarms.length ? `<table><thead><tr><th>站点</th><th>类型</th><th>时间</th><th>说明</th></tr></thead><tbody>${
       alarms.slice(0, 200).map((a) => `<tr><td>${esc(a.mn)}</td><td>${esc({ over_standard: '超标', silent: '断线', maintenance: '长时间维护' }[a.kind] || a.kind)}</td><td>${esc(a.time)}</td><td>${esc(a.detail)}</td></tr>`).join('')}</tbody></table>` : '<div class="empty">当前无报警</div>'}`;
   drawStationMap(stations);
+  const month = document.getElementById('water-month');
+  month.addEventListener('change', () => drawWaterTable(month.value));
+  drawWaterTable(month.value);
   const pickStation = document.getElementById('aqi-station');
   if (pickStation) {
     const draw = () => drawAqiCalendar(pickStation.value, document.getElementById('aqi-year').value);
@@ -297,6 +303,26 @@ async function viewMonitoring() {
     document.getElementById('aqi-year').addEventListener('change', draw);
     draw();
   }
+}
+
+function lastMonth() {
+  const d = new Date(Date.now() + 8 * 3600e3);
+  d.setUTCDate(0);  // the last day of the previous month
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+const WATER_COLORS = { I: '#4fc3f7', II: '#1e88e5', III: '#43a047', IV: '#fdd835', V: '#fb8c00', '劣V': '#e53935' };
+async function drawWaterTable(month) {
+  const el = document.getElementById('water-table');
+  el.innerHTML = '<p class="loading">计算中…</p>';
+  try {
+    const d = await api('/api/water/sections?month=' + encodeURIComponent(month));
+    const rows = d.sections.slice().sort((a, b) => (a.river + a.lon).localeCompare(b.river + b.lon));
+    el.innerHTML = rows.length ? `<table><thead><tr><th>河流</th><th>断面</th><th>类别</th><th>达标</th><th>月均值（mg/L）</th><th>小时数据</th><th>说明</th></tr></thead><tbody>${rows.map((r) =>
+      `<tr><td>${esc(r.river)}</td><td>${esc(r.name)}</td><td>${r.class ? `<span class="badge" style="background:${WATER_COLORS[r.class] || '#888'}">${esc(r.class)}类</span>` : '<span class="muted">无数据</span>'}</td>
+       <td>${r.meets_target == null ? '—' : r.meets_target ? '达标' : '<b style="color:var(--red)">未达标</b>'}</td>
+       <td>${Object.entries(r.means).map(([k, v]) => `${esc(k)} ${esc(v)}`).join('，')}</td><td>${r.values}</td><td class="muted">${esc(r.explanation)}</td></tr>`).join('')}</tbody></table>
+       <p class="muted">${esc(d.method)}</p>` : '<div class="empty">没有水质站</div>';
+  } catch (e) { el.innerHTML = `<div class="error">${esc(e.message)}</div>`; }
 }
 
 // HJ 633 Table 2 levels and colours (一级 green … 六级 maroon).

@@ -291,6 +291,37 @@ std::vector<Route> routes() {
                  send_json(c.res, 200, dump({{"mn", mn}, {"year", year}, {"days", a}, {"hours_used", hours->observations_used},
                                              {"digest", hours->digest}}));
                }});
+  r.push_back({"GET", "/api/water/sections", "/api/water/sections",
+               "Class of each water station for a month by GB 3838—2002 (?month=YYYY-MM&target=2): exact monthly means, single factor",
+               false, [](Ctx& c) {
+                 std::string month = c.req.get_param_value("month");
+                 auto first = Date::parse(month + "-01");
+                 if (month.size() != 7 || !first) return send_error(c.res, 400, "send ?month=YYYY-MM");
+                 // Default target: class II, the plan's 2027 target for the main stem and main tributaries.
+                 int target = c.req.has_param("target") ? std::atoi(c.req.get_param_value("target").c_str()) : 2;
+                 if (target < 1 || target > 5) return send_error(c.res, 400, "target: a class from 1 (I) to 5 (V)");
+                 Date next = first->month == 12 ? Date{first->year + 1, 1, 1} : Date{first->year, first->month + 1, 1};
+                 std::string to = Date::from_days(next.days() - 1).iso() + "T23:59:59+08:00";
+                 auto st = c.store.stations();
+                 if (!st) return send_error(c.res, 500, st.error().message);
+                 json a = json::array();
+                 for (const auto& station : *st) {
+                   if (station.kind != "water") continue;
+                   auto obs = c.store.observations_between(station.mn, first->iso() + "T00:00:00+08:00", to);
+                   if (!obs) return send_error(c.res, 500, obs.error().message);
+                   auto w = service::water_period(*obs, target);
+                   json means = json::object();
+                   for (const auto& [k, v] : w.means) means[k] = v.str();
+                   a.push_back({{"mn", station.mn}, {"name", station.name}, {"river", station.river}, {"section", station.section},
+                                {"lon", station.lon ? json(*station.lon) : json(nullptr)}, {"lat", station.lat ? json(*station.lat) : json(nullptr)},
+                                {"values", w.values}, {"means", means},
+                                {"class", w.verdict.cls ? json(quality::water_class_name(w.verdict.cls)) : json(nullptr)},
+                                {"meets_target", w.verdict.cls ? json(w.verdict.cls <= target) : json(nullptr)},
+                                {"grade", w.verdict.cls ? w.verdict.grade() : ""}, {"explanation", w.verdict.explanation}});
+                 }
+                 send_json(c.res, 200, dump({{"month", month}, {"target", quality::water_class_name(target)}, {"sections", a},
+                                             {"method", "GB 3838—2002 Table 1, single factor on exact monthly means (GB/T 8170 rounding)"}}));
+               }});
   r.push_back({"GET", R"(/api/stations/([A-Za-z0-9_-]+)/observations)", "/api/stations/{mn}/observations",
                "A station's observations, newest last (?factor=a34004&limit=500&from=ISO&to=ISO)", false, [](Ctx& c) {
                  std::string from = c.req.get_param_value("from"), to = c.req.get_param_value("to");

@@ -1,6 +1,8 @@
 // monitoring.cpp: observation roll-up into hourly air data, alarms, observation files.
 #include "service/monitoring.h"
 
+#include "service/water_assess.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -13,6 +15,7 @@
 #include "plan/loader.h"
 #include "quality/water.h"
 #include "service/csv.h"
+#include "service/water_assess.h"
 
 namespace shanshui::service {
 namespace {
@@ -191,14 +194,12 @@ std::vector<Alarm> alarms(const std::vector<store::Observation>& obs, const std:
         out.push_back({o.mn, "over_standard", o.data_time,
                        std::string(fac->name) + " " + o.value + " " + o.unit + " above " + lim->second.second});
     } else if (st->second->kind == "water") {
-      static const std::map<std::string, std::string> kWaterItems = {
-          {"w01009", "do"}, {"w01019", "codmn"}, {"w01018", "cod"}, {"w21003", "nh3n"}, {"w21011", "tp"}, {"w01001", "ph"}};
-      auto item = kWaterItems.find(o.factor);
-      if (item == kWaterItems.end()) continue;
-      auto cls = quality::item_class(*quality::find_water_item(item->second), *v, quality::Waterbody::river);
+      const char* item = water_item_of_factor(o.factor);
+      if (!item) continue;
+      auto cls = quality::item_class(*quality::find_water_item(item), *v, quality::Waterbody::river);
       if (cls && *cls > 3)
         out.push_back({o.mn, "over_standard", o.data_time,
-                       std::string(quality::find_water_item(item->second)->name) + " " + o.value + " is class " +
+                       std::string(quality::find_water_item(item)->name) + " " + o.value + " is class " +
                            quality::water_class_name(*cls) + " (worse than III)"});
     }
   }
@@ -309,6 +310,30 @@ Result<ObservationFile> read_observation_file(const std::string& path, const std
     store::Observation o{0, r.mn, r.factor, "file", *iso, r.kind.empty() ? "Avg" : r.kind, r.value, r.flag, unit, 0, ""};
     out.rows.push_back({path + ":" + std::to_string(r.line) + " " + r.raw, path, r.mn, "file", {o}});
   }
+  return out;
+}
+
+const char* water_item_of_factor(std::string_view code) {
+  static const std::map<std::string, const char*, std::less<>> kItems = {
+      {"w01009", "do"}, {"w01019", "codmn"}, {"w01018", "cod"}, {"w21003", "nh3n"}, {"w21011", "tp"}, {"w01001", "ph"}};
+  auto it = kItems.find(code);
+  return it == kItems.end() ? nullptr : it->second;
+}
+
+WaterPeriod water_period(const std::vector<store::Observation>& obs, int target_class) {
+  std::map<std::string, std::vector<Decimal>> values;
+  WaterPeriod out;
+  for (const auto& o : obs) {
+    if (o.kind != "Avg" || !(o.flag.empty() || o.flag == "N")) continue;
+    const char* item = water_item_of_factor(o.factor);
+    if (!item) continue;
+    auto v = Decimal::parse(o.value);
+    if (!v) continue;
+    values[item].push_back(*v);
+    ++out.values;
+  }
+  for (const auto& [k, v] : values) out.means.push_back({k, exact_mean(v, quality::find_water_item(k)->decimals)});
+  out.verdict = quality::classify_water(out.means, quality::Waterbody::river, target_class);
   return out;
 }
 

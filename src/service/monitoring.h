@@ -7,6 +7,7 @@
 
 #include "core/result.h"
 #include "quality/air_assess.h"
+#include "quality/water.h"
 #include "store/store.h"
 
 namespace shanshui::service {
@@ -43,6 +44,19 @@ struct AlarmOptions {
 /// long maintenance. Ordered by station, then kind, then time.
 std::vector<Alarm> alarms(const std::vector<store::Observation>& obs, const std::vector<store::Station>& stations,
                           const std::string& as_of, const AlarmOptions& options);
+
+/// The GB 3838 item key ("do", "nh3n", …) of an HJ 212 water factor code, or nullptr.
+const char* water_item_of_factor(std::string_view code);
+
+/// One water station's class over a period (a month): the exact mean of each item's valid hourly
+/// values (Avg, flag N or none), rounded to the item's reporting decimals, classified by
+/// GB 3838—2002 Table 1, single factor, worst item decides.
+struct WaterPeriod {
+  std::vector<std::pair<std::string, Decimal>> means;
+  quality::WaterVerdict verdict;
+  size_t values = 0;
+};
+WaterPeriod water_period(const std::vector<store::Observation>& obs, int target_class);
 
 /// Reads an observation file: CSV with columns mn,factor,time,value[,kind,flag,unit] or a JSON
 /// array of objects with those keys (the shape `obs export` prints). Each row must name a

@@ -16,8 +16,11 @@ std::string field(const CsvTable&, const CsvRecord& r, int col) {
   return col >= 0 && col < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(col)]) : "";
 }
 
+
+}  // namespace
+
 // Exact mean of decimals, rounded to `decimals` by GB/T 8170.
-Decimal mean_of(const std::vector<Decimal>& v, int decimals) {
+Decimal exact_mean(const std::vector<Decimal>& v, int decimals) {
   int s = 0;
   for (const auto& d : v) s = std::max(s, d.scale);
   int64_t sum = 0;
@@ -31,8 +34,6 @@ Decimal mean_of(const std::vector<Decimal>& v, int decimals) {
   }
   return Decimal{div_round_half_even(num, den), decimals};
 }
-
-}  // namespace
 
 Result<std::vector<Section>> read_sections(const std::string& path) {
   auto text = plan::read_file(path);
@@ -156,7 +157,7 @@ Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Se
     sy.section = sec;
     sy.year = key.second;
     sy.samples = a.samples;
-    for (const auto& [k, values] : a.values) sy.means.push_back({k, mean_of(values, quality::find_water_item(k)->decimals)});
+    for (const auto& [k, values] : a.values) sy.means.push_back({k, exact_mean(values, quality::find_water_item(k)->decimals)});
     sy.verdict = quality::classify_water(sy.means, sec->body, sec->target);
     for (int c : a.sample_classes) sy.samples_meeting_target += c >= 1 && c <= sec->target;
     if (sec->role == "drinking") {
@@ -199,7 +200,7 @@ Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Se
         if (s->section->role == "outbound") ry.outbound = s->verdict.cls;
       }
       std::vector<std::pair<std::string, Decimal>> averaged;
-      for (const auto& [k, values] : pooled) averaged.push_back({k, mean_of(values, quality::find_water_item(k)->decimals)});
+      for (const auto& [k, values] : pooled) averaged.push_back({k, exact_mean(values, quality::find_water_item(k)->decimals)});
       auto avg = quality::classify_water(averaged, list.front()->section->body, 3);
       ry.grade = quality::river_grade(classes, avg.cls ? std::optional<int>(avg.cls) : std::nullopt);
       if (ry.inbound && ry.outbound) ry.outbound_not_worse = *ry.outbound <= *ry.inbound;

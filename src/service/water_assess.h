@@ -58,6 +58,9 @@ struct WaterAssessment {
 /// Reads the section registry (CSV: section,river,waterbody,role,target[,main]); waterbody
 /// river|lake, role inbound|outbound|control|drinking, target I–V, main yes|no (a section of the
 /// main stem or a main tributary, whose worst class is the plan's 长江干流及主要支流 class).
+/// Exact mean of decimals, rounded to `decimals` by GB/T 8170 (round half to even).
+Decimal exact_mean(const std::vector<Decimal>& v, int decimals);
+
 Result<std::vector<Section>> read_sections(const std::string& path);
 
 /// Reads samples (CSV: section,time, then one column per item key of GB 3838 — see

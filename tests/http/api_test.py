@@ -175,6 +175,24 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(self.call("GET", "/api/air/daily?mn=WS500237W0001&year=2025").status, 404)
         self.assertEqual(self.call("GET", "/api/air/daily?mn=WS500237A0001").status, 400)
 
+    def test_water_sections_from_observations(self):
+        data = os.path.join(SRC, "tests/data/http")
+        cli("obs", "import", "--db", self.db, os.path.join(data, "water-month-obs.csv"))
+        r = self.call("GET", "/api/water/sections?month=2025-03")
+        self.assertEqual(r.status, 200, r.body)
+        got = {s["mn"]: s for s in r.json()["sections"]}
+        with open(os.path.join(data, "water-month-expected.csv"), encoding="utf-8") as f:
+            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        for row in rows:
+            with self.subTest(mn=row["mn"]):
+                s = got[row["mn"]]
+                self.assertEqual(s["class"], row["class"] or None, s)
+                self.assertEqual(s["meets_target"], None if not row["meets_target"] else row["meets_target"] == "true", s)
+                if row["nh3n"]:
+                    self.assertEqual(s["means"]["nh3n"], row["nh3n"], s)
+                self.assertEqual(s["values"], int(row["values"]), s)
+        self.assertEqual(self.call("GET", "/api/water/sections?month=2025-13").status, 400)
+
     def test_exports(self):
         x = self.call("GET", "/api/export/xlsx", "department", openapi="/api/export/{format}")
         self.assertEqual(x.status, 200)
