@@ -176,6 +176,7 @@ async function viewTasks() {
   let byId = {};
   if (internal()) { const prog = await loadProgress(true); byId = Object.fromEntries(prog.items.map((i) => [i.id, i])); }
   let html = `<h1>任务台账（5大行动 → 20项重点任务 → 工作事项）</h1>
+    ${internal() ? '<p><a href="/api/export/xlsx">⬇ 导出打表推进表（xlsx）</a></p>' : ''}
     ${internal() ? '' : '<p class="muted">公众可查看任务分工；进度与报送仅对登录用户开放。</p>'}
     <table><thead><tr><th>编号</th><th>工作事项</th><th>牵头</th><th>责任</th><th>状态</th><th>完成</th><th>最新报送与佐证</th></tr></thead><tbody>`;
   for (const a of plan.actions) {

@@ -31,6 +31,8 @@ before(async () => {
   cli('measure', 'import', '--db', db, join(SRC, 'data/demo/measurements.csv'));
   cli('report', 'submit', '--db', db, join(SRC, 'data/demo/reports.csv'));
   cli('station', 'import', '--db', db, join(SRC, 'data/demo/stations.csv'));
+  cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/air-daily-obs.csv'));
+  cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/water-month-obs.csv'));
   cli('user', 'add', '--db', db, '--name', 'eeb', '--role', 'department', '--department', 'eeb', '--password', 'eeb-demo-2027');
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -130,7 +132,14 @@ test('the public finds no way to write', async () => {
   assert.equal(await p.locator('nav a[data-view=dept]').isHidden(), true);
   await p.goto(base + '/#/monitoring');
   await p.waitForSelector('#map canvas');
-  await p.screenshot({ path: join(ART, 'monitoring.png') });
+  await p.selectOption('#aqi-year', '2025');
+  await p.waitForSelector('#aqi-calendar svg');
+  assert.match(await p.locator('#aqi-summary').innerText(), /有效天数 1，优良 1 天/);
+  await p.fill('#water-month', '2025-03');
+  await p.dispatchEvent('#water-month', 'change');
+  await p.waitForSelector('#water-table table');
+  assert.match(await p.locator('#water-table').innerText(), /大宁河-龙门峡[\s\S]*IV类[\s\S]*未达标/);
+  await p.screenshot({ path: join(ART, 'monitoring.png'), fullPage: true });
   const status = await p.evaluate(async () => (await fetch('/api/reports', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ item: 'T18.1', period: '2026-Q4', percent: 10 }) })).status);
   assert.equal(status, 401);
