@@ -292,7 +292,7 @@ async function viewMonitoring() {
     <div class="filters"><label>月份 <input id="water-month" type="month" value="${esc(lastMonth())}"></label><span class="muted">目标：长江干流及主要支流 II 类</span></div>
     <div id="water-table"><p class="loading">加载中…</p></div>
     <h2>报警（${alarms.length}）</h2>${alarms.length ? `<table><thead><tr><th>站点</th><th>类型</th><th>时间</th><th>说明</th></tr></thead><tbody>${
-      alarms.slice(0, 200).map((a) => `<tr><td>${esc(a.mn)}</td><td>${esc({ over_standard: '超标', silent: '断线', maintenance: '长时间维护' }[a.kind] || a.kind)}</td><td>${esc(a.time)}</td><td>${esc(a.detail)}</td></tr>`).join('')}</tbody></table>` : '<div class="empty">当前无报警</div>'}`;
+      alarms.slice(0, 200).map((a) => `<tr><td>${esc(a.mn)}</td><td>${esc({ over_standard: '超标', silent: '断线', maintenance: '长时间维护' }[a.kind] || a.kind)}</td><td>${esc(a.time || '—')}</td><td>${esc(alarmText(a.detail))}</td></tr>`).join('')}</tbody></table>` : '<div class="empty">当前无报警</div>'}`;
   drawStationMap(stations);
   const month = document.getElementById('water-month');
   month.addEventListener('change', () => drawWaterTable(month.value));
@@ -349,6 +349,13 @@ async function drawAqiCalendar(mn, year) {
       series: [{ type: 'heatmap', coordinateSystem: 'calendar', data: valid.map((x) => [x.date, x.aqi]) }],
     });
   } catch (e) { el.innerHTML = `<div class="error">${esc(e.message)}</div>`; }
+}
+// The server words alarms in English (for logs and scripts); the dashboard says them in Chinese.
+function alarmText(detail) {
+  return detail
+    .replace(/^no data ever received$/, '从未收到数据')
+    .replace(/^no data since (\S+)(?: \(limit (\d+) h\))?$/, (m, t, h) => `自 ${t} 起无数据${h ? `（超过 ${h} 小时）` : ''}`)
+    .replace(/ above /, ' 超过 ').replace(/ is class /, ' 为 ');
 }
 function drawStationMap(stations) {
   const el = document.getElementById('map');
