@@ -369,9 +369,20 @@ function drawStationMap(stations) {
     return f;
   });
   const source = new ol.source.Vector({ features });
-  // Local vector layers only: no internet tiles on a county network.
-  const map = new ol.Map({ target: el, layers: [new ol.layer.Vector({ source })], view: new ol.View({ center: ol.proj.fromLonLat([109.88, 31.07]), zoom: 9 }) });
-  map.getView().fit(source.getExtent(), { padding: [40, 40, 40, 40], maxZoom: 12 });
+  // Local vector layers only: no internet tiles on a county network. The basemap (county outline,
+  // rivers, township seats) is a demo approximation from wushan.md, served with the dashboard.
+  const basemap = new ol.source.Vector({ url: '/data/wushan.geojson', format: new ol.format.GeoJSON({ featureProjection: 'EPSG:3857' }) });
+  const baseStyle = (f) => {
+    const layer = f.get('layer');
+    if (layer === 'county') return new ol.style.Style({ fill: new ol.style.Fill({ color: 'rgba(120,170,120,0.12)' }), stroke: new ol.style.Stroke({ color: '#6b8f71', width: 1.5 }) });
+    if (layer === 'river') return new ol.style.Style({ stroke: new ol.style.Stroke({ color: '#5aa9e6', width: f.get('main') ? 4 : 2 }),
+      text: new ol.style.Text({ text: f.get('name'), placement: 'line', font: '11px sans-serif', fill: new ol.style.Fill({ color: '#1f5f8b' }) }) });
+    return new ol.style.Style({ image: new ol.style.Circle({ radius: 2.5, fill: new ol.style.Fill({ color: '#8a969c' }) }),
+      text: new ol.style.Text({ text: f.get('name'), offsetY: 10, font: '10px sans-serif', fill: new ol.style.Fill({ color: '#5b6b73' }) }) });
+  };
+  const map = new ol.Map({ target: el, layers: [new ol.layer.Vector({ source: basemap, style: baseStyle }), new ol.layer.Vector({ source })],
+    view: new ol.View({ center: ol.proj.fromLonLat([109.88, 31.12]), zoom: 9 }) });
+  basemap.once('featuresloadend', () => map.getView().fit(basemap.getExtent(), { padding: [10, 10, 10, 10] }));
   map.on('click', (ev) => map.forEachFeatureAtPixel(ev.pixel, (f) => { location.hash = '#/station/' + f.get('station').mn; return true; }));
 }
 async function viewStation(mn) {
