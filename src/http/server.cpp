@@ -54,8 +54,7 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
 
 struct Route {
   const char* method;
-  const char* path;     // the path as a pattern (documentation; matching uses `openapi`)
-  const char* openapi;  // OpenAPI path
+  const char* path;     // as in OpenAPI: "/api/targets/{id}"; match_path() matches requests against it
   const char* summary;
   bool write;
   std::function<void(Ctx&)> handle;
@@ -127,11 +126,11 @@ json body_json(Ctx& c) {
 
 std::vector<Route> routes() {
   std::vector<Route> r;
-  r.push_back({"GET", "/api/health", "/api/health", "Liveness and versions", false, [](Ctx& c) {
+  r.push_back({"GET", "/api/health", "Liveness and versions", false, [](Ctx& c) {
                  auto y = c.store.current_plan_yaml();
                  send_json(c.res, 200, dump({{"status", "ok"}, {"plan_loaded", y && y->has_value()}, {"time", store::now_iso8601()}}));
                }});
-  r.push_back({"POST", "/api/login", "/api/login", "Log in with username and password; returns a bearer token and sets a session cookie",
+  r.push_back({"POST", "/api/login", "Log in with username and password; returns a bearer token and sets a session cookie",
                false, [](Ctx& c) {
                  json b = body_json(c);
                  if (!b.is_object() || !b.contains("username") || !b.contains("password") || !b["username"].is_string() ||
@@ -156,23 +155,23 @@ std::vector<Route> routes() {
                  send_json(c.res, 200, dump({{"token", s.token}, {"csrf", s.csrf}, {"user", (*u)->username},
                                               {"role", (*u)->role}, {"department", (*u)->department}, {"expires_at", s.expires_at}}));
                }});
-  r.push_back({"POST", "/api/logout", "/api/logout", "End the session", true, [](Ctx& c) {
+  r.push_back({"POST", "/api/logout", "End the session", true, [](Ctx& c) {
                  if (c.session) (void)c.store.remove_session(c.session->token);
                  c.res.set_header("Set-Cookie", "session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
                  send_json(c.res, 200, dump({{"ok", true}}));
                }});
-  r.push_back({"GET", "/api/me", "/api/me", "The logged-in user (or the public)", false, [](Ctx& c) {
+  r.push_back({"GET", "/api/me", "The logged-in user (or the public)", false, [](Ctx& c) {
                  if (!c.user) return send_json(c.res, 200, dump({{"role", "public"}}));
                  send_json(c.res, 200, dump({{"user", c.user->username}, {"role", c.user->role}, {"department", c.user->department},
                                               {"csrf", c.session ? c.session->csrf : ""}}));
                }});
-  r.push_back({"GET", "/api/plan", "/api/plan", "The plan: action lines, key tasks, work items, targets, departments", false,
+  r.push_back({"GET", "/api/plan", "The plan: action lines, key tasks, work items, targets, departments", false,
                [](Ctx& c) {
                  auto p = load_plan(c.store);
                  if (!p) return send_error(c.res, 404, p.error().message);
                  send_json(c.res, 200, exporting::plan_json(*p));
                }});
-  r.push_back({"GET", "/api/progress", "/api/progress",
+  r.push_back({"GET", "/api/progress",
                "Every target with its series, provenance and three lenses; work items with status (logged-in users only)", false,
                [](Ctx& c) {
                  auto p = load_plan(c.store);
@@ -183,7 +182,7 @@ std::vector<Route> routes() {
                  if (!service::may_read_internal(c.user)) doc.erase("items");  // the public sees indicators only
                  send_json(c.res, 200, dump(doc));
                }});
-  r.push_back({"GET", R"(/api/targets/([A-Za-z0-9_]+))", "/api/targets/{id}", "One target with its lenses and explanations", false,
+  r.push_back({"GET", "/api/targets/{id}", "One target with its lenses and explanations", false,
                [](Ctx& c) {
                  auto p = load_plan(c.store);
                  if (!p) return send_error(c.res, 404, p.error().message);
@@ -194,7 +193,7 @@ std::vector<Route> routes() {
                    if (t["id"] == c.arg) return send_json(c.res, 200, dump(t));
                  send_error(c.res, 404, "no target '" + c.arg + "'");
                }});
-  r.push_back({"GET", "/api/supervision", "/api/supervision", "The supervision (督办) list per department", false, [](Ctx& c) {
+  r.push_back({"GET", "/api/supervision", "The supervision (督办) list per department", false, [](Ctx& c) {
                  if (!need_login(c)) return;
                  auto p = load_plan(c.store);
                  if (!p) return send_error(c.res, 404, p.error().message);
@@ -203,7 +202,7 @@ std::vector<Route> routes() {
                  if (!v) return send_error(c.res, 400, v.error().message);
                  send_json(c.res, 200, exporting::supervision_json(*p, service::supervision_list(*p, *v, reports)));
                }});
-  r.push_back({"GET", "/api/scorecard", "/api/scorecard", "Department scorecard (赛马比拼) with the published weights", false,
+  r.push_back({"GET", "/api/scorecard", "Department scorecard (赛马比拼) with the published weights", false,
                [](Ctx& c) {
                  if (!need_login(c)) return;
                  auto p = load_plan(c.store);
@@ -213,7 +212,7 @@ std::vector<Route> routes() {
                  if (!v) return send_error(c.res, 400, v.error().message);
                  send_json(c.res, 200, exporting::scorecard_json(*p, service::scorecard(*p, *v, reports)));
                }});
-  r.push_back({"GET", "/api/stations", "/api/stations", "Monitoring stations (no passwords)", false, [](Ctx& c) {
+  r.push_back({"GET", "/api/stations", "Monitoring stations (no passwords)", false, [](Ctx& c) {
                  auto st = c.store.stations();
                  if (!st) return send_error(c.res, 500, st.error().message);
                  json a = json::array();
@@ -222,7 +221,7 @@ std::vector<Route> routes() {
                                 {"lon", s.lon ? json(*s.lon) : json(nullptr)}, {"lat", s.lat ? json(*s.lat) : json(nullptr)}});
                  send_json(c.res, 200, dump(a));
                }});
-  r.push_back({"GET", R"(/api/items/([A-Za-z0-9_.]+))", "/api/items/{id}", "One work item: status, closure and every report on it",
+  r.push_back({"GET", "/api/items/{id}", "One work item: status, closure and every report on it",
                false, [](Ctx& c) {
                  if (!need_login(c)) return;
                  auto p = load_plan(c.store);
@@ -243,7 +242,7 @@ std::vector<Route> routes() {
                  }
                  send_error(c.res, 404, "no work item '" + c.arg + "'");
                }});
-  r.push_back({"GET", "/api/alarms", "/api/alarms", "Monitoring alarms in the week before as_of: over-standard values, silent stations, long maintenance (?as_of=ISO time)",
+  r.push_back({"GET", "/api/alarms", "Monitoring alarms in the week before as_of: over-standard values, silent stations, long maintenance (?as_of=ISO time)",
                false, [](Ctx& c) {
                  // Alarms look back one week from as_of (a station silent for longer is reported silent
                  // "since" the window's start), so the cost does not grow with the archive.
@@ -267,7 +266,7 @@ std::vector<Route> routes() {
                    a.push_back({{"mn", al.mn}, {"kind", al.kind}, {"time", al.time}, {"detail", al.detail}});
                  send_json(c.res, 200, dump(a));
                }});
-  r.push_back({"GET", "/api/air/daily", "/api/air/daily",
+  r.push_back({"GET", "/api/air/daily",
                "Daily AQI of one air station for a year, from its stored hourly data (?mn=MN&year=2026): HJ 633 by date, GB 3095 Table 4 validity",
                false, [](Ctx& c) {
                  std::string mn = c.req.get_param_value("mn"), year = c.req.get_param_value("year");
@@ -291,7 +290,7 @@ std::vector<Route> routes() {
                  send_json(c.res, 200, dump({{"mn", mn}, {"year", year}, {"days", a}, {"hours_used", hours->observations_used},
                                              {"digest", hours->digest}}));
                }});
-  r.push_back({"GET", "/api/water/sections", "/api/water/sections",
+  r.push_back({"GET", "/api/water/sections",
                "Class of each water station for a month by GB 3838—2002 (?month=YYYY-MM&target=2): exact monthly means, single factor",
                false, [](Ctx& c) {
                  std::string month = c.req.get_param_value("month");
@@ -322,7 +321,7 @@ std::vector<Route> routes() {
                  send_json(c.res, 200, dump({{"month", month}, {"target", quality::water_class_name(target)}, {"sections", a},
                                              {"method", "GB 3838—2002 Table 1, single factor on exact monthly means (GB/T 8170 rounding)"}}));
                }});
-  r.push_back({"GET", R"(/api/stations/([A-Za-z0-9_-]+)/observations)", "/api/stations/{mn}/observations",
+  r.push_back({"GET", "/api/stations/{mn}/observations",
                "A station's observations, newest last (?factor=a34004&limit=500&from=ISO&to=ISO)", false, [](Ctx& c) {
                  std::string from = c.req.get_param_value("from"), to = c.req.get_param_value("to");
                  auto obs = from.empty() && to.empty() ? c.store.observations(c.arg)
@@ -343,7 +342,7 @@ std::vector<Route> routes() {
                  }
                  send_json(c.res, 200, dump(a));
                }});
-  r.push_back({"POST", "/api/reports", "/api/reports",
+  r.push_back({"POST", "/api/reports",
                "Submit a progress report {item, period, status, percent, narrative, evidence} for the user's department", true,
                [](Ctx& c) {
                  auto p = load_plan(c.store);
@@ -374,7 +373,7 @@ std::vector<Route> routes() {
                  send_json(c.res, 201, dump({{"stored", *added}, {"item", in->accepted.front().item_id},
                                               {"reporter", in->accepted.front().reporter}}));
                }});
-  r.push_back({"POST", R"(/api/items/([A-Za-z0-9_.]+)/close)", "/api/items/{id}/close",
+  r.push_back({"POST", "/api/items/{id}/close",
                "Close (销号) a completed work item with evidence: leading-group office only", true, [](Ctx& c) {
                  auto p = load_plan(c.store);
                  if (!p) return send_error(c.res, 404, p.error().message);
@@ -395,7 +394,7 @@ std::vector<Route> routes() {
                    return send_error(c.res, 500, s.error().message);
                  send_json(c.res, 201, dump({{"closed", item->id}}));
                }});
-  r.push_back({"POST", "/api/measurements", "/api/measurements",
+  r.push_back({"POST", "/api/measurements",
                "Record an indicator value {indicator, period, value, source, note}: office and admin only", true, [](Ctx& c) {
                  auto p = load_plan(c.store);
                  if (!p) return send_error(c.res, 404, p.error().message);
@@ -432,7 +431,7 @@ std::vector<Route> routes() {
                  if (*added == 0) return send_error(c.res, 409, "that value is already recorded (values are never overwritten)");
                  send_json(c.res, 201, dump({{"stored", *added}}));
                }});
-  r.push_back({"POST", "/api/stations", "/api/stations", "Register a monitoring station {mn, kind, name, township, river, section, lon, lat}: admin only",
+  r.push_back({"POST", "/api/stations", "Register a monitoring station {mn, kind, name, township, river, section, lon, lat}: admin only",
                true, [](Ctx& c) {
                  auto p = load_plan(c.store);
                  if (!p) return send_error(c.res, 404, p.error().message);
@@ -452,7 +451,7 @@ std::vector<Route> routes() {
                  if (auto s = c.store.add_station(st); !s) return send_error(c.res, 409, s.error().message);
                  send_json(c.res, 201, dump({{"registered", st.mn}}));
                }});
-  r.push_back({"POST", "/api/users", "/api/users", "Add a user {username, role, department, password}: admin only", true, [](Ctx& c) {
+  r.push_back({"POST", "/api/users", "Add a user {username, role, department, password}: admin only", true, [](Ctx& c) {
                  auto p = load_plan(c.store);
                  if (!p) return send_error(c.res, 404, p.error().message);
                  json b = body_json(c);
@@ -470,7 +469,7 @@ std::vector<Route> routes() {
                  if (auto s = c.store.add_user({str("username"), role, dept, *hash, ""}); !s) return send_error(c.res, 409, s.error().message);
                  send_json(c.res, 201, dump({{"added", str("username")}, {"role", role}, {"department", dept}}));
                }});
-  r.push_back({"GET", "/api/audit", "/api/audit", "The audit log (?object=ID for one object's history)", false, [](Ctx& c) {
+  r.push_back({"GET", "/api/audit", "The audit log (?object=ID for one object's history)", false, [](Ctx& c) {
                  if (!need_role(c, {"admin", "office", "auditor"}, "the audit log is for the office, auditors and administrators"))
                    return;
                  auto log = c.store.audit_log(c.req.get_param_value("object"));
@@ -481,7 +480,7 @@ std::vector<Route> routes() {
                                 {"detail", e.detail}, {"hash", e.hash}});
                  send_json(c.res, 200, dump(a));
                }});
-  r.push_back({"GET", "/api/audit/verify", "/api/audit/verify", "Recompute the audit hash chain", false, [](Ctx& c) {
+  r.push_back({"GET", "/api/audit/verify", "Recompute the audit hash chain", false, [](Ctx& c) {
                  if (!need_role(c, {"admin", "office", "auditor"}, "the audit log is for the office, auditors and administrators"))
                    return;
                  auto v = c.store.verify_audit();
@@ -489,7 +488,7 @@ std::vector<Route> routes() {
                  send_json(c.res, 200, dump({{"entries", v->entries}, {"intact", v->broken_at == 0},
                                               {"broken_at", v->broken_at ? json(v->broken_at) : json(nullptr)}, {"reason", v->reason}}));
                }});
-  r.push_back({"GET", R"(/api/export/(xlsx|csv|json))", "/api/export/{format}", "The 打表 progress table as xlsx, CSV or JSON", false,
+  r.push_back({"GET", "/api/export/{format}", "The 打表 progress table as xlsx, CSV or JSON", false,
                [](Ctx& c) {
                  if (!need_login(c)) return;
                  auto p = load_plan(c.store);
@@ -591,7 +590,7 @@ std::string openapi_json() {
                {"responses", {{"200", {{"description", "OK"}}}, {"400", {{"description", "bad request"}}},
                               {"401", {{"description", "not logged in"}}}, {"403", {{"description", "not allowed, with the reason"}}}}}};
     if (r.write) op["security"] = json::array({{{"bearer", json::array()}}, {{"cookie", json::array()}}});
-    paths[r.openapi][m] = op;
+    paths[r.path][m] = op;
   }
   json doc = {{"openapi", "3.0.3"},
               {"info", {{"title", "shanshui API"}, {"version", "0.1"}, {"description", "山水: the county's action plan, monitoring and progress"}}},
@@ -630,7 +629,7 @@ Result<int> Server::bind() {
       std::string arg;
       const Route* found = nullptr;
       for (const auto& r : *table)
-        if (req.method == r.method && match_path(r.openapi, req.path, &arg)) {
+        if (req.method == r.method && match_path(r.path, req.path, &arg)) {
           found = &r;
           break;
         }
@@ -667,7 +666,7 @@ Result<int> Server::bind() {
       if (route.write && c.via_cookie && c.session && req.get_header_value("X-CSRF-Token") != c.session->csrf)
         return send_error(res, 403, "missing or wrong X-CSRF-Token for a cookie session");
       store->set_actor(c.user ? "user:" + c.user->username : "public");
-      auto cached = cached_routes().find(route.openapi);
+      auto cached = cached_routes().find(route.path);
       if (use_cache && cached != cached_routes().end() && (!cached->second || c.user)) {
         auto version = store->change_counter();
         if (version) {
