@@ -154,7 +154,7 @@ int serve(const Common& c, const ServeArgs& a) {
     o.db_path = db;
     o.threads = std::max(1, a.http_threads);
     o.cache = !a.no_cache;
-    o.web_dir = a.web.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/web" : a.web;
+    o.web_dir = a.web.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/web/public" : a.web;
     web = std::make_unique<http::Server>(o);
     auto port = web->bind();
     if (!port) return refuse(port.error().message);

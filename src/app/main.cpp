@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--no-cache", sv.no_cache, "rebuild every read view on each request (for benchmarks)");
   serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");
-  serve_cmd->add_option("--web", sv.web, "directory of the dashboard's files (default: web/ of the source tree)");
+  serve_cmd->add_option("--web", sv.web, "directory of the dashboard's files (default: web/public of the source tree)");
   serve_cmd->add_option("--idle-timeout", sv.idle_timeout, "seconds an HJ 212 connection may stay silent (default 600)");
   serve_cmd->add_option("--max-frame", sv.max_frame, "largest HJ 212 data-segment length accepted, 64–9999 (default 9999)");
   common(serve_cmd, false);

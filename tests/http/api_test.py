@@ -71,7 +71,7 @@ class ApiTest(unittest.TestCase):
             cli("user", "add", "--db", cls.db, "--name", user, "--password", password(user), *args)
         cls.port = free_port()
         cls.proc = subprocess.Popen([BIN, "serve", "--db", cls.db, "--http-port", str(cls.port),
-                                     "--web", os.path.join(SRC, "web")], stderr=subprocess.PIPE, text=True)
+                                     "--web", os.path.join(SRC, "web/public")], stderr=subprocess.PIPE, text=True)
         line = cls.proc.stderr.readline()
         assert "dashboard on" in line, line
         cls.tokens = {}
@@ -104,6 +104,11 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertEqual(r.json()["status"], "ok")
         self.assertTrue(r.json()["plan_loaded"])
+        page = request(self.port, "GET", "/")
+        self.assertEqual(page.status, 200)
+        self.assertIn("山水", page.body.decode())
+        self.assertEqual(request(self.port, "GET", "/vendor/ol.js").status, 200)  # vendored, no internet
+        self.assertEqual(request(self.port, "GET", "/package.json").status, 404)  # only web/public is served
         r = request(self.port, "GET", "/api/no-such-thing")
         self.assertEqual(r.status, 404)
         self.assertIn("no route", r.json()["error"])

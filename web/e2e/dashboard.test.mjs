@@ -36,7 +36,7 @@ before(async () => {
   cli('user', 'add', '--db', db, '--name', 'eeb', '--role', 'department', '--department', 'eeb', '--password', 'eeb-demo-2027');
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['serve', '--db', db, '--http-port', String(port), '--web', join(SRC, 'web')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  server = spawn(BIN, ['serve', '--db', db, '--http-port', String(port), '--web', join(SRC, 'web/public')], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise((resolve, reject) => {
     server.stderr.on('data', (d) => { if (String(d).includes('dashboard on')) resolve(); });
     server.on('exit', (code) => reject(new Error('server exited ' + code)));
