@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <thread>
 #include "plan/loader.h"
+#include "quality/noise.h"
 #include "service/csv.h"
 
 namespace shanshui::app {
@@ -39,6 +40,10 @@ Result<store::Station> make_station(const StationArgs& a) {
   if (!hj212::crc_mode_from_string(a.crc)) return fail("--crc '" + a.crc + "' is not standard, modbus or modbus-swapped");
   s.crc_mode = a.crc;
   s.units = a.units;
+  if (!a.zone.empty() && !quality::zone_limit(a.zone, quality::NoisePeriod::day))
+    return fail("--zone '" + a.zone + "' is not a GB 3096 functional zone (0, 1, 2, 3, 4a, 4b)");
+  if (!a.zone.empty() && a.kind != "noise") return fail("--zone applies to noise points only");
+  s.zone = a.zone;
   for (auto [text, out, what] : {std::tuple{a.lon, &s.lon, "lon"}, std::tuple{a.lat, &s.lat, "lat"}}) {
     if (text.empty()) continue;
     auto d = Decimal::parse(text);
@@ -66,7 +71,7 @@ int station_import(const Common& c, const std::string& file) {
   auto csv = service::parse_csv(*text, file);
   if (!csv) return refuse(csv.error().message);
   if (csv->column("mn") < 0 || csv->column("kind") < 0)
-    return refuse(file + ":1: needs columns mn,kind[,name,township,river,section,lon,lat,password,crc,units]");
+    return refuse(file + ":1: needs columns mn,kind[,name,township,river,section,lon,lat,password,crc,units,zone]");
   auto st = open_store(c);
   if (!st) return refuse(st.error().message);
   std::vector<store::Station> rows;
@@ -76,7 +81,7 @@ int station_import(const Common& c, const std::string& file) {
       return i >= 0 && i < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(i)]) : std::string();
     };
     StationArgs a{get("mn"), get("kind"), get("name"), get("township"), get("river"), get("section"), get("lon"),
-                  get("lat"), get("password"), get("crc").empty() ? "standard" : get("crc"), get("units")};
+                  get("lat"), get("password"), get("crc").empty() ? "standard" : get("crc"), get("units"), get("zone")};
     auto s = make_station(a);
     if (!s) return refuse(file + ":" + std::to_string(r.line) + ": " + s.error().message + "; nothing imported");
     rows.push_back(*s);
@@ -104,7 +109,7 @@ int station_list(const Common& c) {
     for (const auto& s : *list)
       a.push_back({{"mn", s.mn}, {"kind", s.kind}, {"name", s.name}, {"township", s.township}, {"river", s.river},
                    {"section", s.section}, {"lon", s.lon ? json(*s.lon) : json(nullptr)},
-                   {"lat", s.lat ? json(*s.lat) : json(nullptr)}, {"crc", s.crc_mode}, {"units", s.units},
+                   {"lat", s.lat ? json(*s.lat) : json(nullptr)}, {"crc", s.crc_mode}, {"units", s.units}, {"zone", s.zone},
                    {"has_password", !s.password.empty()}});
     std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;

@@ -70,6 +70,7 @@ int hj212_crc(const std::string& text, const std::string& crc_mode);
 /// Arguments of `shanshui station add` (and the columns of `station import`).
 struct StationArgs {
   std::string mn, kind, name, township, river, section, lon, lat, password, crc = "standard", units;
+  std::string zone;  // GB 3096 functional zone of a noise point: 0 1 2 3 4a 4b
 };
 int station_add(const Common& c, const StationArgs& a);
 int station_import(const Common& c, const std::string& file);

@@ -217,9 +217,10 @@ int main(int argc, char** argv) {
   sadd->add_option("--password", sa.password, "access password PW the station must send (empty: not checked)");
   sadd->add_option("--crc", sa.crc, "CRC mode: standard (default), modbus, modbus-swapped");
   sadd->add_option("--units", sa.units, "unit overrides, e.g. a21026=mg/m3;a34004=ug/m3");
+  sadd->add_option("--zone", sa.zone, "noise points: GB 3096 functional zone 0, 1, 2, 3, 4a or 4b");
   common(sadd, false);
   sadd->callback([&] { rc = station_add(c, sa); });
-  auto* simport = station->add_subcommand("import", "register stations from CSV: mn,kind,name,township,river,section,lon,lat,password,crc,units");
+  auto* simport = station->add_subcommand("import", "register stations from CSV: mn,kind,name,township,river,section,lon,lat,password,crc,units[,zone]");
   simport->add_option("file", file, "CSV file")->required();
   common(simport, false);
   simport->callback([&] { rc = station_import(c, file); });

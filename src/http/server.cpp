@@ -218,7 +218,7 @@ std::vector<Route> routes() {
                  json a = json::array();
                  for (const auto& s : *st)
                    a.push_back({{"mn", s.mn}, {"kind", s.kind}, {"name", s.name}, {"township", s.township}, {"river", s.river},
-                                {"lon", s.lon ? json(*s.lon) : json(nullptr)}, {"lat", s.lat ? json(*s.lat) : json(nullptr)}});
+                                {"lon", s.lon ? json(*s.lon) : json(nullptr)}, {"lat", s.lat ? json(*s.lat) : json(nullptr)}, {"zone", s.zone}});
                  send_json(c.res, 200, dump(a));
                }});
   r.push_back({"GET", "/api/items/{id}", "One work item: status, closure and every report on it",
@@ -289,6 +289,33 @@ std::vector<Route> routes() {
                                   {"standard", d.rules == quality::AirRules::hj633_2026 ? "HJ 633—2026" : "HJ 633—2012"}});
                  send_json(c.res, 200, dump({{"mn", mn}, {"year", year}, {"days", a}, {"hours_used", hours->observations_used},
                                              {"digest", hours->digest}}));
+               }});
+  r.push_back({"GET", "/api/noise/zones",
+               "Noise points by functional zone for a month (?month=YYYY-MM): daily Ld/Ln against GB 3096—2008 Table 1, compliance days",
+               false, [](Ctx& c) {
+                 std::string month = c.req.get_param_value("month");
+                 auto first = Date::parse(month + "-01");
+                 if (month.size() != 7 || !first) return send_error(c.res, 400, "send ?month=YYYY-MM");
+                 Date next = first->month == 12 ? Date{first->year + 1, 1, 1} : Date{first->year, first->month + 1, 1};
+                 // The last night of the month runs into the next month's first morning.
+                 std::string to = next.iso() + "T05:59:59+08:00";
+                 auto st = c.store.stations();
+                 if (!st) return send_error(c.res, 500, st.error().message);
+                 json a = json::array();
+                 for (const auto& station : *st) {
+                   if (station.kind != "noise") continue;
+                   auto obs = c.store.observations_between(station.mn, first->iso() + "T06:00:00+08:00", to);
+                   if (!obs) return send_error(c.res, 500, obs.error().message);
+                   auto n = service::noise_zone_period(*obs, station.zone);
+                   auto opt = [](const std::optional<Decimal>& d) { return d ? json(d->str()) : json(nullptr); };
+                   auto lim = [](const std::optional<int>& l) { return l ? json(*l) : json(nullptr); };
+                   a.push_back({{"mn", station.mn}, {"name", station.name}, {"zone", station.zone}, {"township", station.township},
+                                {"day_level", opt(n.day_level)}, {"night_level", opt(n.night_level)},
+                                {"day_limit", lim(n.day_limit)}, {"night_limit", lim(n.night_limit)},
+                                {"days", n.days}, {"days_within_limit", n.day_ok}, {"nights", n.nights}, {"nights_within_limit", n.night_ok}});
+                 }
+                 send_json(c.res, 200, dump({{"month", month}, {"points", a},
+                                             {"method", "GB 3096—2008 Annex C: daily Ld (06–22) and Ln (22–06) as energy averages of hourly Leq; Table 1 limits"}}));
                }});
   r.push_back({"GET", "/api/water/sections",
                "Class of each water station for a month by GB 3838—2002 (?month=YYYY-MM&target=2): exact monthly means, single factor",

@@ -9,10 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/civil_time.h"
 #include "core/decimal.h"
 #include "core/text.h"
 #include "hj212/factors.h"
 #include "plan/loader.h"
+#include "quality/noise.h"
 #include "quality/water.h"
 #include "service/csv.h"
 #include "service/water_assess.h"
@@ -334,6 +336,45 @@ WaterPeriod water_period(const std::vector<store::Observation>& obs, int target_
   }
   for (const auto& [k, v] : values) out.means.push_back({k, exact_mean(v, quality::find_water_item(k)->decimals)});
   out.verdict = quality::classify_water(out.means, quality::Waterbody::river, target_class);
+  return out;
+}
+
+NoiseZonePeriod noise_zone_period(const std::vector<store::Observation>& obs, const std::string& zone) {
+  // date (YYYY-MM-DD the period starts) → hourly levels, for day and night separately
+  std::map<std::string, std::vector<Decimal>> days, nights;
+  for (const auto& o : obs) {
+    if (o.factor != "Leq" || (o.kind != "Data" && o.kind != "Avg") || !(o.flag.empty() || o.flag == "N")) continue;
+    if (o.data_time.size() < 13) continue;
+    auto v = Decimal::parse(o.value);
+    if (!v) continue;
+    int hour = std::atoi(o.data_time.substr(11, 2).c_str());
+    std::string date = o.data_time.substr(0, 10);
+    if (hour >= 6 && hour < 22) {
+      days[date].push_back(*v);
+    } else {
+      if (hour < 6) {  // after midnight: the night that started the evening before
+        auto d = Date::parse(date);
+        if (!d) continue;
+        date = Date::from_days(d->days() - 1).iso();
+      }
+      nights[date].push_back(*v);
+    }
+  }
+  NoiseZonePeriod out;
+  out.day_limit = quality::zone_limit(zone, quality::NoisePeriod::day);
+  out.night_limit = quality::zone_limit(zone, quality::NoisePeriod::night);
+  auto summarize = [](const std::map<std::string, std::vector<Decimal>>& by_date, std::optional<int> limit, int* n, int* ok) {
+    std::vector<Decimal> levels;
+    for (const auto& [date, hours] : by_date) {
+      Decimal l = quality::energy_average(hours);
+      levels.push_back(l);
+      ++*n;
+      if (limit && l.to_double() <= *limit) ++*ok;
+    }
+    return levels.empty() ? std::optional<Decimal>() : std::optional<Decimal>(quality::energy_average(levels));
+  };
+  out.day_level = summarize(days, out.day_limit, &out.days, &out.day_ok);
+  out.night_level = summarize(nights, out.night_limit, &out.nights, &out.night_ok);
   return out;
 }
 

@@ -58,6 +58,17 @@ struct WaterPeriod {
 };
 WaterPeriod water_period(const std::vector<store::Observation>& obs, int target_class);
 
+/// A noise point's functional-zone result over a period (GB 3096—2008 Annex C, 功能区监测): each
+/// day's 昼间 Ld (hours 06–22) and 夜间 Ln (22–06, counted on the day the night starts) as energy
+/// averages of the hourly Leq values (kind Data or Avg, flag N or none), compared with the zone's
+/// Table 1 limits; the period's levels are energy averages of the daily ones.
+struct NoiseZonePeriod {
+  std::optional<Decimal> day_level, night_level;
+  int days = 0, day_ok = 0, nights = 0, night_ok = 0;  // days with a level, and those within the limit
+  std::optional<int> day_limit, night_limit;
+};
+NoiseZonePeriod noise_zone_period(const std::vector<store::Observation>& obs, const std::string& zone);
+
 /// Reads an observation file: CSV with columns mn,factor,time,value[,kind,flag,unit] or a JSON
 /// array of objects with those keys (the shape `obs export` prints). Each row must name a
 /// registered station, a time (YYYY-MM-DD HH:MM:SS, …T…, optional +08:00), a number; refused

@@ -72,6 +72,7 @@ struct Station {
   std::string crc_mode = "standard";   // standard | modbus | modbus-swapped
   std::string units;                   // "a21026=mg/m3;a34004=ug/m3" overrides of the factor defaults
   std::string created_at;
+  std::string zone;                    // noise points: GB 3096 functional zone (0 1 2 3 4a 4b), else ""
 };
 
 /// One value of one factor at one time from one station, with the raw frame it came from.

@@ -198,6 +198,23 @@ class ApiTest(unittest.TestCase):
                 self.assertEqual(s["values"], int(row["values"]), s)
         self.assertEqual(self.call("GET", "/api/water/sections?month=2025-13").status, 400)
 
+    def test_noise_zones_from_observations(self):
+        data = os.path.join(SRC, "tests/data/http")
+        cli("obs", "import", "--db", self.db, os.path.join(data, "noise-month-obs.csv"))
+        r = self.call("GET", "/api/noise/zones?month=2025-04")
+        self.assertEqual(r.status, 200, r.body)
+        got = {p["mn"]: p for p in r.json()["points"]}
+        with open(os.path.join(data, "noise-month-expected.csv"), encoding="utf-8") as f:
+            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        for row in rows:
+            with self.subTest(mn=row["mn"]):
+                p = got[row["mn"]]
+                for k in ("zone", "day_level", "night_level"):
+                    self.assertEqual(p[k], row[k] or None if k != "zone" else row[k], (k, p))
+                for k in ("days", "days_within_limit", "nights", "nights_within_limit", "day_limit", "night_limit"):
+                    self.assertEqual(p[k], int(row[k]), (k, p))
+        self.assertEqual(self.call("GET", "/api/noise/zones").status, 400)
+
     def test_exports(self):
         x = self.call("GET", "/api/export/xlsx", "department", openapi="/api/export/{format}")
         self.assertEqual(x.status, 200)

@@ -33,6 +33,7 @@ before(async () => {
   cli('station', 'import', '--db', db, join(SRC, 'data/demo/stations.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/air-daily-obs.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/water-month-obs.csv'));
+  cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/noise-month-obs.csv'));
   cli('user', 'add', '--db', db, '--name', 'eeb', '--role', 'department', '--department', 'eeb', '--password', 'eeb-demo-2027');
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -139,6 +140,10 @@ test('the public finds no way to write', async () => {
   await p.dispatchEvent('#water-month', 'change');
   await p.waitForSelector('#water-table table');
   assert.match(await p.locator('#water-table').innerText(), /大宁河-龙门峡[\s\S]*IV类[\s\S]*未达标/);
+  await p.fill('#water-month', '2025-04');
+  await p.dispatchEvent('#water-month', 'change');
+  await p.waitForSelector('#noise-table table');
+  assert.match(await p.locator('#noise-table').innerText(), /1 类[\s\S]*56\.4 dB\(A\) 超标[\s\S]*1\/2 天达标/);
   await p.screenshot({ path: join(ART, 'monitoring.png'), fullPage: true });
   const status = await p.evaluate(async () => (await fetch('/api/reports', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ item: 'T18.1', period: '2026-Q4', percent: 10 }) })).status);

@@ -289,14 +289,17 @@ async function viewMonitoring() {
       <label>年份 <select id="aqi-year">${[0, 1, 2].map((k) => new Date().getFullYear() - k).map((y) => `<option>${y}</option>`).join('')}</select></label>
       <span id="aqi-summary" class="muted"></span></div><div id="aqi-calendar" class="chart" style="height:220px"></div>` : '<div class="empty">没有空气站</div>'}
     <h2>水质断面类别（GB 3838—2002，月均值单因子评价）</h2>
-    <div class="filters"><label>月份 <input id="water-month" type="month" value="${esc(lastMonth())}"></label><span class="muted">目标：长江干流及主要支流 II 类</span></div>
+    <div class="filters"><label>月份（水质、噪声） <input id="water-month" type="month" value="${esc(lastMonth())}"></label><span class="muted">目标：长江干流及主要支流 II 类</span></div>
     <div id="water-table"><p class="loading">加载中…</p></div>
+    <h2>声环境功能区（GB 3096—2008，昼间 Ld / 夜间 Ln）</h2>
+    <div id="noise-table"><p class="loading">加载中…</p></div>
     <h2>报警（${alarms.length}）</h2>${alarms.length ? `<table><thead><tr><th>站点</th><th>类型</th><th>时间</th><th>说明</th></tr></thead><tbody>${
       alarms.slice(0, 200).map((a) => `<tr><td>${esc(a.mn)}</td><td>${esc({ over_standard: '超标', silent: '断线', maintenance: '长时间维护' }[a.kind] || a.kind)}</td><td>${esc(a.time || '—')}</td><td>${esc(alarmText(a.detail))}</td></tr>`).join('')}</tbody></table>` : '<div class="empty">当前无报警</div>'}`;
   drawStationMap(stations);
   const month = document.getElementById('water-month');
-  month.addEventListener('change', () => drawWaterTable(month.value));
+  month.addEventListener('change', () => { drawWaterTable(month.value); drawNoiseTable(month.value); });
   drawWaterTable(month.value);
+  drawNoiseTable(month.value);
   const pickStation = document.getElementById('aqi-station');
   if (pickStation) {
     const draw = () => drawAqiCalendar(pickStation.value, document.getElementById('aqi-year').value);
@@ -323,6 +326,21 @@ async function drawWaterTable(month) {
        <td>${r.meets_target == null ? '—' : r.meets_target ? '达标' : '<b style="color:var(--red)">未达标</b>'}</td>
        <td>${Object.entries(r.means).map(([k, v]) => `${esc(k)} ${esc(v)}`).join('，')}</td><td>${r.values}</td><td class="muted">${esc(r.explanation)}</td></tr>`).join('')}</tbody></table>
        <p class="muted">${esc(d.method)}</p>` : '<div class="empty">没有水质站</div>';
+  } catch (e) { el.innerHTML = `<div class="error">${esc(e.message)}</div>`; }
+}
+
+async function drawNoiseTable(month) {
+  const el = document.getElementById('noise-table');
+  el.innerHTML = '<p class="loading">计算中…</p>';
+  const cell = (level, limit, n, ok) => level == null ? '<span class="muted">无数据</span>'
+    : `${esc(level)} dB(A)${limit != null && Number(level) > limit ? ' <b style="color:var(--red)">超标</b>' : ''}<div class="muted">${ok}/${n} 天达标</div>`;
+  try {
+    const d = await api('/api/noise/zones?month=' + encodeURIComponent(month));
+    el.innerHTML = d.points.length ? `<table><thead><tr><th>监测点</th><th>功能区</th><th>昼间（限值）</th><th>昼间月均</th><th>夜间（限值）</th><th>夜间月均</th></tr></thead><tbody>${d.points.map((p) =>
+      `<tr><td>${esc(p.name)}</td><td>${p.zone ? esc(p.zone) + ' 类' : '<span class="muted">未登记</span>'}</td><td>${p.day_limit ?? '—'}</td>
+       <td>${cell(p.day_level, p.day_limit, p.days, p.days_within_limit)}</td><td>${p.night_limit ?? '—'}</td>
+       <td>${cell(p.night_level, p.night_limit, p.nights, p.nights_within_limit)}</td></tr>`).join('')}</tbody></table>
+       <p class="muted">${esc(d.method)}</p>` : '<div class="empty">没有噪声监测点</div>';
   } catch (e) { el.innerHTML = `<div class="error">${esc(e.message)}</div>`; }
 }
 

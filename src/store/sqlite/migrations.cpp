@@ -164,6 +164,10 @@ CREATE TABLE audit (
     R"sql(
 CREATE INDEX audit_views_head ON audit (id) WHERE action <> 'ingest.batch';
 )sql",
+    // 5: the GB 3096 functional zone of a noise point (its limits: Table 1).
+    R"sql(
+ALTER TABLE stations ADD COLUMN zone TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -260,13 +260,13 @@ class SqliteStore final : public Store {
       if (*row) return fail("station " + st.mn + " is already registered");
     }
     auto ins = c_.prepare(
-        "INSERT INTO stations (mn, kind, name, township, river, section, lon, lat, password, crc_mode, units, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO stations (mn, kind, name, township, river, section, lon, lat, password, crc_mode, units, created_at, zone) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SS_TRY(ins);
     ins->bind(1, st.mn).bind(2, st.kind).bind(3, st.name).bind(4, st.township).bind(5, st.river).bind(6, st.section);
     if (st.lon) ins->bind(7, *st.lon); else ins->bind_null(7);
     if (st.lat) ins->bind(8, *st.lat); else ins->bind_null(8);
-    ins->bind(9, st.password).bind(10, st.crc_mode).bind(11, st.units).bind(12, now_iso8601());
+    ins->bind(9, st.password).bind(10, st.crc_mode).bind(11, st.units).bind(12, now_iso8601()).bind(13, st.zone);
     SS_TRY(ins->run());
     SS_TRY(append_audit("station.add", st.mn, st.kind + " " + st.name + " crc " + st.crc_mode));
     return tx.commit();
@@ -275,7 +275,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Station>> stations() override {
     auto st = c_.prepare(
         "SELECT mn, kind, name, township, river, section, lon, lat, password, crc_mode, units, created_at, "
-        "lon IS NULL, lat IS NULL FROM stations ORDER BY mn");
+        "lon IS NULL, lat IS NULL, zone FROM stations ORDER BY mn");
     SS_TRY(st);
     std::vector<Station> out;
     for (;;) {
@@ -283,7 +283,7 @@ class SqliteStore final : public Store {
       SS_TRY(row);
       if (!*row) break;
       Station x{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5),
-                std::nullopt, std::nullopt, st->text(8), st->text(9), st->text(10), st->text(11)};
+                std::nullopt, std::nullopt, st->text(8), st->text(9), st->text(10), st->text(11), st->text(14)};
       if (!st->integer(12)) x.lon = st->real(6);
       if (!st->integer(13)) x.lat = st->real(7);
       out.push_back(std::move(x));
