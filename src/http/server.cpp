@@ -725,7 +725,15 @@ Result<int> Server::bind() {
   s.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, openapi_json()); });
   s.Get("/api/.*", dispatch);
   s.Post("/api/.*", dispatch);
-  if (!impl_->opt.web_dir.empty()) s.set_mount_point("/", impl_->opt.web_dir);
+  if (!impl_->opt.web_dir.empty()) {
+    // Static files go out uncompressed: cpp-httplib 0.11 compresses exact type names per request
+    // and prefers brotli, measured at 2.7 s of CPU for echarts.min.js (1.1 MB) on every page load.
+    // A type with a charset parameter is not compressed; browsers cache the files for 10 minutes.
+    for (auto [ext, type] : {std::pair{"js", "application/javascript; charset=utf-8"}, std::pair{"css", "text/css; charset=utf-8"},
+                             std::pair{"html", "text/html; charset=utf-8"}, std::pair{"geojson", "application/geo+json; charset=utf-8"}})
+      s.set_file_extension_and_mimetype_mapping(ext, type);
+    s.set_mount_point("/", impl_->opt.web_dir, {{"Cache-Control", "max-age=600"}});
+  }
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.body.empty() && req.path.rfind("/api/", 0) == 0) send_error(res, res.status, "no route " + req.method + " " + req.path);
   });
