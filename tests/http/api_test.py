@@ -108,6 +108,11 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(page.status, 200)
         self.assertIn("山水", page.body.decode())
         self.assertEqual(request(self.port, "GET", "/vendor/ol.js").status, 200)  # vendored, no internet
+        # large scripts go out as they are: per-request brotli of a 1 MB file costs seconds of CPU
+        js = request(self.port, "GET", "/vendor/echarts.min.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+        self.assertEqual(js.status, 200)
+        self.assertNotIn("content-encoding", js.headers)
+        self.assertIn("max-age", js.headers.get("cache-control", ""))
         self.assertEqual(request(self.port, "GET", "/package.json").status, 404)  # only web/public is served
         r = request(self.port, "GET", "/api/no-such-thing")
         self.assertEqual(r.status, 404)
