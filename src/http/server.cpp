@@ -2,6 +2,7 @@
 #include "http/server.h"
 
 #include <httplib.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -576,12 +577,32 @@ bool match_path(std::string_view pattern, std::string_view path, std::string* ar
   return pattern.empty() && path.empty();
 }
 
+// gzip (RFC 1952) of a body, at a fast level: done once per cached view, not per request.
+std::string gzip(const std::string& in) {
+  z_stream z{};
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out(deflateBound(&z, static_cast<uLong>(in.size())) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+bool accepts_gzip(const httplib::Request& req) {
+  return req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
+}
+
 class ResponseCache {
  public:
   struct Entry {
     int64_t version = -1;
     int status = 0;
     std::string body, content_type;
+    std::string gzipped;  // the body gzipped once, for clients that accept it
   };
   std::optional<Entry> get(const std::string& key, int64_t version) {
     std::lock_guard lock(mu_);
@@ -708,13 +729,28 @@ Result<int> Server::bind() {
             hit = cache->get(key, *version);
             if (!hit) {
               route.handle(c);
-              if (res.status == 200) cache->put(key, {*version, res.status, res.body, res.get_header_value("Content-Type")});
+              if (res.status == 200) {
+                ResponseCache::Entry e{*version, res.status, res.body, res.get_header_value("Content-Type"), gzip(res.body)};
+                if (accepts_gzip(req) && !e.gzipped.empty()) {
+                  res.set_header("Content-Encoding", "gzip");
+                  res.set_header("Vary", "Accept-Encoding");
+                  res.body = e.gzipped;
+                }
+                cache->put(key, std::move(e));
+              }
               store->set_actor("cli");
               return;
             }
           }
           res.status = hit->status;
-          res.set_content(hit->body, hit->content_type);
+          // JSON is sent as "…; charset=utf-8", which cpp-httplib never compresses itself.
+          if (accepts_gzip(req) && !hit->gzipped.empty()) {
+            res.set_content(hit->gzipped, hit->content_type);
+            res.set_header("Content-Encoding", "gzip");
+            res.set_header("Vary", "Accept-Encoding");
+          } else {
+            res.set_content(hit->body, hit->content_type);
+          }
           store->set_actor("cli");
           return;
         }

@@ -140,6 +140,17 @@ class ApiTest(unittest.TestCase):
             self.assertIn("error", r.json())
         self.assertEqual(self.call("GET", "/api/me").json()["role"], "public")
 
+    def test_cached_views_are_gzipped_for_clients_that_ask(self):
+        import gzip
+        plain = self.call("GET", "/api/progress")
+        for _ in range(2):  # the first builds the view, the second comes from the cache
+            z = self.call("GET", "/api/progress", headers={"Accept-Encoding": "gzip, deflate, br"})
+            self.assertEqual(z.status, 200)
+            self.assertEqual(z.headers.get("content-encoding"), "gzip")
+            self.assertLess(len(z.body), len(plain.body) // 4)
+            self.assertEqual(json.loads(gzip.decompress(z.body)), plain.json())
+        self.assertNotIn("content-encoding", plain.headers)
+
     def test_logged_in_reads(self):
         doc = self.call("GET", "/api/progress", "department").json()
         self.assertEqual(len(doc["items"]), 92)
