@@ -18,7 +18,7 @@ db="$work/load.db"
 "$cli" report submit --db "$db" "$root/data/demo/reports.csv" 2>/dev/null
 "$cli" station import --db "$db" "$root/data/demo/stations.csv" 2>/dev/null
 
-run() {  # label, serve flags…
+run() {  # label, serve flags… (WRK_HEADER: an extra request header, e.g. Accept-Encoding)
   local label=$1; shift
   local http hj
   http=$(free_port); hj=$(free_port)
@@ -33,7 +33,7 @@ run() {  # label, serve flags…
   local sim=$!
   sleep 3
   for path in /api/progress /api/targets/forest_coverage; do
-    wrk -t2 -c200 -d"${secs}s" --latency "http://127.0.0.1:$http$path" >"$work/wrk.txt"
+    wrk -t2 -c200 -d"${secs}s" --latency ${WRK_HEADER:+-H "$WRK_HEADER"} "http://127.0.0.1:$http$path" >"$work/wrk.txt"
     local p50 p99 rps
     p50=$(awk '$1=="50%"{print $2}' "$work/wrk.txt")
     p99=$(awk '$1=="99%"{print $2}' "$work/wrk.txt")
@@ -50,6 +50,7 @@ run() {  # label, serve flags…
 
 echo "wrk -t2 -c200 -d${secs}s, 500 HJ 212 stations sending; $(nproc) cores"
 run cached ${SERVE_FLAGS:-}
+[ -n "${ONLY_CACHED:-}" ] || WRK_HEADER="Accept-Encoding: gzip, deflate, br" run gzip ${SERVE_FLAGS:-}
 [ -n "${ONLY_CACHED:-}" ] || run uncached --no-cache ${SERVE_FLAGS:-}
 # HJ 212 values stored while the HTTP load ran (both runs), from the database.
 python3 - "$db" <<'EOF'
