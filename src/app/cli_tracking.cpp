@@ -31,15 +31,9 @@ Result<Loaded> load(const Common& c, const std::string& as_of) {
   if (!s) return tl::unexpected(s.error());
   auto p = current_plan(**s);
   if (!p) return tl::unexpected(p.error());
-  auto m = (*s)->measurements();
-  if (!m) return tl::unexpected(m.error());
-  auto r = (*s)->reports();
-  if (!r) return tl::unexpected(r.error());
-  auto cl = (*s)->closures();
-  if (!cl) return tl::unexpected(cl.error());
-  Loaded l{std::move(*s), std::move(*p), std::move(*r), {}};
-  l.view = service::build_view(l.plan, *m, l.reports, *cl, *date);
-  return l;
+  auto t = service::load_tracking(**s, std::move(*p), *date);
+  if (!t) return tl::unexpected(t.error());
+  return Loaded{std::move(*s), std::move(t->plan), std::move(t->reports), std::move(t->view)};
 }
 
 // Reads and validates an input file, then stores it: all rows or none unless accept_valid,

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "plan/loader.h"
+#include "service/tracking.h"
 
 namespace shanshui::app {
 
@@ -12,9 +13,9 @@ Result<std::unique_ptr<store::Store>> open_store(const Common& c) {
 }
 
 Result<plan::Plan> current_plan(store::Store& s) {
-  auto yaml = s.current_plan_yaml();
-  if (!yaml) return tl::unexpected(yaml.error());
-  if (*yaml) return plan::load_plan_text(**yaml, "plan in database");
+  auto stored = service::stored_plan(s);
+  if (!stored) return tl::unexpected(stored.error());
+  if (*stored) return std::move(**stored);
   return plan::load_plan_file(bundled_plan_path());
 }
 

@@ -73,26 +73,25 @@ std::string now_plus_hours(int hours) {
   return buf;
 }
 
-Result<plan::Plan> load_plan(store::Store& s) {
-  auto y = s.current_plan_yaml();
-  if (!y) return tl::unexpected(y.error());
-  if (!*y) return fail("no plan imported yet (shanshui plan import)");
-  return plan::load_plan_text(**y, "plan in database");
+// The plan in force, or nullopt with the error sent (404 before any plan is imported).
+std::optional<plan::Plan> plan_or_send(Ctx& c) {
+  auto p = service::stored_plan(c.store);
+  if (!p) return send_error(c.res, 500, p.error().message), std::nullopt;
+  if (!*p) return send_error(c.res, 404, "no plan imported yet (shanshui plan import)"), std::nullopt;
+  return std::move(**p);
 }
 
-Result<service::TrackingView> view_of(store::Store& s, const plan::Plan& p, const std::string& as_of,
-                                      std::vector<store::ProgressReport>* reports_out) {
+// The plan, its reports and its view as of ?as_of= (default: today, Beijing time), or nullopt
+// with the error sent.
+std::optional<service::Tracking> tracking_or_send(Ctx& c) {
+  std::string as_of = c.req.get_param_value("as_of");
   auto date = as_of.empty() ? Result<Date>(Date::today_beijing()) : Date::parse(as_of);
-  if (!date) return fail("as_of: " + date.error().message);
-  auto m = s.measurements();
-  if (!m) return tl::unexpected(m.error());
-  auto r = s.reports();
-  if (!r) return tl::unexpected(r.error());
-  auto c = s.closures();
-  if (!c) return tl::unexpected(c.error());
-  auto v = service::build_view(p, *m, *r, *c, *date);
-  if (reports_out) *reports_out = std::move(*r);
-  return v;
+  if (!date) return send_error(c.res, 400, "as_of: " + date.error().message), std::nullopt;
+  auto p = plan_or_send(c);
+  if (!p) return std::nullopt;
+  auto t = service::load_tracking(c.store, std::move(*p), *date);
+  if (!t) return send_error(c.res, 500, t.error().message), std::nullopt;
+  return std::move(*t);
 }
 
 bool need_login(Ctx& c) {
@@ -120,6 +119,26 @@ bool refused(Ctx& c, const std::optional<std::string>& why, const std::string& o
   (void)c.store.audit("denied", object, c.user->username + " (" + c.user->role + "): " + *why);
   send_error(c.res, 403, *why);
   return true;
+}
+
+// A field of a JSON request body as text: strings as they are, numbers and booleans as written,
+// missing or null as "".
+std::string field(const nlohmann::json& b, const char* key) {
+  if (!b.is_object() || !b.contains(key) || b[key].is_null() || b[key].is_structured()) return "";
+  return b[key].is_string() ? b[key].get<std::string>() : b[key].dump();
+}
+
+// One request as a one-row table, so that it passes the same intake checks as a CSV file; the
+// intake's reasons start with "request:2: ", which `reason_of` strips again.
+service::CsvTable one_row(std::vector<std::string> header, std::vector<std::string> values) {
+  service::CsvTable t;
+  t.header = std::move(header);
+  t.records.push_back({2, std::move(values), "(request body)"});
+  return t;
+}
+std::string reason_of(const std::string& intake_reason) {
+  const std::string where = "request:2: ";
+  return intake_reason.rfind(where, 0) == 0 ? intake_reason.substr(where.size()) : intake_reason;
 }
 
 json body_json(Ctx& c) {
@@ -170,50 +189,40 @@ std::vector<Route> routes() {
                }});
   r.push_back({"GET", "/api/plan", "The plan: action lines, key tasks, work items, targets, departments", false,
                [](Ctx& c) {
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
+                 auto p = plan_or_send(c);
+                 if (!p) return;
                  send_json(c.res, 200, exporting::plan_json(*p));
                }});
   r.push_back({"GET", "/api/progress",
                "Every target with its series, provenance and three lenses; work items with status (logged-in users only)", false,
                [](Ctx& c) {
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
-                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), nullptr);
-                 if (!v) return send_error(c.res, 400, v.error().message);
-                 json doc = json::parse(exporting::progress_json(*p, *v));
+                 auto t = tracking_or_send(c);
+                 if (!t) return;
+                 json doc = json::parse(exporting::progress_json(t->plan, t->view));
                  if (!service::may_read_internal(c.user)) doc.erase("items");  // the public sees indicators only
                  send_json(c.res, 200, dump(doc));
                }});
   r.push_back({"GET", "/api/targets/{id}", "One target with its lenses and explanations", false,
                [](Ctx& c) {
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
-                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), nullptr);
-                 if (!v) return send_error(c.res, 400, v.error().message);
-                 json doc = json::parse(exporting::progress_json(*p, *v));
-                 for (const auto& t : doc["targets"])
-                   if (t["id"] == c.arg) return send_json(c.res, 200, dump(t));
+                 auto t = tracking_or_send(c);
+                 if (!t) return;
+                 json doc = json::parse(exporting::progress_json(t->plan, t->view));
+                 for (const auto& target : doc["targets"])
+                   if (target["id"] == c.arg) return send_json(c.res, 200, dump(target));
                  send_error(c.res, 404, "no target '" + c.arg + "'");
                }});
   r.push_back({"GET", "/api/supervision", "The supervision (督办) list per department", false, [](Ctx& c) {
                  if (!need_login(c)) return;
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
-                 std::vector<store::ProgressReport> reports;
-                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), &reports);
-                 if (!v) return send_error(c.res, 400, v.error().message);
-                 send_json(c.res, 200, exporting::supervision_json(*p, service::supervision_list(*p, *v, reports)));
+                 auto t = tracking_or_send(c);
+                 if (!t) return;
+                 send_json(c.res, 200, exporting::supervision_json(t->plan, service::supervision_list(t->plan, t->view, t->reports)));
                }});
   r.push_back({"GET", "/api/scorecard", "Department scorecard (赛马比拼) with the published weights", false,
                [](Ctx& c) {
                  if (!need_login(c)) return;
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
-                 std::vector<store::ProgressReport> reports;
-                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), &reports);
-                 if (!v) return send_error(c.res, 400, v.error().message);
-                 send_json(c.res, 200, exporting::scorecard_json(*p, service::scorecard(*p, *v, reports)));
+                 auto t = tracking_or_send(c);
+                 if (!t) return;
+                 send_json(c.res, 200, exporting::scorecard_json(t->plan, service::scorecard(t->plan, t->view, t->reports)));
                }});
   r.push_back({"GET", "/api/stations", "Monitoring stations (no passwords)", false, [](Ctx& c) {
                  auto st = c.store.stations();
@@ -227,16 +236,13 @@ std::vector<Route> routes() {
   r.push_back({"GET", "/api/items/{id}", "One work item: status, closure and every report on it",
                false, [](Ctx& c) {
                  if (!need_login(c)) return;
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
-                 std::vector<store::ProgressReport> reports;
-                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), &reports);
-                 if (!v) return send_error(c.res, 400, v.error().message);
-                 json doc = json::parse(exporting::progress_json(*p, *v));
+                 auto t = tracking_or_send(c);
+                 if (!t) return;
+                 json doc = json::parse(exporting::progress_json(t->plan, t->view));
                  for (auto& it : doc["items"]) {
                    if (it["id"] != c.arg) continue;
                    json rs = json::array();
-                   for (const auto& r : reports)
+                   for (const auto& r : t->reports)
                      if (r.item_id == it["id"])
                        rs.push_back({{"period", r.period}, {"status", r.status}, {"percent", r.percent}, {"narrative", r.narrative},
                                      {"evidence", r.evidence}, {"reporter", r.reporter}, {"reported_at", r.reported_at}});
@@ -375,29 +381,19 @@ std::vector<Route> routes() {
   r.push_back({"POST", "/api/reports",
                "Submit a progress report {item, period, status, percent, narrative, evidence} for the user's department", true,
                [](Ctx& c) {
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
+                 auto p = plan_or_send(c);
+                 if (!p) return;
                  json b = body_json(c);
                  if (!b.is_object() || !b.contains("item")) return send_error(c.res, 400, "send a JSON object with item, period, status, percent");
-                 auto str = [&](const char* k) {
-                   if (!b.contains(k) || b[k].is_null()) return std::string();
-                   return b[k].is_string() ? b[k].get<std::string>() : b[k].dump();
-                 };
+                 auto str = [&](const char* k) { return field(b, k); };
                  const plan::WorkItem* item = p->find_item(str("item"));
                  if (refused(c, service::refuse_write(c.user, service::Write::report, *p, item), "report " + str("item"))) return;
                  std::string reporter = c.user->role == "admin" && !str("reporter").empty() ? str("reporter") : c.user->department;
-                 std::string row = service::csv_escape(str("item")) + "," + service::csv_escape(str("period")) + "," +
-                                   service::csv_escape(str("status")) + "," + service::csv_escape(str("percent")) + "," +
-                                   service::csv_escape(str("narrative")) + "," + service::csv_escape(str("evidence")) + "," +
-                                   service::csv_escape(reporter) + ",";
-                 auto csv = service::parse_csv("item,period,status,percent,narrative,evidence,reporter,reported_at\n" + row + "\n", "request");
-                 if (!csv) return send_error(c.res, 400, csv.error().message);
-                 auto in = service::intake_reports(*p, *csv, "request");
+                 auto row = one_row({"item", "period", "status", "percent", "narrative", "evidence", "reporter"},
+                                    {str("item"), str("period"), str("status"), str("percent"), str("narrative"), str("evidence"), reporter});
+                 auto in = service::intake_reports(*p, row, "request");
                  if (!in) return send_error(c.res, 400, in.error().message);
-                 if (!in->rejected.empty()) {
-                   std::string why = in->rejected.front().reason.substr(std::string("request:2: ").size());
-                   return send_error(c.res, in->rejected.front().reason.find("neither leads") != std::string::npos ? 403 : 400, why);
-                 }
+                 if (!in->rejected.empty()) return send_error(c.res, 400, reason_of(in->rejected.front().reason));
                  auto added = c.store.add_reports(in->accepted);
                  if (!added) return send_error(c.res, 500, added.error().message);
                  send_json(c.res, 201, dump({{"stored", *added}, {"item", in->accepted.front().item_id},
@@ -405,34 +401,30 @@ std::vector<Route> routes() {
                }});
   r.push_back({"POST", "/api/items/{id}/close",
                "Close (销号) a completed work item with evidence: leading-group office only", true, [](Ctx& c) {
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
+                 auto p = plan_or_send(c);
+                 if (!p) return;
                  const plan::WorkItem* item = p->find_item(c.arg);
                  if (refused(c, service::refuse_write(c.user, service::Write::close_item, *p, item), "close " + c.arg))
                    return;
                  if (!item) return send_error(c.res, 404, "no work item '" + c.arg + "'");
                  json b = body_json(c);
-                 std::string evidence = b.is_object() && b.contains("evidence") && b["evidence"].is_string() ? b["evidence"].get<std::string>() : "";
+                 std::string evidence = field(b, "evidence");
                  if (evidence.empty()) return send_error(c.res, 400, "closing needs evidence (销号 only with evidence)");
-                 auto v = view_of(c.store, *p, "", nullptr);
-                 if (!v) return send_error(c.res, 500, v.error().message);
-                 const auto* iv = v->find_item(item->id);
+                 auto t = service::load_tracking(c.store, *p, Date::today_beijing());
+                 if (!t) return send_error(c.res, 500, t.error().message);
+                 const auto* iv = t->view.find_item(item->id);
                  if (iv->status.code != "done")
                    return send_error(c.res, 409, item->id + " is " + plan::item_status_label(iv->status.code) + ", not done: close only completed items");
-                 std::string note = b.contains("note") && b["note"].is_string() ? b["note"].get<std::string>() : "";
-                 if (auto s = c.store.add_closure({0, item->id, evidence, p->office_host.id, "", note}); !s)
+                 if (auto s = c.store.add_closure({0, item->id, evidence, p->office_host.id, "", field(b, "note")}); !s)
                    return send_error(c.res, 500, s.error().message);
                  send_json(c.res, 201, dump({{"closed", item->id}}));
                }});
   r.push_back({"POST", "/api/measurements",
                "Record an indicator value {indicator, period, value, source, note}: office and admin only", true, [](Ctx& c) {
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
+                 auto p = plan_or_send(c);
+                 if (!p) return;
                  json b = body_json(c);
-                 auto str = [&](const char* k) {
-                   if (!b.is_object() || !b.contains(k) || b[k].is_null()) return std::string();
-                   return b[k].is_string() ? b[k].get<std::string>() : b[k].dump();
-                 };
+                 auto str = [&](const char* k) { return field(b, k); };
                  if (refused(c, service::refuse_write(c.user, service::Write::add_measurement, *p, nullptr),
                              "measurement " + str("indicator")))
                    return;
@@ -445,17 +437,12 @@ std::vector<Route> routes() {
                  if (target->measure.kind != "reported")
                    return send_error(c.res, 400, str("indicator") + " is computed from monitoring data (" + target->measure.method +
                                                      "); it cannot be entered by hand");
-                 std::string row = service::csv_escape(str("indicator")) + "," + service::csv_escape(str("period")) + "," +
-                                   service::csv_escape(str("value")) + ",reported," + service::csv_escape(target->measure.method) + "," +
-                                   service::csv_escape(target->measure.version) + "," +
-                                   service::csv_escape(str("source")) + "," + service::csv_escape(target->measure.by_id) + "," +
-                                   service::csv_escape(str("note"));
-                 auto csv = service::parse_csv("indicator,period,value,kind,method,method_version,source,reporter,note\n" + row + "\n",
-                                               "request");
-                 if (!csv) return send_error(c.res, 400, csv.error().message);
-                 auto in = service::intake_measurements(*p, *csv, "request");
+                 auto row = one_row({"indicator", "period", "value", "kind", "method", "method_version", "source", "reporter", "note"},
+                                    {str("indicator"), str("period"), str("value"), "reported", target->measure.method,
+                                     target->measure.version, str("source"), target->measure.by_id, str("note")});
+                 auto in = service::intake_measurements(*p, row, "request");
                  if (!in) return send_error(c.res, 400, in.error().message);
-                 if (!in->rejected.empty()) return send_error(c.res, 400, in->rejected.front().reason.substr(std::string("request:2: ").size()));
+                 if (!in->rejected.empty()) return send_error(c.res, 400, reason_of(in->rejected.front().reason));
                  auto added = c.store.add_measurements(in->accepted);
                  if (!added) return send_error(c.res, 500, added.error().message);
                  if (*added == 0) return send_error(c.res, 409, "that value is already recorded (values are never overwritten)");
@@ -463,11 +450,11 @@ std::vector<Route> routes() {
                }});
   r.push_back({"POST", "/api/stations", "Register a monitoring station {mn, kind, name, township, river, section, lon, lat}: admin only",
                true, [](Ctx& c) {
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
+                 auto p = plan_or_send(c);
+                 if (!p) return;
                  json b = body_json(c);
                  if (refused(c, service::refuse_write(c.user, service::Write::manage_station, *p, nullptr), "station")) return;
-                 auto str = [&](const char* k) { return b.is_object() && b.contains(k) && b[k].is_string() ? b[k].get<std::string>() : ""; };
+                 auto str = [&](const char* k) { return field(b, k); };
                  store::Station st;
                  st.mn = str("mn");
                  st.kind = str("kind");
@@ -482,10 +469,10 @@ std::vector<Route> routes() {
                  send_json(c.res, 201, dump({{"registered", st.mn}}));
                }});
   r.push_back({"POST", "/api/users", "Add a user {username, role, department, password}: admin only", true, [](Ctx& c) {
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
+                 auto p = plan_or_send(c);
+                 if (!p) return;
                  json b = body_json(c);
-                 auto str = [&](const char* k) { return b.is_object() && b.contains(k) && b[k].is_string() ? b[k].get<std::string>() : ""; };
+                 auto str = [&](const char* k) { return field(b, k); };
                  if (refused(c, service::refuse_write(c.user, service::Write::manage_user, *p, nullptr), "user " + str("username"))) return;
                  std::string role = str("role"), dept;
                  if (str("username").empty()) return send_error(c.res, 400, "username is required");
@@ -521,21 +508,18 @@ std::vector<Route> routes() {
   r.push_back({"GET", "/api/export/{format}", "The 打表 progress table as xlsx, CSV or JSON", false,
                [](Ctx& c) {
                  if (!need_login(c)) return;
-                 auto p = load_plan(c.store);
-                 if (!p) return send_error(c.res, 404, p.error().message);
-                 std::vector<store::ProgressReport> reports;
-                 auto v = view_of(c.store, *p, c.req.get_param_value("as_of"), &reports);
-                 if (!v) return send_error(c.res, 400, v.error().message);
+                 auto t = tracking_or_send(c);
+                 if (!t) return;
                  std::string format = c.arg;
                  if (format != "xlsx" && format != "csv" && format != "json")
                    return send_error(c.res, 404, "no export format '" + format + "': xlsx, csv or json");
                  if (format == "csv") {
                    c.res.set_header("Content-Disposition", "attachment; filename=\"progress.csv\"");
-                   return c.res.set_content(exporting::progress_csv(*p, *v), "text/csv; charset=utf-8");
+                   return c.res.set_content(exporting::progress_csv(t->plan, t->view), "text/csv; charset=utf-8");
                  }
-                 if (format == "json") return send_json(c.res, 200, exporting::progress_json(*p, *v));
+                 if (format == "json") return send_json(c.res, 200, exporting::progress_json(t->plan, t->view));
                  std::string path = "/tmp/shanshui-export-" + service::random_token().substr(0, 16) + ".xlsx";
-                 auto s = exporting::write_progress_xlsx(*p, *v, service::supervision_list(*p, *v, reports), path);
+                 auto s = exporting::write_progress_xlsx(t->plan, t->view, service::supervision_list(t->plan, t->view, t->reports), path);
                  if (!s) return send_error(c.res, 500, s.error().message);
                  auto bytes = plan::read_file(path);
                  std::remove(path.c_str());
@@ -612,7 +596,10 @@ class ResponseCache {
   }
   void put(const std::string& key, Entry e) {
     std::lock_guard lock(mu_);
-    if (entries_.size() > 4096) entries_.clear();  // bounded: keys include free query strings
+    if (entries_.size() > 4096) {  // bounded: keys include free query strings
+      entries_.clear();
+      builders_.clear();  // a builder still holding its lock keeps it alive through its shared_ptr
+    }
     entries_[key] = std::move(e);
   }
   // One builder per key at a time, so a burst of readers after a write waits for one build.

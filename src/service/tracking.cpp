@@ -7,6 +7,7 @@
 
 #include "core/decimal.h"
 #include "core/text.h"
+#include "plan/loader.h"
 
 namespace shanshui::service {
 namespace {
@@ -314,6 +315,27 @@ TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measure
     view.items.push_back(std::move(iv));
   }
   return view;
+}
+
+Result<Tracking> load_tracking(store::Store& s, plan::Plan plan, Date as_of) {
+  auto m = s.measurements();
+  if (!m) return tl::unexpected(m.error());
+  auto r = s.reports();
+  if (!r) return tl::unexpected(r.error());
+  auto c = s.closures();
+  if (!c) return tl::unexpected(c.error());
+  Tracking t{std::move(plan), std::move(*r), {}};
+  t.view = build_view(t.plan, *m, t.reports, *c, as_of);
+  return t;
+}
+
+Result<std::optional<plan::Plan>> stored_plan(store::Store& s) {
+  auto yaml = s.current_plan_yaml();
+  if (!yaml) return tl::unexpected(yaml.error());
+  if (!*yaml) return std::optional<plan::Plan>{};
+  auto p = plan::load_plan_text(**yaml, "plan in database");
+  if (!p) return tl::unexpected(p.error());
+  return std::optional<plan::Plan>{std::move(*p)};
 }
 
 }  // namespace shanshui::service

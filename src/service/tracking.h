@@ -66,6 +66,19 @@ TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measure
                         const std::vector<store::ProgressReport>& reports,
                         const std::vector<store::Closure>& closures, Date as_of);
 
+/// The plan, its reports and its view as of a date, read from a store: what the progress table,
+/// the supervision list, the scorecard and the exports are made from (CLI and server alike). The
+/// view points into the plan's vectors, whose elements a move does not relocate.
+struct Tracking {
+  plan::Plan plan;
+  std::vector<store::ProgressReport> reports;
+  TrackingView view;
+};
+Result<Tracking> load_tracking(store::Store& s, plan::Plan plan, Date as_of);
+
+/// The plan last imported into the store (its stored YAML, re-read), or nullopt if none was.
+Result<std::optional<plan::Plan>> stored_plan(store::Store& s);
+
 /// Whether `later` is worse than `earlier` for the target (moves away from it).
 bool regressed(const plan::Target& t, const std::string& earlier, const std::string& later);
 

@@ -21,6 +21,12 @@ def password(user):
     return user + "-test-2027"
 
 
+def data_rows(name):
+    """Rows of a CSV under tests/data/http/, comment lines (#) skipped."""
+    with open(os.path.join(SRC, "tests/data/http", name), encoding="utf-8") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -185,8 +191,7 @@ class ApiTest(unittest.TestCase):
         r = self.call("GET", "/api/air/daily?mn=WS500237A0001&year=2025")
         self.assertEqual(r.status, 200, r.body)
         got = {d["date"]: d for d in r.json()["days"]}
-        with open(os.path.join(data, "air-daily-expected.csv"), encoding="utf-8") as f:
-            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        rows = data_rows("air-daily-expected.csv")
         for row in rows:
             with self.subTest(date=row["date"]):
                 d = got[row["date"]]
@@ -202,8 +207,7 @@ class ApiTest(unittest.TestCase):
         r = self.call("GET", "/api/water/sections?month=2025-03")
         self.assertEqual(r.status, 200, r.body)
         got = {s["mn"]: s for s in r.json()["sections"]}
-        with open(os.path.join(data, "water-month-expected.csv"), encoding="utf-8") as f:
-            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        rows = data_rows("water-month-expected.csv")
         for row in rows:
             with self.subTest(mn=row["mn"]):
                 s = got[row["mn"]]
@@ -220,8 +224,7 @@ class ApiTest(unittest.TestCase):
         r = self.call("GET", "/api/noise/zones?month=2025-04")
         self.assertEqual(r.status, 200, r.body)
         got = {p["mn"]: p for p in r.json()["points"]}
-        with open(os.path.join(data, "noise-month-expected.csv"), encoding="utf-8") as f:
-            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        rows = data_rows("noise-month-expected.csv")
         for row in rows:
             with self.subTest(mn=row["mn"]):
                 p = got[row["mn"]]
@@ -278,9 +281,7 @@ class ApiTest(unittest.TestCase):
 
     # ---- the role matrix ----
     def test_role_matrix(self):
-        path = os.path.join(SRC, "tests/data/http/role-matrix.csv")
-        with open(path, encoding="utf-8") as f:
-            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+        rows = data_rows("role-matrix.csv")
         self.assertGreaterEqual(len(rows), 6)
         checked = 0
         for row in rows:

@@ -358,24 +358,17 @@ class SqliteStore final : public Store {
     return r;
   }
 
+  static Observation observation_row(const Statement& st) {
+    return Observation{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
+                       st.text(6),    st.text(7), st.text(8), st.integer(9), st.text(10)};
+  }
+
   Result<std::vector<Observation>> observations_between(const std::string& mn, const std::string& from,
                                                         const std::string& to) override {
-    std::vector<Observation> out;
-    auto st = c_.prepare(
+    return select_all<Observation>(
         "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
-        "WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 ORDER BY data_time, factor, kind");
-    SS_TRY(st);
-    st->bind(1, mn);
-    st->bind(2, from);
-    st->bind(3, to);
-    while (true) {
-      auto row = st->step();
-      SS_TRY(row);
-      if (!*row) break;
-      out.push_back(Observation{st->integer(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5),
-                                st->text(6),    st->text(7), st->text(8), st->integer(9), st->text(10)});
-    }
-    return out;
+        "WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 ORDER BY data_time, factor, kind",
+        observation_row, {mn, from, to});
   }
 
   Result<std::vector<Observation>> observations(const std::string& mn) override {
@@ -385,11 +378,7 @@ class SqliteStore final : public Store {
               "ORDER BY data_time, factor, kind, mn"
             : "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
               "WHERE mn = ?1 ORDER BY data_time, factor, kind",
-        [](const Statement& st) {
-          return Observation{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
-                             st.text(6),    st.text(7), st.text(8), st.integer(9), st.text(10)};
-        },
-        mn);
+        observation_row, mn.empty() ? std::vector<std::string>{} : std::vector<std::string>{mn});
   }
 
   Result<std::vector<QuarantineRow>> quarantine() override {
@@ -419,7 +408,7 @@ class SqliteStore final : public Store {
         [](const Statement& st) {
           return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)};
         },
-        object);
+        object.empty() ? std::vector<std::string>{} : std::vector<std::string>{object});
   }
 
   Result<int64_t> change_counter() override {
@@ -487,14 +476,9 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<User>> user(const std::string& username) override {
-    auto rows = select_all<User>("SELECT username, role, department, password_hash, created_at FROM users WHERE username = ?1",
-                                 [](const Statement& st) {
-                                   return User{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)};
-                                 },
-                                 username);
-    SS_TRY(rows);
-    if (rows->empty()) return std::optional<User>{};
-    return std::optional<User>{rows->front()};
+    return select_one<User>(
+        "SELECT username, role, department, password_hash, created_at FROM users WHERE username = ?1",
+        [](const Statement& st) { return User{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)}; }, {username});
   }
 
   Status add_session(const Session& s) override {
@@ -505,12 +489,9 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Session>> session(const std::string& token) override {
-    auto rows = select_all<Session>("SELECT token, username, csrf, expires_at FROM sessions WHERE token = ?1",
-                                    [](const Statement& st) { return Session{st.text(0), st.text(1), st.text(2), st.text(3)}; },
-                                    token);
-    SS_TRY(rows);
-    if (rows->empty()) return std::optional<Session>{};
-    return std::optional<Session>{rows->front()};
+    return select_one<Session>("SELECT token, username, csrf, expires_at FROM sessions WHERE token = ?1",
+                               [](const Statement& st) { return Session{st.text(0), st.text(1), st.text(2), st.text(3)}; },
+                               {token});
   }
 
   Status remove_session(const std::string& token) override {
@@ -590,10 +571,10 @@ class SqliteStore final : public Store {
   std::string actor_ = "cli";
 
   template <class Row, class Map>
-  Result<std::vector<Row>> select_all(const char* sql, Map map, const std::string& param = "") {
+  Result<std::vector<Row>> select_all(const char* sql, Map map, const std::vector<std::string>& params = {}) {
     auto st = c_.prepare(sql);
     SS_TRY(st);
-    if (!param.empty()) st->bind(1, param);
+    for (size_t i = 0; i < params.size(); ++i) st->bind(static_cast<int>(i + 1), params[i]);
     std::vector<Row> out;
     for (;;) {
       auto row = st->step();
@@ -602,6 +583,15 @@ class SqliteStore final : public Store {
       out.push_back(map(*st));
     }
     return out;
+  }
+
+  // The first row, or nullopt.
+  template <class Row, class Map>
+  Result<std::optional<Row>> select_one(const char* sql, Map map, const std::vector<std::string>& params) {
+    auto rows = select_all<Row>(sql, map, params);
+    SS_TRY(rows);
+    if (rows->empty()) return std::optional<Row>{};
+    return std::optional<Row>{std::move(rows->front())};
   }
 
   Connection c_;
