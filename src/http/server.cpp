@@ -141,6 +141,15 @@ std::string reason_of(const std::string& intake_reason) {
   return intake_reason.rfind(where, 0) == 0 ? intake_reason.substr(where.size()) : intake_reason;
 }
 
+// ?month=YYYY-MM as [its first day, the next month's first day), or nullopt with a 400 sent.
+std::optional<std::pair<Date, Date>> month_or_send(Ctx& c) {
+  std::string month = c.req.get_param_value("month");
+  auto first = Date::parse(month + "-01");
+  if (month.size() != 7 || !first) return send_error(c.res, 400, "send ?month=YYYY-MM"), std::nullopt;
+  Date next = first->month == 12 ? Date{first->year + 1, 1, 1} : Date{first->year, first->month + 1, 1};
+  return std::pair{*first, next};
+}
+
 json body_json(Ctx& c) {
   auto j = json::parse(c.req.body, nullptr, false);
   return j.is_discarded() ? json() : j;
@@ -302,10 +311,10 @@ std::vector<Route> routes() {
   r.push_back({"GET", "/api/noise/zones",
                "Noise points by functional zone for a month (?month=YYYY-MM): daily Ld/Ln against GB 3096—2008 Table 1, compliance days",
                false, [](Ctx& c) {
+                 auto range = month_or_send(c);
+                 if (!range) return;
+                 const auto& [first, next] = *range;
                  std::string month = c.req.get_param_value("month");
-                 auto first = Date::parse(month + "-01");
-                 if (month.size() != 7 || !first) return send_error(c.res, 400, "send ?month=YYYY-MM");
-                 Date next = first->month == 12 ? Date{first->year + 1, 1, 1} : Date{first->year, first->month + 1, 1};
                  // The last night of the month runs into the next month's first morning.
                  std::string to = next.iso() + "T05:59:59+08:00";
                  auto st = c.store.stations();
@@ -313,7 +322,7 @@ std::vector<Route> routes() {
                  json a = json::array();
                  for (const auto& station : *st) {
                    if (station.kind != "noise") continue;
-                   auto obs = c.store.observations_between(station.mn, first->iso() + "T06:00:00+08:00", to);
+                   auto obs = c.store.observations_between(station.mn, first.iso() + "T06:00:00+08:00", to);
                    if (!obs) return send_error(c.res, 500, obs.error().message);
                    auto n = service::noise_zone_period(*obs, station.zone);
                    auto opt = [](const std::optional<Decimal>& d) { return d ? json(d->str()) : json(nullptr); };
@@ -329,20 +338,20 @@ std::vector<Route> routes() {
   r.push_back({"GET", "/api/water/sections",
                "Class of each water station for a month by GB 3838—2002 (?month=YYYY-MM&target=2): exact monthly means, single factor",
                false, [](Ctx& c) {
+                 auto range = month_or_send(c);
+                 if (!range) return;
+                 const auto& [first, next] = *range;
                  std::string month = c.req.get_param_value("month");
-                 auto first = Date::parse(month + "-01");
-                 if (month.size() != 7 || !first) return send_error(c.res, 400, "send ?month=YYYY-MM");
                  // Default target: class II, the plan's 2027 target for the main stem and main tributaries.
                  int target = c.req.has_param("target") ? std::atoi(c.req.get_param_value("target").c_str()) : 2;
                  if (target < 1 || target > 5) return send_error(c.res, 400, "target: a class from 1 (I) to 5 (V)");
-                 Date next = first->month == 12 ? Date{first->year + 1, 1, 1} : Date{first->year, first->month + 1, 1};
                  std::string to = Date::from_days(next.days() - 1).iso() + "T23:59:59+08:00";
                  auto st = c.store.stations();
                  if (!st) return send_error(c.res, 500, st.error().message);
                  json a = json::array();
                  for (const auto& station : *st) {
                    if (station.kind != "water") continue;
-                   auto obs = c.store.observations_between(station.mn, first->iso() + "T00:00:00+08:00", to);
+                   auto obs = c.store.observations_between(station.mn, first.iso() + "T00:00:00+08:00", to);
                    if (!obs) return send_error(c.res, 500, obs.error().message);
                    auto w = service::water_period(*obs, target);
                    json means = json::object();
