@@ -157,7 +157,8 @@ int serve(const Common& c, const ServeArgs& a) {
     o.host = a.host;
     o.port = a.http_port;
     o.db_path = db;
-    o.threads = std::max(1, a.http_threads);
+    o.transport.workers = static_cast<size_t>(std::max(1, a.http_threads));
+    o.behind_tls = a.behind_tls;
     o.cache = !a.no_cache;
     o.web_dir = a.web.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/web/public" : a.web;
     web = std::make_unique<http::Server>(o);

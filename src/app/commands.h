@@ -80,8 +80,8 @@ int station_remove(const Common& c, const std::string& mn);
 struct ServeArgs {
   std::string host = "127.0.0.1", web;
   int hj212_port = -1, http_port = -1, idle_timeout = 600, max_frame = 9999;
-  int http_threads = 256;
-  bool no_cache = false;
+  int http_threads = 16;
+  bool no_cache = false, behind_tls = false;
 };
 int serve(const Common& c, const ServeArgs& a);
 /// `shanshui user add`: a user of the dashboard (password from --password or stdin).

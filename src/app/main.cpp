@@ -236,7 +236,8 @@ int main(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API and dashboard and/or the HJ 212 listener");
   ServeArgs sv;
   serve_cmd->add_option("--http-port", sv.http_port, "HTTP port for the API and the dashboard (0: any free port)");
-  serve_cmd->add_option("--http-threads", sv.http_threads, "HTTP worker threads, one per open connection (default 256)");
+  serve_cmd->add_option("--http-threads", sv.http_threads, "threads running HTTP handlers; connections do not hold one (default 16)");
+  serve_cmd->add_flag("--behind-tls", sv.behind_tls, "served through a TLS proxy: Secure cookies and HSTS");
   serve_cmd->add_flag("--no-cache", sv.no_cache, "rebuild every read view on each request (for benchmarks)");
   serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");

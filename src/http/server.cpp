@@ -1,8 +1,13 @@
-// server.cpp: routes, sessions (cookie + CSRF, or bearer token), role checks, JSON errors.
+// server.cpp: routes, sessions (cookie + CSRF, or bearer token), role checks, JSON errors,
+// static files; the transport (transport.cpp) brings complete requests here.
 #include "http/server.h"
 
-#include <httplib.h>
+#include <sys/stat.h>
 #include <zlib.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +20,8 @@
 #include <vector>
 
 #include "core/civil_time.h"
+#include "http/transport.h"
+#include "http/wire.h"
 #include "export/exports.h"
 #include "plan/item_status.h"
 #include "plan/loader.h"
@@ -35,24 +42,33 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 // Everything a handler needs for one request.
 struct Ctx {
-  const httplib::Request& req;
-  httplib::Response& res;
+  const Request& req;
+  Response& res;
   store::Store& store;
   std::optional<store::User> user;
   std::optional<store::Session> session;
   bool via_cookie = false;
   std::string arg;  // the {parameter} of the route's path, if it has one
+  bool behind_tls = false;  // cookies get Secure
+  std::function<ListenerHealth()> listener_health;
 };
 
-void send_json(httplib::Response& res, int status, const std::string& body) {
+void send_json(Response& res, int status, const std::string& body) {
   res.status = status;
-  // "; charset=utf-8" also keeps cpp-httplib 0.11 from compressing per request: it prefers brotli,
-  // which costs ~120 ms of CPU for the 142 KB overview. (Next: pre-compressed cached bodies.)
   res.set_content(body, "application/json; charset=utf-8");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& message) {
+void send_error(Response& res, int status, const std::string& message) {
   send_json(res, status, dump({{"error", message}, {"status", status}}));
+}
+
+// A failure inside the server: the details (database paths, SQL) go to the log under a reference
+// number, the client gets the number only.
+void send_internal(Response& res, const std::string& detail) {
+  static std::atomic<uint64_t> next{1};
+  uint64_t ref = next++;
+  std::cerr << "shanshui: internal error #" << ref << ": " << detail << std::endl;
+  send_error(res, 500, "internal error #" + std::to_string(ref) + " (details in the server log)");
 }
 
 struct Route {
@@ -76,7 +92,7 @@ std::string now_plus_hours(int hours) {
 // The plan in force, or nullopt with the error sent (404 before any plan is imported).
 std::optional<plan::Plan> plan_or_send(Ctx& c) {
   auto p = service::stored_plan(c.store);
-  if (!p) return send_error(c.res, 500, p.error().message), std::nullopt;
+  if (!p) return send_internal(c.res, p.error().message), std::nullopt;
   if (!*p) return send_error(c.res, 404, "no plan imported yet (shanshui plan import)"), std::nullopt;
   return std::move(**p);
 }
@@ -90,7 +106,7 @@ std::optional<service::Tracking> tracking_or_send(Ctx& c) {
   auto p = plan_or_send(c);
   if (!p) return std::nullopt;
   auto t = service::load_tracking(c.store, std::move(*p), *date);
-  if (!t) return send_error(c.res, 500, t.error().message), std::nullopt;
+  if (!t) return send_internal(c.res, t.error().message), std::nullopt;
   return std::move(*t);
 }
 
@@ -150,9 +166,20 @@ std::optional<std::pair<Date, Date>> month_or_send(Ctx& c) {
   return std::pair{*first, next};
 }
 
-json body_json(Ctx& c) {
+// Limits on JSON request bodies: our bodies are flat objects a few hundred bytes long.
+constexpr size_t kMaxJsonDepth = 16;
+constexpr size_t kMaxJsonBytes = 256 * 1024;
+
+// The request body as JSON (null when empty), or nullopt with a 400 sent. Depth and size are
+// checked before parsing: nlohmann's parser is iterative, but copying a parsed value recurses
+// (100,000 nested '[' once overflowed the stack).
+std::optional<json> body_json(Ctx& c) {
+  if (c.req.body.empty()) return json();
+  if (auto problem = json_shape_problem(c.req.body, kMaxJsonDepth, kMaxJsonBytes))
+    return send_error(c.res, 400, *problem), std::nullopt;
   auto j = json::parse(c.req.body, nullptr, false);
-  return j.is_discarded() ? json() : j;
+  if (j.is_discarded()) return send_error(c.res, 400, "the body is not valid JSON"), std::nullopt;
+  return j;
 }
 
 std::vector<Route> routes() {
@@ -163,7 +190,9 @@ std::vector<Route> routes() {
                }});
   r.push_back({"POST", "/api/login", "Log in with username and password; returns a bearer token and sets a session cookie",
                false, [](Ctx& c) {
-                 json b = body_json(c);
+                 auto parsed = body_json(c);
+                 if (!parsed) return;
+                 json& b = *parsed;
                  if (!b.is_object() || !b.contains("username") || !b.contains("password") || !b["username"].is_string() ||
                      !b["password"].is_string())
                    return send_error(c.res, 400, "send {\"username\": …, \"password\": …}");
@@ -181,8 +210,9 @@ std::vector<Route> routes() {
                    return send_error(c.res, 401, "wrong username or password");
                  }
                  store::Session s{service::random_token(), name, service::random_token(), now_plus_hours(12)};
-                 if (auto st = c.store.add_session(s); !st) return send_error(c.res, 500, st.error().message);
-                 c.res.set_header("Set-Cookie", "session=" + s.token + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200");
+                 if (auto st = c.store.add_session(s); !st) return send_internal(c.res, st.error().message);
+                 c.res.set_header("Set-Cookie", "session=" + s.token + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200" +
+                                                   (c.behind_tls ? "; Secure" : ""));
                  send_json(c.res, 200, dump({{"token", s.token}, {"csrf", s.csrf}, {"user", (*u)->username},
                                               {"role", (*u)->role}, {"department", (*u)->department}, {"expires_at", s.expires_at}}));
                }});
@@ -235,7 +265,7 @@ std::vector<Route> routes() {
                }});
   r.push_back({"GET", "/api/stations", "Monitoring stations (no passwords)", false, [](Ctx& c) {
                  auto st = c.store.stations();
-                 if (!st) return send_error(c.res, 500, st.error().message);
+                 if (!st) return send_internal(c.res, st.error().message);
                  json a = json::array();
                  for (const auto& s : *st)
                    a.push_back({{"mn", s.mn}, {"kind", s.kind}, {"name", s.name}, {"township", s.township}, {"river", s.river},
@@ -270,11 +300,11 @@ std::vector<Route> routes() {
                  if (!day || as_of.size() < 19) return send_error(c.res, 400, "as_of: an ISO time like 2026-06-01T08:00:00+08:00");
                  std::string from = Date::from_days(day->days() - 7).iso() + as_of.substr(10);
                  auto st = c.store.stations();
-                 if (!st) return send_error(c.res, 500, st.error().message);
+                 if (!st) return send_internal(c.res, st.error().message);
                  std::vector<store::Observation> obs;
                  for (const auto& station : *st) {
                    auto part = c.store.observations_between(station.mn, from, as_of);
-                   if (!part) return send_error(c.res, 500, part.error().message);
+                   if (!part) return send_internal(c.res, part.error().message);
                    obs.insert(obs.end(), std::make_move_iterator(part->begin()), std::make_move_iterator(part->end()));
                  }
                  service::AlarmOptions options;
@@ -291,11 +321,11 @@ std::vector<Route> routes() {
                  if (mn.empty() || year.size() != 4 || !std::all_of(year.begin(), year.end(), ::isdigit))
                    return send_error(c.res, 400, "send ?mn=MN&year=YYYY");
                  auto st = c.store.stations();
-                 if (!st) return send_error(c.res, 500, st.error().message);
+                 if (!st) return send_internal(c.res, st.error().message);
                  auto station = std::find_if(st->begin(), st->end(), [&](const store::Station& s) { return s.mn == mn; });
                  if (station == st->end() || station->kind != "air") return send_error(c.res, 404, "no air station '" + mn + "'");
                  auto obs = c.store.observations_between(mn, year + "-01-01T00:00:00+08:00", year + "-12-31T23:59:59+08:00");
-                 if (!obs) return send_error(c.res, 500, obs.error().message);
+                 if (!obs) return send_internal(c.res, obs.error().message);
                  auto hours = service::air_hours_from_observations(*obs, *st);
                  if (!hours) return send_error(c.res, 400, hours.error().message);
                  std::vector<quality::Exclusion> excluded;
@@ -318,12 +348,12 @@ std::vector<Route> routes() {
                  // The last night of the month runs into the next month's first morning.
                  std::string to = next.iso() + "T05:59:59+08:00";
                  auto st = c.store.stations();
-                 if (!st) return send_error(c.res, 500, st.error().message);
+                 if (!st) return send_internal(c.res, st.error().message);
                  json a = json::array();
                  for (const auto& station : *st) {
                    if (station.kind != "noise") continue;
                    auto obs = c.store.observations_between(station.mn, first.iso() + "T06:00:00+08:00", to);
-                   if (!obs) return send_error(c.res, 500, obs.error().message);
+                   if (!obs) return send_internal(c.res, obs.error().message);
                    auto n = service::noise_zone_period(*obs, station.zone);
                    auto opt = [](const std::optional<Decimal>& d) { return d ? json(d->str()) : json(nullptr); };
                    auto lim = [](const std::optional<int>& l) { return l ? json(*l) : json(nullptr); };
@@ -347,12 +377,12 @@ std::vector<Route> routes() {
                  if (target < 1 || target > 5) return send_error(c.res, 400, "target: a class from 1 (I) to 5 (V)");
                  std::string to = Date::from_days(next.days() - 1).iso() + "T23:59:59+08:00";
                  auto st = c.store.stations();
-                 if (!st) return send_error(c.res, 500, st.error().message);
+                 if (!st) return send_internal(c.res, st.error().message);
                  json a = json::array();
                  for (const auto& station : *st) {
                    if (station.kind != "water") continue;
                    auto obs = c.store.observations_between(station.mn, first.iso() + "T00:00:00+08:00", to);
-                   if (!obs) return send_error(c.res, 500, obs.error().message);
+                   if (!obs) return send_internal(c.res, obs.error().message);
                    auto w = service::water_period(*obs, target);
                    json means = json::object();
                    for (const auto& [k, v] : w.means) means[k] = v.str();
@@ -371,7 +401,7 @@ std::vector<Route> routes() {
                  std::string from = c.req.get_param_value("from"), to = c.req.get_param_value("to");
                  auto obs = from.empty() && to.empty() ? c.store.observations(c.arg)
                                                        : c.store.observations_between(c.arg, from, to.empty() ? "9999" : to);
-                 if (!obs) return send_error(c.res, 500, obs.error().message);
+                 if (!obs) return send_internal(c.res, obs.error().message);
                  std::string factor = c.req.get_param_value("factor");
                  size_t limit = 500;
                  if (auto l = c.req.get_param_value("limit"); !l.empty()) limit = static_cast<size_t>(std::max(1, std::atoi(l.c_str())));
@@ -392,7 +422,9 @@ std::vector<Route> routes() {
                [](Ctx& c) {
                  auto p = plan_or_send(c);
                  if (!p) return;
-                 json b = body_json(c);
+                 auto parsed = body_json(c);
+                 if (!parsed) return;
+                 json& b = *parsed;
                  if (!b.is_object() || !b.contains("item")) return send_error(c.res, 400, "send a JSON object with item, period, status, percent");
                  auto str = [&](const char* k) { return field(b, k); };
                  const plan::WorkItem* item = p->find_item(str("item"));
@@ -404,7 +436,7 @@ std::vector<Route> routes() {
                  if (!in) return send_error(c.res, 400, in.error().message);
                  if (!in->rejected.empty()) return send_error(c.res, 400, reason_of(in->rejected.front().reason));
                  auto added = c.store.add_reports(in->accepted);
-                 if (!added) return send_error(c.res, 500, added.error().message);
+                 if (!added) return send_internal(c.res, added.error().message);
                  send_json(c.res, 201, dump({{"stored", *added}, {"item", in->accepted.front().item_id},
                                               {"reporter", in->accepted.front().reporter}}));
                }});
@@ -416,23 +448,27 @@ std::vector<Route> routes() {
                  if (refused(c, service::refuse_write(c.user, service::Write::close_item, *p, item), "close " + c.arg))
                    return;
                  if (!item) return send_error(c.res, 404, "no work item '" + c.arg + "'");
-                 json b = body_json(c);
+                 auto parsed = body_json(c);
+                 if (!parsed) return;
+                 json& b = *parsed;
                  std::string evidence = field(b, "evidence");
                  if (evidence.empty()) return send_error(c.res, 400, "closing needs evidence (销号 only with evidence)");
                  auto t = service::load_tracking(c.store, *p, Date::today_beijing());
-                 if (!t) return send_error(c.res, 500, t.error().message);
+                 if (!t) return send_internal(c.res, t.error().message);
                  const auto* iv = t->view.find_item(item->id);
                  if (iv->status.code != "done")
                    return send_error(c.res, 409, item->id + " is " + plan::item_status_label(iv->status.code) + ", not done: close only completed items");
                  if (auto s = c.store.add_closure({0, item->id, evidence, p->office_host.id, "", field(b, "note")}); !s)
-                   return send_error(c.res, 500, s.error().message);
+                   return send_internal(c.res, s.error().message);
                  send_json(c.res, 201, dump({{"closed", item->id}}));
                }});
   r.push_back({"POST", "/api/measurements",
                "Record an indicator value {indicator, period, value, source, note}: office and admin only", true, [](Ctx& c) {
                  auto p = plan_or_send(c);
                  if (!p) return;
-                 json b = body_json(c);
+                 auto parsed = body_json(c);
+                 if (!parsed) return;
+                 json& b = *parsed;
                  auto str = [&](const char* k) { return field(b, k); };
                  if (refused(c, service::refuse_write(c.user, service::Write::add_measurement, *p, nullptr),
                              "measurement " + str("indicator")))
@@ -453,7 +489,7 @@ std::vector<Route> routes() {
                  if (!in) return send_error(c.res, 400, in.error().message);
                  if (!in->rejected.empty()) return send_error(c.res, 400, reason_of(in->rejected.front().reason));
                  auto added = c.store.add_measurements(in->accepted);
-                 if (!added) return send_error(c.res, 500, added.error().message);
+                 if (!added) return send_internal(c.res, added.error().message);
                  if (*added == 0) return send_error(c.res, 409, "that value is already recorded (values are never overwritten)");
                  send_json(c.res, 201, dump({{"stored", *added}}));
                }});
@@ -461,7 +497,9 @@ std::vector<Route> routes() {
                true, [](Ctx& c) {
                  auto p = plan_or_send(c);
                  if (!p) return;
-                 json b = body_json(c);
+                 auto parsed = body_json(c);
+                 if (!parsed) return;
+                 json& b = *parsed;
                  if (refused(c, service::refuse_write(c.user, service::Write::manage_station, *p, nullptr), "station")) return;
                  auto str = [&](const char* k) { return field(b, k); };
                  store::Station st;
@@ -480,7 +518,9 @@ std::vector<Route> routes() {
   r.push_back({"POST", "/api/users", "Add a user {username, role, department, password}: admin only", true, [](Ctx& c) {
                  auto p = plan_or_send(c);
                  if (!p) return;
-                 json b = body_json(c);
+                 auto parsed = body_json(c);
+                 if (!parsed) return;
+                 json& b = *parsed;
                  auto str = [&](const char* k) { return field(b, k); };
                  if (refused(c, service::refuse_write(c.user, service::Write::manage_user, *p, nullptr), "user " + str("username"))) return;
                  std::string role = str("role"), dept;
@@ -499,7 +539,7 @@ std::vector<Route> routes() {
                  if (!need_role(c, {"admin", "office", "auditor"}, "the audit log is for the office, auditors and administrators"))
                    return;
                  auto log = c.store.audit_log(c.req.get_param_value("object"));
-                 if (!log) return send_error(c.res, 500, log.error().message);
+                 if (!log) return send_internal(c.res, log.error().message);
                  json a = json::array();
                  for (const auto& e : *log)
                    a.push_back({{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"object", e.object},
@@ -510,7 +550,7 @@ std::vector<Route> routes() {
                  if (!need_role(c, {"admin", "office", "auditor"}, "the audit log is for the office, auditors and administrators"))
                    return;
                  auto v = c.store.verify_audit();
-                 if (!v) return send_error(c.res, 500, v.error().message);
+                 if (!v) return send_internal(c.res, v.error().message);
                  send_json(c.res, 200, dump({{"entries", v->entries}, {"intact", v->broken_at == 0},
                                               {"broken_at", v->broken_at ? json(v->broken_at) : json(nullptr)}, {"reason", v->reason}}));
                }});
@@ -529,10 +569,10 @@ std::vector<Route> routes() {
                  if (format == "json") return send_json(c.res, 200, exporting::progress_json(t->plan, t->view));
                  std::string path = "/tmp/shanshui-export-" + service::random_token().substr(0, 16) + ".xlsx";
                  auto s = exporting::write_progress_xlsx(t->plan, t->view, service::supervision_list(t->plan, t->view, t->reports), path);
-                 if (!s) return send_error(c.res, 500, s.error().message);
+                 if (!s) return send_internal(c.res, s.error().message);
                  auto bytes = plan::read_file(path);
                  std::remove(path.c_str());
-                 if (!bytes) return send_error(c.res, 500, bytes.error().message);
+                 if (!bytes) return send_internal(c.res, bytes.error().message);
                  c.res.set_header("Content-Disposition", "attachment; filename=\"progress.xlsx\"");
                  c.res.set_content(*bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
                }});
@@ -585,10 +625,12 @@ std::string gzip(const std::string& in) {
   return rc == Z_STREAM_END ? out : std::string();
 }
 
-bool accepts_gzip(const httplib::Request& req) {
+bool accepts_gzip(const Request& req) {
   return req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
 }
 
+// Cached views, bounded in bytes: when a new entry would pass the budget, the least recently
+// used entries go first.
 class ResponseCache {
  public:
   struct Entry {
@@ -596,20 +638,32 @@ class ResponseCache {
     int status = 0;
     std::string body, content_type;
     std::string gzipped;  // the body gzipped once, for clients that accept it
+    size_t bytes() const { return body.size() + gzipped.size() + content_type.size() + 64; }
   };
+  explicit ResponseCache(size_t budget) : budget_(budget) {}
   std::optional<Entry> get(const std::string& key, int64_t version) {
     std::lock_guard lock(mu_);
     auto it = entries_.find(key);
-    if (it == entries_.end() || it->second.version != version) return std::nullopt;
-    return it->second;
+    if (it == entries_.end() || it->second.entry.version != version) return std::nullopt;
+    it->second.used = ++clock_;
+    return it->second.entry;
   }
   void put(const std::string& key, Entry e) {
     std::lock_guard lock(mu_);
-    if (entries_.size() > 4096) {  // bounded: keys include free query strings
-      entries_.clear();
-      builders_.clear();  // a builder still holding its lock keeps it alive through its shared_ptr
+    size_t size = e.bytes() + key.size();
+    if (size > budget_) return;
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      used_ -= it->second.entry.bytes() + key.size();
+      entries_.erase(it);
     }
-    entries_[key] = std::move(e);
+    while (used_ + size > budget_ && !entries_.empty()) {
+      auto oldest = std::min_element(entries_.begin(), entries_.end(),
+                                     [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+      used_ -= oldest->second.entry.bytes() + oldest->first.size();
+      entries_.erase(oldest);
+    }
+    used_ += size;
+    entries_[key] = Slot{std::move(e), ++clock_};
   }
   // One builder per key at a time, so a burst of readers after a write waits for one build.
   std::shared_ptr<std::mutex> build_lock(const std::string& key) {
@@ -618,10 +672,27 @@ class ResponseCache {
     if (!m) m = std::make_shared<std::mutex>();
     return m;
   }
+  // Forgets the builder's lock once nobody else waits on it (the map does not grow with keys).
+  void release_build_lock(const std::string& key) {
+    std::lock_guard lock(mu_);
+    auto it = builders_.find(key);
+    if (it != builders_.end() && it->second.use_count() <= 2) builders_.erase(it);
+  }
+  size_t used() {
+    std::lock_guard lock(mu_);
+    return used_;
+  }
 
  private:
+  struct Slot {
+    Entry entry;
+    uint64_t used = 0;
+  };
+  size_t budget_;
+  size_t used_ = 0;
+  uint64_t clock_ = 0;
   std::mutex mu_;
-  std::map<std::string, Entry> entries_;
+  std::map<std::string, Slot> entries_;
   std::map<std::string, std::shared_ptr<std::mutex>> builders_;
 };
 
@@ -649,29 +720,111 @@ std::string openapi_json() {
   return dump(doc);
 }
 
+namespace {
+
+// The dashboard's files, read once per modification and gzipped once (not per request): the
+// browser libraries are 2.2 MB and a county link is slow.
+class StaticFiles {
+ public:
+  explicit StaticFiles(std::string root) : root_(std::move(root)) {}
+
+  void serve(const Request& req, Response& res) {
+    if (req.method != "GET" && req.method != "HEAD") return send_error(res, 405, "only GET and HEAD outside /api/");
+    std::string rel = req.path == "/" ? "index.html" : req.path.substr(1);
+    // Only plain names: no "..", ".", empty segments, backslashes or hidden files.
+    std::stringstream segments(rel);
+    for (std::string seg; std::getline(segments, seg, '/');)
+      if (seg.empty() || seg[0] == '.' || seg.find('\\') != std::string::npos) return send_error(res, 404, "no such file");
+    if (rel.back() == '/') return send_error(res, 404, "no such file");
+    std::string full = root_ + "/" + rel;
+    struct stat info {};
+    if (::stat(full.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return send_error(res, 404, "no such file");
+    std::shared_ptr<const File> f;
+    {
+      std::lock_guard lock(mu_);
+      auto it = files_.find(rel);
+      if (it != files_.end() && it->second->mtime == info.st_mtime && it->second->size == info.st_size) f = it->second;
+    }
+    if (!f) {
+      auto nf = std::make_shared<File>();
+      std::ifstream in(full, std::ios::binary);
+      nf->body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      nf->mtime = info.st_mtime;
+      nf->size = info.st_size;
+      nf->type = type_of(rel);
+      if (nf->type.find("charset") != std::string::npos && nf->body.size() > 1024) nf->gzipped = gzip(nf->body);
+      std::lock_guard lock(mu_);
+      files_[rel] = nf;
+      f = nf;
+    }
+    res.status = 200;
+    res.set_header("Cache-Control", "max-age=600");
+    if (!f->gzipped.empty() && accepts_gzip(req)) {
+      res.set_content(f->gzipped, f->type);
+      res.set_header("Content-Encoding", "gzip");
+      res.set_header("Vary", "Accept-Encoding");
+    } else {
+      res.set_content(f->body, f->type);
+    }
+  }
+
+ private:
+  struct File {
+    std::string body, gzipped, type;
+    time_t mtime = 0;
+    off_t size = 0;
+  };
+  static std::string type_of(const std::string& name) {
+    static const std::map<std::string, std::string> types = {
+        {"html", "text/html; charset=utf-8"},       {"js", "application/javascript; charset=utf-8"},
+        {"mjs", "application/javascript; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
+        {"json", "application/json; charset=utf-8"}, {"geojson", "application/geo+json; charset=utf-8"},
+        {"svg", "image/svg+xml"},                   {"png", "image/png"},
+        {"ico", "image/x-icon"},                    {"woff2", "font/woff2"}};
+    auto dot = name.rfind('.');
+    auto it = dot == std::string::npos ? types.end() : types.find(name.substr(dot + 1));
+    return it == types.end() ? "application/octet-stream" : it->second;
+  }
+  std::string root_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const File>> files_;  // bounded by the files under root_
+};
+
+// Sent with every response (docs/security.md): no sniffing, no framing, no referrer, scripts only
+// from this origin. ECharts and OpenLayers set inline styles, hence 'unsafe-inline' for styles only.
+std::vector<std::pair<std::string, std::string>> security_headers(bool behind_tls) {
+  std::vector<std::pair<std::string, std::string>> h = {
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+      {"Content-Security-Policy",
+       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'"}};
+  if (behind_tls) h.emplace_back("Strict-Transport-Security", "max-age=31536000");
+  return h;
+}
+
+}  // namespace
+
 struct Server::Impl {
   ServerOptions opt;
-  httplib::Server http;
+  std::unique_ptr<Transport> transport;
 };
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) { impl_->opt = std::move(options); }
 Server::~Server() = default;
 
 Result<int> Server::bind() {
-  auto& s = impl_->http;
   const std::string db = impl_->opt.db_path;
-  int threads = impl_->opt.threads;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  s.set_tcp_nodelay(true);  // headers and body go in separate writes: without this, Nagle + delayed ACK add 40 ms
-  s.set_keep_alive_timeout(5);
-  s.set_keep_alive_max_count(1000);
-  s.set_payload_max_length(1 << 20);
-  auto cache = std::make_shared<ResponseCache>();
+  auto cache = std::make_shared<ResponseCache>(impl_->opt.cache_bytes);
   const bool use_cache = impl_->opt.cache;
-  // One dispatcher per method matches the route table by path segments: cpp-httplib would try
-  // each route's std::regex in turn, which costs more than serving a cached view.
+  const bool secure = impl_->opt.behind_tls;
+  auto health = impl_->opt.listener_health;
+  // One dispatcher matches the route table by path segments (no regex per route).
   auto table = std::make_shared<std::vector<Route>>(routes());
-  auto dispatch = [db, table, cache, use_cache](const httplib::Request& req, httplib::Response& res) {
+  auto dispatch = [db, table, cache, use_cache, secure, health](const Request& req, Response& res) {
       std::string arg;
       const Route* found = nullptr;
       for (const auto& r : *table)
@@ -679,28 +832,25 @@ Result<int> Server::bind() {
           found = &r;
           break;
         }
-      if (!found) return send_error(res, 404, "no route " + req.method + " " + req.path);
+      if (!found) return send_error(res, 404, "no route " + req.method + " " + req.path.substr(0, 200));
       const Route& route = *found;
       thread_local std::unique_ptr<store::Store> store;
       thread_local std::string store_path;
       if (!store || store_path != db) {
         auto st = store::open_sqlite_store(db);
-        if (!st) return send_error(res, 500, st.error().message);
+        if (!st) return send_internal(res, st.error().message);
         store = std::move(*st);
         store_path = db;
       }
-      Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg};
+      Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg, secure, health};
       std::string token;
       if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
         token = a.substr(7);
-      } else if (auto cookie = req.get_header_value("Cookie"); !cookie.empty()) {
-        auto at = cookie.find("session=");
-        if (at != std::string::npos) {
-          token = cookie.substr(at + 8, cookie.find(';', at) == std::string::npos ? std::string::npos : cookie.find(';', at) - at - 8);
-          c.via_cookie = true;
-        }
+      } else if (auto cookie = cookie_value(req.get_header_value("Cookie"), "session")) {
+        token = *cookie;  // the cookie named exactly "session" (RFC 6265), not any "…session=" substring
+        c.via_cookie = true;
       }
-      if (!token.empty()) {
+      if (!token.empty() && token.size() <= 128) {
         auto sess = store->session(token);
         if (sess && *sess && (*sess)->expires_at > store::now_iso8601()) {
           c.session = **sess;
@@ -716,8 +866,10 @@ Result<int> Server::bind() {
       if (use_cache && cached != cached_routes().end() && (!cached->second || c.user)) {
         auto version = store->change_counter();
         if (version) {
-          std::string key = req.target + "|" + (service::may_read_internal(c.user) ? "internal" : "public") + "|" +
-                            Date::today_beijing().iso();
+          // The key holds only what the view depends on: the path, the reader's class, the day and
+          // the parameters the route reads (free query strings do not make new entries).
+          std::string key = req.path + "|" + (service::may_read_internal(c.user) ? "internal" : "public") + "|" +
+                            Date::today_beijing().iso() + "|" + req.get_param_value("as_of").substr(0, 32);
           auto hit = cache->get(key, *version);
           if (!hit) {
             auto lock = cache->build_lock(key);
@@ -734,12 +886,12 @@ Result<int> Server::bind() {
                 }
                 cache->put(key, std::move(e));
               }
+              cache->release_build_lock(key);
               store->set_actor("cli");
               return;
             }
           }
           res.status = hit->status;
-          // JSON is sent as "…; charset=utf-8", which cpp-httplib never compresses itself.
           if (accepts_gzip(req) && !hit->gzipped.empty()) {
             res.set_content(hit->gzipped, hit->content_type);
             res.set_header("Content-Encoding", "gzip");
@@ -754,32 +906,28 @@ Result<int> Server::bind() {
       route.handle(c);
       store->set_actor("cli");
   };
-  s.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, openapi_json()); });
-  s.Get("/api/.*", dispatch);
-  s.Post("/api/.*", dispatch);
-  if (!impl_->opt.web_dir.empty()) {
-    // Static files go out uncompressed: cpp-httplib 0.11 compresses exact type names per request
-    // and prefers brotli, measured at 2.7 s of CPU for echarts.min.js (1.1 MB) on every page load.
-    // A type with a charset parameter is not compressed; browsers cache the files for 10 minutes.
-    for (auto [ext, type] : {std::pair{"js", "application/javascript; charset=utf-8"}, std::pair{"css", "text/css; charset=utf-8"},
-                             std::pair{"html", "text/html; charset=utf-8"}, std::pair{"geojson", "application/geo+json; charset=utf-8"}})
-      s.set_file_extension_and_mimetype_mapping(ext, type);
-    s.set_mount_point("/", impl_->opt.web_dir, {{"Cache-Control", "max-age=600"}});
-  }
-  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.body.empty() && req.path.rfind("/api/", 0) == 0) send_error(res, res.status, "no route " + req.method + " " + req.path);
-  });
-  int port = impl_->opt.port;
-  if (port == 0) {
-    port = s.bind_to_any_port(impl_->opt.host);
-  } else if (!s.bind_to_port(impl_->opt.host, port)) {
-    return fail("cannot listen on " + impl_->opt.host + ":" + std::to_string(port));
-  }
-  if (port < 0) return fail("cannot listen on " + impl_->opt.host);
-  return port;
+  std::shared_ptr<StaticFiles> files;
+  if (!impl_->opt.web_dir.empty()) files = std::make_shared<StaticFiles>(impl_->opt.web_dir);
+  auto handler = [dispatch, files](const Request& req, Response& res) {
+    if (req.path.rfind("/api/", 0) == 0) {
+      res.set_header("Cache-Control", "no-store");  // private data never lands in a shared cache
+      if (req.method == "GET" && req.path == "/api/openapi.json") return send_json(res, 200, openapi_json());
+      return dispatch(req, res);
+    }
+    if (!files) return send_error(res, 404, "no such file");
+    files->serve(req, res);
+  };
+  TransportOptions t = impl_->opt.transport;
+  t.host = impl_->opt.host;
+  t.port = impl_->opt.port;
+  for (auto& h : security_headers(secure)) t.headers.push_back(std::move(h));
+  impl_->transport = std::make_unique<Transport>(t, handler);
+  return impl_->transport->bind();
 }
 
-void Server::run() { impl_->http.listen_after_bind(); }
-void Server::stop() { impl_->http.stop(); }
+void Server::run() { impl_->transport->run(); }
+void Server::stop() {
+  if (impl_->transport) impl_->transport->stop();
+}
 
 }  // namespace shanshui::http

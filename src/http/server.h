@@ -1,22 +1,37 @@
-// server.h: the HTTP/JSON API and the web dashboard from one process (cpp-httplib behind this
-// adapter; httplib stays in server.cpp). Every route is declared once, in a table that also
-// produces /api/openapi.json.
+// server.h: the HTTP/JSON API and the web dashboard from one process, on the event-driven
+// transport (transport.h). Every route is declared once, in a table that also produces
+// /api/openapi.json.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "core/result.h"
+#include "http/transport.h"
 
 namespace shanshui::http {
+
+/// What /api/health reports about the HJ 212 listener running in the same process.
+struct ListenerHealth {
+  bool running = false;
+  uint64_t connections_open = 0;
+  uint64_t queue_depth = 0, queue_capacity = 0;              // frames waiting for the writer
+  uint64_t quarantine_bytes_hour = 0, quarantine_budget_hour = 0;  // bytes kept this hour / allowed
+  uint64_t quarantine_dropped = 0;                             // refused inputs not kept (budget spent)
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string db_path;
   std::string web_dir;  // static files of the dashboard ("" = none)
-  int threads = 256;  // cpp-httplib serves a keep-alive connection per thread: fewer threads than clients starve some
   bool cache = true;  // cache read views until the next write (off only to measure what it buys)
+  size_t cache_bytes = 64 * 1024 * 1024;  // the view cache's budget
+  bool behind_tls = false;  // served through a TLS proxy: Secure cookies and HSTS
+  TransportOptions transport;  // connection, size and time limits (host and port are taken from above)
+  std::function<ListenerHealth()> listener_health;  // set when the HJ 212 listener runs alongside
 };
 
 class Server {
