@@ -22,7 +22,7 @@ run() {  # label, serve flags… (WRK_HEADER: an extra request header, e.g. Acce
   local label=$1; shift
   local http hj
   http=$(free_port); hj=$(free_port)
-  "$cli" serve --db "$db" --http-port "$http" --hj212-port "$hj" "$@" 2>"$work/serve.log" &
+  "$cli" serve --db "$db" --http-port "$http" --hj212-port "$hj" --hj212-max-per-address 5000 --http-max-per-address 5000 "$@" 2>"$work/serve.log" &
   local server=$!
   sleep 1
   # 500 stations (300 air, 150 water, 50 noise), each sending an hourly frame every 0.5 s —

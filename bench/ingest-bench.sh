@@ -18,7 +18,7 @@ for i in $(seq "$runs"); do
   db="$dir/ingest.db"
   rm -f "$db" "$db-wal" "$db-shm"
   port=$((20000 + RANDOM % 20000))
-  "$cli" serve --db "$db" --hj212-port "$port" 2> "$dir/serve.log" &
+  "$cli" serve --db "$db" --hj212-port "$port" --hj212-max-per-address 5000 2> "$dir/serve.log" &
   server=$!
   sleep 0.5
   out=$("$cli" simulate --db "$db" --register --port "$port" --air "$stations" --hours "$hours" --window 16 --json)

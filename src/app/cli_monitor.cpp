@@ -15,6 +15,7 @@
 #include "http/server.h"
 #include "service/auth.h"
 #include <pthread.h>
+#include <sys/resource.h>
 #include <thread>
 #include "plan/loader.h"
 #include "quality/noise.h"
@@ -140,6 +141,14 @@ int serve(const Common& c, const ServeArgs& a) {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // Each connection is a descriptor: take the hard limit (the default soft 1,024 would run out
+  // before the connection caps do) and say what we got.
+  struct rlimit files {};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    files.rlim_cur = files.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &files);
+    getrlimit(RLIMIT_NOFILE, &files);
+  }
   std::unique_ptr<hj212::Listener> listener;
   std::unique_ptr<http::Server> web;
   if (a.hj212_port >= 0) {
@@ -148,6 +157,10 @@ int serve(const Common& c, const ServeArgs& a) {
     o.port = static_cast<uint16_t>(a.hj212_port);
     o.idle_timeout = std::chrono::seconds(std::max(1, a.idle_timeout));
     o.max_data = static_cast<size_t>(std::clamp(a.max_frame, 64, 9999));
+    o.max_connections = static_cast<size_t>(std::max(1, a.hj212_max_connections));
+    o.max_per_address = static_cast<size_t>(std::max(1, a.hj212_max_per_address));
+    o.max_age = std::chrono::hours(24 * std::max(1, a.accept_past_days));
+    o.max_ahead = std::chrono::minutes(std::max(0, a.accept_ahead_minutes));
     listener = std::make_unique<hj212::Listener>(o, db);
     if (auto s = listener->start(); !s) return refuse(s.error().message);
     std::cerr << "shanshui: HJ 212 listening on " << a.host << ":" << listener->port() << " (db " << db << ")" << std::endl;
@@ -159,13 +172,26 @@ int serve(const Common& c, const ServeArgs& a) {
     o.db_path = db;
     o.transport.workers = static_cast<size_t>(std::max(1, a.http_threads));
     o.behind_tls = a.behind_tls;
+    o.transport.max_connections = static_cast<size_t>(std::max(1, a.http_max_connections));
+    o.transport.max_per_address = static_cast<size_t>(std::max(1, a.http_max_per_address));
     o.cache = !a.no_cache;
     o.web_dir = a.web.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/web/public" : a.web;
+    if (listener) {
+      const hj212::Listener* l = listener.get();
+      o.listener_health = [l] {
+        const auto& st = l->stats();
+        const auto& lo = l->options();
+        return http::ListenerHealth{true, st.open.load(), st.queue_depth.load(), lo.max_queue, st.quarantine_bytes_hour.load(),
+                                    lo.quarantine_per_hour, st.quarantine_dropped.load()};
+      };
+    }
     web = std::make_unique<http::Server>(o);
     auto port = web->bind();
     if (!port) return refuse(port.error().message);
     std::cerr << "shanshui: dashboard on http://" << a.host << ":" << *port << "/ (db " << db << ")" << std::endl;
   }
+  // After the "listening" lines, which scripts wait for.
+  std::cerr << "shanshui: open-file limit " << files.rlim_cur << std::endl;
   std::thread signals([&] {
     int sig = 0;
     sigwait(&set, &sig);
@@ -182,7 +208,8 @@ int serve(const Common& c, const ServeArgs& a) {
   if (listener) {
     const auto& st = listener->stats();
     std::cerr << "shanshui: stopped after " << st.connections << " connections, " << st.frames << " frames, " << st.values
-              << " values, " << st.quarantined << " quarantined\n";
+              << " values, " << st.conflicts << " conflicting, " << st.quarantined << " quarantined, " << st.quarantine_dropped
+              << " refused inputs over budget, " << st.refused_connections << " connections refused\n";
   }
   return 0;
 }

@@ -81,6 +81,8 @@ struct ServeArgs {
   std::string host = "127.0.0.1", web;
   int hj212_port = -1, http_port = -1, idle_timeout = 600, max_frame = 9999;
   int http_threads = 16;
+  int accept_past_days = 800, accept_ahead_minutes = 60;
+  int hj212_max_connections = 1000, hj212_max_per_address = 64, http_max_connections = 2000, http_max_per_address = 128;
   bool no_cache = false, behind_tls = false;
 };
 int serve(const Common& c, const ServeArgs& a);

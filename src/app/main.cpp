@@ -243,6 +243,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");
   serve_cmd->add_option("--web", sv.web, "directory of the dashboard's files (default: web/public of the source tree)");
   serve_cmd->add_option("--idle-timeout", sv.idle_timeout, "seconds an HJ 212 connection may stay silent (default 600)");
+  serve_cmd->add_option("--hj212-max-connections", sv.hj212_max_connections, "open HJ 212 connections in all (default 1000)");
+  serve_cmd->add_option("--hj212-max-per-address", sv.hj212_max_per_address,
+                        "open HJ 212 connections from one IP address (default 64; raise for loggers behind one NAT)");
+  serve_cmd->add_option("--http-max-connections", sv.http_max_connections, "open HTTP connections in all (default 2000)");
+  serve_cmd->add_option("--http-max-per-address", sv.http_max_per_address, "open HTTP connections from one IP address (default 128)");
+  serve_cmd->add_option("--accept-past-days", sv.accept_past_days,
+                        "HJ 212 values older than this many days are quarantined (default 800: backfill after an outage)");
+  serve_cmd->add_option("--accept-ahead-minutes", sv.accept_ahead_minutes,
+                        "HJ 212 values further ahead of the clock are quarantined (default 60)");
   serve_cmd->add_option("--max-frame", sv.max_frame, "largest HJ 212 data-segment length accepted, 64–9999 (default 9999)");
   common(serve_cmd, false);
   serve_cmd->callback([&] { rc = serve(c, sv); });

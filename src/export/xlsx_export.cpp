@@ -3,10 +3,19 @@
 
 #include "core/text.h"
 #include "export/exports.h"
+#include "service/csv.h"
 #include "plan/item_status.h"
 
 namespace shanshui::exporting {
 namespace {
+
+// Every text cell goes through here: text that Excel would run as a formula when a clerk edits
+// the cell is neutralised (service::neutralize_formula).
+lxw_error write_text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const char* text, lxw_format* format) {
+  std::string safe = service::neutralize_formula(text ? text : "");
+  return worksheet_write_string(ws, row, col, safe.c_str(), format);
+}
+
 
 std::string depts(const std::vector<plan::DeptRef>& refs) {
   std::vector<std::string> names;
@@ -58,7 +67,7 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
   double widths[] = {14, 14, 7, 60, 16, 24, 10, 8, 30, 18, 22, 22, 22};
   worksheet_merge_range(ws, 0, 0, 0, 12, (p.title + "  重点任务清单（截至 " + view.as_of.iso() + "）").c_str(), title);
   for (int c = 0; c < 13; ++c) {
-    worksheet_write_string(ws, 1, static_cast<lxw_col_t>(c), headers[c], head);
+    write_text(ws, 1, static_cast<lxw_col_t>(c), headers[c], head);
     worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), widths[c], nullptr);
   }
   worksheet_freeze_panes(ws, 2, 0);
@@ -69,28 +78,28 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
       lxw_row_t task_first = row;
       for (const auto& i : t.items) {
         const auto* iv = view.find_item(i.id);
-        worksheet_write_string(ws, row, 2, i.id.c_str(), cell);
-        worksheet_write_string(ws, row, 3, i.text.c_str(), cell);
-        worksheet_write_string(ws, row, 4, depts(i.lead).c_str(), cell);
-        worksheet_write_string(ws, row, 5, depts(i.responsible).c_str(), cell);
-        worksheet_write_string(ws, row, 6, plan::item_status_label(iv->status.code), cell);
+        write_text(ws, row, 2, i.id.c_str(), cell);
+        write_text(ws, row, 3, i.text.c_str(), cell);
+        write_text(ws, row, 4, depts(i.lead).c_str(), cell);
+        write_text(ws, row, 5, depts(i.responsible).c_str(), cell);
+        write_text(ws, row, 6, plan::item_status_label(iv->status.code), cell);
         worksheet_write_number(ws, row, 7, iv->status.percent, pct);
         std::string latest = iv->latest ? iv->latest->period + " " + iv->latest->narrative : "";
-        worksheet_write_string(ws, row, 8, latest.c_str(), cell);
-        worksheet_write_string(ws, row, 9, iv->latest ? iv->latest->evidence.c_str() : "", cell);
+        write_text(ws, row, 8, latest.c_str(), cell);
+        write_text(ws, row, 9, iv->latest ? iv->latest->evidence.c_str() : "", cell);
         for (size_t lens = 0; lens < 3; ++lens)
-          worksheet_write_string(ws, row, static_cast<lxw_col_t>(10 + lens), lens_summary(p, view, iv->targets, lens).c_str(), cell);
+          write_text(ws, row, static_cast<lxw_col_t>(10 + lens), lens_summary(p, view, iv->targets, lens).c_str(), cell);
         ++row;
       }
       if (row - 1 > task_first)
         worksheet_merge_range(ws, task_first, 1, row - 1, 1, t.name.c_str(), cell);
       else
-        worksheet_write_string(ws, task_first, 1, t.name.c_str(), cell);
+        write_text(ws, task_first, 1, t.name.c_str(), cell);
     }
     if (row - 1 > action_first)
       worksheet_merge_range(ws, action_first, 0, row - 1, 0, a.name.c_str(), cell);
     else
-      worksheet_write_string(ws, action_first, 0, a.name.c_str(), cell);
+      write_text(ws, action_first, 0, a.name.c_str(), cell);
   }
   worksheet_autofilter(ws, 1, 0, row - 1, 12);
 
@@ -100,7 +109,7 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
                           "当前达成", "牵头部门", "测算方法", "出处"};
   double twidths[] = {26, 30, 14, 6, 10, 10, 8, 12, 16, 10, 16, 30, 14};
   for (int c = 0; c < 13; ++c) {
-    worksheet_write_string(ts, 0, static_cast<lxw_col_t>(c), theads[c], head);
+    write_text(ts, 0, static_cast<lxw_col_t>(c), theads[c], head);
     worksheet_set_column(ts, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), twidths[c], nullptr);
   }
   worksheet_freeze_panes(ts, 1, 0);
@@ -114,7 +123,7 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
                                       plan::lens_rating_label(tv.lenses[0].rating), plan::lens_rating_label(tv.lenses[1].rating),
                                       plan::lens_rating_label(tv.lenses[2].rating), t.lead.written,
                                       t.measure.kind + ": " + t.measure.method + " " + t.measure.version, t.clause};
-    for (size_t c = 0; c < cells.size(); ++c) worksheet_write_string(ts, row, static_cast<lxw_col_t>(c), cells[c].c_str(), cell);
+    for (size_t c = 0; c < cells.size(); ++c) write_text(ts, row, static_cast<lxw_col_t>(c), cells[c].c_str(), cell);
     ++row;
   }
   worksheet_autofilter(ts, 0, 0, row - 1, 12);
@@ -124,7 +133,7 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
   const char* sheads[] = {"部门", "类型", "对象", "说明"};
   double swidths[] = {18, 14, 24, 60};
   for (int c = 0; c < 4; ++c) {
-    worksheet_write_string(ss, 0, static_cast<lxw_col_t>(c), sheads[c], head);
+    write_text(ss, 0, static_cast<lxw_col_t>(c), sheads[c], head);
     worksheet_set_column(ss, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), swidths[c], nullptr);
   }
   row = 1;
@@ -132,10 +141,10 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
     const auto* d = p.find_department(e.department);
     const char* kind = e.kind == "lagging_target" ? "目标滞后" : e.kind == "overdue_item" ? "任务逾期"
                      : e.kind == "lagging_item" ? "任务滞后" : "未按期报告";
-    worksheet_write_string(ss, row, 0, d ? d->name.c_str() : e.department.c_str(), cell);
-    worksheet_write_string(ss, row, 1, kind, cell);
-    worksheet_write_string(ss, row, 2, e.ref.c_str(), cell);
-    worksheet_write_string(ss, row, 3, e.message.c_str(), cell);
+    write_text(ss, row, 0, d ? d->name.c_str() : e.department.c_str(), cell);
+    write_text(ss, row, 1, kind, cell);
+    write_text(ss, row, 2, e.ref.c_str(), cell);
+    write_text(ss, row, 3, e.message.c_str(), cell);
     ++row;
   }
 

@@ -54,11 +54,13 @@ std::optional<std::string> data_time_iso(std::string_view t) {
 }
 
 Handled handle_frame(std::string_view frame, const std::string& peer, const Registry& registry,
-                     const std::string& bound_mn) {
+                     const std::string& bound_mn, const TimeWindow& window) {
   Handled h;
+  bool authenticated = false;
   auto refuse = [&](const std::string& mn, const std::string& reason) {
     h.quarantine = store::QuarantineRow{0, "", peer, mn, reason, std::string(frame)};
     h.mn = mn;
+    h.suspicious = !authenticated;
     return h;
   };
   std::string mn = peek_mn(frame);
@@ -72,9 +74,13 @@ Handled handle_frame(std::string_view frame, const std::string& peer, const Regi
                                           " (" + crc_mode_name(mode) + ")");
   if (it == registry.end() || p.mn != mn) return refuse(p.mn, "unknown MN '" + p.mn + "' (not in the station registry)");
   const store::Station& st = it->second;
-  if (!st.password.empty() && p.pw != st.password) return refuse(p.mn, "wrong password for MN " + p.mn);
+  if (!st.password.empty() && p.pw != st.password) {
+    h.wrong_password = true;
+    return refuse(p.mn, "wrong password for MN " + p.mn);
+  }
   if (!bound_mn.empty() && bound_mn != p.mn)
     return refuse(p.mn, "MN " + p.mn + " on a connection that spoke for " + bound_mn);
+  authenticated = true;
   h.mn = p.mn;
 
   if (p.cn == "1013" || p.cn == "9015") {  // time-calibration request, 2025 heartbeat
@@ -87,6 +93,8 @@ Handled handle_frame(std::string_view frame, const std::string& peer, const Regi
     if (!dt) return refuse(p.mn, "CN " + p.cn + " without DataTime");
     auto iso = data_time_iso(*dt);
     if (!iso) return refuse(p.mn, "DataTime '" + *dt + "' is not YYYYMMDDhhmmss");
+    if ((!window.earliest.empty() && *iso < window.earliest) || (!window.latest.empty() && *iso > window.latest))
+      return refuse(p.mn, "DataTime " + *iso + " is outside the accepted window " + window.earliest + " … " + window.latest);
     for (const auto& item : p.items) {
       const std::string* flag = item.get("Flag");
       for (const auto& [suffix, value] : item.fields) {

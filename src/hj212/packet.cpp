@@ -225,11 +225,11 @@ Scan scan_frame(std::string_view b, size_t max_data) {
   return s;  // need more bytes
 }
 
-std::string reply_segment(const Packet& p, std::string_view cn, std::string_view cp) {
+std::string reply_segment(const Packet& p, std::string_view cn, std::string_view cp, ReplyPassword pw) {
   int version_bits = p.flag ? (*p.flag & ~3) : 0;
   std::string out;
   if (!p.qn.empty()) out += "QN=" + p.qn + ";";
-  out += "ST=91;CN=" + std::string(cn) + ";PW=" + p.pw + ";MN=" + p.mn + ";";
+  out += "ST=91;CN=" + std::string(cn) + ";PW=" + (pw == ReplyPassword::echoed ? p.pw : std::string()) + ";MN=" + p.mn + ";";
   if (p.flag) out += "Flag=" + std::to_string(version_bits) + ";";
   out += "CP=&&";
   if (p.qn.empty() && p.param("QN")) out += "QN=" + *p.param("QN") + (cp.empty() ? "" : ";");

@@ -74,10 +74,15 @@ struct Scan {
 /// within the frame limit ends the frame instead. Declared lengths above max_data are skipped.
 Scan scan_frame(std::string_view buffer, size_t max_data);
 
-/// The data segment of a reply to `p`: QN of the packet answered, ST=91, CN, PW and MN copied,
+/// The data segment of a reply to `p`: QN of the packet answered, ST=91, CN and MN copied, PW
+/// withheld unless `pw` says echoed,
 /// Flag with the sender's version bits and no reply wanted (4 for 2017), and `cp` as the data
 /// region (e.g. "QnRtn=1"). 2005 devices without QN get the QN inside CP (hj212.md §4.3).
-std::string reply_segment(const Packet& p, std::string_view cn, std::string_view cp = "");
+/// Whether a reply carries the station's password back, as the standard's examples do. The
+/// platform withholds it (an empty PW field): an acknowledgement must not confirm a guessed password.
+enum class ReplyPassword { withheld, echoed };
+std::string reply_segment(const Packet& p, std::string_view cn, std::string_view cp = "",
+                          ReplyPassword pw = ReplyPassword::withheld);
 
 /// Wraps a data segment into a frame: "##" + 4-digit byte length + data + CRC + CR LF.
 std::string frame(std::string_view data, CrcMode mode = CrcMode::standard);

@@ -26,6 +26,7 @@
 #include "plan/item_status.h"
 #include "plan/loader.h"
 #include "service/auth.h"
+#include "service/login_guard.h"
 #include "service/csv.h"
 #include "service/monitoring.h"
 #include "service/scorecard.h"
@@ -51,7 +52,13 @@ struct Ctx {
   std::string arg;  // the {parameter} of the route's path, if it has one
   bool behind_tls = false;  // cookies get Secure
   std::function<ListenerHealth()> listener_health;
+  service::LoginGuard* guard = nullptr;  // password-guess throttling (one per server)
+  service::HashGate* hashes = nullptr;   // concurrent argon2 checks
 };
+
+// Identifiers a stranger can send are bounded before anything is stored or hashed.
+constexpr size_t kMaxUsername = 64;
+constexpr size_t kMaxPassword = 256;
 
 void send_json(Response& res, int status, const std::string& body) {
   res.status = status;
@@ -184,9 +191,39 @@ std::optional<json> body_json(Ctx& c) {
 
 std::vector<Route> routes() {
   std::vector<Route> r;
-  r.push_back({"GET", "/api/health", "Liveness and versions", false, [](Ctx& c) {
+  r.push_back({"GET", "/api/health",
+               "Whether the service can do its job: database writable, HJ 212 queue depth, quarantine budget used (503 when not)",
+               false, [](Ctx& c) {
+                 // A real one-row commit, at most once per 2 s per worker: a full disk or a read-only
+                 // file shows here, not only when a station's values are refused.
+                 thread_local std::chrono::steady_clock::time_point probed{};
+                 thread_local std::string problem;
+                 auto now = std::chrono::steady_clock::now();
+                 if (now - probed > std::chrono::seconds(2)) {
+                   auto w = c.store.probe_write();
+                   problem = w ? "" : w.error().message;
+                   probed = now;
+                 }
                  auto y = c.store.current_plan_yaml();
-                 send_json(c.res, 200, dump({{"status", "ok"}, {"plan_loaded", y && y->has_value()}, {"time", store::now_iso8601()}}));
+                 json doc = {{"status", problem.empty() ? "ok" : "degraded"},
+                             {"database_writable", problem.empty()},
+                             {"plan_loaded", y && y->has_value()},
+                             {"time", store::now_iso8601()}};
+                 if (!problem.empty()) {
+                   std::cerr << "shanshui: health: database not writable: " << problem << std::endl;
+                   doc["problem"] = "the database cannot be written (details in the server log)";
+                 }
+                 if (c.listener_health) {
+                   auto h = c.listener_health();
+                   doc["hj212"] = {{"running", h.running},
+                                   {"connections", h.connections_open},
+                                   {"queue_depth", h.queue_depth},
+                                   {"queue_capacity", h.queue_capacity},
+                                   {"quarantine_bytes_this_hour", h.quarantine_bytes_hour},
+                                   {"quarantine_budget_per_hour", h.quarantine_budget_hour},
+                                   {"quarantine_dropped", h.quarantine_dropped}};
+                 }
+                 send_json(c.res, problem.empty() ? 200 : 503, dump(doc));
                }});
   r.push_back({"POST", "/api/login", "Log in with username and password; returns a bearer token and sets a session cookie",
                false, [](Ctx& c) {
@@ -197,18 +234,30 @@ std::vector<Route> routes() {
                      !b["password"].is_string())
                    return send_error(c.res, 400, "send {\"username\": …, \"password\": …}");
                  std::string name = b["username"], pw = b["password"];
-                 std::string window = now_plus_hours(0).substr(0, 14) + "00:00+08:00";  // this hour
-                 auto failures = c.store.login_failures_since(name, now_plus_hours(-1));
-                 if (failures && *failures >= 5) {
-                   (void)c.store.audit("login.throttled", name, "5 failed logins within an hour");
-                   return send_error(c.res, 429, "too many failed logins for " + name + "; wait an hour");
+                 if (name.empty() || name.size() > kMaxUsername)
+                   return send_error(c.res, 400, "username: 1 to " + std::to_string(kMaxUsername) + " bytes");
+                 if (pw.size() > kMaxPassword) return send_error(c.res, 400, "password: at most " + std::to_string(kMaxPassword) + " bytes");
+                 // Counted before the hash is checked: parallel guesses cannot pass while hashes run.
+                 if (auto wait = c.guard->admit(name, c.req.remote_addr)) {
+                   c.res.set_header("Retry-After", std::to_string(*wait));
+                   return send_error(c.res, 429, "too many failed logins for this user or from this address; try again in " +
+                                                     std::to_string(*wait) + " s");
+                 }
+                 if (!c.hashes->acquire(std::chrono::milliseconds(3000))) {
+                   c.res.set_header("Retry-After", "1");
+                   return send_error(c.res, 503, "too many logins at once; try again in a second");
                  }
                  auto u = c.store.user(name);
-                 if (!u || !*u || !service::verify_password(pw, (*u)->password_hash)) {
-                   (void)c.store.login_failure(name, window);
-                   (void)c.store.audit("login.failed", name, "");
+                 std::optional<std::string> hash;
+                 if (u && *u) hash = (*u)->password_hash;
+                 bool ok = service::verify_password_constant_time(pw, hash);  // unknown users cost the same time
+                 c.hashes->release();
+                 if (!ok) {
+                   (void)c.store.login_failure(name, now_plus_hours(0));
+                   (void)c.store.audit("login.failed", name, "from " + c.req.remote_addr);
                    return send_error(c.res, 401, "wrong username or password");
                  }
+                 c.guard->succeeded(name, c.req.remote_addr);
                  store::Session s{service::random_token(), name, service::random_token(), now_plus_hours(12)};
                  if (auto st = c.store.add_session(s); !st) return send_internal(c.res, st.error().message);
                  c.res.set_header("Set-Cookie", "session=" + s.token + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200" +
@@ -397,24 +446,26 @@ std::vector<Route> routes() {
                                              {"method", "GB 3838—2002 Table 1, single factor on exact monthly means (GB/T 8170 rounding)"}}));
                }});
   r.push_back({"GET", "/api/stations/{mn}/observations",
-               "A station's observations, newest last (?factor=a34004&limit=500&from=ISO&to=ISO)", false, [](Ctx& c) {
+               "A station's observations, newest last: one page of at most 5,000 (?factor=a34004&limit=500&from=ISO&to=ISO); "
+               "without from, the newest `limit` up to `to`",
+               false, [](Ctx& c) {
+                 // Paged and served from the (mn, data_time) index: a public request never reads a
+                 // station's whole history.
+                 constexpr int kMaxPage = 5000;
                  std::string from = c.req.get_param_value("from"), to = c.req.get_param_value("to");
-                 auto obs = from.empty() && to.empty() ? c.store.observations(c.arg)
-                                                       : c.store.observations_between(c.arg, from, to.empty() ? "9999" : to);
-                 if (!obs) return send_internal(c.res, obs.error().message);
+                 if (from.size() > 40 || to.size() > 40) return send_error(c.res, 400, "from/to: ISO times like 2026-06-01T08:00:00+08:00");
                  std::string factor = c.req.get_param_value("factor");
-                 size_t limit = 500;
-                 if (auto l = c.req.get_param_value("limit"); !l.empty()) limit = static_cast<size_t>(std::max(1, std::atoi(l.c_str())));
+                 int limit = 500;
+                 if (auto l = c.req.get_param_value("limit"); !l.empty()) limit = std::clamp(std::atoi(l.c_str()), 1, kMaxPage);
+                 bool newest = from.empty();
+                 auto page = c.store.observations_page(c.arg, factor, from, to.empty() ? "9999" : to, limit, newest);
+                 if (!page) return send_internal(c.res, page.error().message);
+                 std::vector<store::Observation> obs = std::move(*page);
+                 if (newest) std::reverse(obs.begin(), obs.end());
                  json a = json::array();
-                 std::vector<const store::Observation*> picked;
-                 for (const auto& o : *obs)
-                   if (factor.empty() || o.factor == factor) picked.push_back(&o);
-                 size_t first = picked.size() > limit ? picked.size() - limit : 0;
-                 for (size_t i = first; i < picked.size(); ++i) {
-                   const auto& o = *picked[i];
+                 for (const auto& o : obs)
                    a.push_back({{"factor", o.factor}, {"cn", o.cn}, {"time", o.data_time}, {"kind", o.kind}, {"value", o.value},
                                 {"flag", o.flag}, {"unit", o.unit}, {"raw_id", o.raw_id}});
-                 }
                  send_json(c.res, 200, dump(a));
                }});
   r.push_back({"POST", "/api/reports",
@@ -524,7 +575,8 @@ std::vector<Route> routes() {
                  auto str = [&](const char* k) { return field(b, k); };
                  if (refused(c, service::refuse_write(c.user, service::Write::manage_user, *p, nullptr), "user " + str("username"))) return;
                  std::string role = str("role"), dept;
-                 if (str("username").empty()) return send_error(c.res, 400, "username is required");
+                 if (str("username").empty() || str("username").size() > kMaxUsername)
+                   return send_error(c.res, 400, "username: 1 to " + std::to_string(kMaxUsername) + " bytes");
                  if (!service::valid_role(role)) return send_error(c.res, 400, "role: admin, office, department, township or auditor");
                  if (role == "department" || role == "township") {
                    dept = p->resolve_department(str("department"));
@@ -822,9 +874,11 @@ Result<int> Server::bind() {
   const bool use_cache = impl_->opt.cache;
   const bool secure = impl_->opt.behind_tls;
   auto health = impl_->opt.listener_health;
+  auto guard = std::make_shared<service::LoginGuard>();
+  auto hashes = std::make_shared<service::HashGate>(2);  // two cores: more at once only queues in memory
   // One dispatcher matches the route table by path segments (no regex per route).
   auto table = std::make_shared<std::vector<Route>>(routes());
-  auto dispatch = [db, table, cache, use_cache, secure, health](const Request& req, Response& res) {
+  auto dispatch = [db, table, cache, use_cache, secure, health, guard, hashes](const Request& req, Response& res) {
       std::string arg;
       const Route* found = nullptr;
       for (const auto& r : *table)
@@ -842,7 +896,7 @@ Result<int> Server::bind() {
         store = std::move(*st);
         store_path = db;
       }
-      Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg, secure, health};
+      Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg, secure, health, guard.get(), hashes.get()};
       std::string token;
       if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
         token = a.substr(7);

@@ -1,6 +1,8 @@
 // csv.cpp: RFC 4180 parsing with line tracking.
 #include "service/csv.h"
 
+#include "core/decimal.h"
+
 #include "core/text.h"
 
 namespace shanshui::service {
@@ -77,7 +79,17 @@ Result<CsvTable> parse_csv(const std::string& input, const std::string& origin) 
   return t;
 }
 
-std::string csv_escape(const std::string& f) {
+std::string neutralize_formula(const std::string& cell) {
+  if (cell.empty()) return cell;
+  char c = cell[0];
+  if (c != '=' && c != '+' && c != '-' && c != '@' && c != '\t' && c != '\r') return cell;
+  // A plain number such as -3.5 or +2 stays a number.
+  if ((c == '-' || c == '+') && cell.size() > 1 && Decimal::parse(cell.substr(c == '+' ? 1 : 0))) return cell;
+  return "'" + cell;
+}
+
+std::string csv_escape(const std::string& raw) {
+  std::string f = neutralize_formula(raw);
   if (f.find_first_of(",\"\r\n") == std::string::npos) return f;
   std::string out = "\"";
   for (char c : f) {

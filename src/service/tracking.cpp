@@ -77,6 +77,17 @@ Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, con
       continue;
     }
     rep.period = period->label();
+    // A report speaks for a period of the plan that has begun: a report for 9999-Q4 would stand as
+    // the item's latest forever, freezing its status.
+    if (plan.start_year && (period->year < plan.start_year || period->year > plan.end_year)) {
+      reject("period " + rep.period + " is outside the plan's years " + std::to_string(plan.start_year) + "–" +
+             std::to_string(plan.end_year));
+      continue;
+    }
+    if (period->first() > Date::today_beijing()) {
+      reject("period " + rep.period + " has not begun (it starts on " + period->first().iso() + ")");
+      continue;
+    }
     auto status = normalize_status(field(csv, r, "status"));
     if (!status) {
       reject("status '" + field(csv, r, "status") + "' is not one of not_started, in_progress, done (未启动、推进中、已完成)");

@@ -112,8 +112,25 @@ struct IngestFrame {
 struct IngestResult {
   int frames = 0;          // raw frames stored (a resent identical frame is stored once)
   int values_added = 0;
-  int values_duplicate = 0;
+  int values_duplicate = 0;  // the same value again (a resent frame)
+  int values_conflict = 0;   // a different value for a (station, factor, CN, time, kind) already stored: kept aside
   int quarantined = 0;
+};
+
+/// A second, different value for a slot that already holds one. The first value stays in force
+/// (it may already feed an assessment); the second is kept here with its frame for review.
+struct ObservationConflict {
+  int64_t id = 0;
+  std::string mn, factor, cn, data_time, kind;
+  std::string stored_value, new_value;
+  int64_t stored_raw_id = 0, new_raw_id = 0;
+  std::string received_at;
+};
+
+/// How much the quarantine holds.
+struct QuarantineUsage {
+  int64_t rows = 0;
+  int64_t bytes = 0;
 };
 
 /// A user of the web dashboard and API.
@@ -200,6 +217,16 @@ class Store {
   virtual Result<std::vector<Observation>> observations_between(const std::string& mn, const std::string& from,
                                                                 const std::string& to) = 0;
   virtual Result<std::vector<QuarantineRow>> quarantine() = 0;
+  virtual Result<QuarantineUsage> quarantine_usage() = 0;
+  virtual Result<std::vector<ObservationConflict>> observation_conflicts() = 0;
+  /// One page of a station's observations (optionally one factor) with from <= data_time <= to:
+  /// the oldest `limit` of the range, or the newest when `newest` (then newest first). Served
+  /// from the (mn, data_time) index, whatever the archive's size.
+  virtual Result<std::vector<Observation>> observations_page(const std::string& mn, const std::string& factor,
+                                                             const std::string& from, const std::string& to, int limit,
+                                                             bool newest) = 0;
+  /// Commits a one-row write: false (with the reason) when the database cannot be written.
+  virtual Status probe_write() = 0;
   /// Who the following writes are recorded as, in the audit log ("cli", "user:wang", …).
   virtual void set_actor(const std::string& actor) = 0;
   /// Appends an audit entry on its own (refusals, logins); writes above audit themselves.

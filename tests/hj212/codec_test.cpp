@@ -76,19 +76,22 @@ TEST(Hj212, RepliesMatchTheStandardsPackets) {
       "QN=20160801085857223;ST=32;CN=2051;PW=123456;MN=010000A8900016F000169DC0;Flag=5;CP=&&DataTime=20160801084000&&");
   ASSERT_TRUE(up);
   EXPECT_TRUE(up->wants_reply());
-  EXPECT_EQ(frame(reply_segment(*up, "9014")),
+  EXPECT_EQ(frame(reply_segment(*up, "9014", "", ReplyPassword::echoed)),
             "##0087QN=20160801085857223;ST=91;CN=9014;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&&&3240\r\n");
-  EXPECT_EQ(frame(reply_segment(*up, "9013")),
+  EXPECT_EQ(frame(reply_segment(*up, "9013", "", ReplyPassword::echoed)),
             "##0087QN=20160801085857223;ST=91;CN=9013;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&&&2A80\r\n");
-  EXPECT_EQ(frame(reply_segment(*up, "9011", "QnRtn=1")),
+  EXPECT_EQ(frame(reply_segment(*up, "9011", "QnRtn=1", ReplyPassword::echoed)),
             "##0094QN=20160801085857223;ST=91;CN=9011;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&QnRtn=1&&1B00\r\n");
-  EXPECT_EQ(frame(reply_segment(*up, "9012", "ExeRtn=1")),
+  EXPECT_EQ(frame(reply_segment(*up, "9012", "ExeRtn=1", ReplyPassword::echoed)),
             "##0095QN=20160801085857223;ST=91;CN=9012;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&ExeRtn=1&&6240\r\n");
   // 2005 devices: no QN in the header; the reply carries none either and Flag stays absent.
   auto old = parse_data_segment("ST=32;CN=2011;PW=123456;MN=LD130133000015;CP=&&DataTime=20160824003817&&");
   ASSERT_TRUE(old);
   EXPECT_FALSE(old->wants_reply());
-  EXPECT_EQ(reply_segment(*old, "9014"), "ST=91;CN=9014;PW=123456;MN=LD130133000015;CP=&&&&");
+  EXPECT_EQ(reply_segment(*old, "9014", "", ReplyPassword::echoed), "ST=91;CN=9014;PW=123456;MN=LD130133000015;CP=&&&&");
+  // What the platform sends: the same packet with the password withheld.
+  EXPECT_EQ(reply_segment(*up, "9014"), "QN=20160801085857223;ST=91;CN=9014;PW=;MN=010000A8900016F000169DC0;Flag=4;CP=&&&&");
+  EXPECT_EQ(reply_segment(*old, "9014"), "ST=91;CN=9014;PW=;MN=LD130133000015;CP=&&&&");
 }
 
 TEST(Hj212, ScannerHandlesStickyHalfAndGarbage) {

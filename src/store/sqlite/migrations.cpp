@@ -168,6 +168,28 @@ CREATE INDEX audit_views_head ON audit (id) WHERE action <> 'ingest.batch';
     R"sql(
 ALTER TABLE stations ADD COLUMN zone TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: conflicting values kept aside instead of dropped; a row /api/health writes to prove the
+    // database is writable.
+    R"sql(
+CREATE TABLE observation_conflicts (
+  id INTEGER PRIMARY KEY,
+  mn TEXT NOT NULL,
+  factor TEXT NOT NULL,
+  cn TEXT NOT NULL,
+  data_time TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  stored_value TEXT NOT NULL,
+  new_value TEXT NOT NULL,
+  stored_raw_id INTEGER NOT NULL,
+  new_raw_id INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  UNIQUE (mn, factor, cn, data_time, kind, new_value)
+);
+CREATE TABLE health_probe (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

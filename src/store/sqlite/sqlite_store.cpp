@@ -322,6 +322,14 @@ class SqliteStore final : public Store {
       auto q = c_.prepare("INSERT INTO quarantine (received_at, peer, mn, reason, bytes) VALUES (?, ?, ?, ?, ?)");
       SS_TRY(q);
       ingest_quarantine_ = std::make_unique<Statement>(std::move(*q));
+      auto e = c_.prepare("SELECT value, raw_id FROM observations WHERE mn = ? AND factor = ? AND cn = ? AND data_time = ? AND kind = ?");
+      SS_TRY(e);
+      ingest_existing_ = std::make_unique<Statement>(std::move(*e));
+      auto k = c_.prepare(
+          "INSERT INTO observation_conflicts (mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, new_raw_id, "
+          "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+      SS_TRY(k);
+      ingest_conflict_ = std::make_unique<Statement>(std::move(*k));
     }
     std::string now = now_iso8601();
     for (const auto& f : frames) {
@@ -338,15 +346,38 @@ class SqliteStore final : public Store {
         obs.bind(1, o.mn).bind(2, o.factor).bind(3, o.cn).bind(4, o.data_time).bind(5, o.kind).bind(6, o.value)
             .bind(7, o.flag).bind(8, o.unit).bind(9, raw_id).bind(10, now);
         SS_TRY(obs.run());
-        if (c_.changes()) ++r.values_added; else ++r.values_duplicate;
+        bool added = c_.changes() > 0;
         obs.reset();
+        if (added) {
+          ++r.values_added;
+          continue;
+        }
+        // The slot is taken: the same value is a resend; a different one is a conflict, kept aside
+        // (never silently dropped, never overwriting what may already feed an assessment).
+        auto& ex = *ingest_existing_;
+        ex.bind(1, o.mn).bind(2, o.factor).bind(3, o.cn).bind(4, o.data_time).bind(5, o.kind);
+        auto found = ex.step();
+        SS_TRY(found);
+        std::string stored = *found ? ex.text(0) : o.value;
+        int64_t stored_raw = *found ? ex.integer(1) : 0;
+        ex.reset();
+        if (stored == o.value) {
+          ++r.values_duplicate;
+          continue;
+        }
+        auto& k = *ingest_conflict_;
+        k.bind(1, o.mn).bind(2, o.factor).bind(3, o.cn).bind(4, o.data_time).bind(5, o.kind).bind(6, stored).bind(7, o.value)
+            .bind(8, stored_raw).bind(9, raw_id).bind(10, now);
+        SS_TRY(k.run());
+        k.reset();
+        ++r.values_conflict;
       }
     }
     if (!frames.empty() || !quarantined.empty())
       SS_TRY(append_audit("ingest.batch", "observations",
                           std::to_string(r.frames) + " frames, " + std::to_string(r.values_added) + " values added, " +
-                              std::to_string(r.values_duplicate) + " already stored, " + std::to_string(quarantined.size()) +
-                              " quarantined"));
+                              std::to_string(r.values_duplicate) + " already stored, " + std::to_string(r.values_conflict) +
+                              " conflicting, " + std::to_string(quarantined.size()) + " quarantined"));
     for (const auto& q : quarantined) {
       auto& st = *ingest_quarantine_;
       st.bind(1, q.received_at.empty() ? now : q.received_at).bind(2, q.peer).bind(3, q.mn).bind(4, q.reason).bind_blob(5, q.bytes);
@@ -387,6 +418,44 @@ class SqliteStore final : public Store {
                                        return QuarantineRow{st.integer(0), st.text(1), st.text(2), st.text(3),
                                                             st.text(4), st.text(5)};
                                      });
+  }
+
+  Result<QuarantineUsage> quarantine_usage() override {
+    auto st = c_.prepare("SELECT count(*), coalesce(sum(length(bytes) + length(reason) + length(peer)), 0) FROM quarantine");
+    SS_TRY(st);
+    auto row = st->step();
+    SS_TRY(row);
+    return QuarantineUsage{st->integer(0), st->integer(1)};
+  }
+
+  Result<std::vector<ObservationConflict>> observation_conflicts() override {
+    return select_all<ObservationConflict>(
+        "SELECT id, mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, new_raw_id, received_at "
+        "FROM observation_conflicts ORDER BY id",
+        [](const Statement& st) {
+          return ObservationConflict{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
+                                     st.text(6),    st.text(7), st.integer(8), st.integer(9), st.text(10)};
+        });
+  }
+
+  Result<std::vector<Observation>> observations_page(const std::string& mn, const std::string& factor, const std::string& from,
+                                                     const std::string& to, int limit, bool newest) override {
+    std::string sql =
+        "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
+        "INDEXED BY observations_by_station_time WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 "
+        "AND (?4 = '' OR factor = ?4) ORDER BY data_time " + std::string(newest ? "DESC" : "ASC") + ", factor, kind LIMIT " +
+        std::to_string(std::max(1, limit));
+    return select_all<Observation>(sql.c_str(), observation_row, {mn, from, to, factor});
+  }
+
+  Status probe_write() override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    auto st = c_.prepare("INSERT INTO health_probe (id, at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at = excluded.at");
+    SS_TRY(st);
+    st->bind(1, now_iso8601());
+    SS_TRY(st->run());
+    return tx.commit();
   }
 
   Status set_durable() override { return c_.exec("PRAGMA synchronous=FULL"); }
@@ -518,7 +587,7 @@ class SqliteStore final : public Store {
   }
 
  private:
-  std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_, head_;
+  std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_, ingest_existing_, ingest_conflict_, head_;
 
   // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
   // `describe(row)` gives the audit action, object and detail of each row that was added.
