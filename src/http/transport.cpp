@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <iostream>
+#include <list>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -36,6 +37,7 @@ struct Transport::Impl {
   Handler handler;
   TransportStats stats;
   std::map<std::string, size_t> per_address;  // I/O thread only
+  std::list<std::weak_ptr<Conn>> conns;        // I/O thread only, oldest first (for eviction)
 
   std::mutex jobs_mu;
   std::condition_variable jobs_cv;
@@ -88,10 +90,17 @@ struct Transport::Impl {
         : owner_(owner), socket_(std::move(socket)), timer_(owner.io), parser_(owner.opt.limits), address_(std::move(address)) {}
     ~Conn() { release(); }
 
-    void start() {
+    void start(std::list<std::weak_ptr<Conn>>::iterator self_in_list) {
+      in_list_ = self_in_list;
+      listed_ = true;
       enter_idle();
       read();
     }
+
+    // Under a full house, a connection that is idle, or still dribbling in its request, makes room
+    // for a new one; one being handled or answered is never cut.
+    bool evictable() const { return phase_ == Phase::idle || phase_ == Phase::reading; }
+    void evict() { close(); }
 
    private:
     enum class Phase { idle, reading, handling, writing, closed };
@@ -235,6 +244,7 @@ struct Transport::Impl {
     void release() {
       if (released_) return;
       released_ = true;
+      if (listed_) owner_.conns.erase(in_list_);
       owner_.stats.open--;
       auto it = owner_.per_address.find(address_);
       if (it != owner_.per_address.end() && --it->second == 0) owner_.per_address.erase(it);
@@ -250,9 +260,20 @@ struct Transport::Impl {
     Phase phase_ = Phase::idle;
     Clock::time_point request_began_;
     bool headers_done_ = false;
-    bool released_ = false;
+    bool released_ = false, listed_ = false;
+    std::list<std::weak_ptr<Conn>>::iterator in_list_;
     size_t served_ = 0;
   };
+
+  // Closes the oldest idle or unfinished connection (the slow and the silent go first).
+  void evict_one() {
+    for (auto it = conns.begin(); it != conns.end(); ++it)
+      if (auto c = it->lock(); c && c->evictable()) {
+        stats.evicted++;
+        c->evict();
+        return;
+      }
+  }
 
   // Answers and closes a connection that is over a limit, without reading from it.
   void refuse(tcp::socket& socket, const std::string& why) {
@@ -278,6 +299,7 @@ struct Transport::Impl {
       asio::error_code aec;
       auto ep = socket.remote_endpoint(aec);
       std::string address = aec ? "?" : ep.address().to_string();
+      if (static_cast<size_t>(stats.open.load()) >= opt.max_connections) evict_one();
       if (static_cast<size_t>(stats.open.load()) >= opt.max_connections) {
         stats.refused_full++;
         refuse(socket, "too many connections; try again shortly");
@@ -288,7 +310,9 @@ struct Transport::Impl {
         socket.set_option(tcp::no_delay(true), aec);  // headers and body leave in one write anyway
         per_address[address]++;
         stats.open++;
-        std::make_shared<Conn>(*this, std::move(socket), address)->start();
+        auto conn = std::make_shared<Conn>(*this, std::move(socket), address);
+        conns.push_back(conn);
+        conn->start(std::prev(conns.end()));
       }
       accept();
     });

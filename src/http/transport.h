@@ -27,7 +27,8 @@ struct TransportOptions {
   std::chrono::milliseconds request_deadline{30000};  // first byte → whole body (408)
   std::chrono::milliseconds idle_timeout{15000};      // a kept-alive connection with no new request is closed
   std::chrono::milliseconds write_deadline{30000};    // a client that does not read its response is dropped
-  size_t max_connections = 2000;                      // open connections in all (503 and close beyond)
+  size_t max_connections = 2000;                      // open connections in all (beyond: the oldest idle or
+                                                      // unfinished one is closed, else 503)
   size_t max_per_address = 128;                       // open connections from one IP address (503 and close beyond)
   size_t workers = 16;                                // threads running handlers
   size_t max_queued = 512;                            // complete requests waiting for a worker (503 beyond)
@@ -38,7 +39,7 @@ struct TransportOptions {
 /// Counters, readable from any thread.
 struct TransportStats {
   std::atomic<uint64_t> accepted{0}, open{0}, refused_full{0}, refused_per_address{0}, timeouts{0}, bad_requests{0},
-      overloaded{0}, requests{0}, accept_errors{0};
+      overloaded{0}, requests{0}, accept_errors{0}, evicted{0};
   std::atomic<int64_t> queued{0};
 };
 

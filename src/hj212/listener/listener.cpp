@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <deque>
 #include <iostream>
+#include <list>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -54,6 +55,7 @@ struct Listener::Impl {
   ListenerStats stats;
   std::map<std::string, size_t> open_per_address;            // I/O thread only
   std::unordered_map<std::string, Penalty> penalties;        // I/O thread only
+  std::list<std::weak_ptr<Session>> sessions;                // I/O thread only, oldest first
 
   // The quarantine budget (I/O thread only).
   Clock::time_point hour_began = Clock::now();
@@ -219,13 +221,26 @@ struct Listener::Impl {
       auto ep = socket_.remote_endpoint(ec);
       peer_ = ec ? address_ : address_ + ":" + std::to_string(ep.port());
     }
-    ~Session() {
+    ~Session() { release(); }
+
+    // Gives the connection's slot back (at close, not when the last handler lets go of it).
+    void release() {
+      if (released_) return;
+      released_ = true;
+      if (listed_) owner_.sessions.erase(in_list_);
       owner_.stats.open--;
       auto it = owner_.open_per_address.find(address_);
       if (it != owner_.open_per_address.end() && --it->second == 0) owner_.open_per_address.erase(it);
     }
 
-    void start() {
+    // Under a full house, a connection that has not yet sent one valid frame makes room for a new
+    // one; a station that has spoken is never cut for a stranger.
+    bool evictable() const { return !valid_; }
+    void evict() { close(); }
+
+    void start(std::list<std::weak_ptr<Session>>::iterator self_in_list) {
+      in_list_ = self_in_list;
+      listed_ = true;
       // A stranger that connects and says nothing valid is dropped after first_frame_deadline.
       arm_timer(std::min(owner_.opt.first_frame_deadline, owner_.opt.idle_timeout));
       read();
@@ -320,6 +335,7 @@ struct Listener::Impl {
         Handled h = handle_frame(piece, peer_, *registry, bound_mn_, window);
         if (h.quarantine) {
           refuse(std::move(*h.quarantine), h.wrong_password, h.suspicious);
+          if (over_refusals()) break;  // the rest of what it sent is not even looked at
           continue;
         }
         valid_ = true;
@@ -337,7 +353,7 @@ struct Listener::Impl {
                                     "unframed bytes: " + std::to_string(unframed_bytes) + " bytes in one read (" + unframed_reason + ")",
                                     unframed},
                false, true);
-      if (refusals_ >= owner_.opt.max_refusals_per_connection || wrong_passwords_ >= owner_.opt.max_wrong_passwords_per_connection) {
+      if (over_refusals()) {
         owner_.penalize(address_);
         close();
         return;
@@ -346,6 +362,10 @@ struct Listener::Impl {
         idle_armed_ = true;
         arm_timer(owner_.opt.idle_timeout);
       }
+    }
+
+    bool over_refusals() const {
+      return refusals_ >= owner_.opt.max_refusals_per_connection || wrong_passwords_ >= owner_.opt.max_wrong_passwords_per_connection;
     }
 
     void write() {
@@ -367,6 +387,7 @@ struct Listener::Impl {
         socket_.shutdown(tcp::socket::shutdown_both, ec);
         socket_.close(ec);
       }
+      release();
     }
 
     Impl& owner_;
@@ -377,7 +398,8 @@ struct Listener::Impl {
     std::deque<std::string> out_;
     std::string address_, peer_;
     std::string bound_mn_;
-    bool valid_ = false, idle_armed_ = false;
+    bool valid_ = false, idle_armed_ = false, listed_ = false, released_ = false;
+    std::list<std::weak_ptr<Session>>::iterator in_list_;
     size_t refusals_ = 0, wrong_passwords_ = 0, quarantine_used_ = 0, in_flight_ = 0;
   };
 
@@ -394,6 +416,12 @@ struct Listener::Impl {
       asio::error_code aec;
       auto ep = socket.remote_endpoint(aec);
       std::string address = aec ? "?" : ep.address().to_string();
+      if (stats.open >= opt.max_connections && !penalized(address) && open_per_address[address] < opt.max_per_address)
+        for (auto& w : sessions)
+          if (auto s = w.lock(); s && s->evictable()) {
+            s->evict();
+            break;
+          }
       if (stats.open >= opt.max_connections || open_per_address[address] >= opt.max_per_address || penalized(address)) {
         stats.refused_connections++;
         if (open_per_address[address] == 0) open_per_address.erase(address);
@@ -402,7 +430,9 @@ struct Listener::Impl {
         stats.connections++;
         stats.open++;
         open_per_address[address]++;
-        std::make_shared<Session>(*this, std::move(socket), address)->start();
+        auto session = std::make_shared<Session>(*this, std::move(socket), address);
+        sessions.push_back(session);
+        session->start(std::prev(sessions.end()));
       }
       accept();
     });
