@@ -141,6 +141,7 @@ RequestParser::State RequestParser::resume() {
     size_t eol = buf_.find("\r\n", pos_);
     size_t limit = stage_ == Stage::request_line ? limits_.max_request_line : limits_.max_header_bytes - header_bytes_;
     if (eol == std::string::npos) {
+      if (buf_.find('\n', pos_) != std::string::npos) return fail(400, "lines must end with CR LF");
       if (buf_.size() - pos_ > limit)
         return stage_ == Stage::request_line ? fail(414, "request line longer than " + std::to_string(limits_.max_request_line) + " bytes")
                                              : fail(431, "headers longer than " + std::to_string(limits_.max_header_bytes) + " bytes");

@@ -28,10 +28,10 @@ struct CsvTable {
 /// unterminated quote, invalid UTF-8, an empty file).
 Result<CsvTable> parse_csv(const std::string& text, const std::string& origin);
 
-/// Quotes a field for CSV output when it needs it.
 /// A cell that a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a
 /// leading apostrophe (OWASP "CSV Injection"); numbers such as -3.5 stay as they are.
 std::string neutralize_formula(const std::string& cell);
+/// Neutralises formulas, then quotes a field for CSV output when it needs it.
 std::string csv_escape(const std::string& field);
 
 }  // namespace shanshui::service

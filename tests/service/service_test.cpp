@@ -6,6 +6,7 @@
 
 #include "export/exports.h"
 #include "plan/loader.h"
+#include "service/login_guard.h"
 #include "service/scorecard.h"
 #include "service/supervision.h"
 #include "service/tracking.h"
@@ -162,3 +163,43 @@ TEST(Export, ProgressJsonCarriesExplanationsAndProvenance) {
 
 }  // namespace
 }  // namespace shanshui::service
+
+// ---- login throttling (service/login_guard.h) ----
+
+TEST(LoginGuard, DelaysDoubleAndTheRealUserElsewhereIsNotLockedOut) {
+  using shanshui::service::LoginGuard;
+  LoginGuard g;
+  auto t = LoginGuard::Clock::now();
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(g.admit("admin", "10.0.0.66", t)) << i;  // five free attempts
+  auto wait = g.admit("admin", "10.0.0.66", t);
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(*wait, 2);  // 1 s, rounded up
+  EXPECT_FALSE(g.admit("admin", "10.0.0.66", t + std::chrono::seconds(1)));  // the 6th failure
+  wait = g.admit("admin", "10.0.0.66", t + std::chrono::seconds(2));
+  ASSERT_TRUE(wait);  // now 2 s after the 6th
+  // the attacker's counts never stop the real user at another address
+  EXPECT_FALSE(g.admit("admin", "10.0.0.1", t + std::chrono::seconds(2)));
+  g.succeeded("admin", "10.0.0.1");
+  EXPECT_FALSE(g.admit("admin", "10.0.0.1", t + std::chrono::seconds(2)));
+}
+
+TEST(LoginGuard, ManyAddressesAgainstOneUserAreCappedAtThirtySeconds) {
+  using shanshui::service::LoginGuard;
+  LoginGuard g;
+  auto t = LoginGuard::Clock::now();
+  for (int i = 0; i < 200; ++i) (void)g.admit("admin", "10.1.0." + std::to_string(i), t);  // one guess from each of 200 addresses
+  auto wait = g.admit("admin", "10.0.0.1", t);
+  ASSERT_TRUE(wait);
+  EXPECT_LE(*wait, 31);
+  EXPECT_FALSE(g.admit("admin", "10.0.0.1", t + std::chrono::seconds(31)));
+}
+
+TEST(LoginGuard, MemoryIsBounded) {
+  using shanshui::service::LoginGuard;
+  shanshui::service::LoginGuardOptions o;
+  o.max_tracked = 3000;
+  LoginGuard g(o);
+  auto t = LoginGuard::Clock::now();
+  for (int i = 0; i < 20000; ++i) (void)g.admit("u" + std::to_string(i), "a" + std::to_string(i), t + std::chrono::milliseconds(i));
+  EXPECT_LE(g.tracked(), 3000u);
+}
