@@ -325,8 +325,9 @@ class HttpLogin(ServedTestCase):
             status, _, _ = Http(s.http_port, "127.0.0.20").request(
                 "POST", "/api/login", {"username": "u" * 200000, "password": "x"})
             self.assertEqual(status, 400)
-        status, _, _ = Http(s.http_port, "127.0.0.20").request("POST", "/api/login", '{"username": "' + "u" * 1100000 + '"}')
-        self.assertEqual(status, 413)
+        # over the body limit: refused from the headers alone, before the body is read
+        self.assertEqual(raw_http(s.http_port, b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1100000\r\n\r\n",
+                                  "127.0.0.20"), 413)
         self.assertEqual(s.query("SELECT count(*) FROM login_failures")[0][0] + s.query("SELECT count(*) FROM audit")[0][0], rows)
         self.assertLess(s.disk_mb() - disk, 0.5)
 
@@ -361,13 +362,15 @@ class HttpLogin(ServedTestCase):
     def test_timing_does_not_tell_which_users_exist(self):
         s = self.server
         times = {"admin": [], "nobody-here": []}
-        for i in range(5):  # interleaved, so that the machine's load drifts alike for both
-            for user, address in (("admin", "127.0.0.23"), ("nobody-here", "127.0.0.24")):
+        for i in range(6):  # interleaved, each from its own address (no throttling in the way)
+            for user, base in (("admin", 70), ("nobody-here", 80)):
                 t0 = time.time()
-                status, _, _ = Http(s.http_port, address).request("POST", "/api/login", {"username": user, "password": f"w{i}"})
+                status, _, _ = Http(s.http_port, f"127.0.0.{base + i}").request("POST", "/api/login",
+                                                                                 {"username": user, "password": f"w{i}"})
                 times[user].append(time.time() - t0)
                 self.assertEqual(status, 401)
-        known, unknown = (sorted(t)[2] for t in times.values())
+        # the fastest of each: the shared machine's load only ever adds time (before: 58–110 ms vs 2–5 ms)
+        known, unknown = min(times["admin"]), min(times["nobody-here"])
         ratio = known / unknown
         self.assertTrue(0.5 < ratio < 2.0, f"known {known * 1000:.0f} ms vs unknown {unknown * 1000:.0f} ms")
 
