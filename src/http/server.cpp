@@ -693,10 +693,11 @@ class ResponseCache {
     size_t bytes() const { return body.size() + gzipped.size() + content_type.size() + 64; }
   };
   explicit ResponseCache(size_t budget) : budget_(budget) {}
-  std::optional<Entry> get(const std::string& key, int64_t version) {
+  // Shared, not copied: a hit hands out the entry itself (a 142 KB view per request otherwise).
+  std::shared_ptr<const Entry> get(const std::string& key, int64_t version) {
     std::lock_guard lock(mu_);
     auto it = entries_.find(key);
-    if (it == entries_.end() || it->second.entry.version != version) return std::nullopt;
+    if (it == entries_.end() || it->second.entry->version != version) return nullptr;
     it->second.used = ++clock_;
     return it->second.entry;
   }
@@ -705,17 +706,17 @@ class ResponseCache {
     size_t size = e.bytes() + key.size();
     if (size > budget_) return;
     if (auto it = entries_.find(key); it != entries_.end()) {
-      used_ -= it->second.entry.bytes() + key.size();
+      used_ -= it->second.entry->bytes() + key.size();
       entries_.erase(it);
     }
     while (used_ + size > budget_ && !entries_.empty()) {
       auto oldest = std::min_element(entries_.begin(), entries_.end(),
                                      [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
-      used_ -= oldest->second.entry.bytes() + oldest->first.size();
+      used_ -= oldest->second.entry->bytes() + oldest->first.size();
       entries_.erase(oldest);
     }
     used_ += size;
-    entries_[key] = Slot{std::move(e), ++clock_};
+    entries_[key] = Slot{std::make_shared<const Entry>(std::move(e)), ++clock_};
   }
   // One builder per key at a time, so a burst of readers after a write waits for one build.
   std::shared_ptr<std::mutex> build_lock(const std::string& key) {
@@ -737,7 +738,7 @@ class ResponseCache {
 
  private:
   struct Slot {
-    Entry entry;
+    std::shared_ptr<const Entry> entry;
     uint64_t used = 0;
   };
   size_t budget_;

@@ -106,8 +106,14 @@ const char* reason_phrase(int status) {
 }
 
 std::string serialize(const Response& res, bool keep_alive) {
+  std::string out = serialize_head(res, keep_alive);
+  if (!res.head_only) out += res.body;
+  return out;
+}
+
+std::string serialize_head(const Response& res, bool keep_alive) {
   std::string out;
-  out.reserve(res.body.size() + 512);
+  out.reserve(512);
   char line[64];
   std::snprintf(line, sizeof line, "HTTP/1.1 %d ", res.status);
   out += line;
@@ -119,7 +125,6 @@ std::string serialize(const Response& res, bool keep_alive) {
   }
   out += "Content-Length: " + std::to_string(res.body.size()) + "\r\n";
   out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-  if (!res.head_only) out += res.body;
   return out;
 }
 

@@ -51,7 +51,9 @@ struct Response {
 /// The reason phrase of a status code ("Not Found").
 const char* reason_phrase(int status);
 
-/// Status line, headers (with Content-Length and Connection), blank line and body.
+/// Status line, headers (with Content-Length and Connection) and the blank line.
+std::string serialize_head(const Response& res, bool keep_alive);
+/// The head and the body (none for HEAD).
 std::string serialize(const Response& res, bool keep_alive);
 
 /// Parses one request at a time from bytes as they come. After `done`, `take()` hands the request
