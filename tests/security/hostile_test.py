@@ -460,14 +460,23 @@ class HttpData(ServedTestCase):
         auth = self.login("eeb", "eeb-test-2027")
         item = "T18.1"  # led by eeb (县生态环境局)
         narrative = "=HYPERLINK(\"http://example.invalid/\"&A1,\"点击\")"
+        evidence = "@SUM(1+1)*cmd|' /C calc'!A0"
         status, _, body = h.request("POST", "/api/reports", {"item": item, "period": "2025-Q1", "status": "in_progress",
-                                                             "percent": 10, "narrative": narrative}, auth)
+                                                             "percent": 10, "narrative": narrative, "evidence": evidence}, auth)
         self.assertEqual(status, 201, body)
         status, _, csv = h.request("GET", "/api/export/csv", headers=auth)
         text = csv.decode("utf-8")
         self.assertNotIn(",=HYPERLINK", text)
         self.assertNotIn(",\"=HYPERLINK", text)
         self.assertIn("'=HYPERLINK", text)
+        self.assertIn("'@SUM", text)
+        # the xlsx export: the evidence cell is text that a clerk editing it cannot turn into a formula
+        import io, openpyxl
+        status, _, xlsx = h.request("GET", "/api/export/xlsx", headers=auth)
+        self.assertEqual(status, 200)
+        cells = [c.value for ws in openpyxl.load_workbook(io.BytesIO(xlsx)).worksheets for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and "SUM(1+1)" in c.value]
+        self.assertEqual(cells, ["'" + evidence])
 
     def test_public_observation_reads_are_paged(self):
         s = self.server
