@@ -6,29 +6,14 @@ concurrent stations, a silent client, and kill -9 while stations send.
 Usage: listener_test.py PATH/TO/shanshui
 """
 import os, shutil, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time, unittest
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from peers import crc, frame, free_port  # noqa: E402
 
 BIN = sys.argv[1]
 
 
-def crc(data: bytes) -> str:
-    """HJ 212-2017 Annex A, written independently of the C++ code."""
-    reg = 0xFFFF
-    for b in data:
-        reg = (reg >> 8) ^ b
-        for _ in range(8):
-            lsb = reg & 1
-            reg >>= 1
-            if lsb:
-                reg ^= 0xA001
-    return f"{reg:04X}"
 
 
-def frame(seg: str, bad_crc=False) -> bytes:
-    b = seg.encode()
-    c = crc(b)
-    if bad_crc:
-        c = "0000" if c != "0000" else "1111"
-    return f"##{len(b):04d}{seg}{c}\r\n".encode()
 
 
 def segment(mn, hour, qn=None, pw="123456", flag=5):
@@ -37,12 +22,6 @@ def segment(mn, hour, qn=None, pw="123456", flag=5):
             f"a34004-Avg={10 + hour},a34004-Flag=N;a34002-Avg={20 + hour},a34002-Flag=N&&")
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class Server:

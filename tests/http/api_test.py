@@ -6,6 +6,8 @@ tests/data/http/role-matrix.csv, the public's view, and an audit-tamper check.
 Usage: api_test.py PATH/TO/shanshui SOURCE_DIR
 """
 import csv, gzip, http.client, json, os, shutil, socket, sqlite3, subprocess, sys, tempfile, unittest
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from peers import free_port  # noqa: E402
 
 BIN, SRC = sys.argv[1], sys.argv[2]
 ROLES = {  # role → (username, extra `user add` args)
@@ -27,12 +29,6 @@ def data_rows(name):
         return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def cli(*args, check=True):

@@ -12,6 +12,8 @@ Usage: hostile_test.py PATH/TO/shanshui SOURCE_DIR
 import concurrent.futures, json, os, random, resource, shutil, socket, sqlite3, subprocess, sys, tempfile, threading, time
 import unittest
 import http.client
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from peers import crc, frame, free_port  # noqa: E402
 
 BIN, SRC = sys.argv[1], sys.argv[2]
 GOOD_MN, GOOD_PW = "GOODSTATION01", "good-pw-2027"
@@ -23,22 +25,8 @@ _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (_hard, _hard))
 
 
-def crc(data: bytes) -> str:
-    """HJ 212-2017 Annex A CRC, written independently of the C++ code."""
-    reg = 0xFFFF
-    for b in data:
-        reg = (reg >> 8) ^ b
-        for _ in range(8):
-            lsb = reg & 1
-            reg >>= 1
-            if lsb:
-                reg ^= 0xA001
-    return f"{reg:04X}"
 
 
-def frame(seg: str) -> bytes:
-    b = seg.encode()
-    return f"##{len(b):04d}{seg}{crc(b)}\r\n".encode()
 
 
 def hourly(mn, pw, data_time, pm25="35", qn="20260101000000000"):
@@ -46,12 +34,6 @@ def hourly(mn, pw, data_time, pm25="35", qn="20260101000000000"):
                  f"a34004-Avg={pm25},a34004-Flag=N&&")
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def cli(*args, check=True, stdin=None):
