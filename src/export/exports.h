@@ -14,7 +14,7 @@
 namespace shanshui::exporting {
 
 /// The whole plan (actions → tasks → items, targets, departments) as one JSON document
-/// (shape in ../shared/CONTRACTS.md, "Plan").
+/// (shape in docs/contracts.md, "Plan").
 std::string plan_json(const plan::Plan& plan);
 
 /// Lint findings as a JSON array of {severity, rule, where, line, message}.

@@ -1,5 +1,5 @@
 // quality_json.h: JSON documents of the quality engine (AQI, air assessment), shapes as in
-// ../shared/CONTRACTS.md.
+// docs/contracts.md.
 #pragma once
 
 #include <string>

@@ -117,7 +117,7 @@ struct AirAssessment {
   std::vector<std::string> method;  // the rules applied, in words
 };
 
-/// Daily values of every station (validity per GB 3095 Table 4 and ../shared/CONTRACTS.md:
+/// Daily values of every station (validity per GB 3095 Table 4 and docs/contracts.md:
 /// daily means from ≥ 20 valid hours; O3 daily max 8-h over the 17 windows inside the day, each
 /// with ≥ 6 valid hours, valid with ≥ 14 valid windows; O3 daily max 1-h from ≥ 20 valid hours).
 std::vector<std::vector<DailyValues>> daily_values(const AirAccumulator& acc, std::vector<Exclusion>* excluded);

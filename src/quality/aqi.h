@@ -26,7 +26,7 @@ enum class Pollutant { so2, no2, pm10, co, o3, o3_8h, pm25 };
 constexpr int kPollutants = 7;
 constexpr std::array<Pollutant, kPollutants> kAllPollutants = {
     Pollutant::so2, Pollutant::no2, Pollutant::pm10, Pollutant::co, Pollutant::o3, Pollutant::o3_8h, Pollutant::pm25};
-/// "so2" … "pm25" (JSON keys; ../shared/CONTRACTS.md).
+/// "so2" … "pm25" (JSON keys; docs/contracts.md).
 const char* key(Pollutant p);
 /// "SO2" … "PM2.5" (display names in primary/exceeding lists).
 const char* display_name(Pollutant p);

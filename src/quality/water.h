@@ -17,7 +17,7 @@ enum class Waterbody { river, lake };  // lake = 湖、库 (lakes and reservoirs
 
 /// Class ranks: I = 1 … V = 5, 劣V = 6.
 constexpr int kWorseThanV = 6;
-/// "I" … "V", "劣V" (../shared/CONTRACTS.md spellings).
+/// "I" … "V", "劣V" (docs/contracts.md spellings).
 const char* water_class_name(int rank);
 /// Parses I II III IV V 劣V (also Ⅰ–Ⅴ and 劣Ⅴ); 0 if not a class.
 int parse_water_class(const std::string& s);

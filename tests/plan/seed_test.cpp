@@ -12,7 +12,7 @@
 namespace shanshui::plan {
 namespace {
 
-const std::string kSeed = std::string(SHANSHUI_SOURCE_DIR) + "/../shared/seed/000_c3dc526f87fef0ef.txt";
+const std::string kSeed = std::string(SHANSHUI_SOURCE_DIR) + "/data/seed/wushan-action-plan-2023-2027-draft.txt";
 const std::string kPlan = std::string(SHANSHUI_SOURCE_DIR) + "/data/plans/wushan-2023-2027.yaml";
 
 struct SeedTask {
