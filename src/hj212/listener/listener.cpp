@@ -247,20 +247,25 @@ struct Listener::Impl {
     }
 
     // A frame of this connection was committed (or not): send its reply, if any, and read on.
+    // A frame counts as in flight until its reply has been written: a sender that reads its
+    // acknowledgements slowly is slowed down in turn, instead of its replies piling up.
     void settled(std::string reply) {
-      if (in_flight_ > 0) --in_flight_;
-      if (!reply.empty()) send(std::move(reply));
+      if (reply.empty()) {
+        if (in_flight_ > 0) --in_flight_;
+        return;
+      }
+      send(std::move(reply), true);
     }
 
-    void send(std::string frame) {
+    void send(std::string frame, bool releases_in_flight = false) {
       if (!socket_.is_open()) return;
       if (out_.size() >= owner_.opt.max_pending_replies) {  // a client that never reads
         close();
         return;
       }
-      out_.push_back(std::move(frame));
+      out_.push_back({std::move(frame), releases_in_flight});
       owner_.stats.replies++;
-      if (out_.size() == 1) write();
+      if (!writing_) write();
     }
 
    private:
@@ -368,13 +373,23 @@ struct Listener::Impl {
       return refusals_ >= owner_.opt.max_refusals_per_connection || wrong_passwords_ >= owner_.opt.max_wrong_passwords_per_connection;
     }
 
+    // Everything queued leaves in one write (a committed batch answers hundreds of frames at once).
     void write() {
-      asio::async_write(socket_, asio::buffer(out_.front()), [self = shared_from_this()](const asio::error_code& ec, size_t) {
+      wbuf_.clear();
+      size_t credits = 0;
+      for (auto& [bytes, releases] : out_) {
+        wbuf_ += bytes;
+        credits += releases;
+      }
+      out_.clear();
+      writing_ = true;
+      asio::async_write(socket_, asio::buffer(wbuf_), [self = shared_from_this(), credits](const asio::error_code& ec, size_t) {
+        self->writing_ = false;
         if (ec) {
           self->close();
           return;
         }
-        self->out_.pop_front();
+        self->in_flight_ -= std::min(self->in_flight_, credits);
         if (!self->out_.empty()) self->write();
       });
     }
@@ -395,7 +410,9 @@ struct Listener::Impl {
     asio::steady_timer timer_, pause_;
     std::array<char, 16384> chunk_{};
     std::string buffer_;
-    std::deque<std::string> out_;
+    std::deque<std::pair<std::string, bool>> out_;  // replies waiting, and whether each ends a frame's flight
+    std::string wbuf_;                               // the replies being written
+    bool writing_ = false;
     std::string address_, peer_;
     std::string bound_mn_;
     bool valid_ = false, idle_armed_ = false, listed_ = false, released_ = false;
