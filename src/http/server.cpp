@@ -164,6 +164,14 @@ std::string reason_of(const std::string& intake_reason) {
   return intake_reason.rfind(where, 0) == 0 ? intake_reason.substr(where.size()) : intake_reason;
 }
 
+// A write refused because its content cannot be true: 400 with the reason, and an audit entry,
+// like a permission refusal (who tried to record what).
+void refuse_invalid(Ctx& c, const std::string& object, const std::string& intake_reason) {
+  std::string why = reason_of(intake_reason);
+  (void)c.store.audit("refused.invalid", object, (c.user ? c.user->username : std::string("public")) + ": " + why);
+  send_error(c.res, 400, why);
+}
+
 // ?month=YYYY-MM as [its first day, the next month's first day), or nullopt with a 400 sent.
 std::optional<std::pair<Date, Date>> month_or_send(Ctx& c) {
   std::string month = c.req.get_param_value("month");
@@ -485,7 +493,7 @@ std::vector<Route> routes() {
                                     {str("item"), str("period"), str("status"), str("percent"), str("narrative"), str("evidence"), reporter});
                  auto in = service::intake_reports(*p, row, "request");
                  if (!in) return send_error(c.res, 400, in.error().message);
-                 if (!in->rejected.empty()) return send_error(c.res, 400, reason_of(in->rejected.front().reason));
+                 if (!in->rejected.empty()) return refuse_invalid(c, "report " + str("item"), in->rejected.front().reason);
                  auto added = c.store.add_reports(in->accepted);
                  if (!added) return send_internal(c.res, added.error().message);
                  send_json(c.res, 201, dump({{"stored", *added}, {"item", in->accepted.front().item_id},
@@ -538,7 +546,7 @@ std::vector<Route> routes() {
                                      target->measure.version, str("source"), target->measure.by_id, str("note")});
                  auto in = service::intake_measurements(*p, row, "request");
                  if (!in) return send_error(c.res, 400, in.error().message);
-                 if (!in->rejected.empty()) return send_error(c.res, 400, reason_of(in->rejected.front().reason));
+                 if (!in->rejected.empty()) return refuse_invalid(c, str("indicator"), in->rejected.front().reason);
                  auto added = c.store.add_measurements(in->accepted);
                  if (!added) return send_internal(c.res, added.error().message);
                  if (*added == 0) return send_error(c.res, 409, "that value is already recorded (values are never overwritten)");

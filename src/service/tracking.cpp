@@ -1,6 +1,8 @@
 // tracking.cpp: validation of incoming returns and the tracking view.
 #include "service/tracking.h"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -128,6 +130,11 @@ Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, con
       reject("reported_at '" + field(csv, r, "reported_at") + "' is not YYYY-MM-DD[ HH:MM:SS][+08:00]");
       continue;
     }
+    // A claimed time of reporting may lie in the past (a paper report typed in later), never ahead.
+    if (!ts->empty() && *ts > store::now_iso8601()) {
+      reject("reported_at " + *ts + " is later than now");
+      continue;
+    }
     rep.reported_at = *ts;
     out.accepted.push_back(std::move(rep));
   }
@@ -155,6 +162,11 @@ Result<Intake<store::Measurement>> intake_measurements(const plan::Plan& plan, c
       continue;
     }
     m.period = period->label();
+    // A value for a period that has not begun cannot have been measured.
+    if (period->first() > Date::today_beijing()) {
+      reject("period " + m.period + " has not begun (it starts on " + period->first().iso() + ")");
+      continue;
+    }
     m.value = field(csv, r, "value");
     if (t->bound == plan::Bound::water_class) {
       if (!plan::water_class_rank(m.value)) {
@@ -174,6 +186,15 @@ Result<Intake<store::Measurement>> intake_measurements(const plan::Plan& plan, c
       }
       if (d->mantissa < 0) {
         reject("value " + m.value + " is negative");
+        continue;
+      }
+      // The target's natural limit (100 for a percentage, the county's area for an area): a
+      // forest coverage of 150 % is a typing error, not progress.
+      if (t->limit && d->to_double() > *t->limit) {
+        char limit[32];
+        std::snprintf(limit, sizeof limit, "%g", *t->limit);
+        reject("value " + m.value + " is above the natural limit of '" + m.indicator + "' (" + limit +
+               (t->unit.empty() ? "" : " " + t->unit) + ")");
         continue;
       }
       m.value = d->str();

@@ -353,6 +353,22 @@ class ApiTest(unittest.TestCase):
         self.assertTrue(v["intact"], v)
         self.assertEqual(self.call("GET", "/api/audit", "department").status, 403)
 
+    def test_values_that_cannot_be_true_are_refused_and_audited(self):
+        before = len(self.call("GET", "/api/audit?object=forest_coverage", "auditor").json())
+        for value, period, why in (("150", "2025", "above the natural limit of 'forest_coverage' (100 %)"),
+                                   ("64", "2999", "period 2999 has not begun")):
+            r = self.call("POST", "/api/measurements", "office",
+                          body={"indicator": "forest_coverage", "period": period, "value": value, "source": "typo"})
+            self.assertEqual(r.status, 400, r.body)
+            self.assertIn(why, r.json()["error"])
+        log = self.call("GET", "/api/audit?object=forest_coverage", "auditor").json()
+        refused = [e for e in log[before:] if e["action"] == "refused.invalid"]
+        self.assertEqual(len(refused), 2, log[before:])
+        self.assertIn("office: value 150 is above the natural limit", refused[0]["detail"])
+        values = [m for t in self.call("GET", "/api/progress").json()["targets"] if t["id"] == "forest_coverage"
+                  for m in t["series"]]
+        self.assertFalse(any(v["value"] in ("150", "64") and v["year"] in (2025, 2999) for v in values))
+
     def test_zz_openapi_matches_the_routes(self):
         doc = self.call("GET", "/api/openapi.json").json()
         self.assertEqual(doc["openapi"][:2], "3.")

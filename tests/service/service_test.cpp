@@ -93,6 +93,28 @@ TEST(Intake, ChecksMeasurementsAgainstTheTarget) {
   EXPECT_EQ(in.rejected[5].reason, "m.csv:8: 县发展改革委 does not measure 'forest' (the plan says 县生态环境局)");
 }
 
+TEST(Intake, RefusesValuesThatCannotBeTrue) {
+  auto p = base_plan("    unit: \"%\"", "    unit: \"%\"\n    limit: 100");
+  auto csv = parse_csv(
+      "indicator,period,value,kind,method,method_version,source,reporter,note\n"
+      "forest,2024,100,reported,reported.survey,1,林业统计年报,县生态环境局,\n"
+      "forest,2024,150,reported,reported.survey,1,x,县生态环境局,\n"
+      "forest,2024,100.01,reported,reported.survey,1,x,县生态环境局,\n"
+      "forest,2999,63,reported,reported.survey,1,x,县生态环境局,\n",
+      "m.csv");
+  auto in = *intake_measurements(p, *csv, "m.csv");
+  ASSERT_EQ(in.accepted.size(), 1u);
+  ASSERT_EQ(in.rejected.size(), 3u);
+  EXPECT_EQ(in.rejected[0].reason, "m.csv:3: value 150 is above the natural limit of 'forest' (100 %)");
+  EXPECT_EQ(in.rejected[1].reason, "m.csv:4: value 100.01 is above the natural limit of 'forest' (100 %)");
+  EXPECT_EQ(in.rejected[2].reason, "m.csv:5: period 2999 has not begun (it starts on 2999-01-01)");
+  auto r = reports(p, "T01.1,2024-Q1,in_progress,20,,,县生态环境局,2999-01-01 08:00:00\n"
+                      "T01.1,2999-Q1,in_progress,20,,,县生态环境局,\n");
+  ASSERT_EQ(r.rejected.size(), 2u);
+  EXPECT_EQ(r.rejected[0].reason, "r.csv:2: reported_at 2999-01-01T08:00:00+08:00 is later than now");
+  EXPECT_EQ(r.rejected[1].reason, "r.csv:3: period 2999-Q1 is outside the plan's years 2023–2027");
+}
+
 store::Measurement meas(const std::string& ind, const std::string& period, const std::string& v) {
   return {0, ind, period, v, "reported", "reported.survey", "1", "s", "eeb", "", "2025-01-01T00:00:00+08:00"};
 }
