@@ -275,21 +275,30 @@ int hj212_quarantine(const Common& c) {
   if (!st) return refuse(st.error().message);
   auto rows = (*st)->quarantine();
   if (!rows) return refuse(rows.error().message);
+  auto implausible = (*st)->implausible_observations(1000);
+  if (!implausible) return refuse(implausible.error().message);
   if (c.json) {
     json a = json::array();
     for (const auto& q : *rows)
       a.push_back({{"id", q.id}, {"received_at", q.received_at}, {"peer", q.peer}, {"mn", q.mn}, {"reason", q.reason},
                    {"bytes", q.bytes}});
+    // Stored and acknowledged, but left out of every assessment.
+    for (const auto& o : *implausible)
+      a.push_back({{"observation", o.id}, {"received_at", o.received_at}, {"mn", o.mn}, {"factor", o.factor},
+                   {"time", o.data_time}, {"value", o.value}, {"reason", "implausible: " + o.invalid}, {"raw_id", o.raw_id}});
     std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
   }
+  for (const auto& o : *implausible)
+    std::cout << o.received_at << "  " << o.mn << "  " << o.data_time << " " << o.factor << "=" << o.value
+              << "\n  implausible (stored, not counted): " << o.invalid << "\n";
   for (const auto& q : *rows) {
     std::string shown = q.bytes.substr(0, 160);
     while (!shown.empty() && (shown.back() == '\n' || shown.back() == '\r')) shown.pop_back();
     std::cout << q.received_at << "  " << q.peer << "  " << (q.mn.empty() ? "-" : q.mn) << "\n  " << q.reason << "\n  "
               << shown << (q.bytes.size() > 160 ? "…" : "") << "\n";
   }
-  std::cout << rows->size() << " quarantined inputs\n";
+  std::cout << rows->size() << " quarantined inputs, " << implausible->size() << " implausible values\n";
   return 0;
 }
 

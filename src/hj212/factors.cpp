@@ -79,4 +79,19 @@ std::string unit_for(std::string_view code, std::string_view overrides) {
   return f ? f->unit : "";
 }
 
+std::optional<std::string> implausible(std::string_view code, const Decimal& value) {
+  auto at_most = [&](int64_t limit) { return value.compare(Decimal{limit, 0}) > 0; };
+  bool negative = value.mantissa < 0;
+  if (code == "w01001" || code == "001") {  // pH
+    if (negative || at_most(14)) return "pH " + value.str() + " is outside 0–14";
+    return std::nullopt;
+  }
+  if (code == "a01001" || code == "w01010") return std::nullopt;  // temperatures may be negative
+  if (negative) return std::string(code) + " " + value.str() + " is negative";
+  if (code == "w01009" && at_most(20)) return "dissolved oxygen " + value.str() + " mg/L is far above saturation (14.6 mg/L at 0 °C)";
+  const Factor* f = find_factor(code);
+  if (f && std::string_view(f->unit) == "dB" && at_most(194)) return "sound level " + value.str() + " dB is above 194 dB";
+  return std::nullopt;
+}
+
 }  // namespace shanshui::hj212

@@ -1,8 +1,11 @@
 // factors.h: HJ 212 factor codes (Annex B of 2017, with the 2005 codes) and their default units.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/decimal.h"
 
 namespace shanshui::hj212 {
 
@@ -21,5 +24,12 @@ const Factor* find_factor(std::string_view code);
 
 /// The unit of `code` for a station whose unit overrides are "code=unit;code=unit".
 std::string unit_for(std::string_view code, std::string_view overrides);
+
+/// Why a value of factor `code` cannot be physically true, or nullopt: a negative value of
+/// anything but a temperature (concentrations, flows, levels), pH outside 0–14, dissolved oxygen
+/// above 20 mg/L (saturation is 14.6 mg/L at 0 °C: "above saturation by far"), a sound level above
+/// 194 dB (the loudest undistorted sound in air). Such values are stored with this reason, not
+/// counted in any assessment, and still acknowledged so that the logger does not resend them.
+std::optional<std::string> implausible(std::string_view code, const Decimal& value);
 
 }  // namespace shanshui::hj212

@@ -101,8 +101,11 @@ Handled handle_frame(std::string_view frame, const std::string& peer, const Regi
         if (!is_value_suffix(suffix)) continue;
         auto num = Decimal::parse(value);
         if (!num) return refuse(p.mn, "malformed CP: " + item.code + "-" + suffix + "='" + value + "' is not a number");
+        // Impossible values are kept (and acknowledged, so the logger does not resend them) with
+        // the reason; every assessment leaves them out.
+        auto why = implausible(item.code, *num);
         f.observations.push_back({0, p.mn, item.code, p.cn, *iso, suffix, value, flag ? *flag : "",
-                                  unit_for(item.code, st.units), 0, ""});
+                                  unit_for(item.code, st.units), 0, "", why.value_or("")});
       }
     }
   }

@@ -103,6 +103,10 @@ Result<AirHours> air_hours_from_observations(const std::vector<store::Observatio
   text::Sha256 digest;
   for (const auto& o : obs) {
     if (!air.count(o.mn)) continue;
+    if (!o.invalid.empty()) {  // physically impossible: never counted (hj212::implausible)
+      out.excluded.push_back({o.mn, o.data_time, o.factor + ": " + o.invalid});
+      continue;
+    }
     const auto* f = hj212::find_factor(o.factor);
     int hp = f ? hp_of(f->pollutant) : -1;
     if (hp < 0) continue;
@@ -174,7 +178,7 @@ std::vector<Alarm> alarms(const std::vector<store::Observation>& obs, const std:
       {"so2", {500, "SO2 1-h 500 µg/m³"}}, {"no2", {200, "NO2 1-h 200 µg/m³"}},
       {"co", {10, "CO 1-h 10 mg/m³"}},     {"o3", {200, "O3 1-h 200 µg/m³"}}};
   for (const auto& o : obs) {
-    if (o.data_time > as_of) continue;
+    if (o.data_time > as_of || !o.invalid.empty()) continue;
     if (o.data_time > last_seen[o.mn]) last_seen[o.mn] = o.data_time;
     bool maint = o.flag == "M" || o.flag == "C" || o.flag == "D" || o.flag == "F";
     auto& f = flagged[o.mn];
@@ -326,7 +330,7 @@ WaterPeriod water_period(const std::vector<store::Observation>& obs, int target_
   std::map<std::string, std::vector<Decimal>> values;
   WaterPeriod out;
   for (const auto& o : obs) {
-    if (o.kind != "Avg" || !(o.flag.empty() || o.flag == "N")) continue;
+    if (o.kind != "Avg" || !(o.flag.empty() || o.flag == "N") || !o.invalid.empty()) continue;
     const char* item = water_item_of_factor(o.factor);
     if (!item) continue;
     auto v = Decimal::parse(o.value);
@@ -343,7 +347,8 @@ NoiseZonePeriod noise_zone_period(const std::vector<store::Observation>& obs, co
   // date (YYYY-MM-DD the period starts) → hourly levels, for day and night separately
   std::map<std::string, std::vector<Decimal>> days, nights;
   for (const auto& o : obs) {
-    if (o.factor != "Leq" || (o.kind != "Data" && o.kind != "Avg") || !(o.flag.empty() || o.flag == "N")) continue;
+    if (o.factor != "Leq" || (o.kind != "Data" && o.kind != "Avg") || !(o.flag.empty() || o.flag == "N") || !o.invalid.empty())
+      continue;
     if (o.data_time.size() < 13) continue;
     auto v = Decimal::parse(o.value);
     if (!v) continue;

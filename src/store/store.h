@@ -88,6 +88,7 @@ struct Observation {
   std::string unit;
   int64_t raw_id = 0;     // raw_frames.id (0 for file imports)
   std::string received_at;
+  std::string invalid;    // why the value cannot be physically true (hj212::implausible), "" when plausible
 };
 
 /// An input (frame bytes or file row) refused, kept with its reason.
@@ -218,6 +219,8 @@ class Store {
                                                                 const std::string& to) = 0;
   virtual Result<std::vector<QuarantineRow>> quarantine() = 0;
   virtual Result<QuarantineUsage> quarantine_usage() = 0;
+  /// Observations stored with an `invalid` reason (physically impossible values), newest first.
+  virtual Result<std::vector<Observation>> implausible_observations(int limit) = 0;
   virtual Result<std::vector<ObservationConflict>> observation_conflicts() = 0;
   /// One page of a station's observations (optionally one factor) with from <= data_time <= to:
   /// the oldest `limit` of the range, or the newest when `newest` (then newest first). Served

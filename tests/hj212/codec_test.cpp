@@ -9,6 +9,7 @@
 
 #include "export/hj212_json.h"
 #include "hj212/crc.h"
+#include "hj212/factors.h"
 #include "hj212/packet.h"
 
 namespace shanshui::hj212 {
@@ -131,3 +132,18 @@ TEST(Hj212, ScannerHandlesStickyHalfAndGarbage) {
 
 }  // namespace
 }  // namespace shanshui::hj212
+
+TEST(Hj212, ImpossibleValuesAreNamed) {
+  using shanshui::hj212::implausible;
+  auto d = [](const char* s) { return *shanshui::Decimal::parse(s); };
+  EXPECT_FALSE(implausible("a34004", d("0")));
+  EXPECT_EQ(implausible("a34004", d("-3")), "a34004 -3 is negative");
+  EXPECT_FALSE(implausible("a01001", d("-12.5")));  // air temperature
+  EXPECT_FALSE(implausible("w01001", d("14")));
+  EXPECT_EQ(implausible("w01001", d("14.2")), "pH 14.2 is outside 0–14");
+  EXPECT_EQ(implausible("w01001", d("-0.1")), "pH -0.1 is outside 0–14");
+  EXPECT_FALSE(implausible("w01009", d("14.6")));
+  EXPECT_TRUE(implausible("w01009", d("25")));
+  EXPECT_FALSE(implausible("Leq", d("120")));
+  EXPECT_TRUE(implausible("Leq", d("250")));
+}

@@ -682,6 +682,21 @@ class Hj212Peers(ServedTestCase):
         self.assertTrue(any("outside the accepted window" in r for r in reasons), reasons)
         self.assertEqual(s.query("SELECT count(*) FROM observations WHERE data_time LIKE '2099%'")[0][0], 0)
 
+    def test_impossible_values_are_acknowledged_but_not_counted(self):
+        s = self.server
+        used = json.loads(s.http.request("GET", f"/api/air/daily?mn={GOOD_MN}&year=2026")[2])["hours_used"]
+        c = connect(s.hj_port)
+        c.sendall(hourly(GOOD_MN, GOOD_PW, "20260303000000", pm25="-5", qn="20260303000000000"))
+        self.assertIn(b"CN=9014", c.recv(4096))  # acknowledged: the logger must not resend it
+        c.close()
+        rows = s.query("SELECT value, invalid FROM observations WHERE mn = ? AND data_time = '2026-03-03T00:00:00+08:00'", GOOD_MN)
+        self.assertEqual(rows, [("-5", "a34004 -5 is negative")])
+        listed = json.loads(cli("hj212", "quarantine", "--db", s.db, "--json").stdout)
+        self.assertTrue(any(e.get("reason") == "implausible: a34004 -5 is negative" for e in listed), listed)
+        status, _, body = s.http.request("GET", f"/api/air/daily?mn={GOOD_MN}&year=2026")
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body)["hours_used"], used)  # not counted
+
     def test_a_second_different_value_is_kept_as_a_conflict(self):
         s = self.server
         for value, qn in (("41", "20260301000000001"), ("77", "20260301000000002")):

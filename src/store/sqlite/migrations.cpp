@@ -190,6 +190,12 @@ CREATE TABLE health_probe (
   at TEXT NOT NULL
 );
 )sql",
+    // 7: values that cannot be physically true are stored (and acknowledged) with the reason, and
+    // left out of every assessment.
+    R"sql(
+ALTER TABLE observations ADD COLUMN invalid TEXT NOT NULL DEFAULT '';
+CREATE INDEX observations_invalid ON observations (id) WHERE invalid <> '';
+)sql",
 };
 
 }  // namespace

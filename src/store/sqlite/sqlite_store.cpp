@@ -315,8 +315,8 @@ class SqliteStore final : public Store {
       SS_TRY(a);
       ingest_raw_ = std::make_unique<Statement>(std::move(*a));
       auto b = c_.prepare(
-          "INSERT INTO observations (mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+          "INSERT INTO observations (mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
       SS_TRY(b);
       ingest_obs_ = std::make_unique<Statement>(std::move(*b));
       auto q = c_.prepare("INSERT INTO quarantine (received_at, peer, mn, reason, bytes) VALUES (?, ?, ?, ?, ?)");
@@ -344,7 +344,7 @@ class SqliteStore final : public Store {
       for (const auto& o : f.observations) {
         auto& obs = *ingest_obs_;
         obs.bind(1, o.mn).bind(2, o.factor).bind(3, o.cn).bind(4, o.data_time).bind(5, o.kind).bind(6, o.value)
-            .bind(7, o.flag).bind(8, o.unit).bind(9, raw_id).bind(10, now);
+            .bind(7, o.flag).bind(8, o.unit).bind(9, raw_id).bind(10, now).bind(11, o.invalid);
         SS_TRY(obs.run());
         bool added = c_.changes() > 0;
         obs.reset();
@@ -390,14 +390,14 @@ class SqliteStore final : public Store {
   }
 
   static Observation observation_row(const Statement& st) {
-    return Observation{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
-                       st.text(6),    st.text(7), st.text(8), st.integer(9), st.text(10)};
+    return Observation{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4),  st.text(5),
+                       st.text(6),    st.text(7), st.text(8), st.integer(9), st.text(10), st.text(11)};
   }
 
   Result<std::vector<Observation>> observations_between(const std::string& mn, const std::string& from,
                                                         const std::string& to) override {
     return select_all<Observation>(
-        "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
+        "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
         "WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 ORDER BY data_time, factor, kind",
         observation_row, {mn, from, to});
   }
@@ -405,9 +405,9 @@ class SqliteStore final : public Store {
   Result<std::vector<Observation>> observations(const std::string& mn) override {
     return select_all<Observation>(
         mn.empty()
-            ? "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
+            ? "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
               "ORDER BY data_time, factor, kind, mn"
-            : "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
+            : "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
               "WHERE mn = ?1 ORDER BY data_time, factor, kind",
         observation_row, mn.empty() ? std::vector<std::string>{} : std::vector<std::string>{mn});
   }
@@ -428,6 +428,13 @@ class SqliteStore final : public Store {
     return QuarantineUsage{st->integer(0), st->integer(1)};
   }
 
+  Result<std::vector<Observation>> implausible_observations(int limit) override {
+    std::string sql =
+        "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
+        "INDEXED BY observations_invalid WHERE invalid <> '' ORDER BY id DESC LIMIT " + std::to_string(std::max(1, limit));
+    return select_all<Observation>(sql.c_str(), observation_row);
+  }
+
   Result<std::vector<ObservationConflict>> observation_conflicts() override {
     return select_all<ObservationConflict>(
         "SELECT id, mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, new_raw_id, received_at "
@@ -441,7 +448,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Observation>> observations_page(const std::string& mn, const std::string& factor, const std::string& from,
                                                      const std::string& to, int limit, bool newest) override {
     std::string sql =
-        "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at FROM observations "
+        "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
         "INDEXED BY observations_by_station_time WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 "
         "AND (?4 = '' OR factor = ?4) ORDER BY data_time " + std::string(newest ? "DESC" : "ASC") + ", factor, kind LIMIT " +
         std::to_string(std::max(1, limit));
