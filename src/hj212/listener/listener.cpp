@@ -344,6 +344,7 @@ struct Listener::Impl {
           continue;
         }
         valid_ = true;
+        refusals_ = 0;  // refusals count in a row: a station's occasional bad CRC over days is no attack
         if (h.store && bound_mn_.empty()) bound_mn_ = h.mn;
         if (!h.store) {  // answered without storing (heartbeat, time request)
           if (!h.reply.empty()) send(std::move(h.reply));

@@ -28,7 +28,8 @@ struct ListenerOptions {
   // Connections.
   size_t max_connections = 1000;                        // beyond: accepted and closed at once
   size_t max_per_address = 64;                          // open connections from one IP address
-  // Refusals: a connection is dropped after this many quarantined frames or wrong passwords, and
+  // Refusals: a connection is dropped after this many refused inputs in a row (a valid frame resets
+  // the count) or this many wrong passwords in all, and
   // its address waits (doubling from 2 s to 15 min) before it may connect again.
   size_t max_refusals_per_connection = 10;
   size_t max_wrong_passwords_per_connection = 3;
