@@ -338,10 +338,13 @@ std::vector<Route> routes() {
                  for (auto& it : doc["items"]) {
                    if (it["id"] != c.arg) continue;
                    json rs = json::array();
+                   const plan::WorkItem* item = t->plan.find_item(c.arg);
                    for (const auto& r : t->reports)
                      if (r.item_id == it["id"])
+                       // part: a sharing department's or township's own part, which does not set the item's status
                        rs.push_back({{"period", r.period}, {"status", r.status}, {"percent", r.percent}, {"narrative", r.narrative},
-                                     {"evidence", r.evidence}, {"reporter", r.reporter}, {"reported_at", r.reported_at}});
+                                     {"evidence", r.evidence}, {"reporter", r.reporter}, {"reported_at", r.reported_at},
+                                     {"part", item && !t->plan.leads(*item, r.reporter)}});
                    it["reports"] = rs;
                    return send_json(c.res, 200, dump(it));
                  }

@@ -100,4 +100,10 @@ bool Plan::may_report(const WorkItem& item, const std::string& dept_id) const {
   return false;
 }
 
+bool Plan::leads(const WorkItem& item, const std::string& dept_id) const {
+  for (const auto& r : item.lead)
+    if (r.id == dept_id) return true;
+  return false;
+}
+
 }  // namespace shanshui::plan

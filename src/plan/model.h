@@ -166,6 +166,9 @@ struct Plan {
   /// Whether department `dept_id` may report on the item: it leads or shares it, or it is a
   /// township and the townships as a group share it.
   bool may_report(const WorkItem& item, const std::string& dept_id) const;
+  /// Whether `dept_id` is named among the item's lead departments (not through a group): only a
+  /// lead's reports set the item's status; the others report their own part.
+  bool leads(const WorkItem& item, const std::string& dept_id) const;
 };
 
 }  // namespace shanshui::plan

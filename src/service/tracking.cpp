@@ -300,9 +300,13 @@ TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measure
     view.targets.push_back(std::move(tv));
   }
   // Latest report per item (by period, then time of reporting), ignoring reports after as_of.
+  // Only a lead department's reports set the item's status: a responsible department or a
+  // township reports its own part, which cannot mark the whole item done or make it closable.
   std::map<std::string, store::ProgressReport> latest;
   for (const auto& r : reports) {
     if (!r.reported_at.empty() && r.reported_at.substr(0, 10) > as_of.iso()) continue;
+    const plan::WorkItem* item = plan.find_item(r.item_id);
+    if (item && !plan.leads(*item, r.reporter)) continue;
     auto it = latest.find(r.item_id);
     auto key = [](const store::ProgressReport& x) { return std::make_tuple(x.period, x.reported_at, x.id); };
     if (it == latest.end() || key(r) > key(it->second)) latest[r.item_id] = r;

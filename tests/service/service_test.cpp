@@ -93,6 +93,24 @@ TEST(Intake, ChecksMeasurementsAgainstTheTarget) {
   EXPECT_EQ(in.rejected[5].reason, "m.csv:8: 县发展改革委 does not measure 'forest' (the plan says 县生态环境局)");
 }
 
+TEST(View, OnlyTheLeadsReportsSetTheItemsStatus) {
+  // T01.1: led by 县生态环境局, shared with 县发展改革委 (base plan).
+  auto p = base_plan();
+  std::vector<store::ProgressReport> rs = {
+      {1, "T01.1", "2026-Q3", "in_progress", 60, "", "", "eeb", "", "2026-10-08T09:00:00+08:00"},
+      {2, "T01.1", "2026-Q4", "done", 100, "our part", "文件1", "ndrc", "", "2026-11-20T09:00:00+08:00"},
+  };
+  Date as_of{2026, 11, 28};
+  auto view = build_view(p, {}, rs, {}, as_of);
+  const auto* iv = view.find_item("T01.1");
+  ASSERT_TRUE(iv->latest);
+  EXPECT_EQ(iv->latest->reporter, "eeb");  // the sharing department's "done" is its own part
+  EXPECT_NE(iv->status.code, "done");
+  rs.push_back({3, "T01.1", "2026-Q4", "done", 100, "", "验收", "eeb", "", "2026-11-25T09:00:00+08:00"});
+  view = build_view(p, {}, rs, {}, as_of);
+  EXPECT_EQ(view.find_item("T01.1")->status.code, "done");
+}
+
 TEST(Intake, RefusesValuesThatCannotBeTrue) {
   auto p = base_plan("    unit: \"%\"", "    unit: \"%\"\n    limit: 100");
   auto csv = parse_csv(
