@@ -532,14 +532,14 @@ std::vector<Route> routes() {
                  if (!parsed) return;
                  json& b = *parsed;
                  auto str = [&](const char* k) { return field(b, k); };
-                 if (refused(c, service::refuse_write(c.user, service::Write::add_measurement, *p, nullptr),
-                             "measurement " + str("indicator")))
-                   return;
                  // The value is recorded with the method the plan names for its indicator; values that the
                  // engine computes from monitoring data are not typed in by hand.
                  const plan::Target* target = nullptr;
                  for (const auto& t : p->targets)
                    if (t.indicator == str("indicator")) target = &t;
+                 if (refused(c, service::refuse_write(c.user, service::Write::add_measurement, *p, nullptr, target),
+                             "measurement " + str("indicator")))
+                   return;
                  if (!target) return send_error(c.res, 400, "indicator '" + str("indicator") + "' is not measured by any target of the plan");
                  if (target->measure.kind != "reported")
                    return send_error(c.res, 400, str("indicator") + " is computed from monitoring data (" + target->measure.method +

@@ -51,7 +51,7 @@ const char* write_name(Write w) {
 }
 
 std::optional<std::string> refuse_write(const std::optional<store::User>& user, Write w, const plan::Plan& plan,
-                                        const plan::WorkItem* item) {
+                                        const plan::WorkItem* item, const plan::Target* target) {
   if (!user) return "log in first: the public may read published indicators only";
   const std::string& role = user->role;
   if (role == "auditor") return "auditors read everything and change nothing";
@@ -68,7 +68,11 @@ std::optional<std::string> refuse_write(const std::optional<store::User>& user, 
       return "only the leading-group office closes (销号) work items";
     case Write::add_measurement:
       if (role == "office") return std::nullopt;
-      return "measurements come from monitoring or from the office";
+      // The plan names who measures each indicator (measure.by): that department records it.
+      if (target && !target->measure.by_id.empty() && target->measure.by_id == user->department) return std::nullopt;
+      return user->department + " does not measure " + (target ? "'" + target->indicator + "' (the plan says " +
+                                                                      target->measure.by + ")"
+                                                               : std::string("this indicator"));
     case Write::import_plan:
     case Write::manage_station:
     case Write::manage_user:

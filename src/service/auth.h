@@ -28,8 +28,10 @@ const char* write_name(Write w);
 
 /// nullopt when allowed, else the reason (for the 403 and the audit log). `item` is the work item
 /// a report is about (for department and township users: must be theirs).
+/// `target`: for add_measurement, the target whose indicator is recorded — a department or
+/// township may record the indicators the plan says it measures.
 std::optional<std::string> refuse_write(const std::optional<store::User>& user, Write w, const plan::Plan& plan,
-                                        const plan::WorkItem* item);
+                                        const plan::WorkItem* item, const plan::Target* target = nullptr);
 
 /// Whether a role may read internal data (items, reports, supervision, audit); the public
 /// sees published indicators only.

@@ -204,6 +204,10 @@ Result<Intake<store::Measurement>> intake_measurements(const plan::Plan& plan, c
       reject("kind '" + m.kind + "' must be reported or computed");
       continue;
     }
+    if (m.kind == "reported" && t->measure.kind == "computed") {
+      reject("'" + m.indicator + "' is computed from monitoring data (" + t->measure.method + "); it cannot be entered as reported");
+      continue;
+    }
     m.method = field(csv, r, "method");
     if (m.method != t->measure.method) {
       reject("method '" + m.method + "' is not how '" + m.indicator + "' is measured (the plan says " + t->measure.method + ")");

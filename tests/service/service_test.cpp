@@ -111,6 +111,19 @@ TEST(View, OnlyTheLeadsReportsSetTheItemsStatus) {
   EXPECT_EQ(view.find_item("T01.1")->status.code, "done");
 }
 
+TEST(Intake, ComputedIndicatorsStayComputed) {
+  auto p = base_plan("measure: {kind: reported, method: reported.survey", "measure: {kind: computed, method: reported.survey");
+  auto csv = parse_csv("indicator,period,value,kind,method,method_version,source,reporter,note\n"
+                       "forest,2024,63,reported,reported.survey,1,x,县生态环境局,\n"
+                       "forest,2024,63,computed,reported.survey,1,engine,,\n",
+                       "m.csv");
+  auto in = *intake_measurements(p, *csv, "m.csv");
+  ASSERT_EQ(in.rejected.size(), 1u);
+  EXPECT_EQ(in.rejected[0].reason,
+            "m.csv:2: 'forest' is computed from monitoring data (reported.survey); it cannot be entered as reported");
+  EXPECT_EQ(in.accepted.size(), 1u);
+}
+
 TEST(Intake, RefusesValuesThatCannotBeTrue) {
   auto p = base_plan("    unit: \"%\"", "    unit: \"%\"\n    limit: 100");
   auto csv = parse_csv(
