@@ -15,7 +15,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 db="$work/load.db"
 "$cli" plan import --db "$db" "$root/data/plans/wushan-2023-2027.yaml" >/dev/null
 "$cli" measure import --db "$db" "$root/data/demo/measurements.csv" 2>/dev/null
-"$cli" report submit --db "$db" "$root/data/demo/reports.csv" 2>/dev/null
+"$cli" report submit --claim-reported-at --db "$db" "$root/data/demo/reports.csv" 2>/dev/null
 "$cli" station import --db "$db" "$root/data/demo/stations.csv" 2>/dev/null
 
 run() {  # label, serve flags… (WRK_HEADER: an extra request header, e.g. Accept-Encoding)

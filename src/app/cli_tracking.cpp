@@ -78,8 +78,23 @@ void print_row(const std::vector<std::pair<std::string, int>>& cells) {
 
 }  // namespace
 
-int report_submit(const Common& c, const std::string& file, bool accept_valid) {
-  return ingest<store::ProgressReport>(c, file, accept_valid, "reports", service::intake_reports,
+int report_submit(const Common& c, const std::string& file, bool accept_valid, bool claim_reported_at) {
+  service::ReportIntakeOptions options;
+  options.claim_reported_at = claim_reported_at;
+  if (claim_reported_at) {  // a claimed time may not go back before what is already on record
+    auto s = open_store(c);
+    if (!s) return refuse(s.error().message);
+    auto stored = (*s)->reports();
+    if (!stored) return refuse(stored.error().message);
+    for (const auto& r : *stored) {
+      auto& last = options.last_reported_at[r.item_id + "|" + r.reporter];
+      if (r.reported_at > last) last = r.reported_at;
+    }
+  }
+  auto intake = [&options](const plan::Plan& p, const service::CsvTable& csv, const std::string& origin) {
+    return service::intake_reports(p, csv, origin, options);
+  };
+  return ingest<store::ProgressReport>(c, file, accept_valid, "reports", intake,
                                        [](store::Store& s, const auto& rows) { return s.add_reports(rows); });
 }
 

@@ -22,7 +22,7 @@ int plan_import(const Common& c, const std::string& file);
 int plan_lint(const Common& c, const std::string& file);
 int plan_show(const Common& c, const std::string& file);
 
-int report_submit(const Common& c, const std::string& file, bool accept_valid);
+int report_submit(const Common& c, const std::string& file, bool accept_valid, bool claim_reported_at);
 int report_rejected(const Common& c);
 int measure_import(const Common& c, const std::string& file, bool accept_valid);
 int item_close(const Common& c, const std::string& item, const std::string& evidence, const std::string& approver,

@@ -40,8 +40,12 @@ int main(int argc, char** argv) {
                 "unless --accept-valid");
   submit->add_option("file", file, "CSV file (UTF-8)")->required();
   submit->add_flag("--accept-valid", accept_valid, "store the valid rows; keep refused rows for inspection (exit 2)");
+  bool claim_reported_at = false;
+  submit->add_flag("--claim-reported-at", claim_reported_at,
+                   "keep the file's reported_at (a paper report typed in later); the claim is audited. Without it, "
+                   "shanshui sets the time of filing and refuses rows that set one");
   common(submit, false);
-  submit->callback([&] { rc = report_submit(c, file, accept_valid); });
+  submit->callback([&] { rc = report_submit(c, file, accept_valid, claim_reported_at); });
   auto* rejected = report->add_subcommand("rejected", "list refused input rows kept for inspection");
   common(rejected, false);
   rejected->callback([&] { rc = report_rejected(c); });

@@ -137,7 +137,8 @@ std::string progress_json(const plan::Plan& p, const service::TrackingView& view
     if (iv.latest)
       it["latest_report"] = {{"period", iv.latest->period}, {"status", iv.latest->status}, {"percent", iv.latest->percent},
                              {"narrative", iv.latest->narrative}, {"evidence", iv.latest->evidence},
-                             {"reporter", iv.latest->reporter}, {"reported_at", iv.latest->reported_at}};
+                             {"reporter", iv.latest->reporter}, {"reported_at", iv.latest->reported_at},
+                             {"late", service::filed_late(p, *iv.latest)}};
     else
       it["latest_report"] = nullptr;
     it["closure"] = iv.closure ? json{{"evidence", iv.closure->evidence}, {"approved_by", iv.closure->approved_by},

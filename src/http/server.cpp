@@ -344,7 +344,8 @@ std::vector<Route> routes() {
                        // part: a sharing department's or township's own part, which does not set the item's status
                        rs.push_back({{"period", r.period}, {"status", r.status}, {"percent", r.percent}, {"narrative", r.narrative},
                                      {"evidence", r.evidence}, {"reporter", r.reporter}, {"reported_at", r.reported_at},
-                                     {"part", item && !t->plan.leads(*item, r.reporter)}});
+                                     {"part", item && !t->plan.leads(*item, r.reporter)},
+                                     {"late", service::filed_late(t->plan, r)}});
                    it["reports"] = rs;
                    return send_json(c.res, 200, dump(it));
                  }

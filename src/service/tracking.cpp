@@ -60,6 +60,11 @@ const plan::Target* target_for_indicator(const plan::Plan& p, const std::string&
 
 Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, const CsvTable& csv,
                                                      const std::string& origin) {
+  return intake_reports(plan, csv, origin, ReportIntakeOptions{true, {}});
+}
+
+Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, const CsvTable& csv,
+                                                     const std::string& origin, const ReportIntakeOptions& options) {
   if (auto s = require_columns(csv, {"item", "period", "status", "percent", "reporter"}, origin); !s)
     return tl::unexpected(s.error());
   Intake<store::ProgressReport> out;
@@ -130,10 +135,25 @@ Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, con
       reject("reported_at '" + field(csv, r, "reported_at") + "' is not YYYY-MM-DD[ HH:MM:SS][+08:00]");
       continue;
     }
-    // A claimed time of reporting may lie in the past (a paper report typed in later), never ahead.
-    if (!ts->empty() && *ts > store::now_iso8601()) {
-      reject("reported_at " + *ts + " is later than now");
-      continue;
+    // A claimed time of reporting may lie in the past (a paper report typed in later), never ahead,
+    // and never before the last report of the same item and reporter.
+    if (!ts->empty()) {
+      if (!options.claim_reported_at) {
+        reject("reported_at is set by shanshui when a report is filed; to record the time the file claims (" + *ts +
+               "), pass --claim-reported-at (the claim is written to the audit log)");
+        continue;
+      }
+      if (*ts > store::now_iso8601()) {
+        reject("reported_at " + *ts + " is later than now");
+        continue;
+      }
+      auto last = options.last_reported_at.find(rep.item_id + "|" + rep.reporter);
+      if (last != options.last_reported_at.end() && *ts < last->second) {
+        reject("reported_at " + *ts + " is earlier than the last report on " + rep.item_id + " by " + rep.reporter_written + " (" +
+               last->second + ")");
+        continue;
+      }
+      rep.reported_at_claimed = true;
     }
     rep.reported_at = *ts;
     out.accepted.push_back(std::move(rep));
@@ -266,6 +286,16 @@ std::optional<DuePeriod> last_due_period(const plan::Plan& plan, Date as_of) {
     p = prev(p);
   }
   return std::nullopt;
+}
+
+Date report_due(const plan::Plan& plan, const Period& period) {
+  return Date::from_days(period.last().days() + plan.tracking.due_day);
+}
+
+bool filed_late(const plan::Plan& plan, const store::ProgressReport& report) {
+  auto period = Period::parse(report.period);
+  auto filed = Date::parse(report.reported_at.substr(0, 10));
+  return period && filed && *filed > report_due(plan, *period);
 }
 
 const TargetView* TrackingView::find_target(const std::string& id) const {

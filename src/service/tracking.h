@@ -2,6 +2,7 @@
 // every target (series + three lenses) and every work item (status) on a date.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,17 @@ struct Intake {
 /// Validates progress reports (CSV columns: item, period, status, percent, narrative, evidence,
 /// reporter[, reported_at]). A report is refused when its item is unknown, its reporter is not a
 /// known department or does not lead or share the item, or a field is malformed.
+/// What a file may claim. reported_at is set by shanshui when a report is filed; a file may
+/// claim an earlier time (a paper report typed in later) only when `claim_reported_at` is set —
+/// the claim is then written to the audit log — and never earlier than the last report stored for
+/// the same item and reporter (`last_reported_at`, keyed "item|reporter") nor later than now.
+struct ReportIntakeOptions {
+  bool claim_reported_at = false;
+  std::map<std::string, std::string> last_reported_at;
+};
+Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, const CsvTable& csv,
+                                                     const std::string& origin, const ReportIntakeOptions& options);
+/// The same with claims allowed (the time a report says it was filed is kept as written).
 Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, const CsvTable& csv,
                                                      const std::string& origin);
 
@@ -88,5 +100,10 @@ struct DuePeriod {
   Date deadline;
 };
 std::optional<DuePeriod> last_due_period(const plan::Plan& plan, Date as_of);
+
+/// The day a report for `period` is due: the plan's due_day-th day after the period ends.
+Date report_due(const plan::Plan& plan, const Period& period);
+/// Whether a report was filed after its period's due day (shown as late, never as on time).
+bool filed_late(const plan::Plan& plan, const store::ProgressReport& report);
 
 }  // namespace shanshui::service

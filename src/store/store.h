@@ -39,6 +39,7 @@ struct ProgressReport {
   std::string reporter;  // department id
   std::string reporter_written;
   std::string reported_at;
+  bool reported_at_claimed = false;  // the time was claimed by the file, not set on filing (audited)
 };
 
 /// A closure (销号) of a work item: evidence plus the office's approval.

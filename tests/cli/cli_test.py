@@ -51,7 +51,7 @@ class Cli(unittest.TestCase):
     def load_demo(self):
         run("plan", "import", PLAN, db=self.db)
         run("measure", "import", MEAS, db=self.db)
-        run("report", "submit", REPORTS, db=self.db)
+        run("report", "submit", "--claim-reported-at", REPORTS, db=self.db)
 
     def test_help_for_every_command(self):
         for args in (["--help"], ["plan", "--help"], ["plan", "import", "--help"], ["plan", "lint", "--help"],
@@ -130,6 +130,23 @@ class Cli(unittest.TestCase):
         kept = run("report", "rejected", db=self.db).stdout
         self.assertIn("T02.1,2026-Q3,in_progress,70,越权填报,,县文化旅游委", kept)
         self.assertIn("3 refused rows kept", kept)
+
+    def test_a_claimed_time_of_reporting_needs_the_flag_and_is_audited(self):
+        run("plan", "import", PLAN, db=self.db)
+        csv = self.write("late.csv", "item,period,status,percent,narrative,evidence,reporter,reported_at\n"
+                                     "T02.1,2026-Q3,in_progress,70,纸质报表补录,,县林业局,2026-10-09 09:00:00\n")
+        p = run("report", "submit", csv, db=self.db, ok=(1,))
+        self.assertIn("reported_at is set by shanshui when a report is filed", p.stderr)
+        run("report", "submit", "--claim-reported-at", csv, db=self.db)
+        log = json.loads(run("audit", "list", "--object", "T02.1", "--json", db=self.db).stdout)
+        self.assertTrue(any("reported_at 2026-10-09T09:00:00+08:00 claimed by the submitter" in e["detail"] for e in log), log)
+        earlier = self.write("earlier.csv", "item,period,status,percent,narrative,evidence,reporter,reported_at\n"
+                                            "T02.1,2026-Q3,in_progress,75,,,县林业局,2026-10-01 09:00:00\n"
+                                            "T02.1,2026-Q3,in_progress,75,,,县林业局,2999-01-01 09:00:00\n")
+        p = run("report", "submit", "--claim-reported-at", earlier, db=self.db, ok=(1,))
+        self.assertIn(f"{earlier}:2: reported_at 2026-10-01T09:00:00+08:00 is earlier than the last report on T02.1 by 县林业局 "
+                      "(2026-10-09T09:00:00+08:00)", p.stderr)
+        self.assertIn(f"{earlier}:3: reported_at 2999-01-01T09:00:00+08:00 is later than now", p.stderr)
 
     def test_progress_supervision_scorecard_and_exports(self):
         self.load_demo()

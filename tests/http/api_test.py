@@ -67,7 +67,7 @@ class ApiTest(unittest.TestCase):
         cls.db = os.path.join(cls.dir, "api.db")
         cli("plan", "import", "--db", cls.db, os.path.join(SRC, "data/plans/wushan-2023-2027.yaml"))
         cli("measure", "import", "--db", cls.db, os.path.join(SRC, "data/demo/measurements.csv"))
-        cli("report", "submit", "--db", cls.db, os.path.join(SRC, "data/demo/reports.csv"))
+        cli("report", "submit", "--claim-reported-at", "--db", cls.db, os.path.join(SRC, "data/demo/reports.csv"))
         cli("station", "import", "--db", cls.db, os.path.join(SRC, "data/demo/stations.csv"))
         for role, (user, args) in ROLES.items():
             cli("user", "add", "--db", cls.db, "--name", user, "--password", password(user), *args)
@@ -384,7 +384,7 @@ class AuditTamperTest(unittest.TestCase):
         try:
             db = os.path.join(d, "t.db")
             cli("plan", "import", "--db", db, os.path.join(SRC, "data/plans/wushan-2023-2027.yaml"))
-            cli("report", "submit", "--db", db, os.path.join(SRC, "data/demo/reports.csv"))
+            cli("report", "submit", "--claim-reported-at", "--db", db, os.path.join(SRC, "data/demo/reports.csv"))
             ok = cli("audit", "verify", "--db", db)
             self.assertIn("intact", ok.stdout + ok.stderr)
             with sqlite3.connect(db) as c:

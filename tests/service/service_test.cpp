@@ -111,6 +111,15 @@ TEST(View, OnlyTheLeadsReportsSetTheItemsStatus) {
   EXPECT_EQ(view.find_item("T01.1")->status.code, "done");
 }
 
+TEST(View, ReportsFiledAfterTheDueDayAreLate) {
+  auto p = base_plan();  // quarterly reports, due on the 10th day after the quarter
+  EXPECT_EQ(report_due(p, *Period::parse("2026-Q3")).iso(), "2026-10-10");
+  store::ProgressReport r{1, "T01.1", "2026-Q3", "in_progress", 60, "", "", "eeb", "", "2026-10-10T18:00:00+08:00"};
+  EXPECT_FALSE(filed_late(p, r));
+  r.reported_at = "2026-10-11T08:00:00+08:00";
+  EXPECT_TRUE(filed_late(p, r));
+}
+
 TEST(Intake, ComputedIndicatorsStayComputed) {
   auto p = base_plan("measure: {kind: reported, method: reported.survey", "measure: {kind: computed, method: reported.survey");
   auto csv = parse_csv("indicator,period,value,kind,method,method_version,source,reporter,note\n"

@@ -29,7 +29,7 @@ before(async () => {
   const db = join(dir, 'e2e.db');
   cli('plan', 'import', '--db', db, join(SRC, 'data/plans/wushan-2023-2027.yaml'));
   cli('measure', 'import', '--db', db, join(SRC, 'data/demo/measurements.csv'));
-  cli('report', 'submit', '--db', db, join(SRC, 'data/demo/reports.csv'));
+  cli('report', 'submit', '--claim-reported-at', '--db', db, join(SRC, 'data/demo/reports.csv'));
   cli('station', 'import', '--db', db, join(SRC, 'data/demo/stations.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/air-daily-obs.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/water-month-obs.csv'));

@@ -190,7 +190,8 @@ class SqliteStore final : public Store {
                         return std::tuple<std::string, std::string, std::string>{
                             "report.add", r.item_id,
                             r.period + " " + r.status + " " + pct + "% by " + r.reporter + (r.evidence.empty() ? "" : "; evidence " + r.evidence) +
-                                (r.narrative.empty() ? "" : "; " + r.narrative)};
+                                (r.narrative.empty() ? "" : "; " + r.narrative) +
+                                (r.reported_at_claimed ? "; reported_at " + r.reported_at + " claimed by the submitter" : "")};
                       });
   }
 
