@@ -42,7 +42,7 @@ struct Transport::Impl {
   Handler handler;
   TransportStats stats;
   std::map<std::string, size_t> per_address;  // I/O thread only
-  std::list<std::weak_ptr<Conn>> conns;        // I/O thread only, oldest first (for eviction)
+  std::list<std::weak_ptr<Conn>> conns;       // I/O thread only, oldest first (for eviction)
 
   std::mutex jobs_mu;
   std::condition_variable jobs_cv;
@@ -92,7 +92,11 @@ struct Transport::Impl {
   class Conn : public std::enable_shared_from_this<Conn> {
    public:
     Conn(Impl& owner, tcp::socket socket, std::string address)
-        : owner_(owner), socket_(std::move(socket)), timer_(owner.io), parser_(owner.opt.limits), address_(std::move(address)) {}
+        : owner_(owner),
+          socket_(std::move(socket)),
+          timer_(owner.io),
+          parser_(owner.opt.limits),
+          address_(std::move(address)) {}
     ~Conn() { release(); }
 
     void start(std::list<std::weak_ptr<Conn>>::iterator self_in_list) {
@@ -131,7 +135,8 @@ struct Transport::Impl {
         case Phase::reading: {
           // Headers must be complete within header_deadline, the whole request within request_deadline.
           auto elapsed = Clock::now() - request_began_;
-          if (elapsed < owner_.opt.request_deadline && parser_.state() == RequestParser::State::need_more && headers_done()) {
+          if (elapsed < owner_.opt.request_deadline && parser_.state() == RequestParser::State::need_more &&
+              headers_done()) {
             arm(std::chrono::duration_cast<std::chrono::milliseconds>(owner_.opt.request_deadline - elapsed));
             return;
           }
@@ -200,7 +205,8 @@ struct Transport::Impl {
           if (res.get_header_value(k).empty()) res.set_header(k, v);
         if (req->method == "HEAD") res.head_only = true;
         // Head and body leave as two buffers of one write: a 142 KB view is not copied again.
-        auto out = std::make_shared<Outgoing>(Outgoing{serialize_head(res, keep), res.head_only ? std::string() : std::move(res.body)});
+        auto out = std::make_shared<Outgoing>(
+            Outgoing{serialize_head(res, keep), res.head_only ? std::string() : std::move(res.body)});
         asio::post(self->owner_.io, [self, out, keep] { self->write(out, keep); });
       });
       if (!queued) {
@@ -297,7 +303,8 @@ struct Transport::Impl {
       if (!acceptor.is_open()) return;
       if (ec) {
         // Out of file descriptors (EMFILE/ENFILE) or buffers: wait instead of spinning on accept.
-        if (stats.accept_errors++ % 100 == 0) std::cerr << "shanshui: http accept: " << ec.message() << " (backing off)\n";
+        if (stats.accept_errors++ % 100 == 0)
+          std::cerr << "shanshui: http accept: " << ec.message() << " (backing off)\n";
         accept_backoff.expires_after(std::chrono::milliseconds(100));
         accept_backoff.async_wait([this](const asio::error_code&) { accept(); });
         return;
@@ -351,12 +358,14 @@ Result<int> Transport::bind() {
   if (!ec) impl_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) impl_->acceptor.bind(ep, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return fail("cannot listen on " + impl_->opt.host + ":" + std::to_string(impl_->opt.port) + ": " + ec.message());
+  if (ec)
+    return fail("cannot listen on " + impl_->opt.host + ":" + std::to_string(impl_->opt.port) + ": " + ec.message());
   return static_cast<int>(impl_->acceptor.local_endpoint().port());
 }
 
 void Transport::run() {
-  for (size_t i = 0; i < std::max<size_t>(1, impl_->opt.workers); ++i) impl_->workers.emplace_back([this] { impl_->work(); });
+  for (size_t i = 0; i < std::max<size_t>(1, impl_->opt.workers); ++i)
+    impl_->workers.emplace_back([this] { impl_->work(); });
   impl_->accept();
   auto guard = asio::make_work_guard(impl_->io);
   impl_->io.run();

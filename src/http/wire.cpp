@@ -82,26 +82,46 @@ void Response::set_content(std::string content, const std::string& content_type)
 
 const char* reason_phrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Status";
   }
 }
 
@@ -148,14 +168,16 @@ RequestParser::State RequestParser::resume() {
     if (eol == std::string::npos) {
       if (buf_.find('\n', pos_) != std::string::npos) return fail(400, "lines must end with CR LF");
       if (buf_.size() - pos_ > limit)
-        return stage_ == Stage::request_line ? fail(414, "request line longer than " + std::to_string(limits_.max_request_line) + " bytes")
-                                             : fail(431, "headers longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+        return stage_ == Stage::request_line
+                   ? fail(414, "request line longer than " + std::to_string(limits_.max_request_line) + " bytes")
+                   : fail(431, "headers longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
       return state_;
     }
     std::string_view line(buf_.data() + pos_, eol - pos_);
     if (line.size() > limit)
-      return stage_ == Stage::request_line ? fail(414, "request line longer than " + std::to_string(limits_.max_request_line) + " bytes")
-                                           : fail(431, "headers longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+      return stage_ == Stage::request_line
+                 ? fail(414, "request line longer than " + std::to_string(limits_.max_request_line) + " bytes")
+                 : fail(431, "headers longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
     pos_ = eol + 2;
     State s;
     if (stage_ == Stage::request_line) {
@@ -186,7 +208,8 @@ RequestParser::State RequestParser::parse_request_line(std::string_view line) {
   size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
     return fail(400, "request line is not 'METHOD TARGET HTTP/1.1'");
-  std::string_view method = line.substr(0, sp1), target = line.substr(sp1 + 1, sp2 - sp1 - 1), version = line.substr(sp2 + 1);
+  std::string_view method = line.substr(0, sp1), target = line.substr(sp1 + 1, sp2 - sp1 - 1),
+                   version = line.substr(sp2 + 1);
   if (!is_token(method)) return fail(400, "method is not a token");
   if (version != "HTTP/1.1" && version != "HTTP/1.0") {
     if (version.rfind("HTTP/", 0) == 0) return fail(505, "only HTTP/1.1 and HTTP/1.0 are spoken here");
@@ -238,7 +261,8 @@ RequestParser::State RequestParser::end_of_headers() {
     while (true) {
       size_t comma = rest.find(',');
       std::string_view one = trim_ows(rest.substr(0, comma));
-      if (one.empty() || one.size() > 18 || !std::all_of(one.begin(), one.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      if (one.empty() || one.size() > 18 ||
+          !std::all_of(one.begin(), one.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return fail(400, "Content-Length '" + std::string(v.substr(0, 40)) + "' is not a number");
       if (length && *length != one) return fail(400, "conflicting Content-Length values");
       length = std::string(one);
@@ -250,10 +274,12 @@ RequestParser::State RequestParser::end_of_headers() {
   if (hosts == 0 && req_.version == "HTTP/1.1") return fail(400, "HTTP/1.1 request without Host");
   body_length_ = length ? std::stoull(*length) : 0;
   if (body_length_ > limits_.max_body)
-    return fail(413, "body of " + std::to_string(body_length_) + " bytes; the limit is " + std::to_string(limits_.max_body));
+    return fail(413,
+                "body of " + std::to_string(body_length_) + " bytes; the limit is " + std::to_string(limits_.max_body));
   std::string conn;
   for (char c : connection) conn += lower(c);
-  req_.keep_alive = req_.version == "HTTP/1.1" ? conn.find("close") == std::string::npos : conn.find("keep-alive") != std::string::npos;
+  req_.keep_alive = req_.version == "HTTP/1.1" ? conn.find("close") == std::string::npos
+                                               : conn.find("keep-alive") != std::string::npos;
   stage_ = Stage::body;
   return state_;
 }
@@ -326,12 +352,16 @@ std::optional<std::string> json_shape_problem(std::string_view text, size_t max_
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
+    if (c == '"')
+      in_string = true;
     else if (c == '[' || c == '{') {
       if (++depth > max_depth) return "JSON nested deeper than " + std::to_string(max_depth) + " levels";
     } else if ((c == ']' || c == '}') && depth > 0) {

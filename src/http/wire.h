@@ -16,7 +16,7 @@ namespace shanshui::http {
 
 /// The limits a request must keep; the defaults are documented in docs/security.md.
 struct ParseLimits {
-  size_t max_request_line = 8 * 1024;  // method, target and version (414 beyond)
+  size_t max_request_line = 8 * 1024;   // method, target and version (414 beyond)
   size_t max_header_bytes = 16 * 1024;  // all header lines together (431 beyond)
   size_t max_headers = 64;              // header fields (431 beyond)
   size_t max_body = 1024 * 1024;        // Content-Length (413 beyond)
@@ -24,9 +24,9 @@ struct ParseLimits {
 
 /// One request, complete.
 struct Request {
-  std::string method, target, path, version;  // path: target before '?', percent-decoded
+  std::string method, target, path, version;                 // path: target before '?', percent-decoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
-  std::multimap<std::string, std::string> params;          // the query string, decoded
+  std::multimap<std::string, std::string> params;            // the query string, decoded
   std::string body;
   std::string remote_addr;  // the peer's IP address (no port)
   bool keep_alive = true;

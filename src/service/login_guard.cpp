@@ -19,7 +19,8 @@ std::optional<int64_t> LoginGuard::wait_for(const Count& c, const ThrottleRule& 
   return std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(until - now).count() + 1);
 }
 
-void LoginGuard::note(std::map<std::string, Count>& m, const std::string& key, const ThrottleRule& rule, Clock::time_point now) {
+void LoginGuard::note(std::map<std::string, Count>& m, const std::string& key, const ThrottleRule& rule,
+                      Clock::time_point now) {
   auto& c = m[key];
   if (now - c.last >= rule.forget) c.failures = 0;
   c.failures++;

@@ -18,10 +18,10 @@
 namespace shanshui::service {
 
 struct ThrottleRule {
-  int free = 5;                                    // failures allowed before any delay
-  std::chrono::seconds base{1};                    // first delay; doubles with each further failure
-  std::chrono::seconds max{900};                   // longest delay
-  std::chrono::seconds forget{3600};               // failures older than this no longer count
+  int free = 5;                       // failures allowed before any delay
+  std::chrono::seconds base{1};       // first delay; doubles with each further failure
+  std::chrono::seconds max{900};      // longest delay
+  std::chrono::seconds forget{3600};  // failures older than this no longer count
 };
 
 struct LoginGuardOptions {
@@ -38,7 +38,8 @@ class LoginGuard {
 
   /// Before checking a password: nullopt when the attempt may go ahead (it is then counted as a
   /// failure until `succeeded`), else the seconds to wait (the attempt is not counted).
-  std::optional<int64_t> admit(const std::string& user, const std::string& address, Clock::time_point now = Clock::now());
+  std::optional<int64_t> admit(const std::string& user, const std::string& address,
+                               Clock::time_point now = Clock::now());
   /// The password was right: the attempt is taken back and the pair's failures forgotten.
   void succeeded(const std::string& user, const std::string& address);
   size_t tracked() const;

@@ -1,11 +1,12 @@
 // wire_test.cpp: the HTTP request parser against tests/data/http/parser-cases.csv (each case fed
 // whole and one byte at a time), plus query strings, cookies, the JSON shape check and limits.
+#include "http/wire.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "http/wire.h"
 #include "service/csv.h"
 
 using namespace shanshui::http;
@@ -38,7 +39,8 @@ std::string outcome(RequestParser& p, RequestParser::State s) {
   if (s == RequestParser::State::error) return "error " + std::to_string(p.error_status());
   if (s == RequestParser::State::need_more) return "need more";
   Request r = p.take();
-  return "done " + r.method + " " + r.path + " " + std::to_string(r.body.size()) + " " + (r.keep_alive ? "keep-alive" : "close");
+  return "done " + r.method + " " + r.path + " " + std::to_string(r.body.size()) + " " +
+         (r.keep_alive ? "keep-alive" : "close");
 }
 
 }  // namespace
