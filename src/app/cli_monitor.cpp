@@ -1,6 +1,7 @@
 // cli_monitor.cpp: stations, the HJ 212 server, quarantine, observation export.
 #include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "hj212/listener/listener.h"
 #include "hj212/simulator.h"
 #include "http/server.h"
+#include "service/audit_digest.h"
 #include "service/auth.h"
 #include <pthread.h>
 #include <sys/resource.h>
@@ -238,7 +240,12 @@ int user_add(const Common& c, const std::string& name, const std::string& role, 
   return 0;
 }
 
-int audit_verify(const Common& c) {
+// The signing key of the audit digests lives beside the database, not in it.
+std::string audit_key_path(const Common& c, const std::string& key) {
+  return !key.empty() ? key : (c.db.empty() ? default_db_path() : c.db) + ".audit-key";
+}
+
+int audit_verify(const Common& c, const std::string& digest_file, const std::string& public_key) {
   auto st = open_store(c);
   if (!st) return refuse(st.error().message);
   auto v = (*st)->verify_audit();
@@ -248,6 +255,42 @@ int audit_verify(const Common& c) {
     return 1;
   }
   std::cout << "audit chain intact: " << v->entries << " entries\n";
+  if (digest_file.empty()) return 0;
+  auto text = plan::read_file(digest_file);
+  if (!text) return refuse(text.error().message);
+  auto d = service::parse_digest(*text);
+  if (!d) return refuse(digest_file + ": " + d.error().message);
+  auto problem = service::check_digest(**st, *d, public_key);
+  if (!problem) return refuse(problem.error().message);
+  if (!problem->empty()) {
+    std::cout << "digest " << digest_file << " NOT extended: " << *problem << "\n";
+    return 1;
+  }
+  std::cout << "the log extends the digest signed at " << d->at << " (entry " << d->head_id << ")\n";
+  return 0;
+}
+
+int audit_digest(const Common& c, const std::string& out, const std::string& key) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  auto d = service::sign_audit_head(**st, audit_key_path(c, key));
+  if (!d) return refuse(d.error().message);
+  std::string text = service::digest_json(*d) + "\n";
+  if (out.empty()) {
+    std::cout << text;
+  } else {
+    std::ofstream f(out);
+    f << text;
+    if (!f) return refuse("cannot write " + out);
+    std::cerr << "digest of entry " << d->head_id << " written to " << out << " (keep it outside the database)\n";
+  }
+  return 0;
+}
+
+int audit_public_key(const Common& c, const std::string& key) {
+  auto pk = service::audit_public_key(audit_key_path(c, key));
+  if (!pk) return refuse(pk.error().message);
+  std::cout << *pk << "\n";
   return 0;
 }
 

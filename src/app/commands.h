@@ -90,7 +90,10 @@ int serve(const Common& c, const ServeArgs& a);
 int user_add(const Common& c, const std::string& name, const std::string& role, const std::string& department,
              const std::string& password);
 /// `shanshui audit verify|list`.
-int audit_verify(const Common& c);
+int audit_verify(const Common& c, const std::string& digest_file, const std::string& public_key);
+/// `shanshui audit digest|public-key`: a signed digest of the log's head (service/audit_digest.h).
+int audit_digest(const Common& c, const std::string& out, const std::string& key);
+int audit_public_key(const Common& c, const std::string& key);
 int audit_list(const Common& c, const std::string& object);
 /// `shanshui hj212 quarantine`: refused frames with their reasons.
 int hj212_quarantine(const Common& c);

@@ -273,9 +273,21 @@ int main(int argc, char** argv) {
 
   auto* audit = app.add_subcommand("audit", "the hash-chained audit log");
   audit->require_subcommand(1);
+  std::string digest_file, public_key, digest_out, key_file;
   auto* averify = audit->add_subcommand("verify", "recompute the chain and name the first broken entry (exit 1)");
+  averify->add_option("--digest", digest_file, "a digest from 'audit digest': the log must still hold its head and extend it");
+  averify->add_option("--public-key", public_key, "the key the digest must be signed by (hex; default: the digest's own)");
   common(averify, false);
-  averify->callback([&] { rc = audit_verify(c); });
+  averify->callback([&] { rc = audit_verify(c, digest_file, public_key); });
+  auto* adigest = audit->add_subcommand("digest", "sign the log's head (Ed25519) for keeping outside the database");
+  adigest->add_option("--out", digest_out, "write the digest here (default: stdout)");
+  adigest->add_option("--key", key_file, "the signing key (default: the database path + .audit-key, created on first use)");
+  common(adigest, false);
+  adigest->callback([&] { rc = audit_digest(c, digest_out, key_file); });
+  auto* apk = audit->add_subcommand("public-key", "print the public key that verifies the digests");
+  apk->add_option("--key", key_file, "the signing key (default: the database path + .audit-key)");
+  common(apk, false);
+  apk->callback([&] { rc = audit_public_key(c, key_file); });
   std::string object;
   auto* alist = audit->add_subcommand("list", "list entries (--object ID for one object's history)");
   alist->add_option("--object", object, "an item, target, station or user id");

@@ -244,6 +244,9 @@ class Store {
   virtual Result<int64_t> change_counter() = 0;
   /// Recomputes the chain and names the first broken entry.
   virtual Result<AuditCheck> verify_audit() = 0;
+  /// One audit entry by id, and the newest entry (nullopt when the log is empty).
+  virtual Result<std::optional<AuditEntry>> audit_entry(int64_t id) = 0;
+  virtual Result<std::optional<AuditEntry>> audit_head() = 0;
 
   virtual Status add_user(const User& u) = 0;
   virtual Result<std::optional<User>> user(const std::string& username) = 0;

@@ -148,6 +148,37 @@ class Cli(unittest.TestCase):
                       "(2026-10-09T09:00:00+08:00)", p.stderr)
         self.assertIn(f"{earlier}:3: reported_at 2999-01-01T09:00:00+08:00 is later than now", p.stderr)
 
+    def test_a_signed_digest_detects_a_cut_log(self):
+        run("plan", "import", PLAN, db=self.db)
+        run("report", "submit", "--claim-reported-at", REPORTS, db=self.db)
+        digest = os.path.join(self.dir, "digest.json")
+        run("audit", "digest", "--out", digest, db=self.db)
+        self.assertEqual(os.stat(self.db + ".audit-key").st_mode & 0o777, 0o600)  # the key stays private
+        key = run("audit", "public-key", db=self.db).stdout.strip()
+        self.assertEqual(json.load(open(digest))["public_key"], key)
+        # the untouched log, and one that grew since, both extend the digest
+        self.assertIn("extends the digest", run("audit", "verify", "--digest", digest, "--public-key", key, db=self.db).stdout)
+        run("item", "close", "--item", "T01.1", "--evidence", "x", "--approver", "县发展改革委", db=self.db, ok=(0, 1))
+        run("measure", "import", os.path.join(ROOT, "data/demo/measurements.csv"), db=self.db, ok=(0, 2))
+        self.assertIn("extends the digest", run("audit", "verify", "--digest", digest, db=self.db).stdout)
+        head = json.load(open(digest))["head_id"]
+        # an altered digest fails on its signature
+        forged = os.path.join(self.dir, "forged.json")
+        d = json.load(open(digest))
+        d["head_id"] = head - 1
+        json.dump(d, open(forged, "w"))
+        p = run("audit", "verify", "--digest", forged, db=self.db, ok=(1,))
+        self.assertIn("signature does not match", p.stdout)
+        # cutting the log's end (the chain alone still verifies) fails against the digest
+        with sqlite3.connect(self.db) as con:
+            con.execute("DELETE FROM audit WHERE id >= ?", (head,))
+        self.assertIn("intact", run("audit", "verify", db=self.db).stdout)
+        p = run("audit", "verify", "--digest", digest, db=self.db, ok=(1,))
+        self.assertIn(f"no longer holds entry {head}", p.stdout)
+        # a digest signed by another key is not trusted
+        p = run("audit", "verify", "--digest", digest, "--public-key", "00" * 32, db=self.db, ok=(1,))
+        self.assertIn("signed by another key", p.stdout)
+
     def test_progress_supervision_scorecard_and_exports(self):
         self.load_demo()
         prog = json.loads(run("progress", "--json", "--as-of", AS_OF, db=self.db).stdout)

@@ -488,6 +488,26 @@ class SqliteStore final : public Store {
         object.empty() ? std::vector<std::string>{} : std::vector<std::string>{object});
   }
 
+  Result<std::optional<AuditEntry>> audit_entry(int64_t id) override {
+    return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit WHERE id = ?1", std::to_string(id));
+  }
+
+  Result<std::optional<AuditEntry>> audit_head() override {
+    return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1", "");
+  }
+
+  Result<std::optional<AuditEntry>> audit_one(const char* sql, const std::string& param) {
+    auto rows = select_all<AuditEntry>(
+        sql,
+        [](const Statement& st) {
+          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)};
+        },
+        param.empty() ? std::vector<std::string>{} : std::vector<std::string>{param});
+    SS_TRY(rows);
+    if (rows->empty()) return std::optional<AuditEntry>();
+    return std::optional<AuditEntry>(rows->front());
+  }
+
   Result<int64_t> change_counter() override {
     if (!head_) {  // asked on every cached read: prepared once
       auto st = c_.prepare("SELECT coalesce(max(id), 0) FROM audit INDEXED BY audit_views_head WHERE action <> 'ingest.batch'");
