@@ -309,28 +309,25 @@ class SqliteStore final : public Store {
     IngestResult r;
     Transaction tx(c_);
     SS_TRY(tx.begin());
-    if (!ingest_raw_) {
-      auto a = c_.prepare(
-          "INSERT INTO raw_frames (sha256, received_at, peer, mn, cn, bytes) VALUES (?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id");
-      SS_TRY(a);
-      ingest_raw_ = std::make_unique<Statement>(std::move(*a));
-      auto b = c_.prepare(
-          "INSERT INTO observations (mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-      SS_TRY(b);
-      ingest_obs_ = std::make_unique<Statement>(std::move(*b));
-      auto q = c_.prepare("INSERT INTO quarantine (received_at, peer, mn, reason, bytes) VALUES (?, ?, ?, ?, ?)");
-      SS_TRY(q);
-      ingest_quarantine_ = std::make_unique<Statement>(std::move(*q));
-      auto e = c_.prepare("SELECT value, raw_id FROM observations WHERE mn = ? AND factor = ? AND cn = ? AND data_time = ? AND kind = ?");
-      SS_TRY(e);
-      ingest_existing_ = std::make_unique<Statement>(std::move(*e));
-      auto k = c_.prepare(
-          "INSERT INTO observation_conflicts (mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, new_raw_id, "
-          "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-      SS_TRY(k);
-      ingest_conflict_ = std::make_unique<Statement>(std::move(*k));
+    if (!ingest_conflict_) {  // prepared once per connection (all again if one failed): called for every batch
+      const std::pair<std::unique_ptr<Statement>*, const char*> statements[] = {
+          {&ingest_raw_,
+           "INSERT INTO raw_frames (sha256, received_at, peer, mn, cn, bytes) VALUES (?, ?, ?, ?, ?, ?) "
+           "ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id"},
+          {&ingest_obs_,
+           "INSERT INTO observations (mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"},
+          {&ingest_quarantine_, "INSERT INTO quarantine (received_at, peer, mn, reason, bytes) VALUES (?, ?, ?, ?, ?)"},
+          {&ingest_existing_,
+           "SELECT value, raw_id FROM observations WHERE mn = ? AND factor = ? AND cn = ? AND data_time = ? AND kind = ?"},
+          {&ingest_conflict_,
+           "INSERT INTO observation_conflicts (mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, "
+           "new_raw_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}};
+      for (const auto& [slot, sql] : statements) {
+        auto st = c_.prepare(sql);
+        SS_TRY(st);
+        *slot = std::make_unique<Statement>(std::move(*st));
+      }
     }
     std::string now = now_iso8601();
     for (const auto& f : frames) {
