@@ -174,6 +174,7 @@ int serve(const Common& c, const ServeArgs& a) {
     o.db_path = db;
     o.transport.workers = static_cast<size_t>(std::max(1, a.http_threads));
     o.behind_tls = a.behind_tls;
+    o.trusted_proxies = a.trusted_proxies;
     o.transport.max_connections = static_cast<size_t>(std::max(1, a.http_max_connections));
     o.transport.max_per_address = static_cast<size_t>(std::max(1, a.http_max_per_address));
     o.cache = !a.no_cache;

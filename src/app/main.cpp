@@ -242,6 +242,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--http-port", sv.http_port, "HTTP port for the API and the dashboard (0: any free port)");
   serve_cmd->add_option("--http-threads", sv.http_threads, "threads running HTTP handlers; connections do not hold one (default 16)");
   serve_cmd->add_flag("--behind-tls", sv.behind_tls, "served through a TLS proxy: Secure cookies and HSTS");
+  serve_cmd->add_option("--trusted-proxy", sv.trusted_proxies,
+                        "address of a reverse proxy whose X-Forwarded-For names the client (for login throttling); repeatable");
   serve_cmd->add_flag("--no-cache", sv.no_cache, "rebuild every read view on each request (for benchmarks)");
   serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");

@@ -54,7 +54,21 @@ struct Ctx {
   std::function<ListenerHealth()> listener_health;
   service::LoginGuard* guard = nullptr;  // password-guess throttling (one per server)
   service::HashGate* hashes = nullptr;   // concurrent argon2 checks
+  std::string client;                    // the client's address (behind a trusted proxy: from X-Forwarded-For)
 };
+
+// The address a request comes from. Behind a trusted reverse proxy every request arrives from the
+// proxy, so throttling by that address would throttle everyone: take the last X-Forwarded-For hop
+// (the one the proxy itself added) instead. Anyone else's X-Forwarded-For is ignored.
+std::string client_address(const Request& req, const std::vector<std::string>& trusted_proxies) {
+  if (std::find(trusted_proxies.begin(), trusted_proxies.end(), req.remote_addr) == trusted_proxies.end()) return req.remote_addr;
+  std::string xff = req.get_header_value("X-Forwarded-For");
+  auto comma = xff.rfind(',');
+  std::string last = xff.substr(comma == std::string::npos ? 0 : comma + 1);
+  while (!last.empty() && last.front() == ' ') last.erase(0, 1);
+  while (!last.empty() && last.back() == ' ') last.pop_back();
+  return last.empty() || last.size() > 64 ? req.remote_addr : last;
+}
 
 // Identifiers a stranger can send are bounded before anything is stored or hashed.
 constexpr size_t kMaxUsername = 64;
@@ -246,7 +260,7 @@ std::vector<Route> routes() {
                    return send_error(c.res, 400, "username: 1 to " + std::to_string(kMaxUsername) + " bytes");
                  if (pw.size() > kMaxPassword) return send_error(c.res, 400, "password: at most " + std::to_string(kMaxPassword) + " bytes");
                  // Counted before the hash is checked: parallel guesses cannot pass while hashes run.
-                 if (auto wait = c.guard->admit(name, c.req.remote_addr)) {
+                 if (auto wait = c.guard->admit(name, c.client)) {
                    c.res.set_header("Retry-After", std::to_string(*wait));
                    return send_error(c.res, 429, "too many failed logins for this user or from this address; try again in " +
                                                      std::to_string(*wait) + " s");
@@ -262,10 +276,10 @@ std::vector<Route> routes() {
                  c.hashes->release();
                  if (!ok) {
                    (void)c.store.login_failure(name, now_plus_hours(0));
-                   (void)c.store.audit("login.failed", name, "from " + c.req.remote_addr);
+                   (void)c.store.audit("login.failed", name, "from " + c.client);
                    return send_error(c.res, 401, "wrong username or password");
                  }
-                 c.guard->succeeded(name, c.req.remote_addr);
+                 c.guard->succeeded(name, c.client);
                  store::Session s{service::random_token(), name, service::random_token(), now_plus_hours(12)};
                  if (auto st = c.store.add_session(s); !st) return send_internal(c.res, st.error().message);
                  c.res.set_header("Set-Cookie", "session=" + s.token + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200" +
@@ -888,10 +902,11 @@ Result<int> Server::bind() {
   const bool secure = impl_->opt.behind_tls;
   auto health = impl_->opt.listener_health;
   auto guard = std::make_shared<service::LoginGuard>();
+  const std::vector<std::string> proxies = impl_->opt.trusted_proxies;
   auto hashes = std::make_shared<service::HashGate>(2);  // two cores: more at once only queues in memory
   // One dispatcher matches the route table by path segments (no regex per route).
   auto table = std::make_shared<std::vector<Route>>(routes());
-  auto dispatch = [db, table, cache, use_cache, secure, health, guard, hashes](const Request& req, Response& res) {
+  auto dispatch = [db, table, cache, use_cache, secure, health, guard, hashes, proxies](const Request& req, Response& res) {
       std::string arg;
       const Route* found = nullptr;
       for (const auto& r : *table)
@@ -909,7 +924,8 @@ Result<int> Server::bind() {
         store = std::move(*st);
         store_path = db;
       }
-      Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg, secure, health, guard.get(), hashes.get()};
+      Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg, secure, health, guard.get(), hashes.get(),
+            client_address(req, proxies)};
       std::string token;
       if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
         token = a.substr(7);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "http/transport.h"
@@ -30,6 +31,7 @@ struct ServerOptions {
   bool cache = true;  // cache read views until the next write (off only to measure what it buys)
   size_t cache_bytes = 64 * 1024 * 1024;  // the view cache's budget
   bool behind_tls = false;  // served through a TLS proxy: Secure cookies and HSTS
+  std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For names the client
   TransportOptions transport;  // connection, size and time limits (host and port are taken from above)
   std::function<ListenerHealth()> listener_health;  // set when the HJ 212 listener runs alongside
 };

@@ -360,6 +360,26 @@ class HttpLogin(ServedTestCase):
         self.assertTrue(0.5 < ratio < 2.0, f"known {known * 1000:.0f} ms vs unknown {unknown * 1000:.0f} ms")
 
 
+class HttpBehindAProxy(ServedTestCase):
+    extra = ("--trusted-proxy", "127.0.0.90")
+
+    def test_throttling_follows_the_client_behind_a_trusted_proxy(self):
+        s = self.server
+        proxy = Http(s.http_port, "127.0.0.90")
+        attacker = {"X-Forwarded-For": "10.9.9.9"}
+        statuses = [proxy.request("POST", "/api/login", {"username": "admin", "password": f"g{i}"}, attacker)[0] for i in range(12)]
+        self.assertIn(429, statuses)
+        # the real admin comes through the same proxy from another client address: not throttled
+        status, _, body = proxy.request("POST", "/api/login", {"username": "admin", "password": ADMIN_PW},
+                                        {"X-Forwarded-For": "203.0.113.7, 10.1.1.1"})
+        self.assertEqual(status, 200, body)
+        # a client that is not the proxy cannot pick its own address with X-Forwarded-For
+        stranger = Http(s.http_port, "127.0.0.91")
+        statuses = [stranger.request("POST", "/api/login", {"username": "eeb", "password": f"g{i}"},
+                                     {"X-Forwarded-For": f"10.0.0.{i}"})[0] for i in range(12)]
+        self.assertTrue(5 <= statuses.count(401) <= 7, statuses)
+
+
 class HttpConnections(ServedTestCase):
     def test_slow_clients_do_not_take_the_dashboard_down(self):
         s = self.server
