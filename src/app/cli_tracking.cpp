@@ -89,6 +89,7 @@ int report_submit(const Common& c, const std::string& file, bool accept_valid, b
     for (const auto& r : *stored) {
       auto& last = options.last_reported_at[r.item_id + "|" + r.reporter];
       if (r.reported_at > last) last = r.reported_at;
+      options.stored.insert(service::report_key(r));
     }
   }
   auto intake = [&options](const plan::Plan& p, const service::CsvTable& csv, const std::string& origin) {

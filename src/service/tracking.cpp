@@ -148,7 +148,10 @@ Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, con
         continue;
       }
       auto last = options.last_reported_at.find(rep.item_id + "|" + rep.reporter);
-      if (last != options.last_reported_at.end() && *ts < last->second) {
+      store::ProgressReport as_filed = rep;
+      as_filed.reported_at = *ts;
+      bool resubmitted = options.stored.count(report_key(as_filed)) > 0;  // stored once, "already present"
+      if (!resubmitted && last != options.last_reported_at.end() && *ts < last->second) {
         reject("reported_at " + *ts + " is earlier than the last report on " + rep.item_id + " by " + rep.reporter_written + " (" +
                last->second + ")");
         continue;
@@ -286,6 +289,13 @@ std::optional<DuePeriod> last_due_period(const plan::Plan& plan, Date as_of) {
     p = prev(p);
   }
   return std::nullopt;
+}
+
+std::string report_key(const store::ProgressReport& r) {
+  char pct[32];
+  std::snprintf(pct, sizeof pct, "%g", r.percent);
+  return r.item_id + '\x1f' + r.period + '\x1f' + r.status + '\x1f' + pct + '\x1f' + r.narrative + '\x1f' + r.evidence + '\x1f' +
+         r.reporter + '\x1f' + r.reported_at;
 }
 
 Date report_due(const plan::Plan& plan, const Period& period) {

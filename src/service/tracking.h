@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,7 +34,10 @@ struct Intake {
 struct ReportIntakeOptions {
   bool claim_reported_at = false;
   std::map<std::string, std::string> last_reported_at;
+  std::set<std::string> stored;  // report_key of the reports already stored: a resubmission is no claim
 };
+/// The identity of a report for resubmission: every field as filed.
+std::string report_key(const store::ProgressReport& r);
 Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, const CsvTable& csv,
                                                      const std::string& origin, const ReportIntakeOptions& options);
 /// The same with claims allowed (the time a report says it was filed is kept as written).

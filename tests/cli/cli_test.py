@@ -138,6 +138,8 @@ class Cli(unittest.TestCase):
         p = run("report", "submit", csv, db=self.db, ok=(1,))
         self.assertIn("reported_at is set by shanshui when a report is filed", p.stderr)
         run("report", "submit", "--claim-reported-at", csv, db=self.db)
+        p = run("report", "submit", "--claim-reported-at", csv, db=self.db)  # the same file again: already present
+        self.assertIn("0 reports stored, 1 already present", p.stderr)
         log = json.loads(run("audit", "list", "--object", "T02.1", "--json", db=self.db).stdout)
         self.assertTrue(any("reported_at 2026-10-09T09:00:00+08:00 claimed by the submitter" in e["detail"] for e in log), log)
         earlier = self.write("earlier.csv", "item,period,status,percent,narrative,evidence,reporter,reported_at\n"
