@@ -253,7 +253,11 @@ int export_table(const Common& c, const std::string& format, const std::string& 
   if (!l) return refuse(l.error().message);
   if (format == "xlsx") {
     auto list = service::supervision_list(l->plan, l->view, l->reports);
-    if (auto s = exporting::write_progress_xlsx(l->plan, l->view, list, out); !s) return refuse(s.error().message);
+    // The workbook carries a signed digest of the audit head (the key is created on first use).
+    auto digest = service::sign_audit_head(*l->store, audit_key_path(c, ""));
+    if (!digest) std::cerr << "shanshui: no audit digest in the workbook: " << digest.error().message << "\n";
+    if (auto s = exporting::write_progress_xlsx(l->plan, l->view, list, out, digest ? &*digest : nullptr); !s)
+      return refuse(s.error().message);
   } else {
     std::ofstream f(out, std::ios::binary);
     if (!f) return refuse(out + ": cannot write");

@@ -92,6 +92,8 @@ int user_add(const Common& c, const std::string& name, const std::string& role, 
              const std::string& password);
 /// `shanshui audit verify|list`.
 int audit_verify(const Common& c, const std::string& digest_file, const std::string& public_key);
+/// The audit digests' signing key: `key`, or the database path + ".audit-key".
+std::string audit_key_path(const Common& c, const std::string& key);
 /// `shanshui audit digest|public-key`: a signed digest of the log's head (service/audit_digest.h).
 int audit_digest(const Common& c, const std::string& out, const std::string& key);
 int audit_public_key(const Common& c, const std::string& key);

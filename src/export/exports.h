@@ -7,6 +7,7 @@
 #include "core/result.h"
 #include "plan/lint.h"
 #include "plan/model.h"
+#include "service/audit_digest.h"
 #include "service/scorecard.h"
 #include "service/supervision.h"
 #include "service/tracking.h"
@@ -32,9 +33,11 @@ std::string progress_csv(const plan::Plan& plan, const service::TrackingView& vi
 
 /// Writes the 打表 workbook: sheet 重点任务清单 (the task list layout plus status, % done, latest
 /// report and the lenses of linked targets), sheet 目标 (every target and its three lenses) and
-/// sheet 督办 (the supervision list).
+/// sheet 督办 (the supervision list) and, when `digest` is given, sheet 审计摘要: the signed digest
+/// of the audit log's head, so that the copy sent to the office also proves the log's extent.
 Status write_progress_xlsx(const plan::Plan& plan, const service::TrackingView& view,
-                           const std::vector<service::SupervisionEntry>& supervision, const std::string& path);
+                           const std::vector<service::SupervisionEntry>& supervision, const std::string& path,
+                           const service::AuditDigest* digest = nullptr);
 
 /// Short label of a target's value as the plan writes it ("≥65%", "II类", "XX亿元").
 std::string target_label(const plan::Target& t);

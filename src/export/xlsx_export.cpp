@@ -38,7 +38,8 @@ std::string lens_summary(const plan::Plan& p, const service::TrackingView& view,
 }  // namespace
 
 Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& view,
-                           const std::vector<service::SupervisionEntry>& supervision, const std::string& path) {
+                           const std::vector<service::SupervisionEntry>& supervision, const std::string& path,
+                           const service::AuditDigest* digest) {
   lxw_workbook* wb = workbook_new(path.c_str());
   if (!wb) return fail(path + ": cannot create workbook");
   lxw_format* head = workbook_add_format(wb);
@@ -146,6 +147,28 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
     write_text(ss, row, 2, e.ref.c_str(), cell);
     write_text(ss, row, 3, e.message.c_str(), cell);
     ++row;
+  }
+
+  // Sheet 4: the signed digest of the audit log's head (service/audit_digest.h).
+  if (digest) {
+    lxw_worksheet* ds = workbook_add_worksheet(wb, "审计摘要");
+    worksheet_set_column(ds, 0, 0, 18, nullptr);
+    worksheet_set_column(ds, 1, 1, 100, nullptr);
+    std::string json = service::digest_json(*digest);
+    const std::pair<const char*, std::string> rows[] = {
+        {"日志条目", std::to_string(digest->head_id)},
+        {"条目哈希", digest->head_hash},
+        {"签名时间", digest->at},
+        {"公钥（Ed25519）", digest->public_key},
+        {"签名", digest->signature},
+        {"核验方法", "将下一行存为 digest.json，运行 shanshui audit verify --digest digest.json --public-key <公钥>"},
+        {"摘要 JSON", json}};
+    lxw_row_t r = 0;
+    for (const auto& [label, value] : rows) {
+      write_text(ds, r, 0, label, head);
+      write_text(ds, r, 1, value.c_str(), cell);
+      ++r;
+    }
   }
 
   lxw_error err = workbook_close(wb);

@@ -25,6 +25,7 @@
 #include "export/exports.h"
 #include "plan/item_status.h"
 #include "plan/loader.h"
+#include "service/audit_digest.h"
 #include "service/auth.h"
 #include "service/login_guard.h"
 #include "service/csv.h"
@@ -55,6 +56,7 @@ struct Ctx {
   service::LoginGuard* guard = nullptr;  // password-guess throttling (one per server)
   service::HashGate* hashes = nullptr;   // concurrent argon2 checks
   std::string client;                    // the client's address (behind a trusted proxy: from X-Forwarded-For)
+  std::string db_path;                   // the database file (the audit key lives beside it)
 };
 
 // The address a request comes from. Behind a trusted reverse proxy every request arrives from the
@@ -646,7 +648,11 @@ std::vector<Route> routes() {
                  }
                  if (format == "json") return send_json(c.res, 200, exporting::progress_json(t->plan, t->view));
                  std::string path = "/tmp/shanshui-export-" + service::random_token().substr(0, 16) + ".xlsx";
-                 auto s = exporting::write_progress_xlsx(t->plan, t->view, service::supervision_list(t->plan, t->view, t->reports), path);
+                 // A signed digest of the audit head goes into the workbook (sheet 审计摘要).
+                 auto digest = service::sign_audit_head(c.store, c.db_path + ".audit-key");
+                 if (!digest) std::cerr << "shanshui: no audit digest in the workbook: " << digest.error().message << std::endl;
+                 auto s = exporting::write_progress_xlsx(t->plan, t->view, service::supervision_list(t->plan, t->view, t->reports), path,
+                                                         digest ? &*digest : nullptr);
                  if (!s) return send_internal(c.res, s.error().message);
                  auto bytes = plan::read_file(path);
                  std::remove(path.c_str());
@@ -925,7 +931,7 @@ Result<int> Server::bind() {
         store_path = db;
       }
       Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg, secure, health, guard.get(), hashes.get(),
-            client_address(req, proxies)};
+            client_address(req, proxies), db};
       std::string token;
       if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
         token = a.substr(7);

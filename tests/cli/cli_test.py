@@ -219,7 +219,14 @@ class Cli(unittest.TestCase):
         run("export", "xlsx", "--out", xlsx, "--as-of", AS_OF, db=self.db)
         import openpyxl
         wb = openpyxl.load_workbook(xlsx)
-        self.assertEqual(wb.sheetnames, ["重点任务清单", "目标", "督办"])
+        self.assertEqual(wb.sheetnames, ["重点任务清单", "目标", "督办", "审计摘要"])
+        # the workbook carries a signed digest of the audit head that verifies against the database
+        digest_json = [r[1] for r in wb["审计摘要"].iter_rows(values_only=True) if r[0] == "摘要 JSON"][0]
+        digest = os.path.join(self.dir, "digest-from-xlsx.json")
+        with open(digest, "w") as f:
+            f.write(digest_json)
+        key = run("audit", "public-key", db=self.db).stdout.strip()
+        self.assertIn("extends the digest", run("audit", "verify", "--digest", digest, "--public-key", key, db=self.db).stdout)
         ws = wb["重点任务清单"]
         header = [c.value for c in ws[2]]
         self.assertEqual(header[:6], ["行动计划", "重点任务", "编号", "主要内容", "牵头部门", "责任部门"])
