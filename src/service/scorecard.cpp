@@ -1,7 +1,7 @@
 // scorecard.cpp: scorecard/v1. Components (weights come from the plan's `scorecard`):
 //   item_progress      mean % done of led items / 100 (done or closed = 1, no report = 0)
-//   on_time_reporting  share of led, unfinished items with a report for the last due period,
-//                      filed by its deadline
+//   on_time_reporting  share of led, unfinished items with the department's own report for the
+//                      last due period, filed by its deadline
 //   targets_on_track   share of led targets rated achieved or on_track by the UNSD lens
 //                      (unable to assess counts as 0, so missing data cannot raise a rank)
 //   no_overdue         1 - overdue led items / led items
@@ -31,7 +31,8 @@ std::vector<ScoreRow> scorecard(const plan::Plan& plan, const TrackingView& view
       if (due && code != "done" && code != "closed") {
         ++expected_reports;
         bool filed = std::any_of(reports.begin(), reports.end(), [&](const store::ProgressReport& r) {
-          return r.item_id == iv.item->id && r.period == due->period.label() &&
+          // the department's own report: a sharing department's part does not file for the lead
+          return r.item_id == iv.item->id && r.reporter == d.id && r.period == due->period.label() &&
                  (r.reported_at.empty() || r.reported_at.substr(0, 10) <= due->deadline.iso());
         });
         on_time += filed ? 1 : 0;

@@ -111,6 +111,20 @@ TEST(View, OnlyTheLeadsReportsSetTheItemsStatus) {
   EXPECT_EQ(view.find_item("T01.1")->status.code, "done");
 }
 
+TEST(Scorecard, OnTimeReportingCountsTheLeadsOwnReport) {
+  auto p = base_plan();  // T01.1 and T01.2 led by eeb, shared with ndrc
+  Date as_of{2026, 11, 28};  // the last due period: 2026-Q3, due 2026-10-10
+  std::vector<store::ProgressReport> rs = {
+      {1, "T01.1", "2026-Q3", "in_progress", 50, "", "", "ndrc", "", "2026-10-05T09:00:00+08:00"},  // a part only
+      {2, "T01.2", "2026-Q3", "in_progress", 50, "", "", "eeb", "", "2026-10-05T09:00:00+08:00"},
+  };
+  auto view = build_view(p, {}, rs, {}, as_of);
+  auto rows = scorecard(p, view, rs);
+  auto eeb = std::find_if(rows.begin(), rows.end(), [](const ScoreRow& r) { return r.department == "eeb"; });
+  ASSERT_NE(eeb, rows.end());
+  EXPECT_DOUBLE_EQ(eeb->components["on_time_reporting"], 0.5);  // T01.2 filed by eeb; T01.1 only by ndrc
+}
+
 TEST(View, ReportsFiledAfterTheDueDayAreLate) {
   auto p = base_plan();  // quarterly reports, due on the 10th day after the quarter
   EXPECT_EQ(report_due(p, *Period::parse("2026-Q3")).iso(), "2026-10-10");
