@@ -2,7 +2,7 @@
 """make-demo-data: writes data/demo/measurements.csv and reports.csv for the Wushan plan.
 
 Reproducible (no randomness beyond a hash of each id). The values are demo approximations in the
-ranges ../shared/reference/wushan.md gives (marked APPROX there), not the county's statistics.
+ranges docs/reference/wushan.md gives (marked APPROX there), not the county's statistics.
 Re-run after editing the plan: python3 scripts/make-demo-data.py
 """
 import csv, hashlib, pathlib, yaml

@@ -136,7 +136,7 @@ struct Transport::Impl {
           // Headers must be complete within header_deadline, the whole request within request_deadline.
           auto elapsed = Clock::now() - request_began_;
           if (elapsed < owner_.opt.request_deadline && parser_.state() == RequestParser::State::need_more &&
-              headers_done()) {
+              parser_.past_headers()) {
             arm(std::chrono::duration_cast<std::chrono::milliseconds>(owner_.opt.request_deadline - elapsed));
             return;
           }
@@ -149,9 +149,6 @@ struct Transport::Impl {
       }
     }
 
-    // Whether the parser is past the headers (only the body is missing).
-    bool headers_done() const { return headers_done_; }
-
     void read() {
       socket_.async_read_some(asio::buffer(chunk_), [self = shared_from_this()](const asio::error_code& ec, size_t n) {
         if (ec) return self->close();
@@ -161,13 +158,15 @@ struct Transport::Impl {
 
     void on_bytes(std::string_view bytes) {
       if (phase_ == Phase::closed) return;
-      if (phase_ == Phase::idle) {
-        phase_ = Phase::reading;
-        request_began_ = Clock::now();
-        headers_done_ = false;
-        arm(owner_.opt.header_deadline);  // a trickle of bytes does not extend it
-      }
+      if (phase_ == Phase::idle) begin_request();
       after_parse(parser_.feed(bytes));
+    }
+
+    // The first byte of a request starts its deadlines; a trickle of bytes does not extend them.
+    void begin_request() {
+      phase_ = Phase::reading;
+      request_began_ = Clock::now();
+      arm(owner_.opt.header_deadline);
     }
 
     void after_parse(RequestParser::State s) {
@@ -176,12 +175,6 @@ struct Transport::Impl {
         return fail(parser_.error_status(), parser_.error_reason());
       }
       if (s == RequestParser::State::done) return dispatch();
-      if (parser_.started() && phase_ == Phase::idle) {
-        phase_ = Phase::reading;
-        request_began_ = Clock::now();
-        arm(owner_.opt.header_deadline);
-      }
-      headers_done_ = parser_.past_headers();
       read();
     }
 
@@ -230,16 +223,9 @@ struct Transport::Impl {
         if (ec || !keep) return self->close();
         self->enter_idle();
         // A pipelined request may already be buffered.
-        auto s = self->parser_.resume();
-        if (s != RequestParser::State::need_more || self->parser_.started()) {
-          if (self->parser_.started()) {
-            self->phase_ = Phase::reading;
-            self->request_began_ = Clock::now();
-            self->arm(self->owner_.opt.header_deadline);
-          }
-          return self->after_parse(s);
-        }
-        self->read();
+        if (!self->parser_.started()) return self->read();
+        self->begin_request();
+        self->after_parse(self->parser_.resume());
       });
     }
 
@@ -272,7 +258,6 @@ struct Transport::Impl {
     std::array<char, 16384> chunk_{};
     Phase phase_ = Phase::idle;
     Clock::time_point request_began_;
-    bool headers_done_ = false;
     bool released_ = false, listed_ = false;
     std::list<std::weak_ptr<Conn>>::iterator in_list_;
     size_t served_ = 0;

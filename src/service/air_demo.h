@@ -23,7 +23,7 @@ struct AirDemoOptions {
 /// The same options always give the same bytes. Returns the number of rows written.
 Result<uint64_t> write_air_demo(const AirDemoOptions& options, std::FILE* out);
 
-/// The Wushan demo stations (../shared/reference/wushan.md §4.1: two urban stations and a
+/// The Wushan demo stations (docs/reference/wushan.md §4.1: two urban stations and a
 /// background station; names and placements are synthetic).
 std::vector<std::string> wushan_air_stations();
 

@@ -87,7 +87,12 @@ test('the overview renders every target as a card with three lens badges', async
 test('a department user submits a report with evidence and sees the item change', async () => {
   const p = await page();
   await p.goto(base + '/#/login');
+  // a wrong password is said in Chinese, without English from the server
   await p.fill('input[name=username]', 'eeb');
+  await p.fill('input[name=password]', 'not-the-password');
+  await p.click('button[type=submit]');
+  await p.waitForSelector('#login-result.error');
+  assert.equal(await p.locator('#login-result').innerText(), '用户名或密码错误。');
   await p.fill('input[name=password]', 'eeb-demo-2027');
   await p.click('button[type=submit]');
   await p.waitForSelector('#report-form');

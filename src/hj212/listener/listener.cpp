@@ -145,6 +145,12 @@ struct Listener::Impl {
       hour_bytes = 0;
       hour_bytes_per_address.clear();
     }
+    // Bounded too: past 65,536 distinct addresses in one hour (a spread-out flood, IPv6), new
+    // addresses get no quarantine budget until the hour turns.
+    if (hour_bytes_per_address.size() >= 65536 && !hour_bytes_per_address.count(address)) {
+      stats.quarantine_dropped++;
+      return false;
+    }
     auto& per_address = hour_bytes_per_address[address];
     if (connection_used + bytes > opt.quarantine_per_connection || per_address + bytes > opt.quarantine_per_address_hour ||
         hour_bytes + bytes > opt.quarantine_per_hour || total_bytes + bytes > opt.quarantine_total) {
