@@ -256,7 +256,15 @@ int audit_verify(const Common& c, const std::string& digest_file, const std::str
     return 1;
   }
   std::cout << "audit chain intact: " << v->entries << " entries\n";
-  if (digest_file.empty()) return 0;
+  if (!v->data.empty()) {
+    std::cout << "data NOT intact: " << v->data.size() << (v->data.size() >= 50 ? "+" : "")
+              << " rows contradict the log (first ones first):\n";
+    for (const auto& p : v->data) std::cout << "  " << p.table << ": " << p.what << "\n";
+  } else {
+    std::cout << "data intact: " << v->rows_checked << " rows recomputed match the entries that wrote them\n";
+  }
+  int rc = v->data.empty() ? 0 : 1;
+  if (digest_file.empty()) return rc;
   auto text = plan::read_file(digest_file);
   if (!text) return refuse(text.error().message);
   auto d = service::parse_digest(*text);
@@ -268,7 +276,7 @@ int audit_verify(const Common& c, const std::string& digest_file, const std::str
     return 1;
   }
   std::cout << "the log extends the digest signed at " << d->at << " (entry " << d->head_id << ")\n";
-  return 0;
+  return rc;
 }
 
 int audit_digest(const Common& c, const std::string& out, const std::string& key) {

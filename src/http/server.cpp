@@ -631,8 +631,14 @@ std::vector<Route> routes() {
                    return;
                  auto v = c.store.verify_audit();
                  if (!v) return send_internal(c.res, v.error().message);
-                 send_json(c.res, 200, dump({{"entries", v->entries}, {"intact", v->broken_at == 0},
-                                              {"broken_at", v->broken_at ? json(v->broken_at) : json(nullptr)}, {"reason", v->reason}}));
+                 json data = json::array();
+                 for (const auto& p : v->data)
+                   data.push_back({{"table", p.table}, {"row", p.row}, {"entry", p.entry ? json(p.entry) : json(nullptr)},
+                                   {"problem", p.what}});
+                 send_json(c.res, 200, dump({{"entries", v->entries}, {"intact", v->intact()},
+                                              {"chain_intact", v->broken_at == 0},
+                                              {"broken_at", v->broken_at ? json(v->broken_at) : json(nullptr)}, {"reason", v->reason},
+                                              {"rows_checked", v->rows_checked}, {"data", data}}));
                }});
   r.push_back({"GET", "/api/export/{format}", "The 打表 progress table as xlsx, CSV or JSON", false,
                [](Ctx& c) {

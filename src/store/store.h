@@ -92,6 +92,20 @@ struct Observation {
   std::string invalid;    // why the value cannot be physically true (hj212::implausible), "" when plausible
 };
 
+/// A stored raw frame: the bytes as received, with where and when they came from.
+struct RawFrame {
+  int64_t id = 0;
+  std::string sha256, received_at, peer, mn, cn, bytes;
+};
+
+/// One run of a computed assessment (live evaluation or a command): what it computed, by which
+/// method and rules, from which input set (its hash), how complete the input was, and `detail`
+/// (JSON: stations, days entered and excluded with reasons) — the first step of a value's lineage.
+struct AssessmentRun {
+  int64_t id = 0;
+  std::string indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, computed_at;
+};
+
 /// An input (frame bytes or file row) refused, kept with its reason.
 struct QuarantineRow {
   int64_t id = 0;
@@ -153,17 +167,31 @@ struct Session {
 };
 
 /// One entry of the append-only audit log. hash = SHA-256 of the previous entry's hash and this
-/// entry's fields (see docs/server.md); anyone can recompute the chain.
+/// entry's fields (see docs/security.md); anyone can recompute the chain. `rows` names the rows
+/// the write added or removed, with the Merkle root of their content (store/row_hash.h), so the
+/// chain vouches for the data, not only for itself.
 struct AuditEntry {
   int64_t id = 0;
   std::string at, actor, action, object, detail, prev_hash, hash;
+  std::string rows;
 };
 
-/// The first entry where the chain breaks, if any.
+/// A stored row that contradicts the log: changed, deleted or inserted outside the software.
+struct DataProblem {
+  std::string table;
+  int64_t row = 0;    // its id (0 when the problem is not one row)
+  int64_t entry = 0;  // the audit entry it contradicts (0: none vouches for the row)
+  std::string what;
+};
+
+/// The first entry where the chain breaks, if any, and what the data tables say against it.
 struct AuditCheck {
   int64_t entries = 0;
   int64_t broken_at = 0;  // 0 when the chain is intact
   std::string reason;
+  int64_t rows_checked = 0;
+  std::vector<DataProblem> data;  // empty when every covered row is what the log says
+  bool intact() const { return broken_at == 0 && data.empty(); }
 };
 
 /// The hash of an audit entry given its predecessor's hash.
@@ -191,6 +219,14 @@ class Store {
   /// Adds measurements atomically; an identical row already stored is skipped. Returns rows added.
   virtual Result<int> add_measurements(const std::vector<Measurement>& rows) = 0;
   virtual Result<std::vector<Measurement>> measurements() = 0;
+  /// Stores an assessment run and the measurements it produced in one transaction; each
+  /// measurement's source starts with "run:<id>". Returns the run's id.
+  virtual Result<int64_t> record_assessment(const AssessmentRun& run, std::vector<Measurement> rows) = 0;
+  /// Runs of an indicator ("" = all) for a period ("" = all), newest first; one run by id.
+  virtual Result<std::vector<AssessmentRun>> assessment_runs(const std::string& indicator, const std::string& period,
+                                                             int limit) = 0;
+  virtual Result<std::optional<AssessmentRun>> assessment_run(int64_t id) = 0;
+  virtual Result<std::optional<RawFrame>> raw_frame(int64_t id) = 0;
 
   /// Adds reports atomically; an identical report already stored is skipped. Returns rows added.
   virtual Result<int> add_reports(const std::vector<ProgressReport>& rows) = 0;
@@ -242,8 +278,11 @@ class Store {
   /// log; this is its head without them): caches of plan and progress views key on it. Views of
   /// observations are not cached.
   virtual Result<int64_t> change_counter() = 0;
-  /// Recomputes the chain and names the first broken entry.
-  virtual Result<AuditCheck> verify_audit() = 0;
+  /// Recomputes the chain and names the first broken entry; then recomputes every covered row
+  /// (plans, measurements, reports, closures, stations, users, frames, observations, quarantine, …)
+  /// against the entries that wrote it, naming rows changed, deleted or inserted outside the
+  /// software.
+  virtual Result<AuditCheck> verify_audit(bool rows = true) = 0;
   /// One audit entry by id, and the newest entry (nullopt when the log is empty).
   virtual Result<std::optional<AuditEntry>> audit_entry(int64_t id) = 0;
   virtual Result<std::optional<AuditEntry>> audit_head() = 0;

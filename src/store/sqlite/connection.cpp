@@ -108,4 +108,21 @@ Result<Statement> Connection::prepare(const std::string& sql) {
 
 int64_t Connection::changes() const { return sqlite3_changes(db_); }
 
+Status Transaction::begin() {
+  nested_ = sqlite3_get_autocommit(c_.raw()) == 0;
+  return c_.exec(nested_ ? "SAVEPOINT shanshui_nested" : "BEGIN IMMEDIATE");
+}
+
+Status Transaction::commit() {
+  auto s = c_.exec(nested_ ? "RELEASE shanshui_nested" : "COMMIT");
+  if (s) done_ = true;
+  return s;
+}
+
+Transaction::~Transaction() {
+  if (done_) return;
+  if (nested_) (void)c_.exec("ROLLBACK TO shanshui_nested; RELEASE shanshui_nested");
+  else (void)c_.exec("ROLLBACK");
+}
+
 }  // namespace shanshui::store::sqlite

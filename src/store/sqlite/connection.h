@@ -34,6 +34,7 @@ class Statement {
   std::string text(int col) const;
   int64_t integer(int col) const;
   double real(int col) const;
+  sqlite3_stmt* raw() const { return stmt_; }
 
  private:
   sqlite3* db_;
@@ -59,23 +60,19 @@ class Connection {
   sqlite3* db_;
 };
 
-/// BEGIN IMMEDIATE … COMMIT; rolls back in the destructor unless committed.
+/// BEGIN IMMEDIATE … COMMIT; rolls back in the destructor unless committed. Inside another
+/// transaction it is a SAVEPOINT, so one write may call another and both land or neither does.
 class Transaction {
  public:
   explicit Transaction(Connection& c) : c_(c) {}
-  Status begin() { return c_.exec("BEGIN IMMEDIATE"); }
-  Status commit() {
-    auto s = c_.exec("COMMIT");
-    if (s) done_ = true;
-    return s;
-  }
-  ~Transaction() {
-    if (!done_) (void)c_.exec("ROLLBACK");
-  }
+  Status begin();
+  Status commit();
+  ~Transaction();
 
  private:
   Connection& c_;
   bool done_ = false;
+  bool nested_ = false;
 };
 
 }  // namespace shanshui::store::sqlite

@@ -196,6 +196,38 @@ CREATE TABLE health_probe (
 ALTER TABLE observations ADD COLUMN invalid TEXT NOT NULL DEFAULT '';
 CREATE INDEX observations_invalid ON observations (id) WHERE invalid <> '';
 )sql",
+    // 8: tamper evidence over the data: each covered row keeps the first 16 bytes of its leaf hash,
+    // each audit entry the ranges of rows it wrote with their Merkle roots (store/row_hash.h);
+    // assessment runs (the lineage of computed values) are kept and covered like the rest.
+    R"sql(
+ALTER TABLE audit ADD COLUMN rows TEXT NOT NULL DEFAULT '';
+ALTER TABLE plan_versions ADD COLUMN row_hash BLOB;
+ALTER TABLE measurements ADD COLUMN row_hash BLOB;
+ALTER TABLE reports ADD COLUMN row_hash BLOB;
+ALTER TABLE closures ADD COLUMN row_hash BLOB;
+ALTER TABLE rejected_rows ADD COLUMN row_hash BLOB;
+ALTER TABLE stations ADD COLUMN row_hash BLOB;
+ALTER TABLE users ADD COLUMN row_hash BLOB;
+ALTER TABLE raw_frames ADD COLUMN row_hash BLOB;
+ALTER TABLE observations ADD COLUMN row_hash BLOB;
+ALTER TABLE quarantine ADD COLUMN row_hash BLOB;
+ALTER TABLE observation_conflicts ADD COLUMN row_hash BLOB;
+CREATE TABLE assessment_runs (
+  id INTEGER PRIMARY KEY,
+  indicator TEXT NOT NULL,
+  period TEXT NOT NULL,
+  method TEXT NOT NULL,
+  method_version TEXT NOT NULL,
+  rules TEXT NOT NULL,
+  input_sha256 TEXT NOT NULL,
+  value TEXT NOT NULL,
+  completeness TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  computed_at TEXT NOT NULL,
+  row_hash BLOB
+);
+CREATE INDEX assessment_runs_by_indicator ON assessment_runs (indicator, period, id);
+)sql",
 };
 
 }  // namespace

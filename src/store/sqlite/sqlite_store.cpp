@@ -9,7 +9,9 @@
 
 #include "core/civil_time.h"
 #include "core/text.h"
+#include "store/row_hash.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/ledger.h"
 #include "store/sqlite/migrations.h"
 #include "store/store.h"
 
@@ -33,8 +35,9 @@ std::string now_iso8601() {
 }
 
 std::string audit_hash(const AuditEntry& e) {
+  // Entries written before row coverage (schema < 8) have no rows and keep their hash.
   return text::sha256_hex(e.prev_hash + "\n" + std::to_string(e.id) + "\n" + e.at + "\n" + e.actor + "\n" + e.action +
-                          "\n" + e.object + "\n" + e.detail);
+                          "\n" + e.object + "\n" + e.detail + (e.rows.empty() ? "" : "\n" + e.rows));
 }
 
 namespace {
@@ -46,6 +49,17 @@ using sqlite::Transaction;
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(Connection c) : c_(std::move(c)) {}
+
+  // Rows written before coverage existed are sealed once, in an audit.seal entry.
+  Status seal_legacy() {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    auto ranges = sqlite::seal_legacy_rows(c_);
+    SS_TRY(ranges);
+    if (ranges->empty()) return {};
+    SS_TRY(append_audit("audit.seal", "database", "rows written before row hashing, sealed as found", format_ranges(*ranges)));
+    return tx.commit();
+  }
 
   Result<ImportOutcome> import_plan(const plan::Plan& p, const std::string& yaml,
                                     const std::string& source_name) override {
@@ -128,7 +142,13 @@ class SqliteStore final : public Store {
     ins->bind(1, p.id).bind(2, hash).bind(3, source_name).bind(4, yaml).bind(5, now_iso8601());
     SS_TRY(ins->run());
     int64_t version = sqlite3_last_insert_rowid(c_.raw());
-    SS_TRY(append_audit("plan.import", p.id, "version " + std::to_string(version) + " from " + source_name + " sha256:" + hash));
+    auto leaf = sqlite::seal_row(c_, *sqlite::covered_table("plan_versions"), version);
+    SS_TRY(leaf);
+    auto registry = sqlite::registry_root(c_);
+    SS_TRY(registry);
+    SS_TRY(append_audit("plan.import", p.id, "version " + std::to_string(version) + " from " + source_name + " sha256:" + hash,
+                        format_ranges({{"plan_versions", version, version, 1, to_hex(*leaf), false},
+                                       {"plan_registry", 0, 0, 0, to_hex(*registry), false}})));
     SS_TRY(tx.commit());
     return ImportOutcome{true, static_cast<int>(version)};
   }
@@ -149,8 +169,11 @@ class SqliteStore final : public Store {
     return static_cast<int>(st->integer(0));
   }
 
-  Result<int> add_measurements(const std::vector<Measurement>& rows) override {
-    return insert_all(rows,
+  Result<int> add_measurements(const std::vector<Measurement>& rows) override { return add_measurements_in(rows); }
+
+  // Inside or outside a transaction (SAVEPOINTs nest).
+  Result<int> add_measurements_in(const std::vector<Measurement>& rows) {
+    return insert_all(rows, "measurements",
                       "INSERT INTO measurements (indicator, period, value, kind, method, method_version, source, "
                       "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                       [](Statement& st, const Measurement& m) {
@@ -175,8 +198,61 @@ class SqliteStore final : public Store {
         });
   }
 
+  Result<int64_t> record_assessment(const AssessmentRun& run, std::vector<Measurement> rows) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    auto ins = c_.prepare(
+        "INSERT INTO assessment_runs (indicator, period, method, method_version, rules, input_sha256, value, completeness, "
+        "detail, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SS_TRY(ins);
+    ins->bind(1, run.indicator).bind(2, run.period).bind(3, run.method).bind(4, run.method_version).bind(5, run.rules)
+        .bind(6, run.input_sha256).bind(7, run.value).bind(8, run.completeness).bind(9, run.detail)
+        .bind(10, run.computed_at.empty() ? now_iso8601() : run.computed_at);
+    SS_TRY(ins->run());
+    int64_t id = sqlite3_last_insert_rowid(c_.raw());
+    SS_TRY(append_audit("assessment.run", run.indicator + "@" + run.period,
+                        run.value + " (" + run.method + " " + run.method_version + "; input sha256:" + run.input_sha256 + "; " +
+                            run.completeness + ")",
+                        sealed("assessment_runs", id)));
+    for (auto& m : rows) m.source = "run:" + std::to_string(id) + (m.source.empty() ? "" : "; " + m.source);
+    auto added = add_measurements_in(rows);
+    SS_TRY(added);
+    SS_TRY(tx.commit());
+    return id;
+  }
+
+  static AssessmentRun run_row(const Statement& st) {
+    return AssessmentRun{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6),
+                         st.text(7),    st.text(8), st.text(9), st.text(10)};
+  }
+
+  Result<std::vector<AssessmentRun>> assessment_runs(const std::string& indicator, const std::string& period,
+                                                     int limit) override {
+    std::string sql =
+        "SELECT id, indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, computed_at "
+        "FROM assessment_runs WHERE (?1 = '' OR indicator = ?1) AND (?2 = '' OR period = ?2) ORDER BY id DESC LIMIT " +
+        std::to_string(std::max(1, limit));
+    return select_all<AssessmentRun>(sql.c_str(), run_row, {indicator, period});
+  }
+
+  Result<std::optional<AssessmentRun>> assessment_run(int64_t id) override {
+    return select_one<AssessmentRun>(
+        "SELECT id, indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, computed_at "
+        "FROM assessment_runs WHERE id = ?1",
+        run_row, {std::to_string(id)});
+  }
+
+  Result<std::optional<RawFrame>> raw_frame(int64_t id) override {
+    return select_one<RawFrame>(
+        "SELECT id, sha256, received_at, peer, mn, cn, bytes FROM raw_frames WHERE id = ?1",
+        [](const Statement& st) {
+          return RawFrame{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6)};
+        },
+        {std::to_string(id)});
+  }
+
   Result<int> add_reports(const std::vector<ProgressReport>& rows) override {
-    return insert_all(rows,
+    return insert_all(rows, "reports",
                       "INSERT INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
                       "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                       [](Statement& st, const ProgressReport& r) {
@@ -206,7 +282,7 @@ class SqliteStore final : public Store {
   }
 
   Status add_closure(const Closure& c) override {
-    auto n = insert_all(std::vector<Closure>{c},
+    auto n = insert_all(std::vector<Closure>{c}, "closures",
                         "INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)",
                         [](Statement& st, const Closure& x) {
                           st.bind(1, x.item_id).bind(2, x.evidence).bind(3, x.approved_by)
@@ -229,7 +305,7 @@ class SqliteStore final : public Store {
   }
 
   Status add_rejected(const std::vector<RejectedRow>& rows) override {
-    auto n = insert_all(rows, "INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)",
+    auto n = insert_all(rows, "rejected_rows", "INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)",
                         [](Statement& st, const RejectedRow& r) {
                           st.bind(1, r.source).bind(2, static_cast<int64_t>(r.line)).bind(3, r.reason).bind(4, r.raw)
                               .bind(5, r.at.empty() ? now_iso8601() : r.at);
@@ -269,7 +345,8 @@ class SqliteStore final : public Store {
     if (st.lat) ins->bind(8, *st.lat); else ins->bind_null(8);
     ins->bind(9, st.password).bind(10, st.crc_mode).bind(11, st.units).bind(12, now_iso8601()).bind(13, st.zone);
     SS_TRY(ins->run());
-    SS_TRY(append_audit("station.add", st.mn, st.kind + " " + st.name + " crc " + st.crc_mode));
+    SS_TRY(append_audit("station.add", st.mn, st.kind + " " + st.name + " crc " + st.crc_mode,
+                        sealed("stations", sqlite3_last_insert_rowid(c_.raw()))));
     return tx.commit();
   }
 
@@ -295,12 +372,28 @@ class SqliteStore final : public Store {
   Result<bool> remove_station(const std::string& mn) override {
     Transaction tx(c_);
     SS_TRY(tx.begin());
+    // The removal names the row and repeats its leaf, so verification can tell it from a deletion
+    // made behind the software's back.
+    std::string ranges;
+    {
+      const auto& t = *sqlite::covered_table("stations");
+      auto q = c_.prepare(std::string("SELECT rowid, ") + t.columns + " FROM stations WHERE mn = ?");
+      SS_TRY(q);
+      q->bind(1, mn);
+      auto row = q->step();
+      SS_TRY(row);
+      if (*row) {
+        int64_t id = q->integer(0);
+        Digest leaf = sqlite::leaf_of_row(q->raw(), "stations", 1, 13);
+        ranges = format_ranges({{"stations", id, id, 1, to_hex(leaf), true}});
+      }
+    }
     auto st = c_.prepare("DELETE FROM stations WHERE mn = ?");
     SS_TRY(st);
     st->bind(1, mn);
     SS_TRY(st->run());
     bool removed = c_.changes() > 0;
-    if (removed) SS_TRY(append_audit("station.remove", mn, ""));
+    if (removed) SS_TRY(append_audit("station.remove", mn, "", ranges));
     SS_TRY(tx.commit());
     return removed;
   }
@@ -312,17 +405,19 @@ class SqliteStore final : public Store {
     if (!ingest_conflict_) {  // prepared once per connection (all again if one failed): called for every batch
       const std::pair<std::unique_ptr<Statement>*, const char*> statements[] = {
           {&ingest_raw_,
-           "INSERT INTO raw_frames (sha256, received_at, peer, mn, cn, bytes) VALUES (?, ?, ?, ?, ?, ?) "
+           "INSERT INTO raw_frames (sha256, received_at, peer, mn, cn, bytes, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?) "
            "ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id"},
           {&ingest_obs_,
-           "INSERT INTO observations (mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"},
-          {&ingest_quarantine_, "INSERT INTO quarantine (received_at, peer, mn, reason, bytes) VALUES (?, ?, ?, ?, ?)"},
+           "INSERT INTO observations (mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid, "
+           "row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"},
+          {&ingest_quarantine_,
+           "INSERT INTO quarantine (received_at, peer, mn, reason, bytes, row_hash) VALUES (?, ?, ?, ?, ?, ?)"},
+          {&ingest_raw_max_, "SELECT coalesce(max(id), 0) FROM raw_frames"},
           {&ingest_existing_,
            "SELECT value, raw_id FROM observations WHERE mn = ? AND factor = ? AND cn = ? AND data_time = ? AND kind = ?"},
           {&ingest_conflict_,
            "INSERT INTO observation_conflicts (mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, "
-           "new_raw_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}};
+           "new_raw_id, received_at, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}};
       for (const auto& [slot, sql] : statements) {
         auto st = c_.prepare(sql);
         SS_TRY(st);
@@ -330,23 +425,45 @@ class SqliteStore final : public Store {
       }
     }
     std::string now = now_iso8601();
+    // Every row this batch adds is hashed as it is written (leaf beside the row, Merkle root per
+    // table in the batch's audit entry): the ids of one table in one transaction are consecutive.
+    RangeBuilder raw_rows("raw_frames"), obs_rows("observations"), quarantine_rows("quarantine"),
+        conflict_rows("observation_conflicts");
+    int64_t raw_max = 0;
+    {
+      auto& mx = *ingest_raw_max_;
+      auto row = mx.step();
+      SS_TRY(row);
+      raw_max = mx.integer(0);
+      mx.reset();
+    }
     for (const auto& f : frames) {
       auto& raw = *ingest_raw_;
-      raw.bind(1, text::sha256_hex(f.bytes)).bind(2, now).bind(3, f.peer).bind(4, f.mn).bind(5, f.cn).bind_blob(6, f.bytes);
+      std::string sha = text::sha256_hex(f.bytes);
+      Digest raw_leaf = LeafHasher("raw_frames").text(sha).text(now).text(f.peer).text(f.mn).text(f.cn).blob(f.bytes).finish();
+      raw.bind(1, sha).bind(2, now).bind(3, f.peer).bind(4, f.mn).bind(5, f.cn).bind_blob(6, f.bytes)
+          .bind_blob(7, short_leaf(raw_leaf));
       auto row = raw.step();
       SS_TRY(row);
       int64_t raw_id = raw.integer(0);
       SS_TRY(raw.run());
       raw.reset();
+      if (raw_id > raw_max) {  // a new frame (a resent one keeps its first row)
+        raw_rows.add(raw_id, raw_leaf);
+        raw_max = raw_id;
+      }
       ++r.frames;
       for (const auto& o : f.observations) {
         auto& obs = *ingest_obs_;
+        Digest leaf = LeafHasher("observations").text(o.mn).text(o.factor).text(o.cn).text(o.data_time).text(o.kind)
+                          .text(o.value).text(o.flag).text(o.unit).integer(raw_id).text(now).text(o.invalid).finish();
         obs.bind(1, o.mn).bind(2, o.factor).bind(3, o.cn).bind(4, o.data_time).bind(5, o.kind).bind(6, o.value)
-            .bind(7, o.flag).bind(8, o.unit).bind(9, raw_id).bind(10, now).bind(11, o.invalid);
+            .bind(7, o.flag).bind(8, o.unit).bind(9, raw_id).bind(10, now).bind(11, o.invalid).bind_blob(12, short_leaf(leaf));
         SS_TRY(obs.run());
         bool added = c_.changes() > 0;
         obs.reset();
         if (added) {
+          obs_rows.add(sqlite3_last_insert_rowid(c_.raw()), leaf);
           ++r.values_added;
           continue;
         }
@@ -364,24 +481,35 @@ class SqliteStore final : public Store {
           continue;
         }
         auto& k = *ingest_conflict_;
+        Digest kleaf = LeafHasher("observation_conflicts").text(o.mn).text(o.factor).text(o.cn).text(o.data_time).text(o.kind)
+                           .text(stored).text(o.value).integer(stored_raw).integer(raw_id).text(now).finish();
         k.bind(1, o.mn).bind(2, o.factor).bind(3, o.cn).bind(4, o.data_time).bind(5, o.kind).bind(6, stored).bind(7, o.value)
-            .bind(8, stored_raw).bind(9, raw_id).bind(10, now);
+            .bind(8, stored_raw).bind(9, raw_id).bind(10, now).bind_blob(11, short_leaf(kleaf));
         SS_TRY(k.run());
+        if (c_.changes() > 0) conflict_rows.add(sqlite3_last_insert_rowid(c_.raw()), kleaf);
         k.reset();
         ++r.values_conflict;
       }
     }
-    if (!frames.empty() || !quarantined.empty())
+    for (const auto& q : quarantined) {
+      auto& st = *ingest_quarantine_;
+      const std::string& at = q.received_at.empty() ? now : q.received_at;
+      Digest leaf = LeafHasher("quarantine").text(at).text(q.peer).text(q.mn).text(q.reason).blob(q.bytes).finish();
+      st.bind(1, at).bind(2, q.peer).bind(3, q.mn).bind(4, q.reason).bind_blob(5, q.bytes).bind_blob(6, short_leaf(leaf));
+      SS_TRY(st.run());
+      quarantine_rows.add(sqlite3_last_insert_rowid(c_.raw()), leaf);
+      st.reset();
+      ++r.quarantined;
+    }
+    if (!frames.empty() || !quarantined.empty()) {
+      std::vector<RowRange> ranges;
+      for (auto* b : {&raw_rows, &obs_rows, &quarantine_rows, &conflict_rows})
+        if (b->range.count) ranges.push_back(b->done());
       SS_TRY(append_audit("ingest.batch", "observations",
                           std::to_string(r.frames) + " frames, " + std::to_string(r.values_added) + " values added, " +
                               std::to_string(r.values_duplicate) + " already stored, " + std::to_string(r.values_conflict) +
-                              " conflicting, " + std::to_string(quarantined.size()) + " quarantined"));
-    for (const auto& q : quarantined) {
-      auto& st = *ingest_quarantine_;
-      st.bind(1, q.received_at.empty() ? now : q.received_at).bind(2, q.peer).bind(3, q.mn).bind(4, q.reason).bind_blob(5, q.bytes);
-      SS_TRY(st.run());
-      st.reset();
-      ++r.quarantined;
+                              " conflicting, " + std::to_string(quarantined.size()) + " quarantined",
+                          format_ranges(ranges)));
     }
     SS_TRY(tx.commit());
     return r;
@@ -476,28 +604,28 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AuditEntry>> audit_log(const std::string& object) override {
     return select_all<AuditEntry>(
-        object.empty() ? "SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit ORDER BY id"
-                       : "SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit "
+        object.empty() ? "SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit ORDER BY id"
+                       : "SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit "
                          "WHERE object = ?1 OR (substr(object, 1, length(?1) + 1) = ?1 || '@') ORDER BY id",
         [](const Statement& st) {
-          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)};
+          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7), st.text(8)};
         },
         object.empty() ? std::vector<std::string>{} : std::vector<std::string>{object});
   }
 
   Result<std::optional<AuditEntry>> audit_entry(int64_t id) override {
-    return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit WHERE id = ?1", std::to_string(id));
+    return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit WHERE id = ?1", std::to_string(id));
   }
 
   Result<std::optional<AuditEntry>> audit_head() override {
-    return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1", "");
+    return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit ORDER BY id DESC LIMIT 1", "");
   }
 
   Result<std::optional<AuditEntry>> audit_one(const char* sql, const std::string& param) {
     auto rows = select_all<AuditEntry>(
         sql,
         [](const Statement& st) {
-          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)};
+          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7), st.text(8)};
         },
         param.empty() ? std::vector<std::string>{} : std::vector<std::string>{param});
     SS_TRY(rows);
@@ -521,7 +649,16 @@ class SqliteStore final : public Store {
     return v;
   }
 
-  Result<AuditCheck> verify_audit() override {
+  Result<AuditCheck> verify_audit(bool rows) override {
+    // One snapshot for the log and the tables: a batch committed meanwhile is neither half-seen
+    // nor mistaken for rows without an entry.
+    SS_TRY(c_.exec("BEGIN"));
+    auto check = verify_in_snapshot(rows);
+    (void)c_.exec("COMMIT");
+    return check;
+  }
+
+  Result<AuditCheck> verify_in_snapshot(bool rows) {
     auto log = audit_log("");
     SS_TRY(log);
     AuditCheck check;
@@ -547,6 +684,12 @@ class SqliteStore final : public Store {
       prev = e.hash;
       ++expected_id;
     }
+    // The chain holds: now the data must be what it says.
+    if (!rows) return check;
+    auto data = sqlite::verify_data(c_, *log);
+    SS_TRY(data);
+    check.rows_checked = data->rows;
+    check.data = std::move(data->problems);
     return check;
   }
 
@@ -565,7 +708,8 @@ class SqliteStore final : public Store {
     SS_TRY(st);
     st->bind(1, u.username).bind(2, u.role).bind(3, u.department).bind(4, u.password_hash).bind(5, now_iso8601());
     SS_TRY(st->run());
-    SS_TRY(append_audit("user.add", u.username, u.role + (u.department.empty() ? "" : " of " + u.department)));
+    SS_TRY(append_audit("user.add", u.username, u.role + (u.department.empty() ? "" : " of " + u.department),
+                        sealed("users", sqlite3_last_insert_rowid(c_.raw()))));
     return tx.commit();
   }
 
@@ -612,12 +756,30 @@ class SqliteStore final : public Store {
   }
 
  private:
-  std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_, ingest_existing_, ingest_conflict_, head_;
+  std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_, ingest_existing_, ingest_conflict_, ingest_raw_max_,
+      head_;
+
+  // The rows of one table a batch adds, and their Merkle root.
+  struct RangeBuilder {
+    explicit RangeBuilder(const char* table) { range.table = table; }
+    void add(int64_t id, const Digest& leaf) {
+      if (range.count == 0) range.first = id;
+      range.last = id;
+      ++range.count;
+      merkle.add(leaf);
+    }
+    RowRange done() {
+      range.root = to_hex(merkle.root());
+      return range;
+    }
+    RowRange range;
+    MerkleStream merkle;
+  };
 
   // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
   // `describe(row)` gives the audit action, object and detail of each row that was added.
   template <class Row, class Bind, class Describe>
-  Result<int> insert_all(const std::vector<Row>& rows, const char* sql, Bind bind, Describe describe) {
+  Result<int> insert_all(const std::vector<Row>& rows, const char* table, const char* sql, Bind bind, Describe describe) {
     Transaction tx(c_);
     SS_TRY(tx.begin());
     auto st = c_.prepare(sql);
@@ -631,15 +793,33 @@ class SqliteStore final : public Store {
       st->reset();
       if (changed) {
         auto [action, object, detail] = describe(row);
-        SS_TRY(append_audit(action, object, detail));
+        SS_TRY(append_audit(action, object, detail, sealed(table, sqlite3_last_insert_rowid(c_.raw()))));
       }
     }
     SS_TRY(tx.commit());
     return added;
   }
 
+  // Seals one row just written and returns the range its audit entry carries ("" if it failed:
+  // the caller's write then fails on the next statement's error, never silently uncovered).
+  std::string sealed(const char* table, int64_t id) {
+    auto leaf = sqlite::seal_row(c_, *sqlite::covered_table(table), id);
+    if (!leaf) {
+      seal_error_ = leaf.error().message;
+      return "";
+    }
+    return format_ranges({{table, id, id, 1, to_hex(*leaf), false}});
+  }
+  std::string seal_error_;
+
   // Appends to the hash chain inside the caller's transaction.
-  Status append_audit(const std::string& action, const std::string& object, const std::string& detail) {
+  Status append_audit(const std::string& action, const std::string& object, const std::string& detail,
+                      const std::string& rows = "") {
+    if (!seal_error_.empty()) {
+      std::string why = std::move(seal_error_);
+      seal_error_.clear();
+      return fail("cannot seal the row written: " + why);
+    }
     AuditEntry e;
     {
       auto q = c_.prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
@@ -654,11 +834,13 @@ class SqliteStore final : public Store {
     e.action = action;
     e.object = object;
     e.detail = detail;
+    e.rows = rows;
     e.hash = audit_hash(e);
-    auto ins = c_.prepare("INSERT INTO audit (id, at, actor, action, object, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto ins = c_.prepare(
+        "INSERT INTO audit (id, at, actor, action, object, detail, prev_hash, hash, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SS_TRY(ins);
     ins->bind(1, e.id).bind(2, e.at).bind(3, e.actor).bind(4, e.action).bind(5, e.object).bind(6, e.detail)
-        .bind(7, e.prev_hash).bind(8, e.hash);
+        .bind(7, e.prev_hash).bind(8, e.hash).bind(9, e.rows);
     return ins->run();
   }
 
@@ -696,8 +878,18 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   auto c = sqlite::Connection::open(path);
   if (!c) return tl::unexpected(c.error());
+  int before = 0;
+  {
+    auto v = c->prepare("PRAGMA user_version");
+    if (!v) return tl::unexpected(v.error());
+    if (auto row = v->step(); !row) return tl::unexpected(row.error());
+    before = static_cast<int>(v->integer(0));
+  }
   if (auto s = sqlite::migrate(*c); !s) return fail(path + ": " + s.error().message);
-  return std::unique_ptr<Store>(new SqliteStore(std::move(*c)));
+  auto store = std::make_unique<SqliteStore>(std::move(*c));
+  if (before > 0 && before < 8)
+    if (auto s = store->seal_legacy(); !s) return fail(path + ": sealing rows written before row hashing: " + s.error().message);
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace shanshui::store
