@@ -1,6 +1,7 @@
 // row_hash.cpp: leaf hashes, streaming Merkle roots and row-range text (see row_hash.h).
 #include "store/row_hash.h"
 
+#include <charconv>
 #include <cstdio>
 
 // The low-level SHA-256 calls (deprecated in OpenSSL 3 in favour of EVP) hash a row without the
@@ -12,18 +13,18 @@
 
 namespace shanshui::store {
 
-LeafHasher::LeafHasher(std::string_view table) : ctx_(new SHA256_CTX) {
-  auto* c = static_cast<SHA256_CTX*>(ctx_);
+static_assert(sizeof(SHA256_CTX) <= 112, "LeafHasher::ctx_ must hold a SHA256_CTX");
+
+LeafHasher::LeafHasher(std::string_view table) {
+  auto* c = reinterpret_cast<SHA256_CTX*>(ctx_);
   SHA256_Init(c);
   const unsigned char leaf_prefix = 0x00;
   SHA256_Update(c, &leaf_prefix, 1);
   SHA256_Update(c, table.data(), table.size());
 }
 
-LeafHasher::~LeafHasher() { delete static_cast<SHA256_CTX*>(ctx_); }
-
 LeafHasher& LeafHasher::column(char tag, std::string_view bytes) {
-  auto* c = static_cast<SHA256_CTX*>(ctx_);
+  auto* c = reinterpret_cast<SHA256_CTX*>(ctx_);
   // 0x1f, tag, 4-byte big-endian length: no two different rows share an encoding.
   unsigned char head[6] = {0x1f, static_cast<unsigned char>(tag), 0, 0, 0, 0};
   uint32_t n = static_cast<uint32_t>(bytes.size());
@@ -35,8 +36,8 @@ LeafHasher& LeafHasher::column(char tag, std::string_view bytes) {
 
 LeafHasher& LeafHasher::integer(int64_t v) {
   char buf[24];
-  int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-  return column('i', std::string_view(buf, static_cast<size_t>(n)));
+  auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  return column('i', std::string_view(buf, static_cast<size_t>(end - buf)));
 }
 
 LeafHasher& LeafHasher::real(double v) {
@@ -47,7 +48,7 @@ LeafHasher& LeafHasher::real(double v) {
 
 Digest LeafHasher::finish() {
   Digest d;
-  SHA256_Final(d.data(), static_cast<SHA256_CTX*>(ctx_));
+  SHA256_Final(d.data(), reinterpret_cast<SHA256_CTX*>(ctx_));
   return d;
 }
 
@@ -56,8 +57,12 @@ Digest merkle_node(const Digest& left, const Digest& right) {
   buf[0] = 0x01;
   std::copy(left.begin(), left.end(), buf + 1);
   std::copy(right.begin(), right.end(), buf + 33);
+  // The low-level calls: SHA256() one-shot goes through EVP and its locks on every node.
+  SHA256_CTX c;
+  SHA256_Init(&c);
+  SHA256_Update(&c, buf, sizeof buf);
   Digest d;
-  SHA256(buf, sizeof buf, d.data());
+  SHA256_Final(d.data(), &c);
   return d;
 }
 

@@ -2,6 +2,9 @@
 #include "store/sqlite/ledger.h"
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
 #include <cstring>
 #include <map>
 
@@ -163,7 +166,98 @@ Result<std::vector<RowRange>> seal_legacy_rows(Connection& c) {
   return out;
 }
 
-Result<DataVerification> verify_data(Connection& c, const std::vector<AuditEntry>& log, size_t max_problems) {
+namespace {
+
+// One stretch of a table to check: rows with lo <= id <= hi against the claims inside it.
+struct Task {
+  const CoveredTable* table = nullptr;
+  std::vector<Claim*> claims;  // sorted by first id, disjoint
+  int64_t lo = 0, hi = 0;
+  int64_t weight = 0;  // rows expected, for scheduling the big stretches first
+  std::vector<DataProblem> problems;
+  int64_t rows = 0;
+  std::string error;
+};
+
+void check_stretch(Connection& c, Task& task, size_t max_problems) {
+  const CoveredTable& t = *task.table;
+  auto problem = [&](int64_t row, int64_t entry, std::string what) {
+    if (task.problems.size() < max_problems) task.problems.push_back({t.name, row, entry, std::move(what)});
+  };
+  auto q = c.prepare(std::string("SELECT rowid, row_hash, ") + t.columns + " FROM " + t.name +
+                     " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid");
+  if (!q) {
+    task.error = q.error().message;
+    return;
+  }
+  q->bind(1, task.lo).bind(2, task.hi);
+  const int columns = column_count(t);
+  auto& active = task.claims;
+  size_t ci = 0;
+  MerkleStream merkle;
+  int64_t next_expected = 0;   // the next id a dense claim should hold
+  bool claim_flagged = false;  // a row-level problem was already named in the current claim
+  bool started = false;        // the current claim has had a row
+  auto dense = [](const Claim* a) { return a->range.count == a->range.last - a->range.first + 1; };
+  auto missing = [&](const Claim* a, int64_t id) {
+    problem(id, a->entry,
+            std::string(t.name) + " row " + std::to_string(id) + " is missing (deleted outside the software); " +
+                entry_name(*a) + " wrote rows " + std::to_string(a->range.first) + "–" + std::to_string(a->range.last));
+    claim_flagged = true;
+  };
+  auto finish = [&](Claim* a) {
+    if (!started) next_expected = a->range.first;  // none of its rows remain
+    if (dense(a) && next_expected <= a->range.last && !claim_flagged) missing(a, next_expected);
+    if (!claim_flagged && (merkle.count() != a->range.count || to_hex(merkle.root()) != a->range.root))
+      problem(a->range.first, a->entry,
+              std::string(t.name) + " rows " + std::to_string(a->range.first) + "–" + std::to_string(a->range.last) +
+                  " no longer match the Merkle root of " + entry_name(*a) + " (" + std::to_string(merkle.count()) + " of " +
+                  std::to_string(a->range.count) + " rows present; changed together with their row hashes, or rows removed)");
+    merkle = MerkleStream();
+    claim_flagged = false;
+    started = false;
+  };
+  for (;;) {
+    auto row = q->step();
+    if (!row) {
+      task.error = row.error().message;
+      return;
+    }
+    if (!*row) break;
+    ++task.rows;
+    int64_t id = q->integer(0);
+    while (ci < active.size() && active[ci]->range.last < id) finish(active[ci++]);
+    if (ci == active.size() || active[ci]->range.first > id) {
+      problem(id, 0,
+              std::string(t.name) + " row " + std::to_string(id) + " " + describe_row(q->raw(), 2) +
+                  " is vouched for by no audit entry: inserted outside the software, or the log's tail was cut");
+      continue;
+    }
+    Claim* a = active[ci];
+    if (!started) {
+      started = true;
+      next_expected = a->range.first;
+    }
+    if (dense(a) && id != next_expected && !claim_flagged) missing(a, next_expected);
+    next_expected = id + 1;
+    Digest leaf = leaf_of_row(q->raw(), t.name, 2, columns);
+    merkle.add(leaf);
+    const void* stored = sqlite3_column_blob(q->raw(), 1);
+    bool same = stored && sqlite3_column_bytes(q->raw(), 1) == 16 && std::memcmp(stored, leaf.data(), 16) == 0;
+    if (!same && !claim_flagged) {
+      problem(id, a->entry,
+              std::string(t.name) + " row " + std::to_string(id) + " " + describe_row(q->raw(), 2) + " was changed after " +
+                  entry_name(*a) + " wrote it (its content no longer has the recorded hash)");
+      claim_flagged = true;
+    }
+  }
+  for (; ci < active.size(); ++ci) finish(active[ci]);
+}
+
+}  // namespace
+
+Result<DataVerification> verify_data(Connection& c, const std::string& path, const std::vector<AuditEntry>& log,
+                                     size_t max_problems) {
   DataVerification out;
   auto problem = [&](const std::string& table, int64_t row, int64_t entry, std::string what) {
     if (out.problems.size() < max_problems) out.problems.push_back({table, row, entry, std::move(what)});
@@ -201,6 +295,9 @@ Result<DataVerification> verify_data(Connection& c, const std::vector<AuditEntry
                     std::to_string(last_import->id) + " (plan.import) wrote: changed outside the software");
   }
 
+  // Stretches of each table, up to the largest id this snapshot holds (rows committed by others
+  // since are not part of it).
+  std::vector<Task> tasks;
   for (const auto& t : covered_tables()) {
     auto& claims = adds[t.name];
     // A removal retires the latest earlier claim on its row, whose leaf it must repeat.
@@ -211,92 +308,65 @@ Result<DataVerification> verify_data(Connection& c, const std::vector<AuditEntry
           added = &a;
       if (!added) {
         problem(t.name, rem.range.first, rem.entry, entry_name(rem) + " removed a row no earlier entry wrote");
-      } else if (added->range.count != 1 || added->range.root != rem.range.root) {
+        continue;
+      }
+      if (added->range.count != 1 || added->range.root != rem.range.root)
         problem(t.name, rem.range.first, rem.entry,
                 entry_name(rem) + " removed a row that differs from what " + entry_name(*added) + " wrote");
-        added->retired = true;
-      } else {
-        added->retired = true;
-      }
+      added->retired = true;
     }
     std::vector<Claim*> active;
     for (auto& a : claims)
       if (!a.retired) active.push_back(&a);
     std::sort(active.begin(), active.end(), [](const Claim* a, const Claim* b) { return a->range.first < b->range.first; });
-
-    auto q = c.prepare(std::string("SELECT rowid, row_hash, ") + t.columns + " FROM " + t.name + " ORDER BY rowid");
-    LEDGER_TRY(q);
-    const int columns = column_count(t);
-    size_t ci = 0;
-    MerkleStream merkle;
-    int64_t next_expected = 0;  // the next id a dense claim should hold
-    bool claim_flagged = false;  // a row-level problem was already named in the current claim
-    auto dense = [](const Claim* a) { return a->range.count == a->range.last - a->range.first + 1; };
-    auto finish = [&](Claim* a) {
-      if (dense(a) && next_expected <= a->range.last && !claim_flagged) {
-        problem(t.name, next_expected, a->entry,
-                std::string(t.name) + " row " + std::to_string(next_expected) + " is missing (deleted outside the software); " +
-                    entry_name(*a) + " wrote rows " + std::to_string(a->range.first) + "–" + std::to_string(a->range.last));
-        claim_flagged = true;
-      }
-      if (!claim_flagged && (merkle.count() != a->range.count || to_hex(merkle.root()) != a->range.root))
-        problem(t.name, a->range.first, a->entry,
-                std::string(t.name) + " rows " + std::to_string(a->range.first) + "–" + std::to_string(a->range.last) +
-                    " no longer match the Merkle root of " + entry_name(*a) + " (" + std::to_string(merkle.count()) + " of " +
-                    std::to_string(a->range.count) + " rows present; changed together with their row hashes, or rows removed)");
-      merkle = MerkleStream();
-      claim_flagged = false;
-    };
-    bool started = false;
-    for (;;) {
-      auto row = q->step();
-      LEDGER_TRY(row);
-      if (!*row) break;
-      ++out.rows;
-      int64_t id = q->integer(0);
-      while (ci < active.size() && active[ci]->range.last < id) {
-        if (started) finish(active[ci]);
-        else {  // a claim none of whose rows remain
-          next_expected = active[ci]->range.first;
-          finish(active[ci]);
+    auto mx = c.prepare(std::string("SELECT coalesce(max(rowid), 0) FROM ") + t.name);
+    LEDGER_TRY(mx);
+    LEDGER_TRY(mx->step());
+    int64_t max_id = mx->integer(0);
+    // Big tables in two stretches split at a claim boundary, one per core.
+    int64_t rows = 0;
+    for (const auto* a : active) rows += a->range.count;
+    size_t split = active.size();
+    if (rows > 200000) {
+      int64_t half = 0;
+      for (size_t i = 0; i < active.size(); ++i) {
+        if (half >= rows / 2) {
+          split = i;
+          break;
         }
-        ++ci;
-        started = false;
-      }
-      if (ci == active.size() || active[ci]->range.first > id) {
-        problem(t.name, id, 0,
-                std::string(t.name) + " row " + std::to_string(id) + " " + describe_row(q->raw(), 2) +
-                    " is vouched for by no audit entry: inserted outside the software, or the log's tail was cut");
-        continue;
-      }
-      Claim* a = active[ci];
-      if (!started) {
-        started = true;
-        next_expected = a->range.first;
-      }
-      if (dense(a) && id != next_expected && !claim_flagged) {
-        problem(t.name, next_expected, a->entry,
-                std::string(t.name) + " row " + std::to_string(next_expected) + " is missing (deleted outside the software); " +
-                    entry_name(*a) + " wrote rows " + std::to_string(a->range.first) + "–" + std::to_string(a->range.last));
-        claim_flagged = true;
-      }
-      next_expected = id + 1;
-      Digest leaf = leaf_of_row(q->raw(), t.name, 2, columns);
-      merkle.add(leaf);
-      const void* stored = sqlite3_column_blob(q->raw(), 1);
-      bool same = stored && sqlite3_column_bytes(q->raw(), 1) == 16 && std::memcmp(stored, leaf.data(), 16) == 0;
-      if (!same && !claim_flagged) {
-        problem(t.name, id, a->entry,
-                std::string(t.name) + " row " + std::to_string(id) + " " + describe_row(q->raw(), 2) +
-                    " was changed after " + entry_name(*a) + " wrote it (its content no longer has the recorded hash)");
-        claim_flagged = true;
+        half += active[i]->range.count;
       }
     }
-    for (; ci < active.size(); ++ci) {
-      if (!started) next_expected = active[ci]->range.first;
-      finish(active[ci]);
-      started = false;
+    Task first{&t, {active.begin(), active.begin() + static_cast<long>(split)}, 0, max_id, 0, {}, 0, {}};
+    if (split < active.size()) {
+      Task second{&t, {active.begin() + static_cast<long>(split), active.end()}, active[split]->range.first, max_id, 0, {}, 0, {}};
+      first.hi = active[split]->range.first - 1;
+      for (const auto* a : second.claims) second.weight += a->range.count;
+      tasks.push_back(std::move(second));
     }
+    for (const auto* a : first.claims) first.weight += a->range.count;
+    tasks.push_back(std::move(first));
+  }
+  std::sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.weight > b.weight; });
+  // Two workers: this connection (already in the caller's read transaction) and one more.
+  std::atomic<size_t> next{0};
+  auto work = [&](Connection& conn) {
+    for (size_t i = next++; i < tasks.size(); i = next++) check_stretch(conn, tasks[i], max_problems);
+  };
+  std::optional<Connection> second;
+  if (!path.empty() && tasks.size() > 1 && tasks.front().weight > 100000) {
+    auto extra = Connection::open(path);
+    if (extra && extra->exec("BEGIN")) second.emplace(std::move(*extra));
+  }
+  std::thread helper;
+  if (second) helper = std::thread([&] { work(*second); });
+  work(c);
+  if (helper.joinable()) helper.join();
+  if (second) (void)second->exec("COMMIT");
+  for (auto& task : tasks) {
+    if (!task.error.empty()) return fail(std::string(task.table->name) + ": " + task.error);
+    out.rows += task.rows;
+    for (auto& p : task.problems) problem(p.table, p.row, p.entry, std::move(p.what));
   }
   std::stable_sort(out.problems.begin(), out.problems.end(), [](const DataProblem& a, const DataProblem& b) {
     return (a.entry ? a.entry : INT64_MAX) < (b.entry ? b.entry : INT64_MAX);

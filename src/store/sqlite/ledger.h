@@ -42,11 +42,13 @@ Result<std::vector<RowRange>> seal_legacy_rows(Connection& c);
 
 /// Recomputes every covered row and checks it against the ranges in `log` (the whole chain, in
 /// order). Problems are named by table, row id and the entry contradicted, first ones first;
-/// at most `max_problems`.
+/// at most `max_problems`. `c` must be in a read transaction; large tables are split and the
+/// second half read on a second connection to `path` (none when empty).
 struct DataVerification {
   int64_t rows = 0;
   std::vector<DataProblem> problems;
 };
-Result<DataVerification> verify_data(Connection& c, const std::vector<AuditEntry>& log, size_t max_problems = 50);
+Result<DataVerification> verify_data(Connection& c, const std::string& path, const std::vector<AuditEntry>& log,
+                                     size_t max_problems = 50);
 
 }  // namespace shanshui::store::sqlite
