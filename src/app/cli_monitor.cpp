@@ -15,6 +15,8 @@
 #include "hj212/simulator.h"
 #include "http/server.h"
 #include "service/audit_digest.h"
+#include "service/evaluator.h"
+#include "service/lineage.h"
 #include "service/auth.h"
 #include <pthread.h>
 #include <sys/resource.h>
@@ -151,6 +153,9 @@ int serve(const Common& c, const ServeArgs& a) {
     (void)setrlimit(RLIMIT_NOFILE, &files);
     getrlimit(RLIMIT_NOFILE, &files);
   }
+  // Live evaluation: the county's air quality so far follows the stored observations.
+  auto live = std::make_unique<service::LiveEvaluator>(db, service::LiveOptions{});
+  if (auto s = live->start(); !s) return refuse(s.error().message);
   std::unique_ptr<hj212::Listener> listener;
   std::unique_ptr<http::Server> web;
   if (a.hj212_port >= 0) {
@@ -163,6 +168,7 @@ int serve(const Common& c, const ServeArgs& a) {
     o.max_per_address = static_cast<size_t>(std::max(1, a.hj212_max_per_address));
     o.max_age = std::chrono::hours(24 * std::max(1, a.accept_past_days));
     o.max_ahead = std::chrono::minutes(std::max(0, a.accept_ahead_minutes));
+    o.on_commit = [l = live.get()] { l->wake(); };
     listener = std::make_unique<hj212::Listener>(o, db);
     if (auto s = listener->start(); !s) return refuse(s.error().message);
     std::cerr << "shanshui: HJ 212 listening on " << a.host << ":" << listener->port() << " (db " << db << ")" << std::endl;
@@ -188,6 +194,19 @@ int serve(const Common& c, const ServeArgs& a) {
                                     lo.quarantine_per_hour, st.quarantine_dropped.load()};
       };
     }
+    o.live_status = [l = live.get()] {
+      auto st = l->status();
+      nlohmann::json notes = st.notes;
+      return nlohmann::json{{"caught_up", st.caught_up},
+                            {"cycles", st.cycles},
+                            {"observations_through_id", st.observations_through},
+                            {"station_days", st.station_days},
+                            {"station_days_recomputed_last_cycle", st.station_days_recomputed},
+                            {"runs_recorded", st.runs_recorded},
+                            {"last_cycle_at", st.last_cycle_at},
+                            {"notes", notes}}
+          .dump();
+    };
     web = std::make_unique<http::Server>(o);
     auto port = web->bind();
     if (!port) return refuse(port.error().message);
@@ -277,6 +296,48 @@ int audit_verify(const Common& c, const std::string& digest_file, const std::str
   }
   std::cout << "the log extends the digest signed at " << d->at << " (entry " << d->head_id << ")\n";
   return rc;
+}
+
+int lineage_cmd(const Common& c, const LineageArgs& a) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  auto& s = **st;
+  auto print = [](const Result<std::optional<std::string>>& doc, const std::string& what) {
+    if (!doc) return refuse(doc.error().message);
+    if (!*doc) return refuse("no " + what);
+    std::cout << nlohmann::json::parse(**doc).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return 0;
+  };
+  if (a.frame) return print(service::lineage_frame_json(s, a.frame, true), "frame " + std::to_string(a.frame));
+  int64_t run = a.run;
+  if (!run && !a.indicator.empty() && (!a.station.empty() || !a.export_dir.empty())) {
+    // The run behind the value in force: the last recorded for the period.
+    if (a.period.empty()) return refuse("--station and --export need --period (or --run)");
+    auto p = current_plan(s);
+    if (!p) return refuse(p.error().message);
+    auto doc = service::lineage_indicator_json(s, *p, a.indicator, a.period);
+    if (!doc) return refuse(doc.error().message);
+    if (!*doc) return refuse("no indicator '" + a.indicator + "' in the plan");
+    auto values = nlohmann::json::parse(**doc)["values"];
+    if (values.empty() || !values.back().contains("run"))
+      return refuse(a.indicator + " " + a.period + " has no computed value with an assessment run");
+    run = values.back()["run"]["id"].get<int64_t>();
+  }
+  if (!a.export_dir.empty()) {
+    if (!run) return refuse("--export needs --run or --indicator with --period");
+    auto n = service::export_run(s, run, a.export_dir);
+    if (!n) return refuse(n.error().message);
+    std::cerr << "run " << run << ": " << *n << " observations and their frames written to " << a.export_dir << "\n";
+    return 0;
+  }
+  if (!a.station.empty() && !a.day.empty())
+    return print(service::lineage_hours_json(s, run, a.station, a.day), "day " + a.day + " of " + a.station + " in run " + std::to_string(run));
+  if (!a.station.empty()) return print(service::lineage_days_json(s, run, a.station), "station " + a.station + " in run " + std::to_string(run));
+  if (run) return print(service::lineage_run_json(s, run), "assessment run " + std::to_string(run));
+  if (a.indicator.empty()) return refuse("lineage needs --indicator, --run or --frame");
+  auto p = current_plan(s);
+  if (!p) return refuse(p.error().message);
+  return print(service::lineage_indicator_json(s, *p, a.indicator, a.period), "indicator '" + a.indicator + "' in the plan");
 }
 
 int audit_digest(const Common& c, const std::string& out, const std::string& key) {

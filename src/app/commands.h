@@ -92,6 +92,13 @@ int user_add(const Common& c, const std::string& name, const std::string& role, 
              const std::string& password);
 /// `shanshui audit verify|list`.
 int audit_verify(const Common& c, const std::string& digest_file, const std::string& public_key);
+
+struct LineageArgs {
+  std::string indicator, period, station, day, export_dir;
+  int64_t run = 0, frame = 0;
+};
+/// Prints one step of a value's lineage as JSON (see service/lineage.h).
+int lineage_cmd(const Common& c, const LineageArgs& a);
 /// The audit digests' signing key: `key`, or the database path + ".audit-key".
 std::string audit_key_path(const Common& c, const std::string& key);
 /// `shanshui audit digest|public-key`: a signed digest of the log's head (service/audit_digest.h).

@@ -296,6 +296,20 @@ int main(int argc, char** argv) {
   common(alist);
   alist->callback([&] { rc = audit_list(c, object); });
 
+  LineageArgs lin;
+  auto* lineage = app.add_subcommand(
+      "lineage", "from a target's value to its frames: measurement and run (--indicator/--period), station-days "
+                 "(--station), one day's observations (--day), a frame (--frame); --export DIR for recomputation");
+  lineage->add_option("--indicator", lin.indicator, "indicator or target id (good_days_ratio, pm25, …)");
+  lineage->add_option("--period", lin.period, "period of the value: 2026-YTD, 2025 (default: every period)");
+  lineage->add_option("--run", lin.run, "an assessment run id (default: the run of the value in force for --period)");
+  lineage->add_option("--station", lin.station, "a station (MN) of the run: its days");
+  lineage->add_option("--day", lin.day, "with --station: that day's observations (YYYY-MM-DD)");
+  lineage->add_option("--frame", lin.frame, "a raw frame id: its bytes, CRC and hash");
+  lineage->add_option("--export", lin.export_dir, "write the run's input set (run.json, observations.csv, frames.csv) here");
+  common(lineage, false);
+  lineage->callback([&] { rc = lineage_cmd(c, lin); });
+
   SimulateArgs sim;
   auto* simc = app.add_subcommand("simulate", "HJ 212 data loggers over TCP: hourly data (CN 2061, Flag=5), replies awaited, faults optional");
   simc->add_option("--host", sim.host, "listener address (default 127.0.0.1)");

@@ -116,16 +116,19 @@ std::string progress_json(const plan::Plan& p, const service::TrackingView& view
     json series = json::array();
     for (size_t i = 0; i < tv.series.size(); ++i) {
       const auto& m = tv.provenance[i];
+      json prov = {{"kind", m.kind}, {"method", m.method}, {"method_version", m.method_version}, {"source", m.source},
+                   {"reporter", m.reporter}, {"recorded_at", m.recorded_at}, {"measurement_id", m.id}, {"period", m.period},
+                   {"note", m.note}};
+      if (m.source.rfind("run:", 0) == 0) prov["run_id"] = std::stoll(m.source.substr(4));
       series.push_back({{"year", tv.series[i].year}, {"value", tv.series[i].value},
-                        {"provenance", {{"kind", m.kind}, {"method", m.method}, {"method_version", m.method_version},
-                                        {"source", m.source}, {"reporter", m.reporter}, {"recorded_at", m.recorded_at},
-                                        {"measurement_id", m.id}}}});
+                        {"provisional", tv.series[i].provisional}, {"provenance", prov}});
     }
     json lenses = json::object();
     for (const auto& l : tv.lenses) lenses[l.lens] = lens_json(l);
     json t = target_json(*tv.target);
     t["series"] = series;
     t["lenses"] = lenses;
+    t["stale"] = tv.stale.empty() ? json(nullptr) : json(tv.stale);
     targets.push_back(t);
   }
   json items = json::array();

@@ -29,6 +29,7 @@
 #include "service/auth.h"
 #include "service/login_guard.h"
 #include "service/csv.h"
+#include "service/lineage.h"
 #include "service/monitoring.h"
 #include "service/scorecard.h"
 #include "service/supervision.h"
@@ -57,6 +58,7 @@ struct Ctx {
   service::HashGate* hashes = nullptr;   // concurrent argon2 checks
   std::string client;                    // the client's address (behind a trusted proxy: from X-Forwarded-For)
   std::string db_path;                   // the database file (the audit key lives beside it)
+  std::function<std::string()> live_status;  // JSON of the live evaluation ("" when it does not run)
 };
 
 // The address a request comes from. Behind a trusted reverse proxy every request arrives from the
@@ -247,6 +249,7 @@ std::vector<Route> routes() {
                                    {"quarantine_budget_per_hour", h.quarantine_budget_hour},
                                    {"quarantine_dropped", h.quarantine_dropped}};
                  }
+                 if (c.live_status) doc["live_evaluation"] = json::parse(c.live_status());
                  send_json(c.res, problem.empty() ? 200 : 503, dump(doc));
                }});
   r.push_back({"POST", "/api/login", "Log in with username and password; returns a bearer token and sets a session cookie",
@@ -615,6 +618,60 @@ std::vector<Route> routes() {
                  if (auto s = c.store.add_user({str("username"), role, dept, *hash, ""}); !s) return send_error(c.res, 409, s.error().message);
                  send_json(c.res, 201, dump({{"added", str("username")}, {"role", role}, {"department", dept}}));
                }});
+  // Lineage: from a target's value to the frames behind it, one step per route.
+  auto lineage_reply = [](Ctx& c, const Result<std::optional<std::string>>& doc, const std::string& what) {
+    if (!doc) return send_internal(c.res, doc.error().message);
+    if (!*doc) return send_error(c.res, 404, "no " + what);
+    send_json(c.res, 200, **doc);
+  };
+  auto run_id = [](Ctx& c) -> std::optional<int64_t> {
+    if (c.arg.empty() || c.arg.size() > 18 || !std::all_of(c.arg.begin(), c.arg.end(), ::isdigit)) {
+      send_error(c.res, 400, "the id must be a number");
+      return std::nullopt;
+    }
+    return std::stoll(c.arg);
+  };
+  r.push_back({"GET", "/api/lineage/indicators/{id}",
+               "Lineage, step 1: an indicator's (or target's) values with their measurement and assessment run (?period=2026-YTD)",
+               false, [lineage_reply](Ctx& c) {
+                 auto p = plan_or_send(c);
+                 if (!p) return;
+                 std::string period = c.req.get_param_value("period");
+                 if (period.size() > 16) return send_error(c.res, 400, "period: like 2026-YTD or 2025");
+                 lineage_reply(c, service::lineage_indicator_json(c.store, *p, c.arg, period), "indicator '" + c.arg + "'");
+               }});
+  r.push_back({"GET", "/api/lineage/runs/{id}",
+               "Lineage, step 2: an assessment run — method and version, rules, input hash, stations, exclusions", false,
+               [lineage_reply, run_id](Ctx& c) {
+                 auto id = run_id(c);
+                 if (!id) return;
+                 lineage_reply(c, service::lineage_run_json(c.store, *id), "assessment run " + c.arg);
+               }});
+  r.push_back({"GET", "/api/lineage/runs/{id}/days",
+               "Lineage, step 3: a run's station-days of one station (?station=MN): daily values, AQI, validity, exclusions, digest",
+               false, [lineage_reply, run_id](Ctx& c) {
+                 auto id = run_id(c);
+                 if (!id) return;
+                 std::string mn = c.req.get_param_value("station");
+                 if (mn.empty() || mn.size() > 64) return send_error(c.res, 400, "send ?station=MN");
+                 lineage_reply(c, service::lineage_days_json(c.store, *id, mn), "station " + mn + " in run " + c.arg);
+               }});
+  r.push_back({"GET", "/api/lineage/runs/{id}/hours",
+               "Lineage, step 4: the observations of one station-day in a run (?station=MN&day=YYYY-MM-DD), with their frame ids",
+               false, [lineage_reply, run_id](Ctx& c) {
+                 auto id = run_id(c);
+                 if (!id) return;
+                 std::string mn = c.req.get_param_value("station"), day = c.req.get_param_value("day");
+                 if (mn.empty() || mn.size() > 64 || day.size() != 10) return send_error(c.res, 400, "send ?station=MN&day=YYYY-MM-DD");
+                 lineage_reply(c, service::lineage_hours_json(c.store, *id, mn, day), "day " + day + " of " + mn + " in run " + c.arg);
+               }});
+  r.push_back({"GET", "/api/lineage/frames/{id}",
+               "Lineage, step 5: a raw frame — bytes (password masked for the public), CRC mode and check, SHA-256, peer, time", false,
+               [lineage_reply, run_id](Ctx& c) {
+                 auto id = run_id(c);
+                 if (!id) return;
+                 lineage_reply(c, service::lineage_frame_json(c.store, *id, service::may_read_internal(c.user)), "frame " + c.arg);
+               }});
   r.push_back({"GET", "/api/audit", "The audit log (?object=ID for one object's history)", false, [](Ctx& c) {
                  if (!need_role(c, {"admin", "office", "auditor"}, "the audit log is for the office, auditors and administrators"))
                    return;
@@ -913,12 +970,14 @@ Result<int> Server::bind() {
   const bool use_cache = impl_->opt.cache;
   const bool secure = impl_->opt.behind_tls;
   auto health = impl_->opt.listener_health;
+  auto live = impl_->opt.live_status;
   auto guard = std::make_shared<service::LoginGuard>();
   const std::vector<std::string> proxies = impl_->opt.trusted_proxies;
   auto hashes = std::make_shared<service::HashGate>(2);  // two cores: more at once only queues in memory
   // One dispatcher matches the route table by path segments (no regex per route).
   auto table = std::make_shared<std::vector<Route>>(routes());
-  auto dispatch = [db, table, cache, use_cache, secure, health, guard, hashes, proxies](const Request& req, Response& res) {
+  auto dispatch = [db, table, cache, use_cache, secure, health, live, guard, hashes, proxies](const Request& req,
+                                                                                             Response& res) {
       std::string arg;
       const Route* found = nullptr;
       for (const auto& r : *table)
@@ -937,7 +996,7 @@ Result<int> Server::bind() {
         store_path = db;
       }
       Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg, secure, health, guard.get(), hashes.get(),
-            client_address(req, proxies), db};
+            client_address(req, proxies), db, live};
       std::string token;
       if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
         token = a.substr(7);

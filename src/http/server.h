@@ -34,6 +34,7 @@ struct ServerOptions {
   std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For names the client
   TransportOptions transport;  // connection, size and time limits (host and port are taken from above)
   std::function<ListenerHealth()> listener_health;  // set when the HJ 212 listener runs alongside
+  std::function<std::string()> live_status;         // JSON of the live evaluation, when it runs alongside
 };
 
 class Server {

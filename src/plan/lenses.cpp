@@ -143,6 +143,7 @@ const char* lens_rating_label(const std::string& r) {
   if (r == "stagnation_or_regression") return "停滞或倒退";
   if (r == "not_achieved") return "未达标";
   if (r == "unable") return "无法评估";
+  if (r == "stale") return "数据过期";
   return "?";
 }
 

@@ -18,6 +18,7 @@ namespace shanshui::plan {
 struct Observation {
   int year = 0;
   std::string value;
+  bool provisional = false;  // the year so far ("2026-YTD"), standing in until the year is final
 };
 
 /// A lens verdict with everything needed to recompute it by hand.

@@ -343,6 +343,34 @@ std::vector<std::vector<DailyValues>> daily_values(const AirAccumulator& acc, st
   return out;
 }
 
+DailyValues county_day_from_sums(long day, const std::array<int64_t, kPollutants>& sum,
+                                 const std::array<int32_t, kPollutants>& count) {
+  std::array<DayValue, kPollutants> v;
+  for (size_t p = 0; p < kPollutants; ++p)
+    if (count[p]) v[p] = div_round_half_even(sum[p], count[p]);
+  return finish_day(day, v);
+}
+
+DailyValues county_day(long day, const std::vector<const DailyValues*>& station_days) {
+  std::array<int64_t, kPollutants> sum{};
+  std::array<int32_t, kPollutants> cnt{};
+  for (const auto* d : station_days)
+    for (size_t p = 0; p < kPollutants; ++p)
+      if (d->v[p]) {
+        sum[p] += *d->v[p];
+        cnt[p]++;
+      }
+  return county_day_from_sums(day, sum, cnt);
+}
+
+AnnualAir annual_air(const std::string& name, int year, const std::vector<const DailyValues*>& days) {
+  AnnualAir a;
+  a.station = name;
+  a.year = year;
+  annual_stats(a, days);
+  return a;
+}
+
 AirAssessment assess_air(const AirAccumulator& acc, int threads) {
   AirAssessment a;
   const auto& stations = acc.stations();
@@ -387,10 +415,7 @@ AirAssessment assess_air(const AirAccumulator& acc, int threads) {
     std::vector<DailyValues> county;
     for (size_t i = 0; i < span; ++i) {
       if (!any[i]) continue;
-      std::array<DayValue, kPollutants> v;
-      for (size_t p = 0; p < kPollutants; ++p)
-        if (cnt[i][p]) v[p] = div_round_half_even(sum[i][p], cnt[i][p]);
-      DailyValues d = finish_day(lo + static_cast<long>(i), v);
+      DailyValues d = county_day_from_sums(lo + static_cast<long>(i), sum[i], cnt[i]);
       if (!d.valid) a.excluded.push_back({"county", date_of(d.day), "day not assessed: no valid station value for every item"});
       county.push_back(d);
     }

@@ -127,6 +127,16 @@ std::vector<std::vector<DailyValues>> daily_values(const AirAccumulator& acc, st
 /// Stations are assessed on `threads` threads; the result does not depend on the count.
 AirAssessment assess_air(const AirAccumulator& acc, int threads = 2);
 
+/// The county's daily values on one day: per item, the mean of the stations' daily values
+/// (HJ 663 点位平均), rounded half-even, then the day's AQI under the rules of its date. The same
+/// arithmetic as assess_air, for callers that keep station days themselves (live evaluation).
+DailyValues county_day(long day, const std::vector<const DailyValues*>& station_days);
+DailyValues county_day_from_sums(long day, const std::array<int64_t, kPollutants>& sum,
+                                 const std::array<int32_t, kPollutants>& count);
+
+/// The annual statistics (HJ 663) of the given days of one year, as assess_air computes them.
+AnnualAir annual_air(const std::string& name, int year, const std::vector<const DailyValues*>& days);
+
 /// HJ 663 percentile (k = 1 + (n − 1)p, linear between order statistics) of values in reporting
 /// units, returned ×100 of those units (exact); p in percent. Values must be non-empty.
 int64_t percentile_centi(std::vector<int64_t> values, int p);

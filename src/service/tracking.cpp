@@ -326,21 +326,49 @@ TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measure
   TrackingView view;
   view.as_of = as_of;
   // Annual series per indicator: the most recently recorded value for each year up to as_of.
-  std::map<std::string, std::map<int, store::Measurement>> annual;
+  std::map<std::string, std::map<int, store::Measurement>> annual, so_far;
+  auto newer = [](const store::Measurement& slot, const store::Measurement& m) {
+    return slot.id == 0 || m.recorded_at > slot.recorded_at || (m.recorded_at == slot.recorded_at && m.id > slot.id);
+  };
   for (const auto& m : measurements) {
+    if (m.period.size() == 8 && m.period.compare(4, 4, "-YTD") == 0) {  // "2026-YTD": the year so far
+      auto p = Period::parse(m.period.substr(0, 4));
+      if (!p || p->year > as_of.year || m.recorded_at.substr(0, 10) > as_of.iso()) continue;
+      auto& slot = so_far[m.indicator][p->year];
+      if (newer(slot, m)) slot = m;
+      continue;
+    }
     auto p = Period::parse(m.period);
     if (!p || p->kind != Period::Kind::year || p->last() > Date{as_of.year, 12, 31}) continue;
     auto& slot = annual[m.indicator][p->year];
-    if (slot.id == 0 || m.recorded_at > slot.recorded_at || (m.recorded_at == slot.recorded_at && m.id > slot.id)) slot = m;
+    if (newer(slot, m)) slot = m;
   }
   for (const auto& t : plan.targets) {
     TargetView tv;
     tv.target = &t;
-    for (const auto& [year, m] : annual[t.indicator]) {
-      tv.series.push_back({year, m.value});
+    auto years = annual[t.indicator];
+    for (const auto& [year, m] : so_far[t.indicator])
+      if (!years.count(year)) years[year] = m;
+    for (const auto& [year, m] : years) {
+      tv.series.push_back({year, m.value, m.period != std::to_string(year)});
       tv.provenance.push_back(m);
     }
     tv.lenses = plan::assess(t, tv.series);
+    // Stale: nothing since the baseline, or the newest value older than the last year whose value
+    // is due (a year's annual value is due by 31 March of the next, when the statistical
+    // bulletins and the environmental quality reports are out).
+    int due_year = as_of >= Date{as_of.year, 3, 31} ? as_of.year - 1 : as_of.year - 2;
+    if (tv.series.empty() && t.baseline_value)
+      tv.stale = "no value since the baseline (" + std::to_string(t.baseline_year) + ")";
+    else if (!tv.series.empty() && tv.series.back().year < due_year)
+      tv.stale = "the newest value is for " + std::to_string(tv.series.back().year) + "; the value for " +
+                 std::to_string(due_year) + " was due by " + std::to_string(due_year + 1) + "-03-31";
+    if (!tv.stale.empty())
+      for (auto& l : tv.lenses)
+        if (l.lens == "current") {
+          l.rating = "stale";
+          l.reason = tv.stale;
+        }
     view.targets.push_back(std::move(tv));
   }
   // Latest report per item (by period, then time of reporting), ignoring reports after as_of.

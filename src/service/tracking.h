@@ -51,11 +51,17 @@ Result<Intake<store::Measurement>> intake_measurements(const plan::Plan& plan, c
                                                        const std::string& origin);
 
 /// A target with its annual series, the provenance of each value, and its three lenses.
+/// The series rule (docs/plan.md, "Which values the lenses use"): per year, the most recently
+/// recorded final value (period "YYYY"); for a year without one, the latest year-so-far value
+/// ("YYYY-YTD", computed live from monitoring), marked provisional. A target whose newest value
+/// is older than the previous year, or which has no value since its baseline, is stale: its
+/// current lens says so instead of rating an old number.
 struct TargetView {
   const plan::Target* target = nullptr;
   std::vector<plan::Observation> series;         // annual values in force, by year
   std::vector<store::Measurement> provenance;    // the measurement behind each series value
   std::vector<plan::LensResult> lenses;          // schedule, unsd, current
+  std::string stale;                             // why the values are out of date ("" when current)
 };
 
 /// A work item with its latest report, status and closure.

@@ -254,6 +254,11 @@ class Store {
   /// One station's observations with from <= data_time <= to (ISO, +08:00), by time.
   virtual Result<std::vector<Observation>> observations_between(const std::string& mn, const std::string& from,
                                                                 const std::string& to) = 0;
+  /// The largest observation id (0 when none): observations only ever grow, so "id ≤ M" names
+  /// an input set exactly.
+  virtual Result<int64_t> max_observation_id() = 0;
+  /// The (station, day "YYYY-MM-DD") pairs of observations with after < id ≤ upto: what changed.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> observation_days(int64_t after, int64_t upto) = 0;
   virtual Result<std::vector<QuarantineRow>> quarantine() = 0;
   virtual Result<QuarantineUsage> quarantine_usage() = 0;
   /// Observations stored with an `invalid` reason (physically impossible values), newest first.

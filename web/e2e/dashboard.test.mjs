@@ -35,13 +35,23 @@ before(async () => {
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/water-month-obs.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/noise-month-obs.csv'));
   cli('user', 'add', '--db', db, '--name', 'eeb', '--role', 'department', '--department', 'eeb', '--password', 'eeb-demo-2027');
-  const port = await freePort();
+  const port = await freePort(), hj212 = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['serve', '--db', db, '--http-port', String(port), '--web', join(SRC, 'web/public')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  server = spawn(BIN, ['serve', '--db', db, '--http-port', String(port), '--hj212-port', String(hj212), '--web', join(SRC, 'web/public')],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise((resolve, reject) => {
     server.stderr.on('data', (d) => { if (String(d).includes('dashboard on')) resolve(); });
     server.on('exit', (code) => reject(new Error('server exited ' + code)));
   });
+  // Three days of hourly HJ 212 data up to now from the registered stations: the live evaluation
+  // turns them into the county's air quality so far.
+  const from = new Date(Date.now() + 8 * 3600e3 - 3 * 86400e3).toISOString().slice(0, 10);
+  cli('simulate', '--db', db, '--port', String(hj212), '--registered', '--from', from, '--hours', '72', '--seed', '7');
+  for (let i = 0; i < 100; i++) {
+    const live = (await (await fetch(base + '/api/health')).json()).live_evaluation;
+    if (live && live.runs_recorded > 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   browser = await chromium.launch({
     executablePath: chromiumPath(), headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -125,6 +135,30 @@ test('a department user submits a report with evidence and sees the item change'
   assert.equal(status, 403);
   assert.deepEqual(p.errors, []);
   await p.close();
+});
+
+test('a year-so-far value from HJ 212 data leads, click by click, to the frames behind it', async () => {
+  const p = await page();
+  await p.goto(base + '/#/target/good_days_ratio');
+  await p.waitForSelector('a.lineage');
+  assert.match(await p.locator('tr.provisional').first().innerText(), /年内累计，暂定/);
+  await p.locator('a.lineage').first().click();
+  await p.waitForSelector('a.station-link');
+  assert.match(await p.locator('h1').innerText(), /评估运行 #\d+：\d{4}-YTD/);
+  assert.match(await p.locator('table.kv').innerText(), /有效天数 \d+ 天 \/ 已过 \d+ 天/);
+  await p.locator('a.station-link').first().click();
+  await p.waitForSelector('a.day-link');
+  await p.locator('a.day-link').last().click();
+  await p.waitForSelector('a.frame-link');
+  assert.match(await p.locator('table').innerText(), /PM₂\.₅（a34004）/);
+  await p.locator('a.frame-link').first().click();
+  await p.waitForSelector('pre.frame');
+  const frame = await p.locator('pre.frame').innerText();
+  assert.match(frame, /^##\d{4}QN=/);
+  assert.match(frame, /PW=\*\*\*\*\*\*/);  // the public does not see the station password
+  assert.match(await p.locator('table.kv').innerText(), /一致/);
+  await p.screenshot({ path: join(ART, 'lineage-frame.png'), fullPage: false });
+  assert.deepEqual(p.errors, []);
 });
 
 test('the public finds no way to write', async () => {

@@ -9,7 +9,7 @@ const $view = () => document.getElementById('view');
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const RATING_LABEL = {
   achieved: '已实现', on_schedule: '序时推进', slightly_behind: '略滞后', behind: '滞后', on_track: '按期实现',
-  acceleration_needed: '需加快', stagnation_or_regression: '停滞或倒退', not_achieved: '未达标', unable: '无法评价',
+  acceleration_needed: '需加快', stagnation_or_regression: '停滞或倒退', not_achieved: '未达标', unable: '无法评价', stale: '数据过期',
 };
 const LENS_LABEL = { schedule: '序时进度', unsd: '趋势预测', current: '当前达标' };
 const STATUS_LABEL = { not_started: '未启动', on_schedule: '按序时推进', lagging: '滞后', overdue: '逾期', done: '已完成', closed: '已销号' };
@@ -122,14 +122,19 @@ async function viewTarget(id) {
       <div>公式：<code>${esc(l.formula)}</code></div><div>代入：${inputs || '—'}</div>
       <div class="muted">判定：${esc(l.thresholds)}${l.reason ? '；' + esc(l.reason) : ''}（方法 ${esc(l.method)}）</div></div>`;
   }).join('');
-  const rows = (t.series || []).map((s) => `<tr><td>${esc(s.year)}</td><td>${esc(s.value)}</td><td>${esc(s.provenance.kind)}</td>
-    <td>${esc(s.provenance.method)} v${esc(s.provenance.method_version)}</td><td>${esc(s.provenance.source)}</td>
+  // A year-so-far value (live from monitoring) says so; a computed value links to its lineage.
+  const rows = (t.series || []).map((s) => `<tr${s.provisional ? ' class="provisional"' : ''}><td>${esc(s.year)}${s.provisional ? '（年内累计，暂定）' : ''}</td>
+    <td>${s.provenance.run_id ? `<a class="lineage" href="#/lineage/run:${esc(s.provenance.run_id)}">${esc(s.value)}</a>` : esc(s.value)}</td>
+    <td>${esc(s.provenance.kind === 'computed' ? '计算' : '报送')}</td>
+    <td>${esc(s.provenance.method)} v${esc(s.provenance.method_version)}</td><td>${esc(s.provenance.run_id ? `评估运行 #${s.provenance.run_id}；${s.provenance.note || ''}` : s.provenance.source)}</td>
     <td>${esc(deptName(s.provenance.reporter))}</td><td>${esc(s.provenance.recorded_at)}</td></tr>`).join('');
+  const newest = (t.series || []).at(-1);
+  const stale = t.stale ? `<div class="error stale">数据过期：${newest ? `最新数值为 ${esc(newest.year)} 年` : '基期以来尚无数值'}，已超出报送周期，当前状态不作“已实现”判定</div>` : '';
   $view().innerHTML = `<p><a href="#/">← 目标总览</a></p><h1>${esc(t.name)} <span class="muted">${esc(t.label)}</span></h1>
-    <p class="muted">行动计划原文：“${esc(t.quote)}”（${esc(t.clause)}）· 牵头：${esc(deptName(t.lead))} · 基期 ${esc(t.baseline?.year)} 年 ${esc(t.baseline?.value)}（${esc(t.baseline?.source)}）</p>
+    ${stale}<p class="muted">行动计划原文：“${esc(t.quote)}”（${esc(t.clause)}）· 牵头：${esc(deptName(t.lead))} · 基期 ${esc(t.baseline?.year)} 年 ${esc(t.baseline?.value)}（${esc(t.baseline?.source)}）</p>
     <div class="grid2"><div id="chart" class="chart" role="img" aria-label="指标序列图"></div><div>${lensHtml}</div></div>
     <h2>数值来源（可追溯至监测数据）</h2>
-    ${rows ? `<table><thead><tr><th>年份</th><th>数值</th><th>类型</th><th>方法</th><th>来源</th><th>报送</th><th>记录时间</th></tr></thead><tbody>${rows}</tbody></table>` : '<div class="empty">尚无数值</div>'}
+    ${rows ? `<p class="muted">点击计算值可逐级追溯：评估运行 → 站点逐日 → 逐时观测 → 原始报文。</p><table><thead><tr><th>年份</th><th>数值</th><th>类型</th><th>方法</th><th>来源</th><th>报送</th><th>记录时间</th></tr></thead><tbody>${rows}</tbody></table>` : '<div class="empty">尚无数值</div>'}
     <h2>变更历史</h2><div id="history">${canAudit() ? '<p class="loading">加载中…</p>' : '<div class="empty">登录为办公室或审计角色可查看每个数值的变更历史</div>'}</div>`;
   drawTargetChart(t, plan);
   if (canAudit()) {
@@ -347,12 +352,18 @@ async function drawNoiseTable(month) {
 // HJ 633 Table 2 levels and colours (一级 green … 六级 maroon).
 const AQI_LEVELS = [[0, 50, '#00e400', '优'], [51, 100, '#ffff00', '良'], [101, 150, '#ff7e00', '轻度污染'],
   [151, 200, '#ff0000', '中度污染'], [201, 300, '#99004c', '重度污染'], [301, 9999, '#7e0023', '严重污染']];
+let aqiCalendarRequest = 0;
 async function drawAqiCalendar(mn, year) {
   const el = document.getElementById('aqi-calendar');
   const summary = document.getElementById('aqi-summary');
+  // A chart drawn before is disposed (a second init on the same element would draw nowhere), and a
+  // slower answer for an earlier choice never overwrites a newer one.
+  if (window.echarts) echarts.getInstanceByDom(el)?.dispose();
+  const request = ++aqiCalendarRequest;
   el.innerHTML = '<p class="loading">计算中…</p>';
   try {
     const d = await api(`/api/air/daily?mn=${encodeURIComponent(mn)}&year=${year}`);
+    if (request !== aqiCalendarRequest) return;
     const valid = d.days.filter((x) => x.valid && x.aqi != null);
     const good = valid.filter((x) => x.aqi <= 100).length;
     summary.textContent = valid.length ? `有效天数 ${valid.length}，优良 ${good} 天（${(100 * good / valid.length).toFixed(1)}%）；由 ${d.hours_used} 条小时数据计算` : '';
@@ -466,9 +477,65 @@ async function refreshMe() {
   }
 }
 
+// ---------- lineage: a computed value down to its frames ----------
+const FACTOR_LABEL = { a21026: 'SO₂', a21004: 'NO₂', a34002: 'PM₁₀', a21005: 'CO', a05024: 'O₃', a34004: 'PM₂.₅',
+  a01001: '气温', a01002: '湿度', a01006: '气压', a01007: '风速', a01008: '风向' };
+const factorLabel = (f) => FACTOR_LABEL[f] ? `${FACTOR_LABEL[f]}（${f}）` : f;
+const unitLabel = (u) => ({ 'ug/m3': 'μg/m³', 'mg/m3': 'mg/m³' }[u] || u);
+async function viewLineage(param) {
+  loading('数据溯源');
+  const [kind, id, mn, day] = String(param || '').split(':');
+  const crumbs = [`<a href="#/lineage/run:${esc(id)}">评估运行 #${esc(id)}</a>`];
+  if (kind === 'frame') {
+    const f = await api('/api/lineage/frames/' + encodeURIComponent(id));
+    $view().innerHTML = `<h1>原始报文 #${esc(f.id)}</h1>
+      <table class="kv"><tbody><tr><th>站点（MN）</th><td>${esc(f.mn)}</td></tr><tr><th>命令（CN）</th><td>${esc(f.cn)}</td></tr>
+      <tr><th>接收时间</th><td>${esc(f.received_at)}</td></tr><tr><th>来源地址</th><td>${esc(f.peer === '(internal)' ? '（登录后可见）' : f.peer)}</td></tr>
+      <tr><th>CRC 校验</th><td>${f.crc ? `${esc(f.crc_mode)} 方式：报文 ${esc(f.crc.carried)}，计算 ${esc(f.crc.computed)}，${f.crc.ok ? '一致' : '不一致'}` : '文件导入行，无 CRC'}</td></tr>
+      <tr><th>SHA-256</th><td><code>${esc(f.sha256)}</code>（重新计算${f.sha256 === f.sha256_recomputed ? '一致' : '不一致'}）</td></tr>
+      <tr><th>长度</th><td>${esc(f.length)} 字节</td></tr></tbody></table>
+      <h2>报文字节${f.bytes_masked ? '（访问密码已遮盖，登录后可见原文）' : ''}</h2><pre class="frame">${esc(f.bytes)}</pre>`;
+    return;
+  }
+  const run = await api('/api/lineage/runs/' + encodeURIComponent(id));
+  const d = run.detail || {};
+  const [valid, elapsed] = String(run.completeness).split('/');
+  const head = `<p><a href="#/">← 目标总览</a> · ${crumbs.join(' → ')}${mn ? ` → <a href="#/lineage/run:${esc(id)}:${esc(mn)}">${esc(mn)} 逐日</a>` : ''}${day ? ` → ${esc(day)} 逐时` : ''}</p>`;
+  if (mn && day) {
+    const h = await api(`/api/lineage/runs/${encodeURIComponent(id)}/hours?station=${encodeURIComponent(mn)}&day=${encodeURIComponent(day)}`);
+    const rows = h.observations.map((o) => `<tr><td>${esc(o.time.slice(11, 16))}</td><td>${esc(factorLabel(o.factor))}</td><td>${esc(o.value)} ${esc(unitLabel(o.unit))}</td>
+      <td>${esc(o.flag || '—')}</td><td>${esc(o.invalid || '')}</td><td>${o.raw_id ? `<a class="frame-link" href="#/lineage/frame:${esc(o.raw_id)}">报文 #${esc(o.raw_id)}</a>` : '—'}</td></tr>`).join('');
+    $view().innerHTML = `${head}<h1>${esc(mn)} ${esc(day)} 逐时观测</h1><p class="muted">共 ${h.observations.length} 条；当日数据摘要 SHA-256 <code>${esc(h.digest)}</code></p>
+      <table><thead><tr><th>时段</th><th>因子</th><th>数值</th><th>数据标记</th><th>无效原因</th><th>原始报文</th></tr></thead><tbody>${rows}</tbody></table>`;
+    return;
+  }
+  if (mn) {
+    const r = await api(`/api/lineage/runs/${encodeURIComponent(id)}/days?station=${encodeURIComponent(mn)}`);
+    const rows = r.days.map((x) => `<tr><td><a class="day-link" href="#/lineage/run:${esc(id)}:${esc(mn)}:${esc(x.day)}">${esc(x.day)}</a></td>
+      <td>${x.daily?.aqi ?? '—'}</td><td>${x.daily ? (x.daily.valid ? '有效' : '无效') : '无数据'}</td><td>${x.daily?.items?.pm25 ?? '—'} μg/m³</td>
+      <td>${esc(x.observations)} 条</td><td>${esc(x.excluded.map((e) => e.reason).join('；'))}</td></tr>`).join('');
+    $view().innerHTML = `${head}<h1>${esc(mn)} 逐日数据（评估运行 #${esc(id)}）</h1>
+      <table><thead><tr><th>日期</th><th>日 AQI</th><th>有效性</th><th>PM₂.₅ 日均</th><th>观测数</th><th>剔除说明</th></tr></thead><tbody>${rows}</tbody></table>`;
+    return;
+  }
+  const stations = (d.stations || []).map((s) => `<tr><td><a class="station-link" href="#/lineage/run:${esc(id)}:${esc(s.mn)}">${esc(s.mn)}</a></td>
+    <td>${esc(s.days)} 天</td><td>${esc(s.valid_days)} 天</td></tr>`).join('');
+  const excluded = (d.excluded || []).slice(0, 50).map((e) => `<li>${esc(e.station)} ${esc(e.when)}：${esc(e.reason)}</li>`).join('');
+  $view().innerHTML = `${head}<h1>评估运行 #${esc(run.id)}：${esc(run.period)}</h1>
+    <table class="kv"><tbody><tr><th>方法与版本</th><td>${esc(run.method)} · ${esc(run.method_version)}</td></tr>
+    <tr><th>适用规则</th><td>${esc(run.rules)}（按日期分别适用 HJ 633—2012 / HJ 633—2026）</td></tr>
+    <tr><th>计算结果</th><td>${esc(run.value)}</td></tr>
+    <tr><th>数据完整性</th><td>截至 ${esc(d.through)}：有效天数 ${esc(valid)} 天 / 已过 ${esc(elapsed)} 天</td></tr>
+    <tr><th>输入数据</th><td>观测 ${esc(d.observations)} 条（编号 ≤ ${esc(d.observations_through_id)}）；SHA-256 <code>${esc(run.input_sha256)}</code></td></tr>
+    <tr><th>计算时间</th><td>${esc(run.computed_at)}</td></tr></tbody></table>
+    <h2>参与评估的站点</h2><table><thead><tr><th>站点</th><th>有数据天数</th><th>有效天数</th></tr></thead><tbody>${stations}</tbody></table>
+    <h2>剔除的时段与日（共 ${esc(d.excluded_total ?? 0)} 条）</h2>${excluded ? `<ul>${excluded}</ul>` : '<div class="empty">无</div>'}`;
+}
+
 // ---------- router ----------
 const routes = { '': viewOverview, target: viewTarget, tasks: viewTasks, dept: viewDept, supervision: viewSupervision,
-  scorecard: viewScorecard, monitoring: viewMonitoring, station: viewStation, audit: viewAudit, login: viewLogin };
+  scorecard: viewScorecard, monitoring: viewMonitoring, station: viewStation, audit: viewAudit, login: viewLogin,
+  lineage: viewLineage };
 async function route() {
   const [, name = '', param] = location.hash.replace(/^#/, '').split('/');
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === '#/' + name);

@@ -208,6 +208,7 @@ struct Listener::Impl {
         stats.duplicates += static_cast<uint64_t>(r->values_duplicate);
         stats.conflicts += static_cast<uint64_t>(r->values_conflict);
         stats.quarantined += static_cast<uint64_t>(r->quarantined);
+        if (opt.on_commit && r->values_added > 0) opt.on_commit();
       }
       bool committed = r.has_value();
       for (auto& j : batch) {

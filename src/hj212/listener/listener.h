@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,6 +51,9 @@ struct ListenerOptions {
   // max_ahead after it (clock drift).
   std::chrono::hours max_age{24 * 800};
   std::chrono::minutes max_ahead{60};
+
+  // Called on the writer thread after each committed batch (keep it cheap: it delays replies).
+  std::function<void()> on_commit;
 };
 
 /// Counters, readable from any thread.

@@ -538,6 +538,20 @@ class SqliteStore final : public Store {
         observation_row, mn.empty() ? std::vector<std::string>{} : std::vector<std::string>{mn});
   }
 
+  Result<int64_t> max_observation_id() override {
+    auto st = c_.prepare("SELECT coalesce(max(id), 0) FROM observations");
+    SS_TRY(st);
+    SS_TRY(st->step());
+    return st->integer(0);
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> observation_days(int64_t after, int64_t upto) override {
+    return select_all<std::pair<std::string, std::string>>(
+        "SELECT DISTINCT mn, substr(data_time, 1, 10) FROM observations WHERE id > ?1 AND id <= ?2 ORDER BY 1, 2",
+        [](const Statement& st) { return std::make_pair(st.text(0), st.text(1)); },
+        {std::to_string(after), std::to_string(upto)});
+  }
+
   Result<std::vector<QuarantineRow>> quarantine() override {
     return select_all<QuarantineRow>("SELECT id, received_at, peer, mn, reason, bytes FROM quarantine ORDER BY id",
                                      [](const Statement& st) {
