@@ -298,6 +298,32 @@ int audit_verify(const Common& c, const std::string& digest_file, const std::str
   return rc;
 }
 
+int evaluate_cmd(const Common& c, const std::string& today) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  Date day = Date::today_beijing();
+  if (!today.empty()) {
+    auto d = Date::parse(today);
+    if (!d || today.size() != 10) return refuse("--today: a date YYYY-MM-DD");
+    day = *d;
+  }
+  (*st)->set_actor("live-evaluation");
+  service::LiveAir live;
+  auto s = live.cycle(**st, day);
+  if (!s) return refuse(s.error().message);
+  if (c.json) {
+    std::cout << nlohmann::json{{"station_days", s->station_days}, {"runs_recorded", s->runs_recorded},
+                                {"observations_through_id", s->observations_through}, {"notes", s->notes}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
+  std::cout << s->station_days << " station-days evaluated from observations up to id " << s->observations_through << "; "
+            << s->runs_recorded << " assessment runs recorded\n";
+  for (const auto& n : s->notes) std::cout << "  " << n << "\n";
+  return 0;
+}
+
 int lineage_cmd(const Common& c, const LineageArgs& a) {
   auto st = open_store(c);
   if (!st) return refuse(st.error().message);

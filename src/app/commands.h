@@ -97,6 +97,8 @@ struct LineageArgs {
   std::string indicator, period, station, day, export_dir;
   int64_t run = 0, frame = 0;
 };
+/// One live-evaluation pass (service/evaluator.h), as `serve` runs after each ingest.
+int evaluate_cmd(const Common& c, const std::string& today);
 /// Prints one step of a value's lineage as JSON (see service/lineage.h).
 int lineage_cmd(const Common& c, const LineageArgs& a);
 /// The audit digests' signing key: `key`, or the database path + ".audit-key".

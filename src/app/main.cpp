@@ -296,6 +296,14 @@ int main(int argc, char** argv) {
   common(alist);
   alist->callback([&] { rc = audit_list(c, object); });
 
+  std::string eval_date;
+  auto* evaluate = app.add_subcommand(
+      "evaluate", "bring the live evaluation up to date once (what serve does after each ingest): the county's air quality "
+                  "so far as computed measurements with their assessment runs");
+  evaluate->add_option("--today", eval_date, "evaluate as if today were this date YYYY-MM-DD (default: today, Beijing time)");
+  common(evaluate);
+  evaluate->callback([&] { rc = evaluate_cmd(c, eval_date); });
+
   LineageArgs lin;
   auto* lineage = app.add_subcommand(
       "lineage", "from a target's value to its frames: measurement and run (--indicator/--period), station-days "

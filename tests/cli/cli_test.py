@@ -274,6 +274,88 @@ class Cli(unittest.TestCase):
         self.assertEqual(item["closure"]["approved_by"], "ndrc")
 
 
+class LineageCli(unittest.TestCase):
+    """Live evaluation, lineage and its export, recomputed by a third party (this test), and
+    tampering named by audit verify."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="shanshui-lcli-")
+        self.db = os.path.join(self.dir, "t.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_a_value_so_far_is_recomputable_from_its_export_and_tampering_is_named(self):
+        import csv, hashlib
+        from decimal import Decimal, ROUND_HALF_EVEN
+        run("plan", "import", PLAN, db=self.db)
+        run("station", "import", os.path.join(ROOT, "data/demo/stations.csv"), db=self.db)
+        # ten days of hourly values for the three air stations, as an observation file
+        air = ["WS500237A0001", "WS500237A0002", "WS500237A0003"]
+        factors = {"a21026": 8, "a21004": 25, "a34002": 50, "a21005": None, "a05024": 60, "a34004": 30}
+        obs = os.path.join(self.dir, "obs.csv")
+        with open(obs, "w") as f:
+            f.write("mn,factor,time,value,kind,flag,unit\n")
+            for k, mn in enumerate(air):
+                for day in range(1, 11):
+                    for hour in range(24):
+                        for fac, base in factors.items():
+                            v = f"0.{6 + (day + hour) % 3}" if base is None else str(base + (day * 5 + hour * 3 + k * 7) % 23)
+                            f.write(f"{mn},{fac},2026-01-{day:02d} {hour:02d}:00:00,{v},Avg,N,{'mg/m3' if base is None else 'ug/m3'}\n")
+        run("obs", "import", obs, db=self.db)
+        first = json.loads(run("evaluate", "--today", "2026-01-11", "--json", db=self.db).stdout)
+        self.assertEqual(first["runs_recorded"], 1)
+        self.assertEqual(first["station_days"], 30)
+        # idempotent: a second pass (a new process) records nothing
+        self.assertEqual(json.loads(run("evaluate", "--today", "2026-01-11", "--json", db=self.db).stdout)["runs_recorded"], 0)
+        doc = json.loads(run("lineage", "--indicator", "pm25_annual", "--period", "2026-YTD", db=self.db).stdout)
+        value = doc["values"][-1]
+        self.assertEqual(value["kind"], "computed")
+        self.assertEqual(value["run"]["completeness"], "10/10")
+        out = os.path.join(self.dir, "export")
+        run("lineage", "--indicator", "pm25_annual", "--period", "2026-YTD", "--export", out, db=self.db)
+        # A third party recomputes the input hash and the value from the export alone.
+        rows = list(csv.DictReader(open(os.path.join(out, "observations.csv"))))
+        self.assertEqual(len(rows), 3 * 10 * 24 * 6)
+        days = {}
+        for r in rows:
+            days.setdefault((r["mn"], r["data_time"][:10]), []).append(r)
+        h = hashlib.sha256()
+        for (mn, day) in sorted(days):
+            lines = sorted(days[(mn, day)], key=lambda r: (r["data_time"], r["factor"], r["kind"], r["cn"]))
+            text = "".join("\t".join(r[k] for k in ("mn", "factor", "cn", "data_time", "kind", "value", "flag", "unit")) + "\n"
+                           for r in lines)
+            h.update(f"{mn}\t{day}\t{hashlib.sha256(text.encode()).hexdigest()}\n".encode())
+        self.assertEqual(h.hexdigest(), value["run"]["input_sha256"])
+        half = lambda x: int(Decimal(x).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        station_day = {k: half(Decimal(sum(int(r["value"]) for r in v if r["factor"] == "a34004")) / 24) for k, v in days.items()}
+        county = [half(Decimal(sum(station_day[(mn, d)] for mn in air)) / 3) for d in sorted({d for _, d in days})]
+        self.assertEqual(value["value"], str(half(Decimal(sum(county)) / len(county))))
+        # every frame (here: each imported row) hashes to its recorded SHA-256 and carries its value
+        frames = {r["id"]: r for r in csv.DictReader(open(os.path.join(out, "frames.csv"), newline=""))}
+        for r in rows[:200]:
+            f = frames[r["raw_id"]]
+            self.assertEqual(hashlib.sha256(f["bytes"].encode()).hexdigest(), f["sha256"])
+            self.assertIn(f"{r['mn']},{r['factor']},", f["bytes"])
+        # the run, a station's days and one day's hours, step by step
+        run_id = str(value["run"]["id"])
+        days_doc = json.loads(run("lineage", "--run", run_id, "--station", air[0], db=self.db).stdout)
+        self.assertEqual(len(days_doc["days"]), 10)
+        self.assertTrue(all(d["daily"]["valid"] for d in days_doc["days"]))
+        hours = json.loads(run("lineage", "--run", run_id, "--station", air[0], "--day", "2026-01-05", db=self.db).stdout)
+        self.assertEqual(len(hours["observations"]), 144)
+        frame = json.loads(run("lineage", "--frame", str(hours["observations"][0]["raw_id"]), db=self.db).stdout)
+        self.assertEqual(frame["sha256"], frame["sha256_recomputed"])
+        self.assertIsNone(frame["crc"])  # an imported row, not an HJ 212 frame
+        # the untouched database verifies; a value edited behind the software's back is named
+        self.assertIn("data intact", run("audit", "verify", db=self.db).stdout)
+        with sqlite3.connect(self.db) as con:
+            oid = con.execute("SELECT id FROM observations WHERE factor = 'a34004' ORDER BY id LIMIT 1 OFFSET 7").fetchone()[0]
+            con.execute("UPDATE observations SET value = '9' WHERE id = ?", (oid,))
+        p = run("audit", "verify", db=self.db, ok=(1,))
+        self.assertIn(f"observations row {oid} (WS500237A0001 a34004) was changed after audit entry", p.stdout)
+
+
 class QualityCli(unittest.TestCase):
     """The quality calculators and assessments through the real binary (CONTRACTS.md shapes)."""
 

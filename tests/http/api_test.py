@@ -369,6 +369,46 @@ class ApiTest(unittest.TestCase):
                   for m in t["series"]]
         self.assertFalse(any(v["value"] in ("150", "64") and v["year"] in (2025, 2999) for v in values))
 
+    def test_lineage_from_a_value_to_its_frames(self):
+        obs = os.path.join(self.dir, "lineage-obs.csv")
+        with open(obs, "w") as f:
+            f.write("mn,factor,time,value,kind,flag,unit\n")
+            for day in (1, 2, 3):
+                for hour in range(24):
+                    for fac, v in (("a21026", "8"), ("a21004", "20"), ("a34002", "40"), ("a21005", "0.6"), ("a05024", "50"),
+                                   ("a34004", str(20 + hour % 5))):
+                        f.write(f"WS500237A0001,{fac},2026-01-0{day} {hour:02d}:00:00,{v},Avg,N,{'mg/m3' if fac == 'a21005' else 'ug/m3'}\n")
+        cli("obs", "import", "--db", self.db, obs)
+        cli("evaluate", "--db", self.db, "--today", "2026-01-04")
+        doc = self.call("GET", "/api/lineage/indicators/good_days_ratio?period=2026-YTD",
+                        openapi="/api/lineage/indicators/{id}").json()
+        value = doc["values"][-1]
+        self.assertEqual(value["value"], "100.0")
+        run = value["run"]["id"]
+        r = self.call("GET", f"/api/lineage/runs/{run}", openapi="/api/lineage/runs/{id}").json()
+        self.assertEqual(r["completeness"], "3/3")
+        self.assertEqual(r["detail"]["stations"], [{"mn": "WS500237A0001", "days": 3, "valid_days": 3}])
+        days = self.call("GET", f"/api/lineage/runs/{run}/days?station=WS500237A0001", openapi="/api/lineage/runs/{id}/days").json()
+        self.assertEqual([d["day"] for d in days["days"]], ["2026-01-01", "2026-01-02", "2026-01-03"])
+        self.assertEqual(days["days"][0]["daily"]["items"]["pm25"], 22)
+        hours = self.call("GET", f"/api/lineage/runs/{run}/hours?station=WS500237A0001&day=2026-01-02",
+                          openapi="/api/lineage/runs/{id}/hours").json()
+        self.assertEqual(len(hours["observations"]), 144)
+        raw = hours["observations"][0]["raw_id"]
+        public = self.call("GET", f"/api/lineage/frames/{raw}", openapi="/api/lineage/frames/{id}").json()
+        self.assertEqual(public["peer"], "(internal)")
+        self.assertTrue(public["bytes_masked"])
+        office = self.call("GET", f"/api/lineage/frames/{raw}", role="office", openapi="/api/lineage/frames/{id}").json()
+        self.assertNotIn("bytes_masked", office)
+        self.assertEqual(office["sha256"], office["sha256_recomputed"])
+        self.assertIn("lineage-obs.csv", office["peer"])
+        # unknown and malformed ids
+        self.assertEqual(self.call("GET", "/api/lineage/runs/999999", openapi="/api/lineage/runs/{id}").status, 404)
+        self.assertEqual(self.call("GET", "/api/lineage/runs/abc", openapi="/api/lineage/runs/{id}").status, 400)
+        self.assertEqual(self.call("GET", f"/api/lineage/runs/{run}/days?station=NOPE", openapi="/api/lineage/runs/{id}/days").status, 404)
+        self.assertEqual(self.call("GET", "/api/lineage/indicators/no_such_indicator", openapi="/api/lineage/indicators/{id}").status,
+                         404)
+
     def test_zz_openapi_matches_the_routes(self):
         doc = self.call("GET", "/api/openapi.json").json()
         self.assertEqual(doc["openapi"][:2], "3.")
