@@ -168,7 +168,7 @@ std::string scorecard_json(const plan::Plan& p, const std::vector<service::Score
   json a = json::array();
   for (const auto& r : rows)
     a.push_back({{"rank", r.rank}, {"department", r.department}, {"name", r.name}, {"score", r.score},
-                 {"components", r.components}, {"applicable", r.applicable}, {"items_led", r.items_led},
+                 {"components", r.components}, {"applicable", r.applicable}, {"items_led", r.items_led}, {"items_shared", r.items_shared},
                  {"targets_led", r.targets_led}});
   return dump({{"method", p.scorecard_method}, {"weights", weights},
                {"formula", "score = 100 × Σ(weight × component) / Σ(weight), over applicable components"},

@@ -18,12 +18,14 @@ struct ScoreRow {
   std::map<std::string, double> components;
   std::map<std::string, bool> applicable;
   int items_led = 0;
+  int items_shared = 0;  // items it shares: its own part counts in its progress and its reporting
   int targets_led = 0;
   double score = 0;
   int rank = 0;  // competition ranking: ties share a rank (1, 2, 2, 4)
 };
 
-/// Scores every department that leads at least one work item or target, best first.
+/// Scores every department (and township) that leads or shares at least one work item, or leads
+/// a target, best first.
 std::vector<ScoreRow> scorecard(const plan::Plan& plan, const TrackingView& view,
                                 const std::vector<store::ProgressReport>& reports);
 

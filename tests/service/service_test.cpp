@@ -199,7 +199,7 @@ TEST(View, SeriesLensesStatusSupervisionAndScorecard) {
   EXPECT_EQ(got, (std::vector<std::string>{"eeb lagging_item T01.2", "eeb missing_report T01.2"}));
 
   auto rows = scorecard(p, view, rs);
-  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows.size(), 2u);  // the lead, and the responsible department that shares both items
   const auto& r = rows[0];
   EXPECT_EQ(r.department, "eeb");
   EXPECT_NEAR(r.components.at("item_progress"), 0.55, 1e-9);
@@ -207,6 +207,21 @@ TEST(View, SeriesLensesStatusSupervisionAndScorecard) {
   // Recompute from the published weights: only item_progress (0.5) and no_overdue (0.5) are weighted.
   EXPECT_NEAR(r.score, 100 * (0.5 * 0.55 + 0.5 * 1.0) / 1.0, 1e-9);
   EXPECT_EQ(r.rank, 1);
+  EXPECT_EQ(rows[1].department, "ndrc");
+  EXPECT_EQ(rows[1].items_shared, 2);
+  EXPECT_NEAR(rows[1].components.at("item_progress"), 0.0, 1e-9);  // no part reported yet
+
+  // The responsible department reports its part of T01.1 (60 %, on time): it counts in its own
+  // scorecard and leaves the item's status, set by the lead, as it was.
+  rs.push_back({3, "T01.1", "2026-Q3", "in_progress", 60, "本单位部分", "", "ndrc", "", "2026-10-09T09:00:00+08:00"});
+  auto after = build_view(p, ms, rs, {}, as_of);
+  EXPECT_EQ(after.find_item("T01.1")->status.percent, 80);
+  auto rows2 = scorecard(p, after, rs);
+  const ScoreRow* ndrc = nullptr;
+  for (const auto& x : rows2)
+    if (x.department == "ndrc") ndrc = &x;
+  ASSERT_NE(ndrc, nullptr);
+  EXPECT_NEAR(ndrc->components.at("item_progress"), 0.3, 1e-9);  // (0.6 + 0) / 2 shared items
 }
 
 TEST(View, ClosedItemReopensWhenItsIndicatorRegresses) {

@@ -273,9 +273,9 @@ async function viewScorecard() {
   const sc = await api('/api/scorecard');
   const comps = Object.keys(sc.weights || {});
   $view().innerHTML = `<h1>部门赛马比拼</h1><p class="muted">方法 ${esc(sc.method)}：${esc(sc.formula)}；权重 ${comps.map((c) => `${esc(c)} ${esc(sc.weights[c])}`).join('，')}</p>
-    ${sc.departments.length ? `<table><thead><tr><th>排名</th><th>部门</th><th>得分</th>${comps.map((c) => `<th>${esc(c)}</th>`).join('')}<th>牵头事项</th><th>牵头指标</th></tr></thead><tbody>${
+    ${sc.departments.length ? `<table><thead><tr><th>排名</th><th>部门</th><th>得分</th>${comps.map((c) => `<th>${esc(c)}</th>`).join('')}<th>牵头事项</th><th>配合事项</th><th>牵头指标</th></tr></thead><tbody>${
       sc.departments.map((d) => `<tr><td>${d.rank}</td><td>${esc(d.name)}</td><td>${Number(d.score).toFixed(1)}</td>${comps.map((c) =>
-        `<td>${d.components && d.components[c] != null && (!d.applicable || d.applicable[c] !== false) ? (100 * d.components[c]).toFixed(0) + '%' : '—'}</td>`).join('')}<td>${d.items_led}</td><td>${d.targets_led}</td></tr>`).join('')}</tbody></table>` : '<div class="empty">暂无评分</div>'}`;
+        `<td>${d.components && d.components[c] != null && (!d.applicable || d.applicable[c] !== false) ? (100 * d.components[c]).toFixed(0) + '%' : '—'}</td>`).join('')}<td>${d.items_led}</td><td>${d.items_shared ?? 0}</td><td>${d.targets_led}</td></tr>`).join('')}</tbody></table>` : '<div class="empty">暂无评分</div>'}`;
 }
 
 // ---------- monitoring ----------
