@@ -202,6 +202,7 @@ int serve(const Common& c, const ServeArgs& a) {
                             {"observations_through_id", st.observations_through},
                             {"station_days", st.station_days},
                             {"station_days_recomputed_last_cycle", st.station_days_recomputed},
+                            {"station_months_recomputed_last_cycle", st.station_months_recomputed},
                             {"runs_recorded", st.runs_recorded},
                             {"last_cycle_at", st.last_cycle_at},
                             {"notes", notes}}

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/decimal.h"
+#include "quality/water.h"
+#include "service/monitoring.h"
 #include "service/tracking.h"
 
 namespace shanshui::service {
@@ -24,7 +26,7 @@ std::string rules_of(int year) { return year < 2026 ? "HJ633-2012" : year == 202
 }  // namespace
 
 Status LiveAir::recompute(store::Store& store, const std::vector<store::Station>& stations, int64_t upto,
-                          std::vector<int>* years) {
+                          const std::vector<std::pair<std::string, std::string>>& changed_days, std::vector<int>* years) {
   std::set<std::string> air;
   for (const auto& s : stations)
     if (s.kind == "air") air.insert(s.mn);
@@ -47,10 +49,8 @@ Status LiveAir::recompute(store::Store& store, const std::vector<store::Station>
     }
   } else {
     // Then only the days the new observations fall on, read back in contiguous runs of days.
-    auto changed = store.observation_days(through_, upto);
-    if (!changed) return tl::unexpected(changed.error());
     std::map<std::string, std::vector<long>> by_station;
-    for (const auto& [mn, day] : *changed)
+    for (const auto& [mn, day] : changed_days)
       if (auto d = Date::parse(day); d && air.count(mn)) by_station[mn].push_back(d->days());
     for (auto& [mn, days] : by_station) {
       std::sort(days.begin(), days.end());
@@ -91,12 +91,13 @@ Status LiveAir::record_year(store::Store& store, int year, Date today, LiveStatu
                       ";pm25=" + (a.pm25_annual ? std::to_string(*a.pm25_annual) : "") +
                       ";pm10=" + (a.pm10_annual ? std::to_string(*a.pm10_annual) : "");
   // Idempotent: the same result (value and completeness) is not recorded twice, across restarts too.
-  auto last = last_recorded_.find(period);
+  std::string key = "air.county@" + period;
+  auto last = last_recorded_.find(key);
   if (last == last_recorded_.end()) {
     auto runs = store.assessment_runs("air.county", period, 1);
     if (!runs) return tl::unexpected(runs.error());
     std::string prior = runs->empty() ? "" : runs->front().value + "|" + runs->front().completeness;
-    last = last_recorded_.emplace(period, prior).first;
+    last = last_recorded_.emplace(key, prior).first;
   }
   if (last->second == value + "|" + completeness) return {};
 
@@ -151,6 +152,91 @@ Status LiveAir::record_year(store::Store& store, int year, Date today, LiveStatu
   return {};
 }
 
+Status LiveAir::record_run(store::Store& store, const store::AssessmentRun& run) {
+  std::string key = run.indicator + "@" + run.period;
+  auto last = last_recorded_.find(key);
+  if (last == last_recorded_.end()) {
+    auto runs = store.assessment_runs(run.indicator, run.period, 1);
+    if (!runs) return tl::unexpected(runs.error());
+    last = last_recorded_.emplace(key, runs->empty() ? "" : runs->front().value + "|" + runs->front().completeness).first;
+  }
+  if (last->second == run.value + "|" + run.completeness) return {};
+  auto id = store.record_assessment(run, {});
+  if (!id) return tl::unexpected(id.error());
+  last->second = run.value + "|" + run.completeness;
+  ++runs_;
+  return {};
+}
+
+Status LiveAir::recompute_months(store::Store& store, const std::vector<store::Station>& stations, int64_t upto,
+                                 const std::vector<std::pair<std::string, std::string>>& changed_days) {
+  std::map<std::string, const store::Station*> by_mn;
+  for (const auto& s : stations)
+    if (s.kind == "water" || s.kind == "noise") by_mn[s.mn] = &s;
+  std::set<std::pair<std::string, std::string>> months;  // (mn, YYYY-MM)
+  for (const auto& [mn, day] : changed_days) {
+    auto it = by_mn.find(mn);
+    auto d = Date::parse(day);
+    if (it == by_mn.end() || !d) continue;
+    months.insert({mn, day.substr(0, 7)});
+    // A noise night runs to 06:00 of the next day: the 1st's early hours close last month's last night.
+    if (it->second->kind == "noise" && d->day == 1) months.insert({mn, Date::from_days(d->days() - 1).iso().substr(0, 7)});
+  }
+  for (const auto& [mn, month] : months) {
+    const store::Station& st = *by_mn[mn];
+    auto first = Date::parse(month + "-01");
+    if (!first) continue;
+    Date next = first->month == 12 ? Date{first->year + 1, 1, 1} : Date{first->year, first->month + 1, 1};
+    bool water = st.kind == "water";
+    auto obs = water ? store.observations_between(mn, first->iso() + "T00:00:00+08:00",
+                                                  Date::from_days(next.days() - 1).iso() + "T23:59:59+08:00")
+                     : store.observations_between(mn, first->iso() + "T06:00:00+08:00", next.iso() + "T05:59:59+08:00");
+    if (!obs) return tl::unexpected(obs.error());
+    obs->erase(std::remove_if(obs->begin(), obs->end(), [&](const store::Observation& o) { return o.id > upto; }), obs->end());
+    ++months_recomputed_;
+    nlohmann::json detail = {{"observations_through_id", upto}, {"observations", obs->size()}, {"station", mn},
+                             {"digest", observations_digest(*obs)}};
+    store::AssessmentRun run;
+    run.period = month;
+    run.input_sha256 = detail["digest"];
+    if (water) {
+      // GB 3838—2002 Table 1, single factor on the month's exact means; target class II (the plan's
+      // 2027 target for the main stem and main tributaries).
+      auto w = water_period(*obs, 2);
+      if (!w.verdict.cls) continue;
+      nlohmann::json means = nlohmann::json::object();
+      for (const auto& [k, v] : w.means) means[k] = v.str();
+      detail["means"] = means;
+      detail["explanation"] = w.verdict.explanation;
+      run.indicator = "water.station_month:" + mn;
+      run.method = "water.station_month";
+      run.method_version = "GB3838-2002/v1";
+      run.rules = "GB 3838—2002 Table 1, single factor";
+      run.value = quality::water_class_name(w.verdict.cls);
+      run.completeness = std::to_string(w.values) + " values";
+    } else {
+      // GB 3096—2008 Annex C: daily Ld/Ln as energy averages of the hourly Leq, the zone's limits.
+      auto n = noise_zone_period(*obs, st.zone);
+      if (!n.days && !n.nights) continue;
+      detail["zone"] = st.zone;
+      detail["day_limit"] = n.day_limit ? nlohmann::json(*n.day_limit) : nlohmann::json(nullptr);
+      detail["night_limit"] = n.night_limit ? nlohmann::json(*n.night_limit) : nlohmann::json(nullptr);
+      detail["days_within_limit"] = n.day_ok;
+      detail["nights_within_limit"] = n.night_ok;
+      run.indicator = "noise.zone_month:" + mn;
+      run.method = "noise.zone_month";
+      run.method_version = "GB3096-2008/v1";
+      run.rules = "GB 3096—2008 Annex C, Table 1";
+      run.value = "Ld=" + (n.day_level ? n.day_level->str() : std::string("-")) +
+                  ";Ln=" + (n.night_level ? n.night_level->str() : std::string("-"));
+      run.completeness = std::to_string(n.days) + " days, " + std::to_string(n.nights) + " nights";
+    }
+    run.detail = detail.dump();
+    if (auto s = record_run(store, run); !s) return s;
+  }
+  return {};
+}
+
 Result<LiveStatus> LiveAir::cycle(store::Store& store, Date today) {
   LiveStatus status;
   auto upto = store.max_observation_id();
@@ -159,9 +245,16 @@ Result<LiveStatus> LiveAir::cycle(store::Store& store, Date today) {
   if (!stations) return tl::unexpected(stations.error());
   std::vector<int> years;
   recomputed_ = 0;
-  if (!caught_up_ || *upto != through_)
-    if (auto s = recompute(store, *stations, *upto, &years); !s) return tl::unexpected(s.error());
+  months_recomputed_ = 0;
+  if (!caught_up_ || *upto != through_) {
+    // What changed, for water and noise (air reads its own way: all days on the first pass).
+    auto changed = store.observation_days(caught_up_ ? through_ : 0, *upto);
+    if (!changed) return tl::unexpected(changed.error());
+    if (auto s = recompute(store, *stations, *upto, *changed, &years); !s) return tl::unexpected(s.error());
+    if (auto s = recompute_months(store, *stations, *upto, *changed); !s) return tl::unexpected(s.error());
+  }
   status.station_days_recomputed = recomputed_;
+  status.station_months_recomputed = months_recomputed_;
   through_ = *upto;
   caught_up_ = true;
   // The year so far moves with the date; last year becomes final once it is over.

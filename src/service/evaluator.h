@@ -33,6 +33,7 @@ struct LiveStatus {
   int64_t station_days = 0;          // station-days held
   int64_t station_days_recomputed = 0;  // in the last cycle
   int64_t runs_recorded = 0;
+  int64_t station_months_recomputed = 0;  // water sections and noise points, in the last cycle
   std::string last_cycle_at;
   std::vector<std::string> notes;    // years not recorded and why, errors
 };
@@ -46,13 +47,19 @@ class LiveAir {
   const AirLive& state() const { return air_; }
 
  private:
-  Status recompute(store::Store& store, const std::vector<store::Station>& stations, int64_t upto, std::vector<int>* years);
+  Status recompute(store::Store& store, const std::vector<store::Station>& stations, int64_t upto,
+                   const std::vector<std::pair<std::string, std::string>>& changed_days, std::vector<int>* years);
   Status record_year(store::Store& store, int year, Date today, LiveStatus& status);
+  /// Water sections' monthly class (GB 3838) and noise points' monthly day/night levels (GB 3096)
+  /// for the (station, month) pairs new observations fall in, recorded as runs when they change.
+  Status recompute_months(store::Store& store, const std::vector<store::Station>& stations, int64_t upto,
+                          const std::vector<std::pair<std::string, std::string>>& changed_days);
+  Status record_run(store::Store& store, const store::AssessmentRun& run);
   AirLive air_;
   bool caught_up_ = false;
   int64_t through_ = 0;
-  int64_t cycles_ = 0, runs_ = 0, recomputed_ = 0;
-  std::map<std::string, std::string> last_recorded_;  // period → value and completeness of the last run
+  int64_t cycles_ = 0, runs_ = 0, recomputed_ = 0, months_recomputed_ = 0;
+  std::map<std::string, std::string> last_recorded_;  // assessment@period → value and completeness of the last run
 };
 
 /// The evaluator thread of `serve`: woken by the listener after each commit.

@@ -10,6 +10,7 @@
 #include "plan/loader.h"
 #include "service/evaluator.h"
 #include "service/monitoring.h"
+#include "quality/water.h"
 #include "service/tracking.h"
 
 namespace shanshui::service {
@@ -130,6 +131,50 @@ TEST_F(Live, ANewHourRecomputesOneStationDay) {
   EXPECT_EQ(day->observations, 144);
   ASSERT_TRUE(day->values);
   EXPECT_TRUE(day->values->valid);
+}
+
+// Water sections' monthly classes and noise points' monthly levels follow their stations' data:
+// recorded as runs, and a new value recomputes its station-month only.
+TEST_F(Live, WaterAndNoiseMonthsFollowTheirData) {
+  ASSERT_TRUE(store_->add_station({"WAT01", "water", "断面", "", "长江", "培石", std::nullopt, std::nullopt, "", "standard", "", "", ""}));
+  ASSERT_TRUE(store_->add_station({"NOI01", "noise", "测点", "", "", "", std::nullopt, std::nullopt, "", "standard", "", "", "1"}));
+  std::vector<store::IngestFrame> frames;
+  for (int d = 1; d <= 10; ++d)
+    for (int h = 0; h < 24; h += 4) {
+      char when[40];
+      std::snprintf(when, sizeof when, "2026-01-%02dT%02d:00:00+08:00", d, h);
+      store::IngestFrame w{std::string("##W") + when, "10.0.0.2:1", "WAT01", "2061", {}};
+      for (auto [f, v] : {std::pair{"w01009", "7.9"}, {"w21003", "0.21"}, {"w21011", "0.04"}, {"w01018", "9"}})
+        w.observations.push_back({0, "WAT01", f, "2061", when, "Avg", v, "N", "mg/L", 0, "", ""});
+      frames.push_back(std::move(w));
+      store::IngestFrame n{std::string("##N") + when, "10.0.0.3:1", "NOI01", "2061", {}};
+      n.observations.push_back({0, "NOI01", "Leq", "2061", when, "Avg", h >= 6 && h < 22 ? "52.0" : "43.0", "N", "dB", 0, "", ""});
+      frames.push_back(std::move(n));
+    }
+  ASSERT_TRUE(store_->ingest(frames, {}));
+  LiveAir live;
+  auto st = live.cycle(*store_, Date{2026, 2, 11});
+  ASSERT_TRUE(st) << st.error().message;
+  // January for both, and December 2025 for the noise point: Jan 1's early hours close its last night.
+  EXPECT_EQ(st->station_months_recomputed, 3);
+  auto water = *store_->assessment_runs("water.station_month:WAT01", "2026-01", 5);
+  ASSERT_EQ(water.size(), 1u);
+  auto month = *store_->observations_between("WAT01", "2026-01-01T00:00:00+08:00", "2026-01-31T23:59:59+08:00");
+  EXPECT_EQ(water[0].value, quality::water_class_name(water_period(month, 2).verdict.cls));
+  EXPECT_EQ(water[0].value, "II");  // NH3-N 0.21 mg/L: class II (0.5), DO 7.9: class I
+  auto noise = *store_->assessment_runs("noise.zone_month:NOI01", "2026-01", 5);
+  ASSERT_EQ(noise.size(), 1u);
+  EXPECT_EQ(noise[0].value, "Ld=52.0;Ln=43.0");
+  // An ammonia pulse in January: only that station-month is recomputed, and its class changes.
+  store::IngestFrame pulse{"##pulse", "10.0.0.2:1", "WAT01", "2061",
+                           {{0, "WAT01", "w21003", "2061", "2026-01-11T00:00:00+08:00", "Avg", "40", "N", "mg/L", 0, "", ""}}};
+  ASSERT_TRUE(store_->ingest({pulse}, {}));
+  auto again = live.cycle(*store_, Date{2026, 2, 11});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->station_months_recomputed, 1);
+  water = *store_->assessment_runs("water.station_month:WAT01", "2026-01", 5);
+  ASSERT_EQ(water.size(), 2u);
+  EXPECT_EQ(water[0].value, "III");  // newest first: mean NH3-N (60 × 0.21 + 40) / 61 = 0.86 mg/L ≤ 1.0 → III
 }
 
 }  // namespace
