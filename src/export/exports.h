@@ -1,6 +1,7 @@
 // exports.h: the plan and its progress as JSON, CSV and xlsx (the 打表 table).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,13 @@ std::string lint_json(const std::vector<plan::Finding>& findings);
 
 /// The tracking view: every target with its series, provenance and three lenses (with their
 /// explanations), every item with status and latest report, as one JSON document.
-std::string progress_json(const plan::Plan& plan, const service::TrackingView& view);
+/// `with_items` false: the targets only (what the public sees).
+std::string progress_json(const plan::Plan& plan, const service::TrackingView& view, bool with_items = true);
+/// One target of the view as in progress_json; nullopt when unknown.
+std::optional<std::string> target_view_json(const service::TrackingView& view, const std::string& id);
+/// One work item of the view with every report on it (each marked part or not, late or not).
+std::optional<std::string> item_view_json(const plan::Plan& plan, const service::TrackingView& view,
+                                          const std::vector<store::ProgressReport>& reports, const std::string& id);
 
 std::string supervision_json(const plan::Plan& plan, const std::vector<service::SupervisionEntry>& list);
 std::string scorecard_json(const plan::Plan& plan, const std::vector<service::ScoreRow>& rows);

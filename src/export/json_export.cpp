@@ -110,46 +110,80 @@ std::string lint_json(const std::vector<plan::Finding>& findings) {
   return dump(a);
 }
 
-std::string progress_json(const plan::Plan& p, const service::TrackingView& view) {
+namespace {
+
+json target_view_doc(const service::TargetView& tv) {
+  json series = json::array();
+  for (size_t i = 0; i < tv.series.size(); ++i) {
+    const auto& m = tv.provenance[i];
+    json prov = {{"kind", m.kind}, {"method", m.method}, {"method_version", m.method_version}, {"source", m.source},
+                 {"reporter", m.reporter}, {"recorded_at", m.recorded_at}, {"measurement_id", m.id}, {"period", m.period},
+                 {"note", m.note}};
+    if (m.source.rfind("run:", 0) == 0) prov["run_id"] = std::stoll(m.source.substr(4));
+    series.push_back({{"year", tv.series[i].year}, {"value", tv.series[i].value},
+                      {"provisional", tv.series[i].provisional}, {"provenance", prov}});
+  }
+  json lenses = json::object();
+  for (const auto& l : tv.lenses) lenses[l.lens] = lens_json(l);
+  json t = target_json(*tv.target);
+  t["series"] = series;
+  t["lenses"] = lenses;
+  t["stale"] = tv.stale.empty() ? json(nullptr) : json(tv.stale);
+  return t;
+}
+
+json item_view_doc(const plan::Plan& p, const service::ItemView& iv) {
+  json it = {{"id", iv.item->id}, {"task", iv.item->task_id}, {"status", iv.status.code},
+             {"status_label", plan::item_status_label(iv.status.code)}, {"percent", iv.status.percent},
+             {"expected_percent", iv.status.expected}, {"reason", iv.status.reason},
+             {"lead", ids(iv.item->lead)}, {"targets", iv.targets}, {"reopened", iv.reopened}};
+  if (iv.latest)
+    it["latest_report"] = {{"period", iv.latest->period}, {"status", iv.latest->status}, {"percent", iv.latest->percent},
+                           {"narrative", iv.latest->narrative}, {"evidence", iv.latest->evidence},
+                           {"reporter", iv.latest->reporter}, {"reported_at", iv.latest->reported_at},
+                           {"late", service::filed_late(p, *iv.latest)}};
+  else
+    it["latest_report"] = nullptr;
+  it["closure"] = iv.closure ? json{{"evidence", iv.closure->evidence}, {"approved_by", iv.closure->approved_by},
+                                    {"closed_at", iv.closure->closed_at}}
+                             : json(nullptr);
+  return it;
+}
+
+}  // namespace
+
+std::string progress_json(const plan::Plan& p, const service::TrackingView& view, bool with_items) {
   json targets = json::array();
-  for (const auto& tv : view.targets) {
-    json series = json::array();
-    for (size_t i = 0; i < tv.series.size(); ++i) {
-      const auto& m = tv.provenance[i];
-      json prov = {{"kind", m.kind}, {"method", m.method}, {"method_version", m.method_version}, {"source", m.source},
-                   {"reporter", m.reporter}, {"recorded_at", m.recorded_at}, {"measurement_id", m.id}, {"period", m.period},
-                   {"note", m.note}};
-      if (m.source.rfind("run:", 0) == 0) prov["run_id"] = std::stoll(m.source.substr(4));
-      series.push_back({{"year", tv.series[i].year}, {"value", tv.series[i].value},
-                        {"provisional", tv.series[i].provisional}, {"provenance", prov}});
-    }
-    json lenses = json::object();
-    for (const auto& l : tv.lenses) lenses[l.lens] = lens_json(l);
-    json t = target_json(*tv.target);
-    t["series"] = series;
-    t["lenses"] = lenses;
-    t["stale"] = tv.stale.empty() ? json(nullptr) : json(tv.stale);
-    targets.push_back(t);
+  for (const auto& tv : view.targets) targets.push_back(target_view_doc(tv));
+  json doc = {{"plan", p.id}, {"as_of", view.as_of.iso()}, {"targets", targets}};
+  if (with_items) {
+    json items = json::array();
+    for (const auto& iv : view.items) items.push_back(item_view_doc(p, iv));
+    doc["items"] = items;
   }
-  json items = json::array();
-  for (const auto& iv : view.items) {
-    json it = {{"id", iv.item->id}, {"task", iv.item->task_id}, {"status", iv.status.code},
-               {"status_label", plan::item_status_label(iv.status.code)}, {"percent", iv.status.percent},
-               {"expected_percent", iv.status.expected}, {"reason", iv.status.reason},
-               {"lead", ids(iv.item->lead)}, {"targets", iv.targets}, {"reopened", iv.reopened}};
-    if (iv.latest)
-      it["latest_report"] = {{"period", iv.latest->period}, {"status", iv.latest->status}, {"percent", iv.latest->percent},
-                             {"narrative", iv.latest->narrative}, {"evidence", iv.latest->evidence},
-                             {"reporter", iv.latest->reporter}, {"reported_at", iv.latest->reported_at},
-                             {"late", service::filed_late(p, *iv.latest)}};
-    else
-      it["latest_report"] = nullptr;
-    it["closure"] = iv.closure ? json{{"evidence", iv.closure->evidence}, {"approved_by", iv.closure->approved_by},
-                                      {"closed_at", iv.closure->closed_at}}
-                               : json(nullptr);
-    items.push_back(it);
-  }
-  return dump({{"plan", p.id}, {"as_of", view.as_of.iso()}, {"targets", targets}, {"items", items}});
+  return dump(doc);
+}
+
+std::optional<std::string> target_view_json(const service::TrackingView& view, const std::string& id) {
+  const service::TargetView* tv = view.find_target(id);
+  if (!tv) return std::nullopt;
+  return dump(target_view_doc(*tv));
+}
+
+std::optional<std::string> item_view_json(const plan::Plan& p, const service::TrackingView& view,
+                                          const std::vector<store::ProgressReport>& reports, const std::string& id) {
+  const service::ItemView* iv = view.find_item(id);
+  if (!iv) return std::nullopt;
+  json it = item_view_doc(p, *iv);
+  json rs = json::array();
+  for (const auto& r : reports)
+    if (r.item_id == id)
+      // part: a sharing department's or township's own part, which does not set the item's status
+      rs.push_back({{"period", r.period}, {"status", r.status}, {"percent", r.percent}, {"narrative", r.narrative},
+                    {"evidence", r.evidence}, {"reporter", r.reporter}, {"reported_at", r.reported_at},
+                    {"part", !p.leads(*iv->item, r.reporter)}, {"late", service::filed_late(p, r)}});
+  it["reports"] = rs;
+  return dump(it);
 }
 
 std::string supervision_json(const plan::Plan& p, const std::vector<service::SupervisionEntry>& list) {

@@ -83,4 +83,52 @@ std::optional<std::string> refuse_write(const std::optional<store::User>& user, 
 
 bool may_read_internal(const std::optional<store::User>& user) { return user.has_value(); }
 
+const char* read_key(Read r) {
+  switch (r) {
+    case Read::indicators: return "indicators";
+    case Read::internal: return "internal";
+    case Read::audit: return "audit";
+  }
+  return "?";
+}
+
+const char* read_name(Read r) {
+  switch (r) {
+    case Read::indicators: return "read indicators";
+    case Read::internal: return "read internal tracking";
+    case Read::audit: return "read the audit log";
+  }
+  return "read";
+}
+
+std::optional<std::string> refuse_read(const std::optional<store::User>& user, Read r) {
+  switch (r) {
+    case Read::indicators:
+      return std::nullopt;
+    case Read::internal:
+      if (user) return std::nullopt;
+      return "log in first: this data is not public";
+    case Read::audit:
+      if (!user) return "log in first: this data is not public";
+      if (user->role == "admin" || user->role == "office" || user->role == "auditor") return std::nullopt;
+      return "the audit log is for the office, auditors and administrators";
+  }
+  return "not allowed";
+}
+
+Permissions permissions(const std::optional<store::User>& user, const plan::Plan& plan) {
+  Permissions p;
+  for (Read r : {Read::indicators, Read::internal, Read::audit})
+    if (!refuse_read(user, r)) p.read.push_back(read_key(r));
+  for (Write w : {Write::report, Write::close_item, Write::import_plan, Write::add_measurement, Write::manage_station,
+                  Write::manage_user}) {
+    // add_measurement is allowed per indicator: a department may when the plan says it measures one.
+    bool any_target = false;
+    if (w == Write::add_measurement)
+      for (const auto& t : plan.targets) any_target |= !refuse_write(user, w, plan, nullptr, &t);
+    if (!refuse_write(user, w, plan, nullptr) || any_target) p.write.push_back(write_name(w));
+  }
+  return p;
+}
+
 }  // namespace shanshui::service

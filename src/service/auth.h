@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "plan/model.h"
@@ -36,5 +37,22 @@ std::optional<std::string> refuse_write(const std::optional<store::User>& user, 
 /// Whether a role may read internal data (items, reports, supervision, audit); the public
 /// sees published indicators only.
 bool may_read_internal(const std::optional<store::User>& user);
+
+/// The reads the API offers: published indicators and monitoring (anyone), internal tracking
+/// (items, reports, 督办, scorecard, exports: any logged-in user), the audit log (the office,
+/// auditors and administrators).
+enum class Read { indicators, internal, audit };
+const char* read_name(Read r);
+/// "indicators" | "internal" | "audit" (the keys /api/me lists).
+const char* read_key(Read r);
+/// nullopt when allowed, else the reason (401 when not logged in, else 403 and an audit entry).
+std::optional<std::string> refuse_read(const std::optional<store::User>& user, Read r);
+
+/// What a user may do, as /api/me tells the dashboard: the reads allowed and the writes allowed
+/// before any item is named (a department still reports only on its own items).
+struct Permissions {
+  std::vector<std::string> read, write;
+};
+Permissions permissions(const std::optional<store::User>& user, const plan::Plan& plan);
 
 }  // namespace shanshui::service

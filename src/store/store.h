@@ -8,7 +8,10 @@
 #include <vector>
 
 #include "core/result.h"
-#include "plan/model.h"
+
+namespace shanshui::plan {
+struct Plan;  // plan/model.h: only import_plan takes one
+}
 
 namespace shanshui::store {
 

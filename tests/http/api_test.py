@@ -78,6 +78,7 @@ class ApiTest(unittest.TestCase):
         assert "dashboard on" in line, line
         cls.tokens = {}
         cls.exercised = set()  # (method, openapi path) of every request the tests make
+        cls.answers = []  # (method, openapi path, status, JSON body) of every 2xx JSON answer
 
     @classmethod
     def tearDownClass(cls):
@@ -90,7 +91,11 @@ class ApiTest(unittest.TestCase):
         if role and role != "public":
             h["Authorization"] = "Bearer " + self.token(role)
         self.exercised.add((method, openapi or path.split("?")[0]))
-        return request(self.port, method, path, body, h)
+        r = request(self.port, method, path, body, h)
+        if (200 <= r.status < 300 and r.headers.get("content-type", "").startswith("application/json")
+                and r.headers.get("content-encoding") != "gzip"):
+            self.answers.append((method, openapi or path.split("?")[0], r.status, r.json()))
+        return r
 
     def token(self, role):
         if role not in self.tokens:
@@ -416,6 +421,39 @@ class ApiTest(unittest.TestCase):
         # every route the tests call is documented, and every documented route was called
         self.assertEqual(set(self.exercised) - documented, set())
         self.assertEqual(documented - set(self.exercised), set())
+        # every route documents who may call it and the shape of its answer …
+        for path, ops in doc["paths"].items():
+            for m, op in ops.items():
+                self.assertIn("security", op, (m, path))
+                self.assertIn("x-access", op, (m, path))
+                if path != "/api/openapi.json":
+                    ok = op["responses"].get("200") or op["responses"].get("201")
+                    self.assertIn("content", ok, (m, path))
+        # … and every answer the tests received has that shape
+        def check(schema, value, where):
+            t = schema.get("type")
+            kinds = {"object": dict, "array": list, "string": str, "boolean": bool}
+            if t in kinds:
+                self.assertIsInstance(value, kinds[t], where)
+            if t == "number":
+                self.assertTrue(isinstance(value, (int, float)) and not isinstance(value, bool), where)
+            if t == "object":
+                for key in schema.get("required", []):
+                    self.assertIn(key, value, where)
+                for key, sub in schema.get("properties", {}).items():
+                    if key in value and value[key] is not None:
+                        check(sub, value[key], f"{where}.{key}")
+            if t == "array" and "items" in schema:
+                for i, item in enumerate(value[:50]):
+                    check(schema["items"], item, f"{where}[{i}]")
+        checked = 0
+        for method, path, status, body in self.answers:
+            op = doc["paths"][path][method.lower()]
+            self.assertIn("content", op["responses"][str(status)], f"{method} {path} answered {status}")
+            schema = op["responses"][str(status)]["content"]["application/json"]["schema"]
+            check(schema, body, f"{method} {path}")
+            checked += 1
+        self.assertGreater(checked, 30)
 
 
 class AuditTamperTest(unittest.TestCase):

@@ -13,6 +13,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/ledger.h"
 #include "store/sqlite/migrations.h"
+#include "plan/model.h"
 #include "store/store.h"
 
 // Propagates a failed Result/Status from the enclosing function.

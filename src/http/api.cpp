@@ -1,0 +1,183 @@
+// api.cpp: the helpers route modules share (see api.h), and each route's access check.
+#include "http/api.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "plan/loader.h"
+#include "service/csv.h"
+#include "service/tracking.h"
+
+namespace shanshui::http {
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+bool Access::needs_login() const {
+  return kind == Kind::write || (kind == Kind::read && read != service::Read::indicators);
+}
+
+std::optional<std::string> Access::refuse(const std::optional<store::User>& user) const {
+  switch (kind) {
+    case Kind::open:
+      return std::nullopt;
+    case Kind::read:
+      return service::refuse_read(user, read);
+    case Kind::write:
+      // The coarse check: a write needs a user. Which items and indicators are theirs is the
+      // handler's refuse_write, once it knows the item.
+      if (!user) return std::string("log in first: the public may read published indicators only");
+      return std::nullopt;
+  }
+  return std::string("not allowed");
+}
+
+// Limits on JSON request bodies: our bodies are flat objects a few hundred bytes long.
+constexpr size_t kMaxJsonDepth = 16;
+constexpr size_t kMaxJsonBytes = 256 * 1024;
+
+void send_json(Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_content(body, "application/json; charset=utf-8");
+}
+
+void send_error(Response& res, int status, const std::string& message) {
+  send_json(res, status, dump({{"error", message}, {"status", status}}));
+}
+
+// A failure inside the server: the details (database paths, SQL) go to the log under a reference
+// number, the client gets the number only.
+void send_internal(Response& res, const std::string& detail) {
+  static std::atomic<uint64_t> next{1};
+  uint64_t ref = next++;
+  std::cerr << "shanshui: internal error #" << ref << ": " << detail << std::endl;
+  send_error(res, 500, "internal error #" + std::to_string(ref) + " (details in the server log)");
+}
+
+std::string now_plus_hours(int hours) {
+  using namespace std::chrono;
+  auto secs = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 8 * 3600 + hours * 3600;
+  Date d = Date::from_days(static_cast<long>(secs / 86400));
+  long s = secs % 86400;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02ld:%02ld:%02ld+08:00", d.iso().c_str(), s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+// The plan in force, or nullopt with the error sent (404 before any plan is imported).
+std::optional<plan::Plan> plan_or_send(Ctx& c) {
+  auto p = service::stored_plan(c.store);
+  if (!p) return send_internal(c.res, p.error().message), std::nullopt;
+  if (!*p) return send_error(c.res, 404, "no plan imported yet (shanshui plan import)"), std::nullopt;
+  return std::move(**p);
+}
+
+// The plan, its reports and its view as of ?as_of= (default: today, Beijing time), or nullopt
+// with the error sent.
+std::optional<service::Tracking> tracking_or_send(Ctx& c) {
+  std::string as_of = c.req.get_param_value("as_of");
+  auto date = as_of.empty() ? Result<Date>(Date::today_beijing()) : Date::parse(as_of);
+  if (!date) return send_error(c.res, 400, "as_of: " + date.error().message), std::nullopt;
+  auto p = plan_or_send(c);
+  if (!p) return std::nullopt;
+  auto t = service::load_tracking(c.store, std::move(*p), *date);
+  if (!t) return send_internal(c.res, t.error().message), std::nullopt;
+  return std::move(*t);
+}
+
+// Sends 401/403 with the reason when `why` is set; every 403 is also written to the audit log.
+bool refused(Ctx& c, const std::optional<std::string>& why, const std::string& object) {
+  if (!why) return false;
+  if (!c.user) {
+    send_error(c.res, 401, *why);
+    return true;
+  }
+  (void)c.store.audit("denied", object, c.user->username + " (" + c.user->role + "): " + *why);
+  send_error(c.res, 403, *why);
+  return true;
+}
+
+// A field of a JSON request body as text: strings as they are, numbers and booleans as written,
+// missing or null as "".
+std::string field(const nlohmann::json& b, const char* key) {
+  if (!b.is_object() || !b.contains(key) || b[key].is_null() || b[key].is_structured()) return "";
+  return b[key].is_string() ? b[key].get<std::string>() : b[key].dump();
+}
+
+// One request as a one-row table, so that it passes the same intake checks as a CSV file; the
+// intake's reasons start with "request:2: ", which `reason_of` strips again.
+service::CsvTable one_row(std::vector<std::string> header, std::vector<std::string> values) {
+  service::CsvTable t;
+  t.header = std::move(header);
+  t.records.push_back({2, std::move(values), "(request body)"});
+  return t;
+}
+
+static std::string reason_of(const std::string& intake_reason) {
+  const std::string where = "request:2: ";
+  return intake_reason.rfind(where, 0) == 0 ? intake_reason.substr(where.size()) : intake_reason;
+}
+
+// A write refused because its content cannot be true: 400 with the reason, and an audit entry,
+// like a permission refusal (who tried to record what).
+void refuse_invalid(Ctx& c, const std::string& object, const std::string& intake_reason) {
+  std::string why = reason_of(intake_reason);
+  (void)c.store.audit("refused.invalid", object, (c.user ? c.user->username : std::string("public")) + ": " + why);
+  send_error(c.res, 400, why);
+}
+
+// ?month=YYYY-MM as [its first day, the next month's first day), or nullopt with a 400 sent.
+std::optional<std::pair<Date, Date>> month_or_send(Ctx& c) {
+  std::string month = c.req.get_param_value("month");
+  auto first = Date::parse(month + "-01");
+  if (month.size() != 7 || !first) return send_error(c.res, 400, "send ?month=YYYY-MM"), std::nullopt;
+  Date next = first->month == 12 ? Date{first->year + 1, 1, 1} : Date{first->year, first->month + 1, 1};
+  return std::pair{*first, next};
+}
+
+// The request body as JSON (null when empty), or nullopt with a 400 sent. Depth and size are
+// checked before parsing: nlohmann's parser is iterative, but copying a parsed value recurses
+// (100,000 nested '[' once overflowed the stack).
+std::optional<json> body_json(Ctx& c) {
+  if (c.req.body.empty()) return json();
+  if (auto problem = json_shape_problem(c.req.body, kMaxJsonDepth, kMaxJsonBytes))
+    return send_error(c.res, 400, *problem), std::nullopt;
+  auto j = json::parse(c.req.body, nullptr, false);
+  if (j.is_discarded()) return send_error(c.res, 400, "the body is not valid JSON"), std::nullopt;
+  return j;
+}
+
+// Matches "/api/targets/forest_coverage" against "/api/targets/{id}"; the {parameter} segment
+// may hold letters, digits, '_', '-' and '.' (ids, MNs, formats).
+bool match_path(std::string_view pattern, std::string_view path, std::string* arg) {
+  while (!pattern.empty() && !path.empty()) {
+    size_t pe = pattern.find('/', 1), qe = path.find('/', 1);
+    std::string_view ps = pattern.substr(0, pe), qs = path.substr(0, qe);
+    if (ps.size() > 2 && ps[1] == '{') {
+      if (qs.size() < 2) return false;
+      for (char ch : qs.substr(1))
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-' && ch != '.') return false;
+      *arg = std::string(qs.substr(1));
+    } else if (ps != qs) {
+      return false;
+    }
+    pattern = pe == std::string_view::npos ? std::string_view() : pattern.substr(pe);
+    path = qe == std::string_view::npos ? std::string_view() : path.substr(qe);
+  }
+  return pattern.empty() && path.empty();
+}
+
+const std::vector<Route>& all_routes() {
+  static const std::vector<Route> routes = [] {
+    std::vector<Route> all;
+    for (auto part : {session_routes, plan_routes, monitoring_routes, lineage_routes, audit_routes})
+      for (auto& r : part()) all.push_back(std::move(r));
+    return all;
+  }();
+  return routes;
+}
+
+}  // namespace shanshui::http

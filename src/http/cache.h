@@ -1,0 +1,90 @@
+// cache.h: the response cache of plan and progress views (bounded in bytes, least recently used
+// out first, one builder per key) and gzip for bodies sent more than once.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "http/wire.h"
+
+namespace shanshui::http {
+
+/// gzip (RFC 1952) of a body at a fast level: done once per cached view or file, not per request.
+std::string gzip(const std::string& in);
+/// Whether the client takes gzip (Accept-Encoding).
+bool accepts_gzip(const Request& req);
+
+// Cached views, bounded in bytes: when a new entry would pass the budget, the least recently
+// used entries go first.
+class ResponseCache {
+ public:
+  struct Entry {
+    int64_t version = -1;
+    int status = 0;
+    std::string body, content_type;
+    std::string gzipped;  // the body gzipped once, for clients that accept it
+    size_t bytes() const { return body.size() + gzipped.size() + content_type.size() + 64; }
+  };
+  explicit ResponseCache(size_t budget) : budget_(budget) {}
+  // Shared, not copied: a hit hands out the entry itself (a 142 KB view per request otherwise).
+  std::shared_ptr<const Entry> get(const std::string& key, int64_t version) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.entry->version != version) return nullptr;
+    it->second.used = ++clock_;
+    return it->second.entry;
+  }
+  void put(const std::string& key, Entry e) {
+    std::lock_guard lock(mu_);
+    size_t size = e.bytes() + key.size();
+    if (size > budget_) return;
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      used_ -= it->second.entry->bytes() + key.size();
+      entries_.erase(it);
+    }
+    while (used_ + size > budget_ && !entries_.empty()) {
+      auto oldest = std::min_element(entries_.begin(), entries_.end(),
+                                     [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+      used_ -= oldest->second.entry->bytes() + oldest->first.size();
+      entries_.erase(oldest);
+    }
+    used_ += size;
+    entries_[key] = Slot{std::make_shared<const Entry>(std::move(e)), ++clock_};
+  }
+  // One builder per key at a time, so a burst of readers after a write waits for one build.
+  std::shared_ptr<std::mutex> build_lock(const std::string& key) {
+    std::lock_guard lock(mu_);
+    auto& m = builders_[key];
+    if (!m) m = std::make_shared<std::mutex>();
+    return m;
+  }
+  // Forgets the builder's lock once nobody else waits on it (the map does not grow with keys).
+  void release_build_lock(const std::string& key) {
+    std::lock_guard lock(mu_);
+    auto it = builders_.find(key);
+    if (it != builders_.end() && it->second.use_count() <= 2) builders_.erase(it);
+  }
+  size_t used() {
+    std::lock_guard lock(mu_);
+    return used_;
+  }
+
+ private:
+  struct Slot {
+    std::shared_ptr<const Entry> entry;
+    uint64_t used = 0;
+  };
+  size_t budget_;
+  size_t used_ = 0;
+  uint64_t clock_ = 0;
+  std::mutex mu_;
+  std::map<std::string, Slot> entries_;
+  std::map<std::string, std::shared_ptr<std::mutex>> builders_;
+};
+
+
+}  // namespace shanshui::http
