@@ -41,8 +41,8 @@ void BM_AssessAir(benchmark::State& state) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        std::array<int32_t, kHourly> v = {8000, 20000, 45000, 700, static_cast<int32_t>(20000 + x % 120000),
-                                          static_cast<int32_t>(10000 + x % 70000)};
+        std::array<int32_t, kHourly> v = {
+            8000, 20000, 45000, 700, static_cast<int32_t>(20000 + x % 120000), static_cast<int32_t>(10000 + x % 70000)};
         (void)acc.add(id, d, h, v);
       }
   }

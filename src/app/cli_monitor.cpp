@@ -1,10 +1,13 @@
 // cli_monitor.cpp: stations, the HJ 212 server, quarantine, observation export.
+#include <pthread.h>
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "app/commands.h"
 #include "app/context.h"
@@ -14,16 +17,13 @@
 #include "hj212/listener/listener.h"
 #include "hj212/simulator.h"
 #include "http/server.h"
-#include "service/audit_digest.h"
-#include "service/evaluator.h"
-#include "service/lineage.h"
-#include "service/auth.h"
-#include <pthread.h>
-#include <sys/resource.h>
-#include <thread>
 #include "plan/loader.h"
 #include "quality/noise.h"
+#include "service/audit_digest.h"
+#include "service/auth.h"
 #include "service/csv.h"
+#include "service/evaluator.h"
+#include "service/lineage.h"
 
 namespace shanshui::app {
 namespace {
@@ -42,7 +42,8 @@ Result<store::Station> make_station(const StationArgs& a) {
   s.river = a.river;
   s.section = a.section;
   s.password = a.password;
-  if (!hj212::crc_mode_from_string(a.crc)) return fail("--crc '" + a.crc + "' is not standard, modbus or modbus-swapped");
+  if (!hj212::crc_mode_from_string(a.crc))
+    return fail("--crc '" + a.crc + "' is not standard, modbus or modbus-swapped");
   s.crc_mode = a.crc;
   s.units = a.units;
   if (!a.zone.empty() && !quality::zone_limit(a.zone, quality::NoisePeriod::day))
@@ -83,10 +84,13 @@ int station_import(const Common& c, const std::string& file) {
   for (const auto& r : csv->records) {
     auto get = [&](const char* k) {
       int i = csv->column(k);
-      return i >= 0 && i < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(i)]) : std::string();
+      return i >= 0 && i < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(i)])
+                                                             : std::string();
     };
-    StationArgs a{get("mn"), get("kind"), get("name"), get("township"), get("river"), get("section"), get("lon"),
-                  get("lat"), get("password"), get("crc").empty() ? "standard" : get("crc"), get("units"), get("zone")};
+    StationArgs a{
+        get("mn"),      get("kind"), get("name"), get("township"), get("river"),
+        get("section"), get("lon"),  get("lat"),  get("password"), get("crc").empty() ? "standard" : get("crc"),
+        get("units"),   get("zone")};
     auto s = make_station(a);
     if (!s) return refuse(file + ":" + std::to_string(r.line) + ": " + s.error().message + "; nothing imported");
     rows.push_back(*s);
@@ -112,9 +116,17 @@ int station_list(const Common& c) {
   if (c.json) {
     json a = json::array();
     for (const auto& s : *list)
-      a.push_back({{"mn", s.mn}, {"kind", s.kind}, {"name", s.name}, {"township", s.township}, {"river", s.river},
-                   {"section", s.section}, {"lon", s.lon ? json(*s.lon) : json(nullptr)},
-                   {"lat", s.lat ? json(*s.lat) : json(nullptr)}, {"crc", s.crc_mode}, {"units", s.units}, {"zone", s.zone},
+      a.push_back({{"mn", s.mn},
+                   {"kind", s.kind},
+                   {"name", s.name},
+                   {"township", s.township},
+                   {"river", s.river},
+                   {"section", s.section},
+                   {"lon", s.lon ? json(*s.lon) : json(nullptr)},
+                   {"lat", s.lat ? json(*s.lat) : json(nullptr)},
+                   {"crc", s.crc_mode},
+                   {"units", s.units},
+                   {"zone", s.zone},
                    {"has_password", !s.password.empty()}});
     std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
@@ -171,7 +183,8 @@ int serve(const Common& c, const ServeArgs& a) {
     o.on_commit = [l = live.get()] { l->wake(); };
     listener = std::make_unique<hj212::Listener>(o, db);
     if (auto s = listener->start(); !s) return refuse(s.error().message);
-    std::cerr << "shanshui: HJ 212 listening on " << a.host << ":" << listener->port() << " (db " << db << ")" << std::endl;
+    std::cerr << "shanshui: HJ 212 listening on " << a.host << ":" << listener->port() << " (db " << db << ")"
+              << std::endl;
   }
   if (a.http_port >= 0) {
     http::ServerOptions o;
@@ -190,8 +203,13 @@ int serve(const Common& c, const ServeArgs& a) {
       o.listener_health = [l] {
         const auto& st = l->stats();
         const auto& lo = l->options();
-        return http::ListenerHealth{true, st.open.load(), st.queue_depth.load(), lo.max_queue, st.quarantine_bytes_hour.load(),
-                                    lo.quarantine_per_hour, st.quarantine_dropped.load()};
+        return http::ListenerHealth{true,
+                                    st.open.load(),
+                                    st.queue_depth.load(),
+                                    lo.max_queue,
+                                    st.quarantine_bytes_hour.load(),
+                                    lo.quarantine_per_hour,
+                                    st.quarantine_dropped.load()};
       };
     }
     o.live_status = [l = live.get()] {
@@ -230,16 +248,18 @@ int serve(const Common& c, const ServeArgs& a) {
   signals.join();
   if (listener) {
     const auto& st = listener->stats();
-    std::cerr << "shanshui: stopped after " << st.connections << " connections, " << st.frames << " frames, " << st.values
-              << " values, " << st.conflicts << " conflicting, " << st.quarantined << " quarantined, " << st.quarantine_dropped
-              << " refused inputs over budget, " << st.refused_connections << " connections refused\n";
+    std::cerr << "shanshui: stopped after " << st.connections << " connections, " << st.frames << " frames, "
+              << st.values << " values, " << st.conflicts << " conflicting, " << st.quarantined << " quarantined, "
+              << st.quarantine_dropped << " refused inputs over budget, " << st.refused_connections
+              << " connections refused\n";
   }
   return 0;
 }
 
 int user_add(const Common& c, const std::string& name, const std::string& role, const std::string& department,
              const std::string& password) {
-  if (!service::valid_role(role)) return refuse("--role '" + role + "' is not admin, office, department, township or auditor");
+  if (!service::valid_role(role))
+    return refuse("--role '" + role + "' is not admin, office, department, township or auditor");
   std::string pw = password;
   if (pw.empty()) std::getline(std::cin, pw);
   auto st = open_store(c);
@@ -252,7 +272,8 @@ int user_add(const Common& c, const std::string& name, const std::string& role, 
     if (dept.empty()) return refuse("--department '" + department + "' is not in the plan's registry");
     const auto* d = p->find_department(dept);
     if (role == "township" && d->kind != "township") return refuse(department + " is not a township");
-    if (role == "department" && d->kind == "township") return refuse(department + " is a township: use --role township");
+    if (role == "department" && d->kind == "township")
+      return refuse(department + " is a township: use --role township");
   }
   auto hash = service::hash_password(pw);
   if (!hash) return refuse(hash.error().message);
@@ -313,14 +334,16 @@ int evaluate_cmd(const Common& c, const std::string& today) {
   auto s = live.cycle(**st, day);
   if (!s) return refuse(s.error().message);
   if (c.json) {
-    std::cout << nlohmann::json{{"station_days", s->station_days}, {"runs_recorded", s->runs_recorded},
-                                {"observations_through_id", s->observations_through}, {"notes", s->notes}}
+    std::cout << nlohmann::json{{"station_days", s->station_days},
+                                {"runs_recorded", s->runs_recorded},
+                                {"observations_through_id", s->observations_through},
+                                {"notes", s->notes}}
                      .dump()
               << "\n";
     return 0;
   }
-  std::cout << s->station_days << " station-days evaluated from observations up to id " << s->observations_through << "; "
-            << s->runs_recorded << " assessment runs recorded\n";
+  std::cout << s->station_days << " station-days evaluated from observations up to id " << s->observations_through
+            << "; " << s->runs_recorded << " assessment runs recorded\n";
   for (const auto& n : s->notes) std::cout << "  " << n << "\n";
   return 0;
 }
@@ -358,13 +381,17 @@ int lineage_cmd(const Common& c, const LineageArgs& a) {
     return 0;
   }
   if (!a.station.empty() && !a.day.empty())
-    return print(service::lineage_hours_json(s, run, a.station, a.day), "day " + a.day + " of " + a.station + " in run " + std::to_string(run));
-  if (!a.station.empty()) return print(service::lineage_days_json(s, run, a.station), "station " + a.station + " in run " + std::to_string(run));
+    return print(service::lineage_hours_json(s, run, a.station, a.day),
+                 "day " + a.day + " of " + a.station + " in run " + std::to_string(run));
+  if (!a.station.empty())
+    return print(service::lineage_days_json(s, run, a.station),
+                 "station " + a.station + " in run " + std::to_string(run));
   if (run) return print(service::lineage_run_json(s, run), "assessment run " + std::to_string(run));
   if (a.indicator.empty()) return refuse("lineage needs --indicator, --run or --frame");
   auto p = current_plan(s);
   if (!p) return refuse(p.error().message);
-  return print(service::lineage_indicator_json(s, *p, a.indicator, a.period), "indicator '" + a.indicator + "' in the plan");
+  return print(service::lineage_indicator_json(s, *p, a.indicator, a.period),
+               "indicator '" + a.indicator + "' in the plan");
 }
 
 int audit_digest(const Common& c, const std::string& out, const std::string& key) {
@@ -399,8 +426,14 @@ int audit_list(const Common& c, const std::string& object) {
   if (c.json) {
     json a = json::array();
     for (const auto& e : *log)
-      a.push_back({{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"object", e.object},
-                   {"detail", e.detail}, {"prev_hash", e.prev_hash}, {"hash", e.hash}});
+      a.push_back({{"id", e.id},
+                   {"at", e.at},
+                   {"actor", e.actor},
+                   {"action", e.action},
+                   {"object", e.object},
+                   {"detail", e.detail},
+                   {"prev_hash", e.prev_hash},
+                   {"hash", e.hash}});
     std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
   }
@@ -420,12 +453,22 @@ int hj212_quarantine(const Common& c) {
   if (c.json) {
     json a = json::array();
     for (const auto& q : *rows)
-      a.push_back({{"id", q.id}, {"received_at", q.received_at}, {"peer", q.peer}, {"mn", q.mn}, {"reason", q.reason},
+      a.push_back({{"id", q.id},
+                   {"received_at", q.received_at},
+                   {"peer", q.peer},
+                   {"mn", q.mn},
+                   {"reason", q.reason},
                    {"bytes", q.bytes}});
     // Stored and acknowledged, but left out of every assessment.
     for (const auto& o : *implausible)
-      a.push_back({{"observation", o.id}, {"received_at", o.received_at}, {"mn", o.mn}, {"factor", o.factor},
-                   {"time", o.data_time}, {"value", o.value}, {"reason", "implausible: " + o.invalid}, {"raw_id", o.raw_id}});
+      a.push_back({{"observation", o.id},
+                   {"received_at", o.received_at},
+                   {"mn", o.mn},
+                   {"factor", o.factor},
+                   {"time", o.data_time},
+                   {"value", o.value},
+                   {"reason", "implausible: " + o.invalid},
+                   {"raw_id", o.raw_id}});
     std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
   }
@@ -450,8 +493,13 @@ int obs_export(const Common& c, const std::string& mn) {
   json a = json::array();
   for (const auto& o : *rows) {
     auto v = Decimal::parse(o.value);
-    a.push_back({{"mn", o.mn}, {"factor", o.factor}, {"cn", o.cn}, {"time", o.data_time}, {"kind", o.kind},
-                 {"value", v ? json(v->to_double()) : json(o.value)}, {"flag", o.flag.empty() ? json(nullptr) : json(o.flag)},
+    a.push_back({{"mn", o.mn},
+                 {"factor", o.factor},
+                 {"cn", o.cn},
+                 {"time", o.data_time},
+                 {"kind", o.kind},
+                 {"value", v ? json(v->to_double()) : json(o.value)},
+                 {"flag", o.flag.empty() ? json(nullptr) : json(o.flag)},
                  {"unit", o.unit}});
   }
   std::cout << a.dump(c.json ? -1 : 1, ' ', false, json::error_handler_t::replace) << "\n";
@@ -501,14 +549,14 @@ int simulate(const Common& c, const SimulateArgs& a) {
   if (!r) return refuse(r.error().message);
   double vps = r->seconds > 0 ? static_cast<double>(r->values) / r->seconds : 0;
   if (c.json) {
-    json j = {{"frames", r->frames}, {"acknowledged", r->acknowledged}, {"values", r->values}, {"resent", r->resent},
-              {"bad_crc", r->bad_crc}, {"reconnects", r->reconnects}, {"failed", r->failed}, {"seconds", r->seconds},
-              {"values_per_second", vps}};
+    json j = {{"frames", r->frames}, {"acknowledged", r->acknowledged}, {"values", r->values},
+              {"resent", r->resent}, {"bad_crc", r->bad_crc},           {"reconnects", r->reconnects},
+              {"failed", r->failed}, {"seconds", r->seconds},           {"values_per_second", vps}};
     std::cout << j.dump() << "\n";
   } else {
-    std::cerr << r->frames << " frames, " << r->acknowledged << " acknowledged (" << r->values << " values) in " << r->seconds
-              << " s = " << static_cast<long>(vps) << " values/s; " << r->resent << " resent, " << r->bad_crc
-              << " bad-CRC copies, " << r->reconnects << " reconnects, " << r->failed << " failed\n";
+    std::cerr << r->frames << " frames, " << r->acknowledged << " acknowledged (" << r->values << " values) in "
+              << r->seconds << " s = " << static_cast<long>(vps) << " values/s; " << r->resent << " resent, "
+              << r->bad_crc << " bad-CRC copies, " << r->reconnects << " reconnects, " << r->failed << " failed\n";
   }
   return r->failed ? 2 : 0;
 }

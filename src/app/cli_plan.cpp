@@ -75,7 +75,8 @@ int plan_show(const Common& c, const std::string& file) {
       std::cout << "  " << t.id << " " << t.name << "  [牵头: ";
       for (size_t k = 0; k < t.lead.size(); ++k) std::cout << (k ? "、" : "") << t.lead[k].written;
       std::cout << "]\n";
-      for (const auto& i : t.items) std::cout << "    " << i.id << " " << i.text.substr(0, 90) << (i.text.size() > 90 ? "…" : "") << "\n";
+      for (const auto& i : t.items)
+        std::cout << "    " << i.id << " " << i.text.substr(0, 90) << (i.text.size() > 90 ? "…" : "") << "\n";
     }
   }
   std::cout << p->targets.size() << " targets, " << p->items().size() << " work items, " << p->departments.size()

@@ -3,23 +3,22 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
 #include "app/context.h"
 #include "core/text.h"
-#include "plan/loader.h"
 #include "export/quality_json.h"
+#include "plan/loader.h"
 #include "quality/aqi.h"
+#include "quality/noise.h"
+#include "quality/water.h"
 #include "service/air_csv.h"
 #include "service/air_demo.h"
 #include "service/monitoring.h"
 #include "service/noise_assess.h"
 #include "service/record.h"
 #include "service/water_assess.h"
-#include "quality/noise.h"
-#include "quality/water.h"
 
 namespace shanshui::app {
 namespace {
@@ -43,8 +42,8 @@ int aqi(const Common& c, const std::string& standard, const std::string& date, b
     rules = quality::air_rules_for(*d);
   }
   static const std::map<std::string, quality::Pollutant> kKeys = {
-      {"so2", quality::Pollutant::so2}, {"no2", quality::Pollutant::no2},     {"pm10", quality::Pollutant::pm10},
-      {"co", quality::Pollutant::co},   {"o3", quality::Pollutant::o3},       {"o3_8h", quality::Pollutant::o3_8h},
+      {"so2", quality::Pollutant::so2},  {"no2", quality::Pollutant::no2}, {"pm10", quality::Pollutant::pm10},
+      {"co", quality::Pollutant::co},    {"o3", quality::Pollutant::o3},   {"o3_8h", quality::Pollutant::o3_8h},
       {"pm25", quality::Pollutant::pm25}};
   quality::AqiInput in;
   for (const auto& kv : values) {
@@ -97,10 +96,14 @@ int air_assess(const Common& c, const std::string& input, int threads, bool skip
   auto assessed = service::assess_air_csv(input, opt, &data);
   if (!assessed) return refuse(assessed.error().message);
   auto& a = *assessed;
-  service::DataSet ds{std::filesystem::path(input).filename().string(), data.sha256, data.first_time, data.last_time,
-                      data.rows, data.hours.stations().size()};
-  nlohmann::json input_json = {{"file", input}, {"rows", ds.rows}, {"stations", ds.stations},
-                               {"first", ds.first}, {"last", ds.last}};
+  service::DataSet ds{std::filesystem::path(input).filename().string(),
+                      data.sha256,
+                      data.first_time,
+                      data.last_time,
+                      data.rows,
+                      data.hours.stations().size()};
+  nlohmann::json input_json = {
+      {"file", input}, {"rows", ds.rows}, {"stations", ds.stations}, {"first", ds.first}, {"last", ds.last}};
   if (record) input_json["sha256"] = ds.sha256;
   if (record) {
     auto s = open_store(c);
@@ -128,10 +131,11 @@ int air_assess(const Common& c, const std::string& input, int threads, bool skip
   auto row = [](const quality::AnnualAir& y, const std::string& name) {
     std::cout << text::pad_right(name, 14) << text::pad_right(std::to_string(y.year), 6)
               << text::pad_right(std::to_string(y.valid_days), 8) << text::pad_right(std::to_string(y.good_days), 8)
-              << text::pad_right(opt_str(y.good_days_ratio_permille, 1), 9) << text::pad_right(opt_str(y.pm25_annual), 7)
-              << text::pad_right(opt_str(y.pm10_annual), 6) << text::pad_right(opt_str(y.so2_annual), 5)
-              << text::pad_right(opt_str(y.no2_annual), 5) << text::pad_right(opt_str(y.co_p95, 1), 7)
-              << text::pad_right(opt_str(y.o3_8h_p90), 9) << opt_str(y.composite_index_centi, 2) << "\n";
+              << text::pad_right(opt_str(y.good_days_ratio_permille, 1), 9)
+              << text::pad_right(opt_str(y.pm25_annual), 7) << text::pad_right(opt_str(y.pm10_annual), 6)
+              << text::pad_right(opt_str(y.so2_annual), 5) << text::pad_right(opt_str(y.no2_annual), 5)
+              << text::pad_right(opt_str(y.co_p95, 1), 7) << text::pad_right(opt_str(y.o3_8h_p90), 9)
+              << opt_str(y.composite_index_centi, 2) << "\n";
   };
   for (const auto& y : a.stations) row(y, y.station);
   for (const auto& y : a.county) row(y, "全县");
@@ -156,8 +160,8 @@ Result<service::DataSet> data_set(const std::string& path, size_t rows, size_t s
                                   const std::string& last) {
   auto bytes = plan::read_file(path);
   if (!bytes) return tl::unexpected(bytes.error());
-  return service::DataSet{std::filesystem::path(path).filename().string(), text::sha256_hex(*bytes), first, last, rows,
-                          stations};
+  return service::DataSet{
+      std::filesystem::path(path).filename().string(), text::sha256_hex(*bytes), first, last, rows, stations};
 }
 
 }  // namespace
@@ -222,15 +226,19 @@ int water_class(const Common& c, const std::string& waterbody, const std::string
     const auto* item = quality::find_water_item(it.key);
     std::cout << "  " << text::pad_right(item->name, 26) << text::pad_right(it.value.str(), 10)
               << (it.cls ? std::string(quality::water_class_name(*it.cls)) + "类" : std::string(""))
-              << (it.within_limit ? (*it.within_limit ? "达标" : "超标") : "") << (it.assessed ? "" : "  (参考)") << "\n";
+              << (it.within_limit ? (*it.within_limit ? "达标" : "超标") : "") << (it.assessed ? "" : "  (参考)")
+              << "\n";
   }
-  if (v.cls) std::cout << "水质类别 " << quality::water_class_name(v.cls) << " (" << v.grade() << ")  " << v.explanation << "\n";
+  if (v.cls)
+    std::cout << "水质类别 " << quality::water_class_name(v.cls) << " (" << v.grade() << ")  " << v.explanation << "\n";
   for (const auto& m : v.main_pollutants)
-    std::cout << "  主要污染指标 " << quality::find_water_item(m.key)->name << "(" << fixed_str(m.exceedance_centi, 2) << ")\n";
+    std::cout << "  主要污染指标 " << quality::find_water_item(m.key)->name << "(" << fixed_str(m.exceedance_centi, 2)
+              << ")\n";
   return 0;
 }
 
-int water_assess(const Common& c, const std::string& input, const std::string& sections, bool skip_bad_rows, bool record) {
+int water_assess(const Common& c, const std::string& input, const std::string& sections, bool skip_bad_rows,
+                 bool record) {
   std::vector<service::Section> registry;
   if (!sections.empty()) {
     auto r = service::read_sections(sections);
@@ -249,8 +257,8 @@ int water_assess(const Common& c, const std::string& input, const std::string& s
     std::cout << exporting::water_assessment_json(*a) << "\n";
     return 0;
   }
-  std::cout << text::pad_right("断面", 16) << text::pad_right("河流", 8) << text::pad_right("年", 6) << text::pad_right("样品", 6)
-            << text::pad_right("类别", 6) << text::pad_right("目标", 6) << "说明\n";
+  std::cout << text::pad_right("断面", 16) << text::pad_right("河流", 8) << text::pad_right("年", 6)
+            << text::pad_right("样品", 6) << text::pad_right("类别", 6) << text::pad_right("目标", 6) << "说明\n";
   for (const auto& s : a->sections)
     std::cout << text::pad_right(s.section->name, 16) << text::pad_right(s.section->river, 8)
               << text::pad_right(std::to_string(s.year), 6) << text::pad_right(std::to_string(s.samples), 6)
@@ -276,8 +284,9 @@ int noise_grade(const Common& c, const std::string& kind, const std::string& per
     return 0;
   }
   int g = quality::noise_grade(k, p, *v);
-  std::cout << (k == quality::NoiseKind::traffic ? "道路交通" : "区域") << (p == quality::NoisePeriod::day ? "昼间 " : "夜间 ")
-            << v->str() << " dB(A): " << g << "级 " << quality::noise_grade_label(g) << " (HJ 640—2012)\n";
+  std::cout << (k == quality::NoiseKind::traffic ? "道路交通" : "区域")
+            << (p == quality::NoisePeriod::day ? "昼间 " : "夜间 ") << v->str() << " dB(A): " << g << "级 "
+            << quality::noise_grade_label(g) << " (HJ 640—2012)\n";
   return 0;
 }
 
@@ -296,11 +305,12 @@ int noise_assess(const Common& c, const std::string& input, bool skip_bad_rows, 
   }
   for (const auto& x : a->averages)
     std::cout << x.year << " " << (x.kind == quality::NoiseKind::regional ? "区域" : "道路交通")
-              << (x.period == quality::NoisePeriod::day ? "昼间 " : "夜间 ") << x.average.str() << " dB(A) " << x.grade << "级 "
-              << quality::noise_grade_label(x.grade) << " (" << x.points << " 点)\n";
+              << (x.period == quality::NoisePeriod::day ? "昼间 " : "夜间 ") << x.average.str() << " dB(A) " << x.grade
+              << "级 " << quality::noise_grade_label(x.grade) << " (" << x.points << " 点)\n";
   for (const auto& z : a->zones)
-    std::cout << z.year << " " << z.zone << "类区" << (z.period == quality::NoisePeriod::day ? "昼间" : "夜间") << " 达标率 "
-              << fixed_str(z.rate_permille, 1) << "% (" << z.compliant << "/" << z.measurements << ", 限值 " << z.limit << ")\n";
+    std::cout << z.year << " " << z.zone << "类区" << (z.period == quality::NoisePeriod::day ? "昼间" : "夜间")
+              << " 达标率 " << fixed_str(z.rate_permille, 1) << "% (" << z.compliant << "/" << z.measurements
+              << ", 限值 " << z.limit << ")\n";
   return 0;
 }
 
@@ -317,7 +327,11 @@ int air_assess_observations(const Common& c, bool record) {
   std::vector<quality::Exclusion> excluded = std::move(hours->excluded);
   excluded.insert(excluded.end(), a.excluded.begin(), a.excluded.end());
   a.excluded = std::move(excluded);
-  service::DataSet ds{"observations", hours->digest, hours->first, hours->last, hours->observations_used,
+  service::DataSet ds{"observations",
+                      hours->digest,
+                      hours->first,
+                      hours->last,
+                      hours->observations_used,
                       hours->hours.stations().size()};
   if (record) {
     auto p = current_plan(**s);
@@ -330,7 +344,7 @@ int air_assess_observations(const Common& c, bool record) {
     std::cerr << "recorded " << *added << " measurements from " << ds.describe() << "\n";
   }
   nlohmann::json input = {{"source", "observations"}, {"observations", ds.rows}, {"stations", ds.stations},
-                          {"first", ds.first}, {"last", ds.last}, {"sha256", ds.sha256}};
+                          {"first", ds.first},        {"last", ds.last},         {"sha256", ds.sha256}};
   if (c.json) {
     std::cout << exporting::air_assessment_json(a, input.dump()) << "\n";
     return 0;
@@ -338,7 +352,8 @@ int air_assess_observations(const Common& c, bool record) {
   for (const auto& y : a.county)
     std::cout << "全县 " << y.year << ": " << y.valid_days << " valid days, " << y.good_days << " good ("
               << opt_str(y.good_days_ratio_permille, 1) << "%), PM2.5 " << opt_str(y.pm25_annual) << "\n";
-  std::cout << ds.rows << " observations from " << ds.stations << " air stations; " << a.excluded.size() << " exclusions\n";
+  std::cout << ds.rows << " observations from " << ds.stations << " air stations; " << a.excluded.size()
+            << " exclusions\n";
   return 0;
 }
 
@@ -350,8 +365,10 @@ int alarms(const Common& c, const std::string& as_of, int silent_hours, int main
   auto stations = (*s)->stations();
   if (!stations) return refuse(stations.error().message);
   std::string when = as_of;
-  if (when.empty()) when = store::now_iso8601();
-  else if (when.size() == 10) when += "T23:59:59+08:00";
+  if (when.empty())
+    when = store::now_iso8601();
+  else if (when.size() == 10)
+    when += "T23:59:59+08:00";
   auto list = service::alarms(*obs, *stations, when, {silent_hours, maintenance_hours});
   if (c.json) {
     nlohmann::json a = nlohmann::json::array();
@@ -359,7 +376,9 @@ int alarms(const Common& c, const std::string& as_of, int silent_hours, int main
     std::cout << a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
-  for (const auto& x : list) std::cout << text::pad_right(x.mn, 22) << text::pad_right(x.kind, 15) << text::pad_right(x.time, 27) << x.detail << "\n";
+  for (const auto& x : list)
+    std::cout << text::pad_right(x.mn, 22) << text::pad_right(x.kind, 15) << text::pad_right(x.time, 27) << x.detail
+              << "\n";
   std::cout << list.size() << " alarms as of " << when << "\n";
   return 0;
 }
@@ -373,12 +392,13 @@ int obs_import(const Common& c, const std::string& file, bool accept_valid) {
   if (!f) return refuse(f.error().message);
   for (const auto& r : f->refused) std::cerr << "refused: " << r.reason << "\n";
   if (!f->refused.empty() && !accept_valid)
-    return refuse(file + ": " + std::to_string(f->refused.size()) + " rows refused; nothing stored (fix them, or pass " +
+    return refuse(file + ": " + std::to_string(f->refused.size()) +
+                  " rows refused; nothing stored (fix them, or pass " +
                   "--accept-valid to store the valid rows and quarantine the others)");
   auto r = (*s)->ingest(f->rows, f->refused);
   if (!r) return refuse(r.error().message);
-  std::cerr << file << ": " << r->values_added << " observations stored, " << r->values_duplicate << " already present, "
-            << r->quarantined << " quarantined\n";
+  std::cerr << file << ": " << r->values_added << " observations stored, " << r->values_duplicate
+            << " already present, " << r->quarantined << " quarantined\n";
   return f->refused.empty() ? 0 : 2;
 }
 

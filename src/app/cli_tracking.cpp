@@ -52,15 +52,17 @@ int ingest(const Common& c, const std::string& file, bool accept_valid, const ch
   if (!checked) return refuse(checked.error().message);
   for (const auto& r : checked->rejected) std::cerr << "refused: " << r.reason << "\n";
   if (!checked->rejected.empty() && !accept_valid)
-    return refuse(file + ": " + std::to_string(checked->rejected.size()) + " of " + std::to_string(csv->records.size()) +
-                  " " + what + " refused; nothing stored (fix them, or pass --accept-valid to store the valid rows " +
+    return refuse(file + ": " + std::to_string(checked->rejected.size()) + " of " +
+                  std::to_string(csv->records.size()) + " " + what +
+                  " refused; nothing stored (fix them, or pass --accept-valid to store the valid rows " +
                   "and keep the refused ones for inspection)");
   auto added = add(**s, checked->accepted);
   if (!added) return refuse(added.error().message);
   if (!checked->rejected.empty())
     if (auto st = (*s)->add_rejected(checked->rejected); !st) return refuse(st.error().message);
-  std::cerr << file << ": " << *added << " " << what << " stored, " << (checked->accepted.size() - static_cast<size_t>(*added))
-            << " already present, " << checked->rejected.size() << " refused\n";
+  std::cerr << file << ": " << *added << " " << what << " stored, "
+            << (checked->accepted.size() - static_cast<size_t>(*added)) << " already present, "
+            << checked->rejected.size() << " refused\n";
   return checked->rejected.empty() ? 0 : 2;
 }
 
@@ -124,8 +126,8 @@ int item_close(const Common& c, const std::string& item, const std::string& evid
   std::string approver_id = l->plan.resolve_department(approver);
   if (approver_id.empty()) return refuse("unknown department '" + approver + "'");
   if (approver_id != l->plan.office_host.id)
-    return refuse(approver + " cannot approve a closure: only the leading-group office (" + l->plan.office_host.written +
-                  ") approves 销号");
+    return refuse(approver + " cannot approve a closure: only the leading-group office (" +
+                  l->plan.office_host.written + ") approves 销号");
   if (iv->status.code == "closed") return refuse(item + " is already closed");
   if (iv->status.code != "done")
     return refuse(item + " is " + plan::item_status_label(iv->status.code) + ", not done: close only completed items");
@@ -149,9 +151,14 @@ int progress(const Common& c, const std::string& as_of, bool csv) {
   std::cout << l->plan.title << "\n截至 " << l->view.as_of.iso() << "\n\n目标（" << l->view.targets.size() << "）\n";
   print_row({{"编号", 28}, {"指标", 30}, {"目标", 14}, {"最新值", 14}, {"序时进度", 10}, {"UNSD", 10}, {"当前", 8}});
   for (const auto& tv : l->view.targets) {
-    std::string latest = tv.series.empty() ? "—" : tv.series.back().value + " (" + std::to_string(tv.series.back().year) + ")";
-    print_row({{tv.target->id, 28}, {tv.target->name, 30}, {exporting::target_label(*tv.target), 14}, {latest, 14},
-               {plan::lens_rating_label(tv.lenses[0].rating), 10}, {plan::lens_rating_label(tv.lenses[1].rating), 10},
+    std::string latest =
+        tv.series.empty() ? "—" : tv.series.back().value + " (" + std::to_string(tv.series.back().year) + ")";
+    print_row({{tv.target->id, 28},
+               {tv.target->name, 30},
+               {exporting::target_label(*tv.target), 14},
+               {latest, 14},
+               {plan::lens_rating_label(tv.lenses[0].rating), 10},
+               {plan::lens_rating_label(tv.lenses[1].rating), 10},
                {plan::lens_rating_label(tv.lenses[2].rating), 8}});
   }
   std::cout << "\n主要内容（" << l->view.items.size() << "）\n";
@@ -161,7 +168,9 @@ int progress(const Common& c, const std::string& as_of, bool csv) {
     std::vector<std::string> lead;
     for (const auto& r : iv.item->lead) lead.push_back(r.written);
     ++counts[iv.status.code];
-    print_row({{iv.item->id, 7}, {text::join(lead, "、"), 18}, {plan::item_status_label(iv.status.code), 10},
+    print_row({{iv.item->id, 7},
+               {text::join(lead, "、"), 18},
+               {plan::item_status_label(iv.status.code), 10},
                {fixed(iv.status.percent, 0) + "%", 6},
                {iv.latest ? iv.latest->period + " " + iv.latest->narrative : "—", 60}});
   }
@@ -178,11 +187,13 @@ int explain_target(const Common& c, const std::string& as_of, const std::string&
   const auto* tv = l->view.find_target(target_id);
   if (!tv) return refuse("unknown target '" + target_id + "'");
   const auto& t = *tv->target;
-  std::cout << t.id << "  " << t.name << "\n目标: " << exporting::target_label(t) << " (" << t.year << ")  出处: " << t.clause
-            << "  牵头: " << t.lead.written << "\n原文: " << t.quote << "\n测算: " << t.measure.kind << " " << t.measure.method
-            << " " << t.measure.version << " (" << t.measure.by << ")\n基期: "
-            << (t.baseline_value ? *t.baseline_value + " (" + std::to_string(t.baseline_year) + ", " + t.baseline_source + ")"
-                                 : std::string("未知"))
+  std::cout << t.id << "  " << t.name << "\n目标: " << exporting::target_label(t) << " (" << t.year
+            << ")  出处: " << t.clause << "  牵头: " << t.lead.written << "\n原文: " << t.quote
+            << "\n测算: " << t.measure.kind << " " << t.measure.method << " " << t.measure.version << " ("
+            << t.measure.by << ")\n基期: "
+            << (t.baseline_value
+                    ? *t.baseline_value + " (" + std::to_string(t.baseline_year) + ", " + t.baseline_source + ")"
+                    : std::string("未知"))
             << "\n\n数据:\n";
   for (size_t i = 0; i < tv->series.size(); ++i) {
     const auto& m = tv->provenance[i];
@@ -191,7 +202,8 @@ int explain_target(const Common& c, const std::string& as_of, const std::string&
   }
   if (tv->series.empty()) std::cout << "  (none)\n";
   for (const auto& lens : tv->lenses) {
-    std::cout << "\n" << lens.lens << ": " << plan::lens_rating_label(lens.rating) << " (" << lens.rating << ")  ["
+    std::cout << "\n"
+              << lens.lens << ": " << plan::lens_rating_label(lens.rating) << " (" << lens.rating << ")  ["
               << lens.method << "]\n";
     if (!lens.inputs.empty()) {
       std::cout << "  inputs:";
@@ -243,8 +255,13 @@ int scorecard(const Common& c, const std::string& as_of) {
     return r.applicable.at(id) ? fixed(100 * r.components.at(id), 0) : std::string("—");
   };
   for (const auto& r : rows)
-    print_row({{std::to_string(r.rank), 4}, {r.name, 20}, {fixed(r.score, 1), 6}, {comp(r, "item_progress"), 6},
-               {comp(r, "on_time_reporting"), 8}, {comp(r, "targets_on_track"), 8}, {comp(r, "no_overdue"), 6}});
+    print_row({{std::to_string(r.rank), 4},
+               {r.name, 20},
+               {fixed(r.score, 1), 6},
+               {comp(r, "item_progress"), 6},
+               {comp(r, "on_time_reporting"), 8},
+               {comp(r, "targets_on_track"), 8},
+               {comp(r, "no_overdue"), 6}});
   return 0;
 }
 
@@ -261,7 +278,8 @@ int export_table(const Common& c, const std::string& format, const std::string& 
   } else {
     std::ofstream f(out, std::ios::binary);
     if (!f) return refuse(out + ": cannot write");
-    f << (format == "csv" ? exporting::progress_csv(l->plan, l->view) : exporting::progress_json(l->plan, l->view) + "\n");
+    f << (format == "csv" ? exporting::progress_csv(l->plan, l->view)
+                          : exporting::progress_json(l->plan, l->view) + "\n");
     if (!f) return refuse(out + ": write failed");
   }
   std::cerr << "wrote " << out << "\n";

@@ -58,7 +58,8 @@ int water_class(const Common& c, const std::string& waterbody, const std::string
 /// The item keys `water class` accepts, for --help.
 std::string water_item_keys();
 /// `shanshui water assess`: annual assessment of sections from a sample file.
-int water_assess(const Common& c, const std::string& input, const std::string& sections, bool skip_bad_rows, bool record);
+int water_assess(const Common& c, const std::string& input, const std::string& sections, bool skip_bad_rows,
+                 bool record);
 /// `shanshui noise grade`: the HJ 640 grade of an average.
 int noise_grade(const Common& c, const std::string& kind, const std::string& period, const std::string& value);
 /// `shanshui noise assess`: regional and traffic averages, zone compliance, from point measurements.

@@ -19,11 +19,13 @@ int main(int argc, char** argv) {
 
   auto* plan = app.add_subcommand("plan", "the action plan: import, lint, show");
   plan->require_subcommand(1);
-  auto* imp = plan->add_subcommand("import", "import a plan file (YAML) as the plan in force; refused with file:line on errors");
+  auto* imp = plan->add_subcommand("import",
+                                   "import a plan file (YAML) as the plan in force; refused with file:line on errors");
   imp->add_option("file", file, "plan file")->required();
   common(imp, false);
   imp->callback([&] { rc = plan_import(c, file); });
-  auto* lint = plan->add_subcommand("lint", "check a plan: placeholders, duplicate or mixed department names, conflicting targets, ...");
+  auto* lint = plan->add_subcommand(
+      "lint", "check a plan: placeholders, duplicate or mixed department names, conflicting targets, ...");
   lint->add_option("--plan", file, "plan file (default: the plan in the database, else the bundled Wushan plan)");
   common(lint);
   lint->callback([&] { rc = plan_lint(c, file); });
@@ -35,9 +37,10 @@ int main(int argc, char** argv) {
   auto* report = app.add_subcommand("report", "progress reports (打表) on work items");
   report->require_subcommand(1);
   auto* submit = report->add_subcommand(
-      "submit", "submit reports from CSV: item,period,status,percent,narrative,evidence,reporter[,reported_at]. "
-                "status: not_started|in_progress|done (未启动|推进中|已完成). A file with a refused row stores nothing "
-                "unless --accept-valid");
+      "submit",
+      "submit reports from CSV: item,period,status,percent,narrative,evidence,reporter[,reported_at]. "
+      "status: not_started|in_progress|done (未启动|推进中|已完成). A file with a refused row stores nothing "
+      "unless --accept-valid");
   submit->add_option("file", file, "CSV file (UTF-8)")->required();
   submit->add_flag("--accept-valid", accept_valid, "store the valid rows; keep refused rows for inspection (exit 2)");
   bool claim_reported_at = false;
@@ -62,7 +65,8 @@ int main(int argc, char** argv) {
   auto* item = app.add_subcommand("item", "work items: closure (销号)");
   item->require_subcommand(1);
   std::string item_id, evidence, approver, note;
-  auto* close = item->add_subcommand("close", "close a completed work item with evidence, approved by the leading-group office");
+  auto* close =
+      item->add_subcommand("close", "close a completed work item with evidence, approved by the leading-group office");
   close->add_option("--item", item_id, "work item id, e.g. T02.1")->required();
   close->add_option("--evidence", evidence, "evidence reference (document number, file)")->required();
   close->add_option("--approver", approver, "approving department (the office's host)")->required();
@@ -79,7 +83,8 @@ int main(int argc, char** argv) {
   common(prog);
   prog->callback([&] { rc = target.empty() ? progress(c, as_of, csv) : explain_target(c, as_of, target); });
 
-  auto* sup = app.add_subcommand("supervision", "the supervision list (督办): lagging targets, overdue items, missing reports");
+  auto* sup =
+      app.add_subcommand("supervision", "the supervision list (督办): lagging targets, overdue items, missing reports");
   sup->add_option("--as-of", as_of, "as of this date YYYY-MM-DD");
   common(sup);
   sup->callback([&] { rc = supervision(c, as_of); });
@@ -98,9 +103,10 @@ int main(int argc, char** argv) {
 
   // ---- quality engine ------------------------------------------------------------------
   auto* aqi_cmd = app.add_subcommand(
-      "aqi", "one AQI (HJ 633—2012 or —2026) from concentrations: so2= no2= pm10= co= o3= o3_8h= pm25= (µg/m³, CO mg/m³). "
-             "daily: 24-h means, o3 = daily max 1-h, o3_8h = daily max 8-h; hourly: 1-h values, o3_8h = 8-h moving "
-             "mean, pm10/pm25 = 24-h moving means under 2012; so2_24h= for the 2012 SO2 1-h > 800 rule. Omitted = missing");
+      "aqi",
+      "one AQI (HJ 633—2012 or —2026) from concentrations: so2= no2= pm10= co= o3= o3_8h= pm25= (µg/m³, CO mg/m³). "
+      "daily: 24-h means, o3 = daily max 1-h, o3_8h = daily max 8-h; hourly: 1-h values, o3_8h = 8-h moving "
+      "mean, pm10/pm25 = 24-h moving means under 2012; so2_24h= for the 2012 SO2 1-h > 800 rule. Omitted = missing");
   std::string standard, date;
   bool hourly = false, daily = false;
   std::vector<std::string> values;
@@ -124,9 +130,10 @@ int main(int argc, char** argv) {
   auto* air = app.add_subcommand("air", "ambient air: annual assessment (GB 3095, HJ 663)");
   air->require_subcommand(1);
   auto* assess = air->add_subcommand(
-      "assess", "assess hourly data: CSV station,time,so2,no2,pm10,co,o3,pm25[,flag] (Beijing time, the hour's start; "
-                "flag N valid, F M S D C T B excluded) → daily AQI, valid and good days, annual means and percentiles, "
-                "comprehensive index, per station and county");
+      "assess",
+      "assess hourly data: CSV station,time,so2,no2,pm10,co,o3,pm25[,flag] (Beijing time, the hour's start; "
+      "flag N valid, F M S D C T B excluded) → daily AQI, valid and good days, annual means and percentiles, "
+      "comprehensive index, per station and county");
   std::string input;
   int threads = 2;
   bool skip_bad = false, record = false;
@@ -149,19 +156,23 @@ int main(int argc, char** argv) {
   auto* water = app.add_subcommand("water", "surface water: GB 3838—2002 class, section and river assessment");
   water->require_subcommand(1);
   auto* wclass = water->add_subcommand(
-      "class", "the class of one sample by the single-factor method: item=value … (mg/L; pH; fecal_coliform 个/L). "
-               "Item keys:\n" + water_item_keys());
+      "class",
+      "the class of one sample by the single-factor method: item=value … (mg/L; pH; fecal_coliform 个/L). "
+      "Item keys:\n" +
+          water_item_keys());
   std::string waterbody = "river", target_class = "III";
   wclass->add_option("--waterbody", waterbody, "river (default) or lake (湖、库: TP and TN limits)")
       ->check(CLI::IsMember({"river", "lake"}));
-  wclass->add_option("--target", target_class, "target class for main pollutants and exceedance multiples (default III)");
+  wclass->add_option("--target", target_class,
+                     "target class for main pollutants and exceedance multiples (default III)");
   std::vector<std::string> items;
   wclass->add_option("values", items, "item=value");
   common(wclass);
   wclass->callback([&] { rc = water_class(c, waterbody, target_class, items); });
-  auto* wassess = water->add_subcommand(
-      "assess", "annual assessment of sections: samples CSV section,time,<item keys…>; --sections CSV "
-                "section,river,waterbody,role(inbound|outbound|control|drinking),target");
+  auto* wassess =
+      water->add_subcommand("assess",
+                            "annual assessment of sections: samples CSV section,time,<item keys…>; --sections CSV "
+                            "section,river,waterbody,role(inbound|outbound|control|drinking),target");
   std::string sections_file;
   wassess->add_option("--input", input, "samples CSV")->required();
   wassess->add_option("--sections", sections_file, "section registry CSV");
@@ -180,7 +191,8 @@ int main(int argc, char** argv) {
   common(ngrade);
   ngrade->callback([&] { rc = noise_grade(c, kind, period, level); });
   auto* nassess = noise->add_subcommand(
-      "assess", "annual noise assessment: CSV point,year,kind(regional|traffic|zone),period(day|night),leq[,length_km][,zone]");
+      "assess",
+      "annual noise assessment: CSV point,year,kind(regional|traffic|zone),period(day|night),leq[,length_km][,zone]");
   nassess->add_option("--input", input, "measurements CSV")->required();
   nassess->add_flag("--skip-bad-rows", skip_bad, "exclude malformed rows (listed) instead of refusing the file");
   nassess->add_flag("--record", record, "store the day averages as measurements of the plan's noise targets");
@@ -190,11 +202,12 @@ int main(int argc, char** argv) {
   auto* hj = app.add_subcommand("hj212", "the HJ 212 monitoring protocol (2005, 2017, 2025 framing)");
   hj->require_subcommand(1);
   std::string crc_mode = "standard", crc_text;
-  auto* decode = hj->add_subcommand(
-      "decode", "decode frames from stdin, one per line (CR LF or LF), into one JSON object per line: "
-                "{\"ok\", \"version\", \"qn\", \"st\", \"cn\", \"pw\", \"mn\", \"flag\", \"crc\", "
-                "\"crc_expected\", \"crc_ok\", \"cp\": {\"DataTime\", \"items\": {code: {suffix: value}}}} or "
-                "{\"ok\": false, \"error\"}; exit 2 when a frame was refused");
+  auto* decode =
+      hj->add_subcommand("decode",
+                         "decode frames from stdin, one per line (CR LF or LF), into one JSON object per line: "
+                         "{\"ok\", \"version\", \"qn\", \"st\", \"cn\", \"pw\", \"mn\", \"flag\", \"crc\", "
+                         "\"crc_expected\", \"crc_ok\", \"cp\": {\"DataTime\", \"items\": {code: {suffix: value}}}} or "
+                         "{\"ok\": false, \"error\"}; exit 2 when a frame was refused");
   decode->add_option("--crc", crc_mode, "CRC mode: standard (HJ 212 Annex A), modbus, modbus-swapped");
   decode->callback([&] { rc = hj212_decode(crc_mode); });
   auto* crc = hj->add_subcommand("crc", "print the 4-digit uppercase HJ 212 CRC of TEXT (the data segment)");
@@ -224,7 +237,8 @@ int main(int argc, char** argv) {
   sadd->add_option("--zone", sa.zone, "noise points: GB 3096 functional zone 0, 1, 2, 3, 4a or 4b");
   common(sadd, false);
   sadd->callback([&] { rc = station_add(c, sa); });
-  auto* simport = station->add_subcommand("import", "register stations from CSV: mn,kind,name,township,river,section,lon,lat,password,crc,units[,zone]");
+  auto* simport = station->add_subcommand(
+      "import", "register stations from CSV: mn,kind,name,township,river,section,lon,lat,password,crc,units[,zone]");
   simport->add_option("file", file, "CSV file")->required();
   common(simport, false);
   simport->callback([&] { rc = station_import(c, file); });
@@ -240,35 +254,45 @@ int main(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API and dashboard and/or the HJ 212 listener");
   ServeArgs sv;
   serve_cmd->add_option("--http-port", sv.http_port, "HTTP port for the API and the dashboard (0: any free port)");
-  serve_cmd->add_option("--http-threads", sv.http_threads, "threads running HTTP handlers; connections do not hold one (default 16)");
+  serve_cmd->add_option("--http-threads", sv.http_threads,
+                        "threads running HTTP handlers; connections do not hold one (default 16)");
   serve_cmd->add_flag("--behind-tls", sv.behind_tls, "served through a TLS proxy: Secure cookies and HSTS");
-  serve_cmd->add_option("--trusted-proxy", sv.trusted_proxies,
-                        "address of a reverse proxy whose X-Forwarded-For names the client (for login throttling); repeatable");
+  serve_cmd->add_option(
+      "--trusted-proxy", sv.trusted_proxies,
+      "address of a reverse proxy whose X-Forwarded-For names the client (for login throttling); repeatable");
   serve_cmd->add_flag("--no-cache", sv.no_cache, "rebuild every read view on each request (for benchmarks)");
   serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");
   serve_cmd->add_option("--web", sv.web, "directory of the dashboard's files (default: web/public of the source tree)");
-  serve_cmd->add_option("--idle-timeout", sv.idle_timeout, "seconds an HJ 212 connection may stay silent (default 600)");
-  serve_cmd->add_option("--hj212-max-connections", sv.hj212_max_connections, "open HJ 212 connections in all (default 1000)");
+  serve_cmd->add_option("--idle-timeout", sv.idle_timeout,
+                        "seconds an HJ 212 connection may stay silent (default 600)");
+  serve_cmd->add_option("--hj212-max-connections", sv.hj212_max_connections,
+                        "open HJ 212 connections in all (default 1000)");
   serve_cmd->add_option("--hj212-max-per-address", sv.hj212_max_per_address,
                         "open HJ 212 connections from one IP address (default 64; raise for loggers behind one NAT)");
-  serve_cmd->add_option("--http-max-connections", sv.http_max_connections, "open HTTP connections in all (default 2000)");
-  serve_cmd->add_option("--http-max-per-address", sv.http_max_per_address, "open HTTP connections from one IP address (default 128)");
-  serve_cmd->add_option("--accept-past-days", sv.accept_past_days,
-                        "HJ 212 values older than this many days are quarantined (default 800: backfill after an outage)");
+  serve_cmd->add_option("--http-max-connections", sv.http_max_connections,
+                        "open HTTP connections in all (default 2000)");
+  serve_cmd->add_option("--http-max-per-address", sv.http_max_per_address,
+                        "open HTTP connections from one IP address (default 128)");
+  serve_cmd->add_option(
+      "--accept-past-days", sv.accept_past_days,
+      "HJ 212 values older than this many days are quarantined (default 800: backfill after an outage)");
   serve_cmd->add_option("--accept-ahead-minutes", sv.accept_ahead_minutes,
                         "HJ 212 values further ahead of the clock are quarantined (default 60)");
-  serve_cmd->add_option("--max-frame", sv.max_frame, "largest HJ 212 data-segment length accepted, 64–9999 (default 9999)");
+  serve_cmd->add_option("--max-frame", sv.max_frame,
+                        "largest HJ 212 data-segment length accepted, 64–9999 (default 9999)");
   common(serve_cmd, false);
   serve_cmd->callback([&] { rc = serve(c, sv); });
 
   auto* user = app.add_subcommand("user", "users of the dashboard");
   user->require_subcommand(1);
   std::string uname, urole, udept, upass;
-  auto* uadd = user->add_subcommand("add", "add a user (argon2id password hash); the password is read from stdin without --password");
+  auto* uadd = user->add_subcommand(
+      "add", "add a user (argon2id password hash); the password is read from stdin without --password");
   uadd->add_option("--name", uname, "username")->required();
   uadd->add_option("--role", urole, "admin, office, department, township or auditor")->required();
-  uadd->add_option("--department", udept, "department or township (name, alias or id) for department and township users");
+  uadd->add_option("--department", udept,
+                   "department or township (name, alias or id) for department and township users");
   uadd->add_option("--password", upass, "password (at least 8 characters)");
   common(uadd, false);
   uadd->callback([&] { rc = user_add(c, uname, urole, udept, upass); });
@@ -277,13 +301,16 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
   std::string digest_file, public_key, digest_out, key_file;
   auto* averify = audit->add_subcommand("verify", "recompute the chain and name the first broken entry (exit 1)");
-  averify->add_option("--digest", digest_file, "a digest from 'audit digest': the log must still hold its head and extend it");
-  averify->add_option("--public-key", public_key, "the key the digest must be signed by (hex; default: the digest's own)");
+  averify->add_option("--digest", digest_file,
+                      "a digest from 'audit digest': the log must still hold its head and extend it");
+  averify->add_option("--public-key", public_key,
+                      "the key the digest must be signed by (hex; default: the digest's own)");
   common(averify, false);
   averify->callback([&] { rc = audit_verify(c, digest_file, public_key); });
   auto* adigest = audit->add_subcommand("digest", "sign the log's head (Ed25519) for keeping outside the database");
   adigest->add_option("--out", digest_out, "write the digest here (default: stdout)");
-  adigest->add_option("--key", key_file, "the signing key (default: the database path + .audit-key, created on first use)");
+  adigest->add_option("--key", key_file,
+                      "the signing key (default: the database path + .audit-key, created on first use)");
   common(adigest, false);
   adigest->callback([&] { rc = audit_digest(c, digest_out, key_file); });
   auto* apk = audit->add_subcommand("public-key", "print the public key that verifies the digests");
@@ -298,28 +325,33 @@ int main(int argc, char** argv) {
 
   std::string eval_date;
   auto* evaluate = app.add_subcommand(
-      "evaluate", "bring the live evaluation up to date once (what serve does after each ingest): the county's air quality "
-                  "so far as computed measurements with their assessment runs");
-  evaluate->add_option("--today", eval_date, "evaluate as if today were this date YYYY-MM-DD (default: today, Beijing time)");
+      "evaluate",
+      "bring the live evaluation up to date once (what serve does after each ingest): the county's air quality "
+      "so far as computed measurements with their assessment runs");
+  evaluate->add_option("--today", eval_date,
+                       "evaluate as if today were this date YYYY-MM-DD (default: today, Beijing time)");
   common(evaluate);
   evaluate->callback([&] { rc = evaluate_cmd(c, eval_date); });
 
   LineageArgs lin;
   auto* lineage = app.add_subcommand(
-      "lineage", "from a target's value to its frames: measurement and run (--indicator/--period), station-days "
-                 "(--station), one day's observations (--day), a frame (--frame); --export DIR for recomputation");
+      "lineage",
+      "from a target's value to its frames: measurement and run (--indicator/--period), station-days "
+      "(--station), one day's observations (--day), a frame (--frame); --export DIR for recomputation");
   lineage->add_option("--indicator", lin.indicator, "indicator or target id (good_days_ratio, pm25, …)");
   lineage->add_option("--period", lin.period, "period of the value: 2026-YTD, 2025 (default: every period)");
   lineage->add_option("--run", lin.run, "an assessment run id (default: the run of the value in force for --period)");
   lineage->add_option("--station", lin.station, "a station (MN) of the run: its days");
   lineage->add_option("--day", lin.day, "with --station: that day's observations (YYYY-MM-DD)");
   lineage->add_option("--frame", lin.frame, "a raw frame id: its bytes, CRC and hash");
-  lineage->add_option("--export", lin.export_dir, "write the run's input set (run.json, observations.csv, frames.csv) here");
+  lineage->add_option("--export", lin.export_dir,
+                      "write the run's input set (run.json, observations.csv, frames.csv) here");
   common(lineage, false);
   lineage->callback([&] { rc = lineage_cmd(c, lin); });
 
   SimulateArgs sim;
-  auto* simc = app.add_subcommand("simulate", "HJ 212 data loggers over TCP: hourly data (CN 2061, Flag=5), replies awaited, faults optional");
+  auto* simc = app.add_subcommand(
+      "simulate", "HJ 212 data loggers over TCP: hourly data (CN 2061, Flag=5), replies awaited, faults optional");
   simc->add_option("--host", sim.host, "listener address (default 127.0.0.1)");
   simc->add_option("--port", sim.port, "listener port")->required();
   simc->add_option("--air", sim.air, "air stations");
@@ -338,18 +370,21 @@ int main(int argc, char** argv) {
   simc->add_option("--ack-log", sim.ack_log, "append 'MN QN DataTime' per acknowledged frame to this file");
   simc->add_flag("--register", sim.register_stations, "register the simulated stations in --db first");
   simc->add_option("--mn-prefix", sim.mn_prefix, "MN prefix of generated stations (default SIM)");
-  simc->add_flag("--registered", sim.registered, "speak for every air, water and noise station registered in --db (MN, password, CRC mode)");
+  simc->add_flag("--registered", sim.registered,
+                 "speak for every air, water and noise station registered in --db (MN, password, CRC mode)");
   common(simc);
   simc->callback([&] { rc = simulate(c, sim); });
 
   auto* obs = app.add_subcommand("obs", "observations (monitoring values with their raw frames)");
   obs->require_subcommand(1);
-  auto* oexp = obs->add_subcommand("export", "a JSON array of {mn, factor, cn, time, kind, value, flag}, ordered by time then factor");
+  auto* oexp = obs->add_subcommand(
+      "export", "a JSON array of {mn, factor, cn, time, kind, value, flag}, ordered by time then factor");
   oexp->add_option("--mn", mn, "device MN (default: every station)");
   common(oexp);
   oexp->callback([&] { rc = obs_export(c, mn); });
 
-  auto* oimp = obs->add_subcommand("import", "observations from CSV (mn,factor,time,value[,kind,flag,unit]) or a JSON array (the obs export shape)");
+  auto* oimp = obs->add_subcommand(
+      "import", "observations from CSV (mn,factor,time,value[,kind,flag,unit]) or a JSON array (the obs export shape)");
   oimp->add_option("file", file, "CSV or JSON file")->required();
   oimp->add_flag("--accept-valid", accept_valid, "store the valid rows; quarantine the refused ones (exit 2)");
   common(oimp, false);
@@ -359,18 +394,21 @@ int main(int argc, char** argv) {
   int silent_hours = 2, maintenance_hours = 24;
   alarm_cmd->add_option("--as-of", as_of, "ISO time or date (default now)");
   alarm_cmd->add_option("--silent-hours", silent_hours, "hours without data before a station is silent (default 2)");
-  alarm_cmd->add_option("--maintenance-hours", maintenance_hours, "consecutive flagged hours (M C D F) before an alarm (default 24)");
+  alarm_cmd->add_option("--maintenance-hours", maintenance_hours,
+                        "consecutive flagged hours (M C D F) before an alarm (default 24)");
   common(alarm_cmd);
   alarm_cmd->callback([&] { rc = alarms(c, as_of, silent_hours, maintenance_hours); });
 
   auto* demo = app.add_subcommand("demo", "reproducible demo data");
   demo->require_subcommand(1);
-  auto* demo_air_cmd = demo->add_subcommand("air", "hourly air data for the Wushan demo stations (or N synthetic ones)");
+  auto* demo_air_cmd =
+      demo->add_subcommand("air", "hourly air data for the Wushan demo stations (or N synthetic ones)");
   std::string from = "2021-01-01", to = "2025-12-31";
   int stations = 0;
   uint64_t seed = 2023;
   demo_air_cmd->add_option("--out", out, "output CSV file, or - for stdout")->required();
-  demo_air_cmd->add_option("--stations", stations, "number of synthetic stations S0001… (default: the Wushan stations)");
+  demo_air_cmd->add_option("--stations", stations,
+                           "number of synthetic stations S0001… (default: the Wushan stations)");
   demo_air_cmd->add_option("--from", from, "first day (default 2021-01-01)");
   demo_air_cmd->add_option("--to", to, "last day (default 2025-12-31)");
   demo_air_cmd->add_option("--seed", seed, "random seed (default 2023)");

@@ -58,8 +58,8 @@ std::string Date::iso() const {
 }
 
 Result<Date> Date::parse(std::string_view s) {
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !all_digits(s.substr(0, 4)) ||
-      !all_digits(s.substr(5, 2)) || !all_digits(s.substr(8, 2))) {
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) ||
+      !all_digits(s.substr(8, 2))) {
     return fail("not a date (expected YYYY-MM-DD): '" + std::string(s) + "'");
   }
   Date d{to_int(s.substr(0, 4)), to_int(s.substr(5, 2)), to_int(s.substr(8, 2))};
@@ -77,10 +77,14 @@ Date Date::today_beijing() {
 
 Date Period::first() const {
   switch (kind) {
-    case Kind::year: return {year, 1, 1};
-    case Kind::half: return {year, index == 1 ? 1 : 7, 1};
-    case Kind::quarter: return {year, (index - 1) * 3 + 1, 1};
-    case Kind::month: return {year, index, 1};
+    case Kind::year:
+      return {year, 1, 1};
+    case Kind::half:
+      return {year, index == 1 ? 1 : 7, 1};
+    case Kind::quarter:
+      return {year, (index - 1) * 3 + 1, 1};
+    case Kind::month:
+      return {year, index, 1};
   }
   return {year, 1, 1};
 }
@@ -88,10 +92,18 @@ Date Period::first() const {
 Date Period::last() const {
   int m = 12;
   switch (kind) {
-    case Kind::year: m = 12; break;
-    case Kind::half: m = index * 6; break;
-    case Kind::quarter: m = index * 3; break;
-    case Kind::month: m = index; break;
+    case Kind::year:
+      m = 12;
+      break;
+    case Kind::half:
+      m = index * 6;
+      break;
+    case Kind::quarter:
+      m = index * 3;
+      break;
+    case Kind::month:
+      m = index;
+      break;
   }
   return {year, m, days_in_month(year, m)};
 }
@@ -99,10 +111,18 @@ Date Period::last() const {
 std::string Period::label() const {
   char buf[16];
   switch (kind) {
-    case Kind::year: std::snprintf(buf, sizeof buf, "%04d", year); break;
-    case Kind::half: std::snprintf(buf, sizeof buf, "%04d-H%d", year, index); break;
-    case Kind::quarter: std::snprintf(buf, sizeof buf, "%04d-Q%d", year, index); break;
-    case Kind::month: std::snprintf(buf, sizeof buf, "%04d-%02d", year, index); break;
+    case Kind::year:
+      std::snprintf(buf, sizeof buf, "%04d", year);
+      break;
+    case Kind::half:
+      std::snprintf(buf, sizeof buf, "%04d-H%d", year, index);
+      break;
+    case Kind::quarter:
+      std::snprintf(buf, sizeof buf, "%04d-Q%d", year, index);
+      break;
+    case Kind::month:
+      std::snprintf(buf, sizeof buf, "%04d-%02d", year, index);
+      break;
   }
   return buf;
 }

@@ -6,9 +6,7 @@
 namespace shanshui {
 
 Result<Decimal> Decimal::parse(std::string_view s) {
-  auto bad = [&](const char* why) {
-    return fail(std::string("not a number (") + why + "): '" + std::string(s) + "'");
-  };
+  auto bad = [&](const char* why) { return fail(std::string("not a number (") + why + "): '" + std::string(s) + "'"); };
   if (s.empty()) return bad("empty");
   size_t i = 0;
   bool neg = false;

@@ -2,9 +2,8 @@
 #pragma once
 
 #include <string>
-#include <utility>
-
 #include <tl/expected.hpp>
+#include <utility>
 
 namespace shanshui {
 
@@ -21,8 +20,6 @@ using Result = tl::expected<T, Error>;
 using Status = Result<void>;
 
 /// Builds the failure side of a Result: `return fail("plan.yaml:12: unknown department");`.
-inline tl::unexpected<Error> fail(std::string message) {
-  return tl::unexpected<Error>(Error{std::move(message)});
-}
+inline tl::unexpected<Error> fail(std::string message) { return tl::unexpected<Error>(Error{std::move(message)}); }
 
 }  // namespace shanshui

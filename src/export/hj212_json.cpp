@@ -20,10 +20,22 @@ std::string decoded_frame_json(const Result<hj212::DecodedFrame>& d) {
   }
   cp["items"] = items;
   auto opt = [](const std::optional<int>& v) { return v ? json(*v) : json(nullptr); };
-  json j = {{"ok", d->crc_ok}, {"version", p.version()}, {"qn", p.qn.empty() ? json(nullptr) : json(p.qn)},
-            {"st", p.st}, {"cn", p.cn}, {"pw", p.pw}, {"mn", p.mn}, {"flag", opt(p.flag)}, {"pnum", opt(p.pnum)},
-            {"pno", opt(p.pno)}, {"crc", d->crc}, {"crc_expected", d->crc_expected}, {"crc_ok", d->crc_ok},
-            {"length", d->declared_length}, {"cp", cp}, {"warnings", p.warnings}};
+  json j = {{"ok", d->crc_ok},
+            {"version", p.version()},
+            {"qn", p.qn.empty() ? json(nullptr) : json(p.qn)},
+            {"st", p.st},
+            {"cn", p.cn},
+            {"pw", p.pw},
+            {"mn", p.mn},
+            {"flag", opt(p.flag)},
+            {"pnum", opt(p.pnum)},
+            {"pno", opt(p.pno)},
+            {"crc", d->crc},
+            {"crc_expected", d->crc_expected},
+            {"crc_ok", d->crc_ok},
+            {"length", d->declared_length},
+            {"cp", cp},
+            {"warnings", p.warnings}};
   if (!p.extra_header.empty()) {
     json extra = json::object();
     for (const auto& [k, v] : p.extra_header) extra[k] = v;

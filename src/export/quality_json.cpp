@@ -86,15 +86,19 @@ std::string air_assessment_json(const quality::AirAssessment& a, const std::stri
   std::string out;
   out.reserve(1024 + a.stations.size() * 700 + a.excluded.size() * 110);
   auto str = [&](const std::string& s) { out += json(s).dump(-1, ' ', false, json::error_handler_t::replace); };
-  auto year_obj = [&](const quality::AnnualAir& y) { out += annual_json(y).dump(-1, ' ', false, json::error_handler_t::replace); };
+  auto year_obj = [&](const quality::AnnualAir& y) {
+    out += annual_json(y).dump(-1, ' ', false, json::error_handler_t::replace);
+  };
   out += "{\"stations\":[";
   for (size_t i = 0; i < a.stations.size(); ++i) {
     if (i) out += ',';
     year_obj(a.stations[i]);
   }
   out += "],\"county\":";
-  if (a.county.empty()) out += "null";
-  else year_obj(a.county.back());
+  if (a.county.empty())
+    out += "null";
+  else
+    year_obj(a.county.back());
   out += ",\"county_by_year\":[";
   for (size_t i = 0; i < a.county.size(); ++i) {
     if (i) out += ',';
@@ -131,7 +135,8 @@ json verdict_json(const quality::WaterVerdict& v) {
   }
   json mp = json::array();
   for (const auto& m : v.main_pollutants)
-    mp.push_back({{"item", m.key}, {"class", quality::water_class_name(m.cls)},
+    mp.push_back({{"item", m.key},
+                  {"class", quality::water_class_name(m.cls)},
                   {"exceedance", static_cast<double>(m.exceedance_centi) / 100}});
   json j = {{"class", v.cls ? json(quality::water_class_name(v.cls)) : json(nullptr)},
             {"grade", v.cls ? json(v.grade()) : json(nullptr)},
@@ -178,42 +183,61 @@ std::string water_assessment_json(const service::WaterAssessment& a) {
   }
   json rivers = json::array();
   for (const auto& r : a.rivers)
-    rivers.push_back({{"river", r.river}, {"year", r.year}, {"sections", r.grade.sections}, {"grade", r.grade.grade},
-                      {"rule", r.grade.rule}, {"share_i_iii", static_cast<double>(r.grade.share_i_iii_permille) / 10},
+    rivers.push_back({{"river", r.river},
+                      {"year", r.year},
+                      {"sections", r.grade.sections},
+                      {"grade", r.grade.grade},
+                      {"rule", r.grade.rule},
+                      {"share_i_iii", static_cast<double>(r.grade.share_i_iii_permille) / 10},
                       {"share_worse_than_v", static_cast<double>(r.grade.share_worse_v_permille) / 10},
                       {"inbound", r.inbound ? json(quality::water_class_name(*r.inbound)) : json(nullptr)},
                       {"outbound", r.outbound ? json(quality::water_class_name(*r.outbound)) : json(nullptr)},
                       {"outbound_not_worse", r.outbound_not_worse ? json(*r.outbound_not_worse) : json(nullptr)}});
   json drinking = json::array();
   for (const auto& d : a.drinking)
-    drinking.push_back({{"year", d.year}, {"sources", d.sources}, {"compliant", d.compliant},
+    drinking.push_back({{"year", d.year},
+                        {"sources", d.sources},
+                        {"compliant", d.compliant},
                         {"compliance_rate", static_cast<double>(d.rate_permille) / 10}});
-  return json{{"sections", sections}, {"rivers", rivers}, {"drinking_water", drinking}, {"excluded", excluded_json(a.excluded)}}
+  return json{
+      {"sections", sections}, {"rivers", rivers}, {"drinking_water", drinking}, {"excluded", excluded_json(a.excluded)}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string noise_grade_json(quality::NoiseKind kind, quality::NoisePeriod period, const Decimal& value) {
   int g = quality::noise_grade(kind, period, value);
-  return json{{"grade", g}, {"label", quality::noise_grade_label(g)}, {"kind", kind_name(kind)},
-              {"period", period_name(period)}, {"value", value.to_double()}}
+  return json{{"grade", g},
+              {"label", quality::noise_grade_label(g)},
+              {"kind", kind_name(kind)},
+              {"period", period_name(period)},
+              {"value", value.to_double()}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string noise_assessment_json(const service::NoiseAssessment& a) {
   json averages = json::array();
   for (const auto& x : a.averages) {
-    json j = {{"year", x.year}, {"kind", kind_name(x.kind)}, {"period", period_name(x.period)}, {"points", x.points},
-              {"average", x.average.to_double()}, {"grade", x.grade}, {"label", quality::noise_grade_label(x.grade)}};
+    json j = {{"year", x.year},
+              {"kind", kind_name(x.kind)},
+              {"period", period_name(x.period)},
+              {"points", x.points},
+              {"average", x.average.to_double()},
+              {"grade", x.grade},
+              {"label", quality::noise_grade_label(x.grade)}};
     if (x.kind == quality::NoiseKind::traffic) j["length_km"] = x.length_km.to_double();
     averages.push_back(j);
   }
   json zones = json::array();
   for (const auto& z : a.zones)
-    zones.push_back({{"year", z.year}, {"zone", z.zone}, {"period", period_name(z.period)}, {"limit", z.limit},
-                     {"measurements", z.measurements}, {"compliant", z.compliant},
+    zones.push_back({{"year", z.year},
+                     {"zone", z.zone},
+                     {"period", period_name(z.period)},
+                     {"limit", z.limit},
+                     {"measurements", z.measurements},
+                     {"compliant", z.compliant},
                      {"compliance_rate", static_cast<double>(z.rate_permille) / 10}});
-  return json{{"averages", averages}, {"zones", zones}, {"excluded", excluded_json(a.excluded)}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+  return json{{"averages", averages}, {"zones", zones}, {"excluded", excluded_json(a.excluded)}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace shanshui::exporting

@@ -3,8 +3,8 @@
 
 #include "core/text.h"
 #include "export/exports.h"
-#include "service/csv.h"
 #include "plan/item_status.h"
+#include "service/csv.h"
 
 namespace shanshui::exporting {
 namespace {
@@ -15,7 +15,6 @@ lxw_error write_text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const char
   std::string safe = service::neutralize_formula(text ? text : "");
   return worksheet_write_string(ws, row, col, safe.c_str(), format);
 }
-
 
 std::string depts(const std::vector<plan::DeptRef>& refs) {
   std::vector<std::string> names;
@@ -63,8 +62,8 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
 
   // Sheet 1: the task list in the draft's layout, plus progress.
   lxw_worksheet* ws = workbook_add_worksheet(wb, "重点任务清单");
-  const char* headers[] = {"行动计划", "重点任务", "编号", "主要内容", "牵头部门", "责任部门", "状态", "完成率",
-                           "最新报告", "证明材料", "序时进度", "联合国统计司方法", "当前达成"};
+  const char* headers[] = {"行动计划", "重点任务", "编号",     "主要内容", "牵头部门",         "责任部门", "状态",
+                           "完成率",   "最新报告", "证明材料", "序时进度", "联合国统计司方法", "当前达成"};
   double widths[] = {14, 14, 7, 60, 16, 24, 10, 8, 30, 18, 22, 22, 22};
   worksheet_merge_range(ws, 0, 0, 0, 12, (p.title + "  重点任务清单（截至 " + view.as_of.iso() + "）").c_str(), title);
   for (int c = 0; c < 13; ++c) {
@@ -89,7 +88,8 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
         write_text(ws, row, 8, latest.c_str(), cell);
         write_text(ws, row, 9, iv->latest ? iv->latest->evidence.c_str() : "", cell);
         for (size_t lens = 0; lens < 3; ++lens)
-          write_text(ws, row, static_cast<lxw_col_t>(10 + lens), lens_summary(p, view, iv->targets, lens).c_str(), cell);
+          write_text(ws, row, static_cast<lxw_col_t>(10 + lens), lens_summary(p, view, iv->targets, lens).c_str(),
+                     cell);
         ++row;
       }
       if (row - 1 > task_first)
@@ -106,8 +106,9 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
 
   // Sheet 2: targets and their lenses.
   lxw_worksheet* ts = workbook_add_worksheet(wb, "目标");
-  const char* theads[] = {"编号", "指标", "目标", "年份", "基期值", "最新值", "最新年份", "序时进度", "联合国统计司方法",
-                          "当前达成", "牵头部门", "测算方法", "出处"};
+  const char* theads[] = {
+      "编号",     "指标",     "目标",     "年份", "基期值", "最新值", "最新年份", "序时进度", "联合国统计司方法",
+      "当前达成", "牵头部门", "测算方法", "出处"};
   double twidths[] = {26, 30, 14, 6, 10, 10, 8, 12, 16, 10, 16, 30, 14};
   for (int c = 0; c < 13; ++c) {
     write_text(ts, 0, static_cast<lxw_col_t>(c), theads[c], head);
@@ -120,10 +121,19 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
     std::string base = t.baseline_value ? *t.baseline_value + " (" + std::to_string(t.baseline_year) + ")" : "未知";
     std::string latest = tv.series.empty() ? "" : tv.series.back().value;
     std::string latest_year = tv.series.empty() ? "" : std::to_string(tv.series.back().year);
-    std::vector<std::string> cells = {t.id, t.name, target_label(t), std::to_string(t.year), base, latest, latest_year,
-                                      plan::lens_rating_label(tv.lenses[0].rating), plan::lens_rating_label(tv.lenses[1].rating),
-                                      plan::lens_rating_label(tv.lenses[2].rating), t.lead.written,
-                                      t.measure.kind + ": " + t.measure.method + " " + t.measure.version, t.clause};
+    std::vector<std::string> cells = {t.id,
+                                      t.name,
+                                      target_label(t),
+                                      std::to_string(t.year),
+                                      base,
+                                      latest,
+                                      latest_year,
+                                      plan::lens_rating_label(tv.lenses[0].rating),
+                                      plan::lens_rating_label(tv.lenses[1].rating),
+                                      plan::lens_rating_label(tv.lenses[2].rating),
+                                      t.lead.written,
+                                      t.measure.kind + ": " + t.measure.method + " " + t.measure.version,
+                                      t.clause};
     for (size_t c = 0; c < cells.size(); ++c) write_text(ts, row, static_cast<lxw_col_t>(c), cells[c].c_str(), cell);
     ++row;
   }
@@ -140,8 +150,10 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
   row = 1;
   for (const auto& e : supervision) {
     const auto* d = p.find_department(e.department);
-    const char* kind = e.kind == "lagging_target" ? "目标滞后" : e.kind == "overdue_item" ? "任务逾期"
-                     : e.kind == "lagging_item" ? "任务滞后" : "未按期报告";
+    const char* kind = e.kind == "lagging_target" ? "目标滞后"
+                       : e.kind == "overdue_item" ? "任务逾期"
+                       : e.kind == "lagging_item" ? "任务滞后"
+                                                  : "未按期报告";
     write_text(ss, row, 0, d ? d->name.c_str() : e.department.c_str(), cell);
     write_text(ss, row, 1, kind, cell);
     write_text(ss, row, 2, e.ref.c_str(), cell);

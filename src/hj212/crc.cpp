@@ -54,9 +54,12 @@ uint16_t crc_modbus(std::string_view data) {
 
 const char* crc_mode_name(CrcMode m) {
   switch (m) {
-    case CrcMode::standard: return "standard";
-    case CrcMode::modbus: return "modbus";
-    case CrcMode::modbus_swapped: return "modbus-swapped";
+    case CrcMode::standard:
+      return "standard";
+    case CrcMode::modbus:
+      return "modbus";
+    case CrcMode::modbus_swapped:
+      return "modbus-swapped";
   }
   return "?";
 }
@@ -69,8 +72,10 @@ std::optional<CrcMode> crc_mode_from_string(std::string_view s) {
 
 uint16_t crc_for(CrcMode mode, std::string_view data) {
   switch (mode) {
-    case CrcMode::standard: return crc_standard(data);
-    case CrcMode::modbus: return crc_modbus(data);
+    case CrcMode::standard:
+      return crc_standard(data);
+    case CrcMode::modbus:
+      return crc_modbus(data);
     case CrcMode::modbus_swapped: {
       uint16_t c = crc_modbus(data);
       return static_cast<uint16_t>((c << 8) | (c >> 8));
@@ -93,7 +98,10 @@ std::optional<uint16_t> parse_crc_hex(std::string_view s) {
   if (s.size() != 4) return std::nullopt;
   uint16_t v = 0;
   for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                   : -1;
     if (d < 0) return std::nullopt;
     v = static_cast<uint16_t>((v << 4) | d);
   }

@@ -88,9 +88,11 @@ std::optional<std::string> implausible(std::string_view code, const Decimal& val
   }
   if (code == "a01001" || code == "w01010") return std::nullopt;  // temperatures may be negative
   if (negative) return std::string(code) + " " + value.str() + " is negative";
-  if (code == "w01009" && at_most(20)) return "dissolved oxygen " + value.str() + " mg/L is far above saturation (14.6 mg/L at 0 °C)";
+  if (code == "w01009" && at_most(20))
+    return "dissolved oxygen " + value.str() + " mg/L is far above saturation (14.6 mg/L at 0 °C)";
   const Factor* f = find_factor(code);
-  if (f && std::string_view(f->unit) == "dB" && at_most(194)) return "sound level " + value.str() + " dB is above 194 dB";
+  if (f && std::string_view(f->unit) == "dB" && at_most(194))
+    return "sound level " + value.str() + " dB is above 194 dB";
   return std::nullopt;
 }
 

@@ -16,13 +16,12 @@ bool is_upload(std::string_view cn) {
   return false;
 }
 
-bool carries_values(std::string_view cn) {
-  return cn == "2011" || cn == "2031" || cn == "2051" || cn == "2061";
-}
+bool carries_values(std::string_view cn) { return cn == "2011" || cn == "2031" || cn == "2051" || cn == "2061"; }
 
 // The value suffixes stored as observations (flags and times are attributes, not values).
 bool is_value_suffix(std::string_view s) {
-  for (const char* v : {"Rtd", "Avg", "Min", "Max", "Cou", "ZsRtd", "ZsAvg", "ZsMin", "ZsMax", "Data", "DayData", "NightData"})
+  for (const char* v :
+       {"Rtd", "Avg", "Min", "Max", "Cou", "ZsRtd", "ZsAvg", "ZsMin", "ZsMax", "Data", "DayData", "NightData"})
     if (s == v) return true;
   return false;
 }
@@ -43,10 +42,12 @@ std::optional<std::string> data_time_iso(std::string_view t) {
   if (t.size() != 14 && t.size() != 17) return std::nullopt;
   for (char c : t)
     if (c < '0' || c > '9') return std::nullopt;
-  std::string date = std::string(t.substr(0, 4)) + "-" + std::string(t.substr(4, 2)) + "-" + std::string(t.substr(6, 2));
+  std::string date =
+      std::string(t.substr(0, 4)) + "-" + std::string(t.substr(4, 2)) + "-" + std::string(t.substr(6, 2));
   auto d = Date::parse(date);
   if (!d) return std::nullopt;
-  int h = (t[8] - '0') * 10 + (t[9] - '0'), m = (t[10] - '0') * 10 + (t[11] - '0'), s = (t[12] - '0') * 10 + (t[13] - '0');
+  int h = (t[8] - '0') * 10 + (t[9] - '0'), m = (t[10] - '0') * 10 + (t[11] - '0'),
+      s = (t[12] - '0') * 10 + (t[13] - '0');
   if (h > 23 || m > 59 || s > 59) return std::nullopt;
   char buf[40];
   std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d+08:00", d->iso().c_str(), h, m, s);
@@ -70,9 +71,11 @@ Handled handle_frame(std::string_view frame, const std::string& peer, const Regi
   auto d = decode_frame(frame, mode);
   if (!d) return refuse(mn, d.error().message);
   const Packet& p = d->packet;
-  if (!d->crc_ok) return refuse(p.mn, "CRC mismatch: the frame carries " + d->crc + ", expected " + d->crc_expected +
-                                          " (" + crc_mode_name(mode) + ")");
-  if (it == registry.end() || p.mn != mn) return refuse(p.mn, "unknown MN '" + p.mn + "' (not in the station registry)");
+  if (!d->crc_ok)
+    return refuse(p.mn, "CRC mismatch: the frame carries " + d->crc + ", expected " + d->crc_expected + " (" +
+                            crc_mode_name(mode) + ")");
+  if (it == registry.end() || p.mn != mn)
+    return refuse(p.mn, "unknown MN '" + p.mn + "' (not in the station registry)");
   const store::Station& st = it->second;
   if (!st.password.empty() && p.pw != st.password) {
     h.wrong_password = true;
@@ -94,7 +97,8 @@ Handled handle_frame(std::string_view frame, const std::string& peer, const Regi
     auto iso = data_time_iso(*dt);
     if (!iso) return refuse(p.mn, "DataTime '" + *dt + "' is not YYYYMMDDhhmmss");
     if ((!window.earliest.empty() && *iso < window.earliest) || (!window.latest.empty() && *iso > window.latest))
-      return refuse(p.mn, "DataTime " + *iso + " is outside the accepted window " + window.earliest + " … " + window.latest);
+      return refuse(p.mn,
+                    "DataTime " + *iso + " is outside the accepted window " + window.earliest + " … " + window.latest);
     for (const auto& item : p.items) {
       const std::string* flag = item.get("Flag");
       for (const auto& [suffix, value] : item.fields) {

@@ -19,13 +19,13 @@ using Registry = std::map<std::string, store::Station>;
 
 /// The outcome for one frame.
 struct Handled {
-  std::optional<store::IngestFrame> store;       // to store (then reply)
+  std::optional<store::IngestFrame> store;         // to store (then reply)
   std::optional<store::QuarantineRow> quarantine;  // refused, with the reason
-  std::string reply;                             // a whole frame to send after storing, or ""
+  std::string reply;                               // a whole frame to send after storing, or ""
   std::string mn;
-  bool wrong_password = false;                   // refused for its password (the listener backs off)
-  bool suspicious = false;                       // refused before the sender was authenticated (counts
-                                                 // towards dropping the connection)
+  bool wrong_password = false;  // refused for its password (the listener backs off)
+  bool suspicious = false;      // refused before the sender was authenticated (counts
+                                // towards dropping the connection)
 };
 
 /// The DataTime values accepted (ISO 8601, +08:00; "" = unbounded). A logger's clock that runs

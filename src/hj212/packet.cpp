@@ -9,8 +9,10 @@ namespace shanshui::hj212 {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -78,10 +80,14 @@ const std::string* Packet::param(std::string_view key) const {
 std::string Packet::version() const {
   if (!flag) return "2005";
   switch ((*flag >> 2) & 0x3F) {
-    case 0: return "2005";
-    case 1: return "2017";
-    case 2: return "2025";
-    default: return "unknown";
+    case 0:
+      return "2005";
+    case 1:
+      return "2017";
+    case 2:
+      return "2025";
+    default:
+      return "unknown";
   }
 }
 
@@ -112,11 +118,16 @@ Result<Packet> parse_data_segment(std::string_view data) {
     if (eq == std::string_view::npos) return fail("header field '" + std::string(field) + "' has no '='");
     std::string_view key = trim(field.substr(0, eq)), value = trim(field.substr(eq + 1));
     std::string v(value);
-    if (iequals(key, "QN")) p.qn = v;
-    else if (iequals(key, "ST")) p.st = v;
-    else if (iequals(key, "CN")) p.cn = v;
-    else if (iequals(key, "PW")) p.pw = v;
-    else if (iequals(key, "MN")) p.mn = v;
+    if (iequals(key, "QN"))
+      p.qn = v;
+    else if (iequals(key, "ST"))
+      p.st = v;
+    else if (iequals(key, "CN"))
+      p.cn = v;
+    else if (iequals(key, "PW"))
+      p.pw = v;
+    else if (iequals(key, "MN"))
+      p.mn = v;
     else if (iequals(key, "Flag") || iequals(key, "PNUM") || iequals(key, "PNO")) {
       auto n = small_int(value);
       if (!n) return fail(std::string(key) + " '" + v + "' is not a number");
@@ -167,7 +178,8 @@ Result<DecodedFrame> decode_frame(std::string_view f, CrcMode mode) {
   if (f.size() < 2 || f[0] != '#' || f[1] != '#') return fail("does not start with ##");
   if (f.size() < 10) return fail("too short for ##, a 4-digit length and a 4-digit CRC");
   auto declared = small_int(f.substr(2, 4));
-  if (!declared || f.substr(2, 4).size() != 4) return fail("length field '" + std::string(f.substr(2, 4)) + "' is not 4 digits");
+  if (!declared || f.substr(2, 4).size() != 4)
+    return fail("length field '" + std::string(f.substr(2, 4)) + "' is not 4 digits");
   DecodedFrame d;
   d.declared_length = *declared;
   std::string_view data = f.substr(6, f.size() - 10);
@@ -209,7 +221,8 @@ Scan scan_frame(std::string_view b, size_t max_data) {
   // One byte only: "###0036…" hides a real header one byte further on.
   if (!len) return {Scan::Kind::skip, 1, "length field '" + std::string(b.substr(2, 4)) + "' is not 4 digits"};
   if (static_cast<size_t>(*len) > max_data)
-    return {Scan::Kind::skip, 2, "declared length " + std::to_string(*len) + " exceeds the limit " + std::to_string(max_data)};
+    return {Scan::Kind::skip, 2,
+            "declared length " + std::to_string(*len) + " exceeds the limit " + std::to_string(max_data)};
   size_t total = 6 + static_cast<size_t>(*len) + 4;
   if (b.size() >= total + 2 && b[total] == '\r' && b[total + 1] == '\n') return {Scan::Kind::frame, total + 2, ""};
   // The CR LF is not where the byte count puts it: a device that counts characters, or a wrong
@@ -218,7 +231,8 @@ Scan scan_frame(std::string_view b, size_t max_data) {
   size_t crlf = b.substr(0, limit).find("\r\n", 6);
   if (crlf != std::string_view::npos) {
     size_t next = b.find("##", 2);
-    if (next != std::string_view::npos && next < crlf) return {Scan::Kind::skip, next, "frame cut short before the next ##"};
+    if (next != std::string_view::npos && next < crlf)
+      return {Scan::Kind::skip, next, "frame cut short before the next ##"};
     return {Scan::Kind::frame, crlf + 2, ""};
   }
   if (b.size() >= 6 + max_data + 4 + 2) return {Scan::Kind::skip, 2, "no CR LF within the frame limit"};
@@ -229,7 +243,8 @@ std::string reply_segment(const Packet& p, std::string_view cn, std::string_view
   int version_bits = p.flag ? (*p.flag & ~3) : 0;
   std::string out;
   if (!p.qn.empty()) out += "QN=" + p.qn + ";";
-  out += "ST=91;CN=" + std::string(cn) + ";PW=" + (pw == ReplyPassword::echoed ? p.pw : std::string()) + ";MN=" + p.mn + ";";
+  out += "ST=91;CN=" + std::string(cn) + ";PW=" + (pw == ReplyPassword::echoed ? p.pw : std::string()) + ";MN=" + p.mn +
+         ";";
   if (p.flag) out += "Flag=" + std::to_string(version_bits) + ";";
   out += "CP=&&";
   if (p.qn.empty() && p.param("QN")) out += "QN=" + *p.param("QN") + (cp.empty() ? "" : ";");

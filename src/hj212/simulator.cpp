@@ -68,11 +68,19 @@ std::vector<store::Station> simulated_stations(const SimOptions& o) {
   auto add = [&](const char* kind, int n) {
     for (int i = 1; i <= n; ++i) {
       char mn[64];
-      std::snprintf(mn, sizeof mn, "%s%s%05d", o.mn_prefix.c_str(), kind[0] == 'a' ? "A" : kind[0] == 'w' ? "W" : "N", i);
+      std::snprintf(mn, sizeof mn, "%s%s%05d", o.mn_prefix.c_str(),
+                    kind[0] == 'a'   ? "A"
+                    : kind[0] == 'w' ? "W"
+                                     : "N",
+                    i);
       store::Station s;
       s.mn = mn;
       s.kind = kind;
-      s.name = std::string("模拟") + (kind[0] == 'a' ? "空气站" : kind[0] == 'w' ? "水质站" : "噪声站") + std::to_string(i);
+      s.name = std::string("模拟") +
+               (kind[0] == 'a'   ? "空气站"
+                : kind[0] == 'w' ? "水质站"
+                                 : "噪声站") +
+               std::to_string(i);
       s.password = o.password;
       s.crc_mode = unit(mix(o.seed) ^ std::hash<std::string>{}(s.mn)) < o.modbus ? "modbus-swapped" : "standard";
       out.push_back(s);
@@ -89,9 +97,11 @@ std::string simulated_segment(const store::Station& st, const SimOptions& o, lon
   char dt[20];
   std::snprintf(dt, sizeof dt, "%04d%02d%02d%02d0000", d.year, d.month, d.day, hour);
   char qn[24];
-  std::snprintf(qn, sizeof qn, "%04d%02d%02d%02d%02d%02d%03d", d.year, d.month, d.day, hour, static_cast<int>(qn_seq / 1000 % 60),
-                static_cast<int>(qn_seq / 60000 % 60), static_cast<int>(qn_seq % 1000));
-  uint64_t key = mix(o.seed) ^ std::hash<std::string>{}(st.mn) ^ (static_cast<uint64_t>(day) * 24 + static_cast<uint64_t>(hour)) * 0x100000001B3ULL;
+  std::snprintf(qn, sizeof qn, "%04d%02d%02d%02d%02d%02d%03d", d.year, d.month, d.day, hour,
+                static_cast<int>(qn_seq / 1000 % 60), static_cast<int>(qn_seq / 60000 % 60),
+                static_cast<int>(qn_seq % 1000));
+  uint64_t key = mix(o.seed) ^ std::hash<std::string>{}(st.mn) ^
+                 (static_cast<uint64_t>(day) * 24 + static_cast<uint64_t>(hour)) * 0x100000001B3ULL;
   double season = std::cos(6.283185307179586 * (d.month - 1) / 12.0);  // +1 in January
   double daily = std::cos(6.283185307179586 * (hour - 8) / 24.0);
   std::string cp = "DataTime=" + std::string(dt);
@@ -107,8 +117,10 @@ std::string simulated_segment(const store::Station& st, const SimOptions& o, lon
     item("a21005", 0.5 + 0.25 * season + 0.2 * unit(key + 4), 2);
     // About one summer afternoon hour in 500 is an ozone episode over the GB 3095 1-hour limit (200).
     bool episode = season < 0 && hour >= 13 && hour <= 16 && unit(key + 97) < 0.002 * (hour - 12);
-    item("a05024", episode ? 205 + 40 * unit(key + 98)
-                           : std::max(5.0, 60 - 30 * season + 50 * std::max(0.0, std::sin(3.14159 * (hour - 6) / 13.0)) * unit(key + 5)),
+    item("a05024",
+         episode ? 205 + 40 * unit(key + 98)
+                 : std::max(5.0, 60 - 30 * season +
+                                     50 * std::max(0.0, std::sin(3.14159 * (hour - 6) / 13.0)) * unit(key + 5)),
          0);
     item("a34004", pm25, 0);
   } else if (st.kind == "water") {
@@ -126,7 +138,8 @@ std::string simulated_segment(const store::Station& st, const SimOptions& o, lon
     cp += ";Leq-Data=" + fmt(base + 4 * unit(key + 1) - 2, 1) + ";L10-Data=" + fmt(base + 5 * unit(key + 2), 1) +
           ";L90-Data=" + fmt(base - 6 + 3 * unit(key + 3), 1);
   }
-  return "QN=" + std::string(qn) + ";ST=" + st_code + ";CN=2061;PW=" + st.password + ";MN=" + st.mn + ";Flag=5;CP=&&" + cp + "&&";
+  return "QN=" + std::string(qn) + ";ST=" + st_code + ";CN=2061;PW=" + st.password + ";MN=" + st.mn + ";Flag=5;CP=&&" +
+         cp + "&&";
 }
 
 Result<SimStats> run_simulation(const SimOptions& o) {

@@ -19,17 +19,17 @@ struct SimOptions {
   int air = 0, water = 0, noise = 0;  // stations of each kind
   std::string mn_prefix = "SIM";
   std::string password = "123456";
-  Date from{2025, 1, 1};              // first simulated hour (00:00 Beijing time)
-  int hours = 24;                     // hourly frames per station
-  int window = 8;                     // frames sent before waiting for their replies
-  double rate = 0;                    // frames per second per station; 0 = as fast as replies come
-  double bad_crc = 0;                 // share of frames also sent once with a wrong CRC (no reply expected)
-  double split = 0;                   // share of frames written in several pieces
-  double disconnect = 0;              // share of frames after which the station reconnects
-  double modbus = 0;                  // share of stations whose data logger uses Modbus CRC, byte-swapped
-  int reply_timeout_ms = 3000;        // then the frame is resent (up to 3 times), like OverTime/ReCount
+  Date from{2025, 1, 1};        // first simulated hour (00:00 Beijing time)
+  int hours = 24;               // hourly frames per station
+  int window = 8;               // frames sent before waiting for their replies
+  double rate = 0;              // frames per second per station; 0 = as fast as replies come
+  double bad_crc = 0;           // share of frames also sent once with a wrong CRC (no reply expected)
+  double split = 0;             // share of frames written in several pieces
+  double disconnect = 0;        // share of frames after which the station reconnects
+  double modbus = 0;            // share of stations whose data logger uses Modbus CRC, byte-swapped
+  int reply_timeout_ms = 3000;  // then the frame is resent (up to 3 times), like OverTime/ReCount
   uint64_t seed = 2023;
-  std::string ack_log;                // append "MN QN DataTime" per acknowledged frame (crash tests)
+  std::string ack_log;                   // append "MN QN DataTime" per acknowledged frame (crash tests)
   std::vector<store::Station> stations;  // speak for these (e.g. the registry) instead of N per kind
 };
 

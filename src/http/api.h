@@ -5,12 +5,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "core/civil_time.h"
 #include "http/server.h"
@@ -43,10 +42,10 @@ struct Ctx {
   std::string arg;          // the {parameter} of the route's path, if it has one
   bool behind_tls = false;  // cookies get Secure
   std::function<ListenerHealth()> listener_health;
-  service::LoginGuard* guard = nullptr;  // password-guess throttling (one per server)
-  service::HashGate* hashes = nullptr;   // concurrent argon2 checks
-  std::string client;                    // the client's address (behind a trusted proxy: from X-Forwarded-For)
-  std::string db_path;                   // the database file (the audit key lives beside it)
+  service::LoginGuard* guard = nullptr;      // password-guess throttling (one per server)
+  service::HashGate* hashes = nullptr;       // concurrent argon2 checks
+  std::string client;                        // the client's address (behind a trusted proxy: from X-Forwarded-For)
+  std::string db_path;                       // the database file (the audit key lives beside it)
   std::function<std::string()> live_status;  // JSON of the live evaluation ("" when it does not run)
 };
 

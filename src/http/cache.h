@@ -86,5 +86,4 @@ class ResponseCache {
   std::map<std::string, std::shared_ptr<std::mutex>> builders_;
 };
 
-
 }  // namespace shanshui::http

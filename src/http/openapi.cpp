@@ -2,7 +2,6 @@
 // access (security, and the rule in service/auth that decides it) and the shapes of its request
 // and response, so that clients can be generated and the API test checks responses against them.
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "http/api.h"
@@ -30,16 +29,22 @@ const std::map<std::string, json>& responses() {
   static const std::map<std::string, json> m = {
       {"GET /api/health", object({"status", "database_writable", "plan_loaded", "time"},
                                  {{"status", str()}, {"database_writable", boolean()}, {"plan_loaded", boolean()}})},
-      {"POST /api/login", object({"token", "csrf", "user", "role"}, {{"token", str()}, {"csrf", str()}, {"role", str()}})},
+      {"POST /api/login",
+       object({"token", "csrf", "user", "role"}, {{"token", str()}, {"csrf", str()}, {"role", str()}})},
       {"POST /api/logout", object({"ok"}, {{"ok", boolean()}})},
-      {"GET /api/me", object({"role", "may"}, {{"role", str()}, {"may", object({"read", "write"}, {{"read", arr()}, {"write", arr()}})}})},
+      {"GET /api/me",
+       object({"role", "may"},
+              {{"role", str()}, {"may", object({"read", "write"}, {{"read", arr()}, {"write", arr()}})}})},
       {"POST /api/users", object({"added", "role"}, {{"added", str()}, {"role", str()}})},
       {"GET /api/plan", object({"id", "title", "period", "actions", "targets", "departments"},
                                {{"actions", arr()}, {"targets", arr()}, {"departments", arr()}})},
-      {"GET /api/progress", object({"plan", "as_of", "targets"}, {{"targets", array_of(object({"id", "name", "series", "lenses"}))}})},
-      {"GET /api/targets/{id}", object({"id", "name", "series", "lenses", "stale"}, {{"series", arr()}, {"lenses", object({"schedule", "unsd", "current"})}})},
+      {"GET /api/progress",
+       object({"plan", "as_of", "targets"}, {{"targets", array_of(object({"id", "name", "series", "lenses"}))}})},
+      {"GET /api/targets/{id}", object({"id", "name", "series", "lenses", "stale"},
+                                       {{"series", arr()}, {"lenses", object({"schedule", "unsd", "current"})}})},
       {"GET /api/supervision", array_of(object({"department", "kind", "ref", "message"}))},
-      {"GET /api/scorecard", object({"method", "weights", "departments"}, {{"departments", array_of(object({"department", "score", "rank"}))}})},
+      {"GET /api/scorecard", object({"method", "weights", "departments"},
+                                    {{"departments", array_of(object({"department", "score", "rank"}))}})},
       {"GET /api/stations", array_of(object({"mn", "kind", "name"}, {{"mn", str()}, {"kind", str()}}))},
       {"GET /api/items/{id}", object({"id", "status", "reports"}, {{"reports", arr()}})},
       {"POST /api/reports", object({"stored", "item"}, {{"stored", num()}, {"item", str()}})},
@@ -47,17 +52,25 @@ const std::map<std::string, json>& responses() {
       {"POST /api/measurements", object({"stored"}, {{"stored", num()}})},
       {"POST /api/stations", object({"registered"}, {{"registered", str()}})},
       {"GET /api/alarms", array_of(object({"mn", "kind", "time", "detail"}))},
-      {"GET /api/air/daily", object({"mn", "year", "days", "hours_used", "digest"}, {{"days", array_of(object({"date", "aqi", "valid"}))}})},
+      {"GET /api/air/daily",
+       object({"mn", "year", "days", "hours_used", "digest"}, {{"days", array_of(object({"date", "aqi", "valid"}))}})},
       {"GET /api/noise/zones", object({"month", "points", "method"}, {{"points", arr()}})},
       {"GET /api/water/sections", object({"month", "target", "sections", "method"}, {{"sections", arr()}})},
-      {"GET /api/stations/{mn}/observations", array_of(object({"factor", "cn", "time", "kind", "value", "flag", "unit", "raw_id"}))},
-      {"GET /api/lineage/indicators/{id}", object({"target", "indicator", "values"}, {{"values", array_of(object({"period", "value", "kind"}))}})},
-      {"GET /api/lineage/runs/{id}", object({"id", "period", "method", "input_sha256", "completeness", "detail"}, {{"input_sha256", str()}})},
-      {"GET /api/lineage/runs/{id}/days", object({"run", "mn", "days"}, {{"days", array_of(object({"day", "observations", "digest"}))}})},
-      {"GET /api/lineage/runs/{id}/hours", object({"run", "mn", "day", "digest", "observations"}, {{"observations", arr()}})},
-      {"GET /api/lineage/frames/{id}", object({"id", "mn", "sha256", "sha256_recomputed", "bytes", "crc_mode"}, {{"bytes", str()}})},
+      {"GET /api/stations/{mn}/observations",
+       array_of(object({"factor", "cn", "time", "kind", "value", "flag", "unit", "raw_id"}))},
+      {"GET /api/lineage/indicators/{id}",
+       object({"target", "indicator", "values"}, {{"values", array_of(object({"period", "value", "kind"}))}})},
+      {"GET /api/lineage/runs/{id}",
+       object({"id", "period", "method", "input_sha256", "completeness", "detail"}, {{"input_sha256", str()}})},
+      {"GET /api/lineage/runs/{id}/days",
+       object({"run", "mn", "days"}, {{"days", array_of(object({"day", "observations", "digest"}))}})},
+      {"GET /api/lineage/runs/{id}/hours",
+       object({"run", "mn", "day", "digest", "observations"}, {{"observations", arr()}})},
+      {"GET /api/lineage/frames/{id}",
+       object({"id", "mn", "sha256", "sha256_recomputed", "bytes", "crc_mode"}, {{"bytes", str()}})},
       {"GET /api/audit", array_of(object({"id", "at", "actor", "action", "object", "detail", "hash"}))},
-      {"GET /api/audit/verify", object({"entries", "intact", "chain_intact", "rows_checked", "data"}, {{"intact", boolean()}, {"data", arr()}})},
+      {"GET /api/audit/verify",
+       object({"entries", "intact", "chain_intact", "rows_checked", "data"}, {{"intact", boolean()}, {"data", arr()}})},
       {"GET /api/export/{format}", object({"plan", "as_of", "targets"})},
   };
   return m;
@@ -68,10 +81,13 @@ const std::map<std::string, json>& requests() {
   static const std::map<std::string, json> m = {
       {"POST /api/login", object({"username", "password"}, {{"username", str()}, {"password", str()}})},
       {"POST /api/users", object({"username", "role", "password"}, {{"department", str()}})},
-      {"POST /api/reports", object({"item", "period", "status", "percent"}, {{"narrative", str()}, {"evidence", str()}})},
+      {"POST /api/reports",
+       object({"item", "period", "status", "percent"}, {{"narrative", str()}, {"evidence", str()}})},
       {"POST /api/items/{id}/close", object({"evidence"}, {{"note", str()}})},
-      {"POST /api/measurements", object({"indicator", "period", "value"}, {{"method", str()}, {"source", str()}, {"note", str()}})},
-      {"POST /api/stations", object({"mn", "kind", "name"}, {{"township", str()}, {"river", str()}, {"lon", num()}, {"lat", num()}})},
+      {"POST /api/measurements",
+       object({"indicator", "period", "value"}, {{"method", str()}, {"source", str()}, {"note", str()}})},
+      {"POST /api/stations",
+       object({"mn", "kind", "name"}, {{"township", str()}, {"river", str()}, {"lon", num()}, {"lat", num()}})},
   };
   return m;
 }
@@ -79,12 +95,16 @@ const std::map<std::string, json>& requests() {
 // Who may call a route, in words, from the same rules dispatch applies.
 std::string who(const Access& a) {
   switch (a.kind) {
-    case Access::Kind::open: return "anyone";
+    case Access::Kind::open:
+      return "anyone";
     case Access::Kind::read:
       switch (a.read) {
-        case service::Read::indicators: return "anyone";
-        case service::Read::internal: return "any logged-in user";
-        case service::Read::audit: return "roles admin, office, auditor";
+        case service::Read::indicators:
+          return "anyone";
+        case service::Read::internal:
+          return "any logged-in user";
+        case service::Read::audit:
+          return "roles admin, office, auditor";
       }
       break;
     case Access::Kind::write:
@@ -111,27 +131,36 @@ std::string openapi_json() {
     auto resp = responses().find(key);
     json ok = {{"description", "OK"}};
     if (resp != responses().end()) ok["content"] = {{"application/json", {{"schema", resp->second}}}};
-    op["responses"][std::string(r.method) == "POST" && key != "POST /api/login" && key != "POST /api/logout" ? "201" : "200"] = ok;
+    op["responses"]
+      [std::string(r.method) == "POST" && key != "POST /api/login" && key != "POST /api/logout" ? "201" : "200"] = ok;
     if (auto req = requests().find(key); req != requests().end())
       op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", req->second}}}}}};
     // Security for reads too: what a route needs, whoever calls it.
-    op["security"] = r.access.needs_login() ? json::array({{{"bearer", json::array()}}, {{"cookie", json::array()}}})
-                                            : json::array({json::object(), {{"bearer", json::array()}}, {{"cookie", json::array()}}});
+    op["security"] = r.access.needs_login()
+                         ? json::array({{{"bearer", json::array()}}, {{"cookie", json::array()}}})
+                         : json::array({json::object(), {{"bearer", json::array()}}, {{"cookie", json::array()}}});
     if (r.access.csrf) op["x-csrf"] = "cookie sessions send X-CSRF-Token";
     if (r.cached) op["x-cached"] = true;
     paths[r.path][m] = op;
   }
   json doc = {{"openapi", "3.0.3"},
-              {"info", {{"title", "shanshui API"}, {"version", "0.2"}, {"description", "山水: the county's action plan, monitoring and progress"}}},
+              {"info",
+               {{"title", "shanshui API"},
+                {"version", "0.2"},
+                {"description", "山水: the county's action plan, monitoring and progress"}}},
               {"paths", paths},
               {"components",
                {{"securitySchemes",
                  {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
                   {"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "session"}}}}}}}};
-  doc["paths"]["/api/openapi.json"]["get"] = {{"summary", "This description"}, {"security", json::array({json::object()})},
-                                              {"x-access", "anyone"},
-                                              {"responses", {{"200", {{"description", "OK"}, {"content", {{"application/json", {{"schema",
-                                                  object({"openapi", "info", "paths", "components"})}}}}}}}}}};
+  doc["paths"]["/api/openapi.json"]["get"] = {
+      {"summary", "This description"},
+      {"security", json::array({json::object()})},
+      {"x-access", "anyone"},
+      {"responses",
+       {{"200",
+         {{"description", "OK"},
+          {"content", {{"application/json", {{"schema", object({"openapi", "info", "paths", "components"})}}}}}}}}}};
   return dump(doc);
 }
 

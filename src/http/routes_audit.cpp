@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "core/civil_time.h"
@@ -24,27 +23,40 @@ namespace shanshui::http {
 
 std::vector<Route> audit_routes() {
   std::vector<Route> r;
-  r.push_back({"GET", "/api/audit", "The audit log (?object=ID for one object's history)", Access::reading(service::Read::audit), [](Ctx& c) {
+  r.push_back({"GET", "/api/audit", "The audit log (?object=ID for one object's history)",
+               Access::reading(service::Read::audit), [](Ctx& c) {
                  auto log = c.store.audit_log(c.req.get_param_value("object"));
                  if (!log) return send_internal(c.res, log.error().message);
                  json a = json::array();
                  for (const auto& e : *log)
-                   a.push_back({{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"object", e.object},
-                                {"detail", e.detail}, {"hash", e.hash}});
+                   a.push_back({{"id", e.id},
+                                {"at", e.at},
+                                {"actor", e.actor},
+                                {"action", e.action},
+                                {"object", e.object},
+                                {"detail", e.detail},
+                                {"hash", e.hash}});
                  send_json(c.res, 200, dump(a));
                }});
-  r.push_back({"GET", "/api/audit/verify", "Recompute the audit hash chain", Access::reading(service::Read::audit), [](Ctx& c) {
-                 auto v = c.store.verify_audit();
-                 if (!v) return send_internal(c.res, v.error().message);
-                 json data = json::array();
-                 for (const auto& p : v->data)
-                   data.push_back({{"table", p.table}, {"row", p.row}, {"entry", p.entry ? json(p.entry) : json(nullptr)},
-                                   {"problem", p.what}});
-                 send_json(c.res, 200, dump({{"entries", v->entries}, {"intact", v->intact()},
-                                              {"chain_intact", v->broken_at == 0},
-                                              {"broken_at", v->broken_at ? json(v->broken_at) : json(nullptr)}, {"reason", v->reason},
-                                              {"rows_checked", v->rows_checked}, {"data", data}}));
-               }});
+  r.push_back(
+      {"GET", "/api/audit/verify", "Recompute the audit hash chain", Access::reading(service::Read::audit), [](Ctx& c) {
+         auto v = c.store.verify_audit();
+         if (!v) return send_internal(c.res, v.error().message);
+         json data = json::array();
+         for (const auto& p : v->data)
+           data.push_back({{"table", p.table},
+                           {"row", p.row},
+                           {"entry", p.entry ? json(p.entry) : json(nullptr)},
+                           {"problem", p.what}});
+         send_json(c.res, 200,
+                   dump({{"entries", v->entries},
+                         {"intact", v->intact()},
+                         {"chain_intact", v->broken_at == 0},
+                         {"broken_at", v->broken_at ? json(v->broken_at) : json(nullptr)},
+                         {"reason", v->reason},
+                         {"rows_checked", v->rows_checked},
+                         {"data", data}}));
+       }});
   return r;
 }
 

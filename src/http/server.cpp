@@ -7,9 +7,8 @@
 #include <algorithm>
 #include <exception>
 #include <memory>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/civil_time.h"
 #include "http/api.h"
@@ -28,7 +27,8 @@ namespace {
 // proxy, so throttling by that address would throttle everyone: take the last X-Forwarded-For hop
 // (the one the proxy itself added) instead. Anyone else's X-Forwarded-For is ignored.
 std::string client_address(const Request& req, const std::vector<std::string>& trusted_proxies) {
-  if (std::find(trusted_proxies.begin(), trusted_proxies.end(), req.remote_addr) == trusted_proxies.end()) return req.remote_addr;
+  if (std::find(trusted_proxies.begin(), trusted_proxies.end(), req.remote_addr) == trusted_proxies.end())
+    return req.remote_addr;
   std::string xff = req.get_header_value("X-Forwarded-For");
   auto comma = xff.rfind(',');
   std::string last = xff.substr(comma == std::string::npos ? 0 : comma + 1);
@@ -60,100 +60,102 @@ Result<int> Server::bind() {
   // One dispatcher matches the route table by path segments (no regex per route).
   const std::vector<Route>* table = &all_routes();
   auto dispatch = [db, table, cache, use_cache, secure, health, live, guard, hashes, proxies](const Request& req,
-                                                                                             Response& res) {
-      std::string arg;
-      const Route* found = nullptr;
-      for (const auto& r : *table)
-        if (req.method == r.method && match_path(r.path, req.path, &arg)) {
-          found = &r;
-          break;
-        }
-      if (!found) return send_error(res, 404, "no route " + req.method + " " + req.path.substr(0, 200));
-      const Route& route = *found;
-      thread_local std::unique_ptr<store::Store> store;
-      thread_local std::string store_path;
-      if (!store || store_path != db) {
-        auto st = store::open_sqlite_store(db);
-        if (!st) return send_internal(res, st.error().message);
-        store = std::move(*st);
-        store_path = db;
+                                                                                              Response& res) {
+    std::string arg;
+    const Route* found = nullptr;
+    for (const auto& r : *table)
+      if (req.method == r.method && match_path(r.path, req.path, &arg)) {
+        found = &r;
+        break;
       }
-      Ctx c{req, res, *store, std::nullopt, std::nullopt, false, arg, secure, health, guard.get(), hashes.get(),
-            client_address(req, proxies), db, live};
-      std::string token;
-      if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
-        token = a.substr(7);
-      } else if (auto cookie = cookie_value(req.get_header_value("Cookie"), "session")) {
-        token = *cookie;  // the cookie named exactly "session" (RFC 6265), not any "…session=" substring
-        c.via_cookie = true;
+    if (!found) return send_error(res, 404, "no route " + req.method + " " + req.path.substr(0, 200));
+    const Route& route = *found;
+    thread_local std::unique_ptr<store::Store> store;
+    thread_local std::string store_path;
+    if (!store || store_path != db) {
+      auto st = store::open_sqlite_store(db);
+      if (!st) return send_internal(res, st.error().message);
+      store = std::move(*st);
+      store_path = db;
+    }
+    Ctx c{req, res,    *store, std::nullopt, std::nullopt, false,
+          arg, secure, health, guard.get(),  hashes.get(), client_address(req, proxies),
+          db,  live};
+    std::string token;
+    if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
+      token = a.substr(7);
+    } else if (auto cookie = cookie_value(req.get_header_value("Cookie"), "session")) {
+      token = *cookie;  // the cookie named exactly "session" (RFC 6265), not any "…session=" substring
+      c.via_cookie = true;
+    }
+    if (!token.empty() && token.size() <= 128) {
+      auto sess = store->session(token);
+      if (sess && *sess && (*sess)->expires_at > store::now_iso8601()) {
+        c.session = **sess;
+        auto u = store->user((*sess)->username);
+        if (u && *u) c.user = **u;
       }
-      if (!token.empty() && token.size() <= 128) {
-        auto sess = store->session(token);
-        if (sess && *sess && (*sess)->expires_at > store::now_iso8601()) {
-          c.session = **sess;
-          auto u = store->user((*sess)->username);
-          if (u && *u) c.user = **u;
-        }
+    }
+    // Cookie sessions must send the CSRF token with every write.
+    if (route.access.csrf && c.via_cookie && c.session && req.get_header_value("X-CSRF-Token") != c.session->csrf)
+      return send_error(res, 403, "missing or wrong X-CSRF-Token for a cookie session");
+    // The route's access, declared once in its table entry (rules in service/auth).
+    if (refused(c, route.access.refuse(c.user), req.path)) return;
+    store->set_actor(c.user ? "user:" + c.user->username : "public");
+    // Restores the store's actor however the request ends (a handler may throw).
+    struct ActorReset {
+      store::Store& s;
+      ~ActorReset() { s.set_actor("cli"); }
+    } reset{*store};
+    // A handler that throws answers a JSON 500 with a reference; the details go to the log.
+    auto handle = [&] {
+      try {
+        route.handle(c);
+      } catch (const std::exception& e) {
+        res = Response{};
+        send_internal(res, std::string(route.method) + " " + route.path + " threw: " + e.what());
       }
-      // Cookie sessions must send the CSRF token with every write.
-      if (route.access.csrf && c.via_cookie && c.session && req.get_header_value("X-CSRF-Token") != c.session->csrf)
-        return send_error(res, 403, "missing or wrong X-CSRF-Token for a cookie session");
-      // The route's access, declared once in its table entry (rules in service/auth).
-      if (refused(c, route.access.refuse(c.user), req.path)) return;
-      store->set_actor(c.user ? "user:" + c.user->username : "public");
-      // Restores the store's actor however the request ends (a handler may throw).
-      struct ActorReset {
-        store::Store& s;
-        ~ActorReset() { s.set_actor("cli"); }
-      } reset{*store};
-      // A handler that throws answers a JSON 500 with a reference; the details go to the log.
-      auto handle = [&] {
-        try {
-          route.handle(c);
-        } catch (const std::exception& e) {
-          res = Response{};
-          send_internal(res, std::string(route.method) + " " + route.path + " threw: " + e.what());
-        }
-      };
-      if (use_cache && route.cached) {
-        auto version = store->change_counter();
-        if (version) {
-          // The key holds only what the view depends on: the path, the reader's class, the day and
-          // the parameters the route reads (free query strings do not make new entries).
-          std::string key = req.path + "|" + (service::may_read_internal(c.user) ? "internal" : "public") + "|" +
-                            Date::today_beijing().iso() + "|" + req.get_param_value("as_of").substr(0, 32);
-          auto hit = cache->get(key, *version);
+    };
+    if (use_cache && route.cached) {
+      auto version = store->change_counter();
+      if (version) {
+        // The key holds only what the view depends on: the path, the reader's class, the day and
+        // the parameters the route reads (free query strings do not make new entries).
+        std::string key = req.path + "|" + (service::may_read_internal(c.user) ? "internal" : "public") + "|" +
+                          Date::today_beijing().iso() + "|" + req.get_param_value("as_of").substr(0, 32);
+        auto hit = cache->get(key, *version);
+        if (!hit) {
+          auto lock = cache->build_lock(key);
+          std::lock_guard building(*lock);
+          hit = cache->get(key, *version);
           if (!hit) {
-            auto lock = cache->build_lock(key);
-            std::lock_guard building(*lock);
-            hit = cache->get(key, *version);
-            if (!hit) {
-              handle();
-              if (res.status == 200) {
-                ResponseCache::Entry e{*version, res.status, res.body, res.get_header_value("Content-Type"), gzip(res.body)};
-                if (accepts_gzip(req) && !e.gzipped.empty()) {
-                  res.set_header("Content-Encoding", "gzip");
-                  res.set_header("Vary", "Accept-Encoding");
-                  res.body = e.gzipped;
-                }
-                cache->put(key, std::move(e));
+            handle();
+            if (res.status == 200) {
+              ResponseCache::Entry e{*version, res.status, res.body, res.get_header_value("Content-Type"),
+                                     gzip(res.body)};
+              if (accepts_gzip(req) && !e.gzipped.empty()) {
+                res.set_header("Content-Encoding", "gzip");
+                res.set_header("Vary", "Accept-Encoding");
+                res.body = e.gzipped;
               }
-              cache->release_build_lock(key);
-              return;
+              cache->put(key, std::move(e));
             }
+            cache->release_build_lock(key);
+            return;
           }
-          res.status = hit->status;
-          if (accepts_gzip(req) && !hit->gzipped.empty()) {
-            res.set_content(hit->gzipped, hit->content_type);
-            res.set_header("Content-Encoding", "gzip");
-            res.set_header("Vary", "Accept-Encoding");
-          } else {
-            res.set_content(hit->body, hit->content_type);
-          }
-          return;
         }
+        res.status = hit->status;
+        if (accepts_gzip(req) && !hit->gzipped.empty()) {
+          res.set_content(hit->gzipped, hit->content_type);
+          res.set_header("Content-Encoding", "gzip");
+          res.set_header("Vary", "Accept-Encoding");
+        } else {
+          res.set_content(hit->body, hit->content_type);
+        }
+        return;
       }
-      handle();
+    }
+    handle();
   };
   std::shared_ptr<StaticFiles> files;
   if (!impl_->opt.web_dir.empty()) files = std::make_shared<StaticFiles>(impl_->opt.web_dir);

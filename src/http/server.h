@@ -18,21 +18,21 @@ namespace shanshui::http {
 struct ListenerHealth {
   bool running = false;
   uint64_t connections_open = 0;
-  uint64_t queue_depth = 0, queue_capacity = 0;              // frames waiting for the writer
+  uint64_t queue_depth = 0, queue_capacity = 0;                    // frames waiting for the writer
   uint64_t quarantine_bytes_hour = 0, quarantine_budget_hour = 0;  // bytes kept this hour / allowed
-  uint64_t quarantine_dropped = 0;                             // refused inputs not kept (budget spent)
+  uint64_t quarantine_dropped = 0;                                 // refused inputs not kept (budget spent)
 };
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string db_path;
-  std::string web_dir;  // static files of the dashboard ("" = none)
-  bool cache = true;  // cache read views until the next write (off only to measure what it buys)
-  size_t cache_bytes = 64 * 1024 * 1024;  // the view cache's budget
-  bool behind_tls = false;  // served through a TLS proxy: Secure cookies and HSTS
+  std::string web_dir;                       // static files of the dashboard ("" = none)
+  bool cache = true;                         // cache read views until the next write (off only to measure what it buys)
+  size_t cache_bytes = 64 * 1024 * 1024;     // the view cache's budget
+  bool behind_tls = false;                   // served through a TLS proxy: Secure cookies and HSTS
   std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For names the client
-  TransportOptions transport;  // connection, size and time limits (host and port are taken from above)
+  TransportOptions transport;                // connection, size and time limits (host and port are taken from above)
   std::function<ListenerHealth()> listener_health;  // set when the HJ 212 listener runs alongside
   std::function<std::string()> live_status;         // JSON of the live evaluation, when it runs alongside
 };

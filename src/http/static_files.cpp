@@ -16,7 +16,8 @@ void StaticFiles::serve(const Request& req, Response& res) {
   // Only plain names: no "..", ".", empty segments, backslashes or hidden files.
   std::stringstream segments(rel);
   for (std::string seg; std::getline(segments, seg, '/');)
-    if (seg.empty() || seg[0] == '.' || seg.find('\\') != std::string::npos) return send_error(res, 404, "no such file");
+    if (seg.empty() || seg[0] == '.' || seg.find('\\') != std::string::npos)
+      return send_error(res, 404, "no such file");
   if (rel.back() == '/') return send_error(res, 404, "no such file");
   std::string full = root_ + "/" + rel;
   struct stat info {};
@@ -51,12 +52,16 @@ void StaticFiles::serve(const Request& req, Response& res) {
 }
 
 std::string StaticFiles::type_of(const std::string& name) {
-  static const std::map<std::string, std::string> types = {
-      {"html", "text/html; charset=utf-8"},       {"js", "application/javascript; charset=utf-8"},
-      {"mjs", "application/javascript; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
-      {"json", "application/json; charset=utf-8"}, {"geojson", "application/geo+json; charset=utf-8"},
-      {"svg", "image/svg+xml"},                   {"png", "image/png"},
-      {"ico", "image/x-icon"},                    {"woff2", "font/woff2"}};
+  static const std::map<std::string, std::string> types = {{"html", "text/html; charset=utf-8"},
+                                                           {"js", "application/javascript; charset=utf-8"},
+                                                           {"mjs", "application/javascript; charset=utf-8"},
+                                                           {"css", "text/css; charset=utf-8"},
+                                                           {"json", "application/json; charset=utf-8"},
+                                                           {"geojson", "application/geo+json; charset=utf-8"},
+                                                           {"svg", "image/svg+xml"},
+                                                           {"png", "image/png"},
+                                                           {"ico", "image/x-icon"},
+                                                           {"woff2", "font/woff2"}};
   auto dot = name.rfind('.');
   auto it = dot == std::string::npos ? types.end() : types.find(name.substr(dot + 1));
   return it == types.end() ? "application/octet-stream" : it->second;

@@ -57,8 +57,8 @@ ItemStatus item_status(const WorkItem& item, int plan_start_year, const std::opt
   }
   if (s.percent < s.expected - lag_tolerance) {
     s.code = "lagging";
-    std::snprintf(buf, sizeof buf, "%.0f%% done vs %.0f%% of time elapsed (tolerance %.0f points)",
-                  s.percent, s.expected, lag_tolerance);
+    std::snprintf(buf, sizeof buf, "%.0f%% done vs %.0f%% of time elapsed (tolerance %.0f points)", s.percent,
+                  s.expected, lag_tolerance);
     s.reason = buf;
     return s;
   }

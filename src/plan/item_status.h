@@ -19,7 +19,7 @@ struct LatestReport {
 /// Closure (销号) state as the service sees it.
 struct ClosureState {
   bool closed = false;
-  bool reopened = false;       // a linked indicator regressed after closure
+  bool reopened = false;  // a linked indicator regressed after closure
   std::string reopen_reason;
 };
 

@@ -56,13 +56,11 @@ struct Span {
 };
 
 // Baseline and latest numeric values; nullopt with a reason when there are not two.
-std::optional<Span> numeric_span(const Target& t, const std::vector<Observation>& series,
-                                 std::string* why) {
+std::optional<Span> numeric_span(const Target& t, const std::vector<Observation>& series, std::string* why) {
   auto all = with_baseline(t, series);
   if (all.size() < 2) {
     *why = all.empty() ? "no data: no baseline and no measurement"
-                       : "only one value (" + std::to_string(all.front().year) +
-                             "): at least two years are needed";
+                       : "only one value (" + std::to_string(all.front().year) + "): at least two years are needed";
     return std::nullopt;
   }
   auto vb = num(all.front().value), vt = num(all.back().value);
@@ -84,8 +82,7 @@ void add_span_inputs(LensResult& r, const Target& t, const Span& s) {
 }
 
 // Class and binary targets share one shape in every lens: met now or not.
-LensResult categorical(const char* lens, const char* method, const Target& t,
-                       const std::vector<Observation>& series) {
+LensResult categorical(const char* lens, const char* method, const Target& t, const std::vector<Observation>& series) {
   auto all = with_baseline(t, series);
   if (all.empty()) return unable(lens, method, "no data: no baseline and no measurement");
   LensResult r;
@@ -96,8 +93,10 @@ LensResult categorical(const char* lens, const char* method, const Target& t,
   const auto& latest = all.back();
   auto ok = meets_target(t, latest.value);
   if (!ok) return unable(lens, method, "latest value '" + latest.value + "' cannot be compared with '" + t.value + "'");
-  r.inputs = {{"latest_year", std::to_string(latest.year)}, {"latest", latest.value},
-              {"target", t.value}, {"years_meeting", std::to_string(met)},
+  r.inputs = {{"latest_year", std::to_string(latest.year)},
+              {"latest", latest.value},
+              {"target", t.value},
+              {"years_meeting", std::to_string(met)},
               {"years", std::to_string(all.size())}};
   r.value = static_cast<double>(met) / static_cast<double>(all.size());
   if (t.bound == Bound::water_class) {
@@ -167,21 +166,27 @@ std::optional<bool> meets_target(const Target& t, const std::string& value) {
     case Bound::qualitative:
       if (value == "yes" || value == "no") return value == "yes";
       return std::nullopt;
-    default: break;
+    default:
+      break;
   }
   auto v = num(value), target = num(t.value);
   if (!v || !target) return std::nullopt;
   if (near_limit_achieved(t, *v)) return true;
   switch (t.bound) {
-    case Bound::at_least: return *v >= *target - kEps;
-    case Bound::at_most: return *v <= *target + kEps;
-    case Bound::equal: return std::fabs(*v - *target) < kEps;
-    case Bound::approx: return std::fabs(*v - *target) <= kApproxTolerance * std::fabs(*target) + kEps;
+    case Bound::at_least:
+      return *v >= *target - kEps;
+    case Bound::at_most:
+      return *v <= *target + kEps;
+    case Bound::equal:
+      return std::fabs(*v - *target) < kEps;
+    case Bound::approx:
+      return std::fabs(*v - *target) <= kApproxTolerance * std::fabs(*target) + kEps;
     case Bound::range: {
       auto hi = num(t.value_hi);
       return hi && *v >= *target - kEps && *v <= *hi + kEps;
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -219,8 +224,10 @@ LensResult current_lens(const Target& t, const std::vector<Observation>& series)
   const auto& latest = series.back();
   auto v = num(latest.value), target = num(t.value);
   if (!v || !target) return unable("current", kCurrentMethod, "latest value '" + latest.value + "' is not a number");
-  r.inputs = {{"latest_year", std::to_string(latest.year)}, {"v_t", latest.value},
-              {"v_T", t.value}, {"bound", to_string(t.bound)}};
+  r.inputs = {{"latest_year", std::to_string(latest.year)},
+              {"v_t", latest.value},
+              {"v_T", t.value},
+              {"bound", to_string(t.bound)}};
   bool ok = meets_target(t, latest.value).value_or(false);
   r.rating = ok ? "achieved" : "not_achieved";
   r.value = *target - *v;
@@ -238,13 +245,15 @@ LensResult schedule_lens(const Target& t, const std::vector<Observation>& series
     return unable("schedule", kScheduleMethod, "the plan states no target value ('" + t.written + "')");
   Span span{};
   LensResult r;
-  if (auto done = start_numeric("schedule", kScheduleMethod, t, series, "qualitative target: no distance to cover", &span, &r))
+  if (auto done =
+          start_numeric("schedule", kScheduleMethod, t, series, "qualitative target: no distance to cover", &span, &r))
     return *done;
   const Span* s = &span;
   if (t.year <= s->b) return unable("schedule", kScheduleMethod, "target year is not after the baseline year");
   double target = *num(t.value);
   r.formula = "achieved = (v_t - v_b) / (v_T - v_b); elapsed = (t - b) / (T - b); ratio = achieved / elapsed";
-  r.thresholds = "target met → achieved; ratio ≥ 1 → on_schedule; 0.8 ≤ ratio < 1 → slightly_behind; ratio < 0.8 → behind";
+  r.thresholds =
+      "target met → achieved; ratio ≥ 1 → on_schedule; 0.8 ≤ ratio < 1 → slightly_behind; ratio < 0.8 → behind";
   if (meets_target(t, fmt(s->vt, 9)).value_or(false)) {
     r.rating = "achieved";
     r.reason = "the latest value already meets the target";
@@ -291,7 +300,9 @@ LensResult unsd_lens(const Target& t, const std::vector<Observation>& series) {
   }
 
   double target = *num(t.value);
-  r.thresholds = "latest meets target → achieved; P ≥ 0.95 → on_track; 0.10 ≤ P < 0.95 → acceleration_needed; P < 0.10 → stagnation_or_regression";
+  r.thresholds =
+      "latest meets target → achieved; P ≥ 0.95 → on_track; 0.10 ≤ P < 0.95 → acceleration_needed; P < 0.10 → "
+      "stagnation_or_regression";
   if (meets_target(t, fmt(s->vt, 9)).value_or(false)) {
     r.rating = "achieved";
     r.formula = "latest value meets the target";

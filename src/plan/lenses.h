@@ -23,8 +23,8 @@ struct Observation {
 
 /// A lens verdict with everything needed to recompute it by hand.
 struct LensResult {
-  std::string lens;    // schedule | unsd | current
-  std::string rating;  // see lens_rating_label() for the codes
+  std::string lens;             // schedule | unsd | current
+  std::string rating;           // see lens_rating_label() for the codes
   std::optional<double> value;  // P for unsd, achieved/elapsed ratio for schedule, gap for current
   std::vector<std::pair<std::string, std::string>> inputs;  // named inputs, as used
   std::string formula;

@@ -13,8 +13,7 @@ namespace {
 
 using Findings = std::vector<Finding>;
 
-void add(Findings& out, const char* sev, const char* rule, const std::string& where, int line,
-         std::string msg) {
+void add(Findings& out, const char* sev, const char* rule, const std::string& where, int line, std::string msg) {
   out.push_back({sev, rule, where, line, std::move(msg)});
 }
 
@@ -41,8 +40,7 @@ std::vector<DeptList> dept_lists(const Plan& plan) {
           return true;
         };
         if (!same(i.lead, t.lead)) out.push_back({i.id, i.line, "lead", &i.lead});
-        if (!same(i.responsible, t.responsible))
-          out.push_back({i.id, i.line, "responsible", &i.responsible});
+        if (!same(i.responsible, t.responsible)) out.push_back({i.id, i.line, "responsible", &i.responsible});
       }
     }
   return out;
@@ -91,8 +89,8 @@ void rule_duplicate_departments(const Plan& plan, Findings& out) {
     for (const auto& [id, names] : seen)
       if (names.size() > 1)
         add(out, "warning", "department-duplicate", l.where, l.line,
-            std::string(l.role) + " list names the same department " +
-                std::to_string(names.size()) + " times: " + text::join(names, "、"));
+            std::string(l.role) + " list names the same department " + std::to_string(names.size()) +
+                " times: " + text::join(names, "、"));
   }
 }
 
@@ -119,23 +117,21 @@ void rule_alias_mixed(const Plan& plan, Findings& out) {
     }
     const Department* d = plan.find_department(id);
     add(out, "warning", "department-alias-mixed", id, d ? d->line : line,
-        "one department is written " + std::to_string(names.size()) + " ways: " +
-            text::join(parts, ", ") + "; use one name (" + (d ? d->name : id) + ")");
+        "one department is written " + std::to_string(names.size()) + " ways: " + text::join(parts, ", ") +
+            "; use one name (" + (d ? d->name : id) + ")");
   }
 }
 
 void rule_placeholders(const Plan& plan, Findings& out) {
   for (const auto* i : plan.items())
     if (i->text.find("XX") != std::string::npos)
-      add(out, "warning", "placeholder-unspecified", i->id, i->line,
-          "work item text still has an 'XX' placeholder");
+      add(out, "warning", "placeholder-unspecified", i->id, i->line, "work item text still has an 'XX' placeholder");
   for (const auto& t : plan.targets) {
     if (!t.unspecified) continue;
     bool xx = t.written.find("XX") != std::string::npos;
     add(out, xx ? "warning" : "info", "placeholder-unspecified", t.id, t.line,
         xx ? "target value is a placeholder ('" + t.written + "'): the draft never fixes it"
-           : "target value is not stated in the plan ('" + t.written +
-                 "'); record the value once it is set");
+           : "target value is not stated in the plan ('" + t.written + "'); record the value once it is set");
   }
 }
 
@@ -163,7 +159,8 @@ void rule_conflicting_targets(const Plan& plan, Findings& out) {
     }
     std::vector<std::string> superseded;
     for (const auto* t : ts)
-      for (const auto& am : t->amendments) superseded.push_back(am.from + " (" + am.where + ", amended to " + am.to + ")");
+      for (const auto& am : t->amendments)
+        superseded.push_back(am.from + " (" + am.where + ", amended to " + am.to + ")");
     if (!differ && superseded.empty()) continue;
     std::vector<std::string> parts;
     for (const auto* t : ts) parts.push_back(describe(*t));
@@ -239,8 +236,8 @@ void rule_names_match(const Plan& plan, Findings& out) {
     if (s.key_tasks.size() == 1)
       if (const KeyTask* t = plan.find_task(s.key_tasks.front()); t && t->name != s.name)
         add(out, "info", "section-name-mismatch", "三." + std::to_string(s.number), s.line,
-            "part 三 names task " + std::to_string(s.number) + " '" + s.name +
-                "' but the task list names it '" + t->name + "' (" + t->id + ")");
+            "part 三 names task " + std::to_string(s.number) + " '" + s.name + "' but the task list names it '" +
+                t->name + "' (" + t->id + ")");
   }
 }
 
@@ -251,8 +248,7 @@ void rule_scorecard(const Plan& plan, Findings& out) {
   if (std::fabs(sum - 1.0) > 1e-9)
     add(out, "error", "scorecard-weights", "scorecard", 0,
         "scorecard weights add up to " + std::to_string(sum) + ", not 1");
-  static const std::set<std::string> kKnown = {"item_progress", "on_time_reporting",
-                                               "targets_on_track", "no_overdue"};
+  static const std::set<std::string> kKnown = {"item_progress", "on_time_reporting", "targets_on_track", "no_overdue"};
   for (const auto& c : plan.scorecard)
     if (!kKnown.count(c.id))
       add(out, "error", "scorecard-component", "scorecard", 0,

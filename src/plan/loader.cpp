@@ -1,11 +1,11 @@
 // loader.cpp: YAML → Plan with yaml-cpp. Every structural problem is reported as origin:line.
 #include "plan/loader.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "core/decimal.h"
 #include "core/text.h"
@@ -91,8 +91,8 @@ class Reader {
       if (!known) {
         std::string list;
         for (const char* allowed : keys) list += std::string(list.empty() ? "" : ", ") + allowed;
-        error(kv.first, "unknown key '" + k + "' in " + what + " (allowed: " + list +
-                            "; quote a value that contains a comma)");
+        error(kv.first,
+              "unknown key '" + k + "' in " + what + " (allowed: " + list + "; quote a value that contains a comma)");
       }
     }
   }
@@ -111,8 +111,8 @@ class Reader {
   std::string origin_;
 };
 
-void check_unique(const Reader& r, std::set<std::string>& seen, const YAML::Node& n,
-                  const std::string& id, const char* what) {
+void check_unique(const Reader& r, std::set<std::string>& seen, const YAML::Node& n, const std::string& id,
+                  const char* what) {
   if (!seen.insert(id).second) r.error(n, std::string("duplicate ") + what + " id '" + id + "'");
 }
 
@@ -133,16 +133,14 @@ void load_departments(const Reader& r, const YAML::Node& root, Plan& plan) {
   if (tw) {
     YAML::Node g = tw["group"];
     if (!g) r.error(tw, "'townships' needs a 'group' (the name the plan uses for all townships)");
-    Department group{r.str(g, "id"), r.str(g, "name"), r.strings(g, "aliases"), "township_group",
-                     "", Reader::line(g)};
+    Department group{r.str(g, "id"), r.str(g, "name"), r.strings(g, "aliases"), "township_group", "", Reader::line(g)};
     check_unique(r, ids, g, group.id, "department");
     plan.departments.push_back(group);
     r.only(tw, {"group", "units"}, "townships");
     r.only(g, {"id", "name", "aliases"}, "the township group");
     for (const auto& n : r.seq(tw, "units")) {
       r.only(n, {"id", "name", "aliases", "code"}, "a township");
-      Department d{r.str(n, "id"), r.str(n, "name"), r.strings(n, "aliases"), "township", group.id,
-                   Reader::line(n)};
+      Department d{r.str(n, "id"), r.str(n, "name"), r.strings(n, "aliases"), "township", group.id, Reader::line(n)};
       check_unique(r, ids, n, d.id, "department");
       plan.departments.push_back(d);
     }
@@ -154,8 +152,9 @@ void resolve(const Plan& plan, std::vector<DeptRef>& refs) {
 }
 
 Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
-  r.only(n, {"id", "indicator", "name", "unit", "bound", "value", "value_hi", "written", "year", "baseline", "limit",
-             "direction", "cumulative", "clause", "quote", "lead", "items", "measure", "amendments", "notes"},
+  r.only(n, {"id",      "indicator", "name",     "unit",    "bound",      "value",      "value_hi",
+             "written", "year",      "baseline", "limit",   "direction",  "cumulative", "clause",
+             "quote",   "lead",      "items",    "measure", "amendments", "notes"},
          "a target");
   Target t;
   t.line = Reader::line(n);
@@ -166,8 +165,7 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
   std::string bound = r.str(n, "bound");
   auto b = bound_from_string(bound);
   if (!b) {
-    r.error(n["bound"], "unknown bound '" + bound +
-                            "' (use >=, <=, =, ~, range, water_class, binary or qualitative)");
+    r.error(n["bound"], "unknown bound '" + bound + "' (use >=, <=, =, ~, range, water_class, binary or qualitative)");
   }
   t.bound = *b;
   t.written = r.str(n, "written", false);
@@ -178,8 +176,8 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
     t.value = value;
   }
   t.value_hi = r.str(n, "value_hi", false);
-  bool numeric = t.bound == Bound::at_least || t.bound == Bound::at_most ||
-                 t.bound == Bound::equal || t.bound == Bound::approx || t.bound == Bound::range;
+  bool numeric = t.bound == Bound::at_least || t.bound == Bound::at_most || t.bound == Bound::equal ||
+                 t.bound == Bound::approx || t.bound == Bound::range;
   if (numeric && !t.unspecified) {
     if (t.value.empty()) r.error(n, "target '" + t.id + "' needs a 'value' (or 'unspecified')");
     if (auto d = Decimal::parse(t.value); !d) r.error(n["value"], d.error().message);
@@ -207,7 +205,7 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
   if (n["limit"]) t.limit = r.number(n, "limit");
   std::string dir = r.str(n, "direction", false);
   if (dir.empty()) {
-    t.direction = t.bound == Bound::at_most ? Direction::decrease
+    t.direction = t.bound == Bound::at_most                                  ? Direction::decrease
                   : (t.bound == Bound::at_least || t.bound == Bound::binary) ? Direction::increase
                                                                              : Direction::none;
   } else if (auto d = direction_from_string(dir)) {
@@ -234,8 +232,7 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
   }
   for (const auto& a : r.seq(n, "amendments", false)) {
     r.only(a, {"from", "to", "where", "note"}, "an amendment");
-    t.amendments.push_back(
-        {r.str(a, "from"), r.str(a, "to"), r.str(a, "where", false), r.str(a, "note", false)});
+    t.amendments.push_back({r.str(a, "from"), r.str(a, "to"), r.str(a, "where", false), r.str(a, "note", false)});
   }
   t.notes = r.strings(n, "notes");
   return t;
@@ -243,7 +240,8 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
 
 Plan load(const Reader& r, const YAML::Node& root) {
   if (!root.IsMap()) r.error(root, "a plan file is a mapping with 'plan', 'departments', 'actions', 'targets'");
-  r.only(root, {"plan", "tracking", "scorecard", "departments", "townships", "sections", "actions", "targets"}, "the plan file");
+  r.only(root, {"plan", "tracking", "scorecard", "departments", "townships", "sections", "actions", "targets"},
+         "the plan file");
   Plan plan;
   YAML::Node meta = root["plan"];
   if (!meta) r.error(root, "missing 'plan' (id, title, period)");
@@ -269,8 +267,7 @@ Plan load(const Reader& r, const YAML::Node& root) {
   if (YAML::Node tr = root["tracking"]) {
     r.only(tr, {"period", "due_day", "lag_tolerance"}, "'tracking'");
     plan.tracking.period = r.str(tr, "period");
-    if (plan.tracking.period != "quarter" && plan.tracking.period != "month" &&
-        plan.tracking.period != "half") {
+    if (plan.tracking.period != "quarter" && plan.tracking.period != "month" && plan.tracking.period != "half") {
       r.error(tr["period"], "tracking period must be quarter, month or half");
     }
     plan.tracking.due_day = r.integer(tr, "due_day");
@@ -331,7 +328,7 @@ Plan load(const Reader& r, const YAML::Node& root) {
   }
   for (const auto& sn : r.seq(root, "sections", false)) {
     r.only(sn, {"number", "name", "action", "key_tasks", "notes"}, "a section");
-    Section s{r.integer(sn, "number"), r.str(sn, "name"), r.str(sn, "action"),
+    Section s{r.integer(sn, "number"),    r.str(sn, "name"),      r.str(sn, "action"),
               r.strings(sn, "key_tasks"), r.strings(sn, "notes"), Reader::line(sn)};
     plan.sections.push_back(std::move(s));
   }

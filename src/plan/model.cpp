@@ -5,30 +5,41 @@ namespace shanshui::plan {
 
 const char* to_string(Bound b) {
   switch (b) {
-    case Bound::at_least: return ">=";
-    case Bound::at_most: return "<=";
-    case Bound::equal: return "=";
-    case Bound::approx: return "~";
-    case Bound::range: return "range";
-    case Bound::water_class: return "water_class";
-    case Bound::binary: return "binary";
-    case Bound::qualitative: return "qualitative";
+    case Bound::at_least:
+      return ">=";
+    case Bound::at_most:
+      return "<=";
+    case Bound::equal:
+      return "=";
+    case Bound::approx:
+      return "~";
+    case Bound::range:
+      return "range";
+    case Bound::water_class:
+      return "water_class";
+    case Bound::binary:
+      return "binary";
+    case Bound::qualitative:
+      return "qualitative";
   }
   return "?";
 }
 
 const char* to_string(Direction d) {
   switch (d) {
-    case Direction::increase: return "increase";
-    case Direction::decrease: return "decrease";
-    case Direction::none: return "none";
+    case Direction::increase:
+      return "increase";
+    case Direction::decrease:
+      return "decrease";
+    case Direction::none:
+      return "none";
   }
   return "?";
 }
 
 std::optional<Bound> bound_from_string(const std::string& s) {
-  for (auto b : {Bound::at_least, Bound::at_most, Bound::equal, Bound::approx, Bound::range,
-                 Bound::water_class, Bound::binary, Bound::qualitative}) {
+  for (auto b : {Bound::at_least, Bound::at_most, Bound::equal, Bound::approx, Bound::range, Bound::water_class,
+                 Bound::binary, Bound::qualitative}) {
     if (s == to_string(b)) return b;
   }
   return std::nullopt;

@@ -31,7 +31,7 @@ struct WorkItem {
   std::string task_id;
   int number = 0;  // 0 when the task's content is one unnumbered paragraph
   std::string text;
-  std::vector<std::string> notes;  // editorial notes kept from the draft
+  std::vector<std::string> notes;    // editorial notes kept from the draft
   std::vector<DeptRef> lead;         // the task's lead unless the item names its own
   std::vector<DeptRef> responsible;  // likewise
   std::string due;                   // YYYY-MM-DD; the plan's end unless stated
@@ -100,8 +100,8 @@ struct Target {
   std::string name;
   std::string unit;
   Bound bound = Bound::at_least;
-  std::string value;     // decimal text, class ("II") or "yes"; "" when unspecified/qualitative
-  std::string value_hi;  // upper end of a range
+  std::string value;         // decimal text, class ("II") or "yes"; "" when unspecified/qualitative
+  std::string value_hi;      // upper end of a range
   bool unspecified = false;  // "XX" placeholder in the draft
   std::string written;       // the target as the draft writes it ("95%左右", "XX亿元")
   int year = 0;

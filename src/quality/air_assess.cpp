@@ -10,15 +10,16 @@
 namespace shanshui::quality {
 namespace {
 
-constexpr int kMinHours = 20;         // GB 3095 Table 4: daily mean from ≥ 20 hourly values
-constexpr int kMinWindowHours = 6;    // GB 3095 Table 4: an 8-hour mean from ≥ 6 hourly values
-constexpr int kMinWindows = 14;       // CONTRACTS.md: daily max 8-h valid with ≥ 14 of 17 windows
-constexpr int kMinYearDays = 324;     // GB 3095 Table 4: annual mean from ≥ 324 daily values
-constexpr int kMinMonthDays = 27;     // … and ≥ 27 per month (February ≥ 25)
+constexpr int kMinHours = 20;       // GB 3095 Table 4: daily mean from ≥ 20 hourly values
+constexpr int kMinWindowHours = 6;  // GB 3095 Table 4: an 8-hour mean from ≥ 6 hourly values
+constexpr int kMinWindows = 14;     // CONTRACTS.md: daily max 8-h valid with ≥ 14 of 17 windows
+constexpr int kMinYearDays = 324;   // GB 3095 Table 4: annual mean from ≥ 324 daily values
+constexpr int kMinMonthDays = 27;   // … and ≥ 27 per month (February ≥ 25)
 constexpr int kMinFebDays = 25;
 
 // The five daily means in DayCells::sum order, and the Pollutant each becomes.
-constexpr Pollutant kMeanPollutant[5] = {Pollutant::so2, Pollutant::no2, Pollutant::pm10, Pollutant::co, Pollutant::pm25};
+constexpr Pollutant kMeanPollutant[5] = {Pollutant::so2, Pollutant::no2, Pollutant::pm10, Pollutant::co,
+                                         Pollutant::pm25};
 constexpr int kMeanOfHp[kHourly] = {0, 1, 2, 3, -1, 4};  // Hp → DayCells::sum index (O3 kept hourly)
 
 std::string date_of(long day) { return Date::from_days(day).iso(); }
@@ -31,8 +32,7 @@ struct Limits {
 };
 
 Limits limits_for(Date end) {
-  if (end < Date{2026, 3, 1})
-    return {"GB 3095—2012 class 2", 60, 40, 70, 35, 150, 80, 150, 75, 40, 160};
+  if (end < Date{2026, 3, 1}) return {"GB 3095—2012 class 2", 60, 40, 70, 35, 150, 80, 150, 75, 40, 160};
   if (end <= Date{2030, 12, 31})
     return {"GB 3095—2026 class 2 (transitional, to 2030-12-31)", 60, 40, 60, 30, 150, 80, 120, 60, 40, 160};
   return {"GB 3095—2026 class 2 (from 2031-01-01)", 20, 30, 50, 25, 50, 50, 100, 50, 40, 160};
@@ -56,7 +56,8 @@ DailyValues finish_day(long day, const std::array<DayValue, kPollutants>& v) {
   if (d.rules == AirRules::hj633_2012) {
     // HJ 633—2012 has no partial-AQI rule: a day is assessed when all six daily items are valid.
     bool all = true;
-    for (Pollutant p : {Pollutant::so2, Pollutant::no2, Pollutant::pm10, Pollutant::co, Pollutant::pm25, Pollutant::o3_8h})
+    for (Pollutant p :
+         {Pollutant::so2, Pollutant::no2, Pollutant::pm10, Pollutant::co, Pollutant::pm25, Pollutant::o3_8h})
       all = all && v[static_cast<size_t>(p)].has_value();
     d.valid = all && r.aqi.has_value();
   } else {
@@ -136,11 +137,11 @@ void annual_stats(AnnualAir& a, const std::vector<const DailyValues*>& days) {
   }
   // Exceedance multiples (C − S) / S where C > S.
   const std::tuple<const char*, std::optional<int64_t>, int64_t> items[] = {
-      {"so2_annual", a.so2_annual, lim.so2_year}, {"no2_annual", a.no2_annual, lim.no2_year},
+      {"so2_annual", a.so2_annual, lim.so2_year},    {"no2_annual", a.no2_annual, lim.no2_year},
       {"pm10_annual", a.pm10_annual, lim.pm10_year}, {"pm25_annual", a.pm25_annual, lim.pm25_year},
-      {"so2_p98", a.so2_p98, lim.so2_day}, {"no2_p98", a.no2_p98, lim.no2_day},
-      {"pm10_p95", a.pm10_p95, lim.pm10_day}, {"pm25_p95", a.pm25_p95, lim.pm25_day},
-      {"co_p95", a.co_p95, lim.co_day_tenths}, {"o3_8h_p90", a.o3_8h_p90, lim.o3_8h}};
+      {"so2_p98", a.so2_p98, lim.so2_day},           {"no2_p98", a.no2_p98, lim.no2_day},
+      {"pm10_p95", a.pm10_p95, lim.pm10_day},        {"pm25_p95", a.pm25_p95, lim.pm25_day},
+      {"co_p95", a.co_p95, lim.co_day_tenths},       {"o3_8h_p90", a.o3_8h_p90, lim.o3_8h}};
   for (const auto& [name, c, s] : items)
     if (c && *c > s) a.exceedance_centi.push_back({name, div_round_half_even(100 * (*c - s), s)});
 }
@@ -196,7 +197,8 @@ Status AirAccumulator::add(uint32_t s, long day, int hour, const std::array<int3
   if (idx >= st.days.size()) st.days.resize(idx + 1);
   DayCells& d = st.days[idx];
   uint32_t bit = 1u << hour;
-  if (d.seen & bit) return fail("duplicate hour " + date_of(day) + " " + std::to_string(hour) + ":00 for station " + st.name);
+  if (d.seen & bit)
+    return fail("duplicate hour " + date_of(day) + " " + std::to_string(hour) + ":00 for station " + st.name);
   d.seen |= bit;
   for (int i = 0; i < kHourly; ++i) {
     if (values[static_cast<size_t>(i)] == kMissing) continue;
@@ -222,7 +224,8 @@ Status AirAccumulator::merge(AirAccumulator&& other) {
       continue;
     }
     long lo = std::min(st.first_day, os.first_day);
-    long hi = std::max(st.first_day + static_cast<long>(st.days.size()), os.first_day + static_cast<long>(os.days.size()));
+    long hi =
+        std::max(st.first_day + static_cast<long>(st.days.size()), os.first_day + static_cast<long>(os.days.size()));
     if (lo < st.first_day) {
       st.days.insert(st.days.begin(), static_cast<size_t>(st.first_day - lo), DayCells{});
       st.first_day = lo;
@@ -386,8 +389,10 @@ AirAssessment assess_air(const AirAccumulator& acc, int threads) {
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return stations[x].name < stations[y].name; });
   for (size_t s : order) {
-    a.stations.insert(a.stations.end(), std::make_move_iterator(years[s].begin()), std::make_move_iterator(years[s].end()));
-    a.excluded.insert(a.excluded.end(), std::make_move_iterator(excluded[s].begin()), std::make_move_iterator(excluded[s].end()));
+    a.stations.insert(a.stations.end(), std::make_move_iterator(years[s].begin()),
+                      std::make_move_iterator(years[s].end()));
+    a.excluded.insert(a.excluded.end(), std::make_move_iterator(excluded[s].begin()),
+                      std::make_move_iterator(excluded[s].end()));
   }
 
   // County: per day, the mean of the stations' valid daily values of each item (HJ 663 点位平均).
@@ -416,7 +421,8 @@ AirAssessment assess_air(const AirAccumulator& acc, int threads) {
     for (size_t i = 0; i < span; ++i) {
       if (!any[i]) continue;
       DailyValues d = county_day_from_sums(lo + static_cast<long>(i), sum[i], cnt[i]);
-      if (!d.valid) a.excluded.push_back({"county", date_of(d.day), "day not assessed: no valid station value for every item"});
+      if (!d.valid)
+        a.excluded.push_back({"county", date_of(d.day), "day not assessed: no valid station value for every item"});
       county.push_back(d);
     }
     assess_years("county", county, a.county);

@@ -39,10 +39,10 @@ struct Exclusion {
 
 /// Per station-day accumulation of hourly values (no allocation per hour).
 struct DayCells {
-  std::array<int64_t, 5> sum{};      // so2 no2 pm10 co pm25, in 1/1000 units
-  std::array<uint8_t, 5> n{};        // valid hours of each
-  std::array<int32_t, 24> o3;        // hourly O3, kMissing when absent or excluded
-  uint32_t seen = 0;                 // hours present in the input (duplicates are refused)
+  std::array<int64_t, 5> sum{};  // so2 no2 pm10 co pm25, in 1/1000 units
+  std::array<uint8_t, 5> n{};    // valid hours of each
+  std::array<int32_t, 24> o3;    // hourly O3, kMissing when absent or excluded
+  uint32_t seen = 0;             // hours present in the input (duplicates are refused)
   DayCells() { o3.fill(kMissing); }
 };
 
@@ -59,7 +59,7 @@ class AirAccumulator {
 
   struct Station {
     std::string name;
-    long first_day = 0;            // days since 1970-01-01 of days[0]
+    long first_day = 0;  // days since 1970-01-01 of days[0]
     std::vector<DayCells> days;
   };
   const std::vector<Station>& stations() const { return stations_; }
@@ -100,13 +100,13 @@ struct AnnualAir {
   int year = 0;
   int valid_days = 0;
   int good_days = 0;
-  std::optional<int64_t> good_days_ratio_permille;  // ×10, e.g. 967 = 96.7 %
+  std::optional<int64_t> good_days_ratio_permille;                          // ×10, e.g. 967 = 96.7 %
   std::optional<int64_t> so2_annual, no2_annual, pm10_annual, pm25_annual;  // µg/m³
-  std::optional<int64_t> so2_p98, no2_p98, pm10_p95, pm25_p95, o3_8h_p90;  // µg/m³
-  std::optional<int64_t> co_p95;  // 0.1 mg/m³
-  std::optional<int64_t> composite_index_centi;  // ×100
-  std::vector<std::pair<std::string, int64_t>> exceedance_centi;  // item → multiple ×100
-  std::vector<std::pair<std::string, std::string>> annual_validity;  // item → "ok" or the shortfall
+  std::optional<int64_t> so2_p98, no2_p98, pm10_p95, pm25_p95, o3_8h_p90;   // µg/m³
+  std::optional<int64_t> co_p95;                                            // 0.1 mg/m³
+  std::optional<int64_t> composite_index_centi;                             // ×100
+  std::vector<std::pair<std::string, int64_t>> exceedance_centi;            // item → multiple ×100
+  std::vector<std::pair<std::string, std::string>> annual_validity;         // item → "ok" or the shortfall
   std::string limits;  // which GB 3095 limits the index and exceedances use
 };
 

@@ -11,7 +11,7 @@ constexpr int kNone = -1;  // no breakpoint at this IAQI (SO2 1-h and O3 8-h abo
 
 // Concentrations at each IAQI breakpoint, µg/m³ (CO mg/m³). HJ 633—2012 Table 1.
 constexpr int kTable2012[10][8] = {
-    {0, 50, 150, 475, 800, 1600, 2100, 2620},     // SO2 24-h
+    {0, 50, 150, 475, 800, 1600, 2100, 2620},      // SO2 24-h
     {0, 150, 500, 650, 800, kNone, kNone, kNone},  // SO2 1-h
     {0, 40, 80, 180, 280, 565, 750, 940},          // NO2 24-h
     {0, 100, 200, 700, 1200, 2340, 3090, 3840},    // NO2 1-h
@@ -86,11 +86,16 @@ AqiResult compute_aqi(AirRules rules, AqiMode mode, const AqiInput& in) {
   // Which column indexes each indicator, and which indicators the mode uses.
   auto column = [&](Pollutant p) -> std::optional<Column> {
     switch (p) {
-      case Pollutant::so2: return daily ? Column::so2_24h : Column::so2_1h;
-      case Pollutant::no2: return daily ? Column::no2_24h : Column::no2_1h;
-      case Pollutant::co: return daily ? Column::co_24h : Column::co_1h;
-      case Pollutant::pm10: return Column::pm10_24h;  // 2026 hourly: PM 1-h values use the daily breakpoints
-      case Pollutant::pm25: return Column::pm25_24h;
+      case Pollutant::so2:
+        return daily ? Column::so2_24h : Column::so2_1h;
+      case Pollutant::no2:
+        return daily ? Column::no2_24h : Column::no2_1h;
+      case Pollutant::co:
+        return daily ? Column::co_24h : Column::co_1h;
+      case Pollutant::pm10:
+        return Column::pm10_24h;  // 2026 hourly: PM 1-h values use the daily breakpoints
+      case Pollutant::pm25:
+        return Column::pm25_24h;
       case Pollutant::o3:  // 2026: the O3 1-h value is used only in the real-time (hourly) report
         if (y2026 && daily) return std::nullopt;
         return Column::o3_1h;
@@ -118,7 +123,8 @@ AqiResult compute_aqi(AirRules rules, AqiMode mode, const AqiInput& in) {
     if (y2026) {  // HJ 633—2026 §4.2.2–4.2.3: round by GB/T 8170 before indexing
       c = c.round_half_even(p == Pollutant::co ? 1 : 0);
       if (c.compare(*given) != 0)
-        r.notes.push_back(std::string(display_name(p)) + " " + given->str() + " rounded to " + c.str() + " (GB/T 8170)");
+        r.notes.push_back(std::string(display_name(p)) + " " + given->str() + " rounded to " + c.str() +
+                          " (GB/T 8170)");
     }
     r.used[static_cast<size_t>(p)] = c;
     auto value = iaqi(rules, *col, c);
@@ -132,14 +138,16 @@ AqiResult compute_aqi(AirRules rules, AqiMode mode, const AqiInput& in) {
           r.notes.push_back("SO2 1-h " + c.str() + " > 800: the SO2 IAQI of the 24-h mean " + in.so2_24h->str() +
                             " is reported (HJ 633—2012 Table 1 note 2)");
         } else {
-          r.notes.push_back("SO2 1-h " + c.str() + " > 800: HJ 633—2012 reports the 24-h IAQI instead; no 24-h mean given");
+          r.notes.push_back("SO2 1-h " + c.str() +
+                            " > 800: HJ 633—2012 reports the 24-h IAQI instead; no 24-h mean given");
         }
       } else {  // O3 8-h above 800 µg/m³
         if (y2026) {
           value = 300;
           r.notes.push_back("O3 8-h " + c.str() + " > 800: IAQI counted as 300 (HJ 633—2026 Table 3 note)");
         } else {
-          r.notes.push_back("O3 8-h " + c.str() + " > 800: not indexed; the O3 1-h IAQI is reported (HJ 633—2012 Table 1 note 3)");
+          r.notes.push_back("O3 8-h " + c.str() +
+                            " > 800: not indexed; the O3 1-h IAQI is reported (HJ 633—2012 Table 1 note 3)");
         }
       }
     }

@@ -64,13 +64,13 @@ AqiLevel aqi_level(int aqi);
 struct AqiResult {
   AirRules rules = AirRules::hj633_2026;
   AqiMode mode = AqiMode::daily;
-  std::array<std::optional<int>, kPollutants> iaqi;   // null where the standard publishes none
+  std::array<std::optional<int>, kPollutants> iaqi;      // null where the standard publishes none
   std::array<std::optional<Decimal>, kPollutants> used;  // the concentrations used (after rounding)
-  std::optional<int> aqi;                               // null = NA (not published)
-  std::vector<Pollutant> primary;                       // AQI > 50: the pollutants at the maximum
-  std::vector<Pollutant> exceeding;                     // 2012 only: IAQI > 100
-  std::vector<Pollutant> missing;                       // indicators of the mode with no value
-  std::vector<std::string> notes;                       // every special rule applied, in words
+  std::optional<int> aqi;                                // null = NA (not published)
+  std::vector<Pollutant> primary;                        // AQI > 50: the pollutants at the maximum
+  std::vector<Pollutant> exceeding;                      // 2012 only: IAQI > 100
+  std::vector<Pollutant> missing;                        // indicators of the mode with no value
+  std::vector<std::string> notes;                        // every special rule applied, in words
   std::optional<int> at(Pollutant p) const { return iaqi[static_cast<size_t>(p)]; }
 };
 

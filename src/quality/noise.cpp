@@ -32,7 +32,8 @@ std::optional<int> zone_limit(const std::string& zone, NoisePeriod period) {
     const char* zone;
     int day, night;
   };
-  static const Row kLimits[] = {{"0", 50, 40}, {"1", 55, 45}, {"2", 60, 50}, {"3", 65, 55}, {"4a", 70, 55}, {"4b", 70, 60}};
+  static const Row kLimits[] = {{"0", 50, 40}, {"1", 55, 45},  {"2", 60, 50},
+                                {"3", 65, 55}, {"4a", 70, 55}, {"4b", 70, 60}};
   for (const auto& r : kLimits)
     if (zone == r.zone) return period == NoisePeriod::day ? r.day : r.night;
   return std::nullopt;

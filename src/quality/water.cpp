@@ -161,7 +161,8 @@ const WaterItem* find_water_item(const std::string& key) {
 }
 
 std::optional<Decimal> class_limit(const WaterItem& item, int rank, Waterbody body) {
-  if (item.table != 1 || item.rule == Rule::none || item.rule == Rule::range || rank < 1 || rank > 5) return std::nullopt;
+  if (item.table != 1 || item.rule == Rule::none || item.rule == Rule::range || rank < 1 || rank > 5)
+    return std::nullopt;
   if (std::string(item.key) == "tn" && body == Waterbody::river) return std::nullopt;
   if (std::string(item.key) == "tp" && body == Waterbody::lake) return dec(kTpLake[rank - 1]);
   return dec(item.limits[rank - 1]);
@@ -183,12 +184,18 @@ std::optional<int> item_class(const WaterItem& item, const Decimal& v, Waterbody
 const char* WaterVerdict::grade() const {
   switch (cls) {
     case 1:
-    case 2: return "优";
-    case 3: return "良好";
-    case 4: return "轻度污染";
-    case 5: return "中度污染";
-    case 6: return "重度污染";
-    default: return "";
+    case 2:
+      return "优";
+    case 3:
+      return "良好";
+    case 4:
+      return "轻度污染";
+    case 5:
+      return "中度污染";
+    case 6:
+      return "重度污染";
+    default:
+      return "";
   }
 }
 
@@ -214,8 +221,10 @@ WaterVerdict classify_water(const std::vector<std::pair<std::string, Decimal>>& 
     w.deciding.push_back(r.key);
     const WaterItem* item = find_water_item(r.key);
     auto better = class_limit(*item, w.cls - 1, body);
-    std::string detail = std::string(item->name) + " " + r.value.str() + (item->unit[0] ? std::string(" ") + item->unit : "");
-    if (r.key == "ph") detail += " (outside 6–9)";
+    std::string detail =
+        std::string(item->name) + " " + r.value.str() + (item->unit[0] ? std::string(" ") + item->unit : "");
+    if (r.key == "ph")
+      detail += " (outside 6–9)";
     else if (better && w.cls > 1)
       detail += std::string(" (limit for ") + water_class_name(w.cls - 1) + ": " + better->str() + ")";
     why += (why.empty() ? "" : ", ") + detail;
@@ -231,11 +240,12 @@ WaterVerdict classify_water(const std::vector<std::pair<std::string, Decimal>>& 
       int64_t c = r.value.rescaled(s).mantissa, l = limit->rescaled(s).mantissa;
       w.main_pollutants.push_back({r.key, *r.cls, div_round_half_even(100 * (c - l), l)});
     }
-    std::stable_sort(w.main_pollutants.begin(), w.main_pollutants.end(), [](const MainPollutant& a, const MainPollutant& b) {
-      if (a.cls != b.cls) return a.cls > b.cls;
-      if (priority_item(a.key) != priority_item(b.key)) return priority_item(a.key);
-      return a.exceedance_centi > b.exceedance_centi;
-    });
+    std::stable_sort(w.main_pollutants.begin(), w.main_pollutants.end(),
+                     [](const MainPollutant& a, const MainPollutant& b) {
+                       if (a.cls != b.cls) return a.cls > b.cls;
+                       if (priority_item(a.key) != priority_item(b.key)) return priority_item(a.key);
+                       return a.exceedance_centi > b.exceedance_centi;
+                     });
     if (w.main_pollutants.size() > 3) w.main_pollutants.resize(3);
   }
   return w;
@@ -265,11 +275,16 @@ RiverGrade river_grade(const std::vector<int>& classes, std::optional<int> avera
   g.rule = "5 or more sections: share of sections in I–III (≥90% 优, ≥75% 良好) and in 劣V (<20% 轻度, <40% 中度)";
   // Shares compared exactly: good/n ≥ 0.9 ⇔ 10·good ≥ 9n.
   int n = g.sections;
-  if (10 * good >= 9 * n) g.grade = "优";
-  else if (4 * good >= 3 * n) g.grade = "良好";
-  else if (5 * worst < n) g.grade = "轻度污染";
-  else if (5 * worst < 2 * n) g.grade = "中度污染";
-  else g.grade = "重度污染";
+  if (10 * good >= 9 * n)
+    g.grade = "优";
+  else if (4 * good >= 3 * n)
+    g.grade = "良好";
+  else if (5 * worst < n)
+    g.grade = "轻度污染";
+  else if (5 * worst < 2 * n)
+    g.grade = "中度污染";
+  else
+    g.grade = "重度污染";
   return g;
 }
 
@@ -286,7 +301,11 @@ Result<TrophicState> trophic_state(double chla, double tp, double tn, double sd,
   double sum_r2 = 0;
   for (double x : r2) sum_r2 += x;
   for (int j = 0; j < 5; ++j) t.tli += r2[j] / sum_r2 * t.parts[j];
-  t.state = t.tli < 30 ? "贫营养" : t.tli <= 50 ? "中营养" : t.tli <= 60 ? "轻度富营养" : t.tli <= 70 ? "中度富营养" : "重度富营养";
+  t.state = t.tli < 30    ? "贫营养"
+            : t.tli <= 50 ? "中营养"
+            : t.tli <= 60 ? "轻度富营养"
+            : t.tli <= 70 ? "中度富营养"
+                          : "重度富营养";
   return t;
 }
 

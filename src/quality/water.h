@@ -24,10 +24,10 @@ int parse_water_class(const std::string& s);
 
 /// One item of GB 3838—2002.
 struct WaterItem {
-  const char* key;     // CLI key: ph do codmn … (Table 1), so4 cl no3 fe mn (Table 2), Table 3 keys
-  const char* name;    // Chinese name as in the standard
-  const char* unit;    // mg/L unless stated
-  int table;           // 1, 2 or 3
+  const char* key;   // CLI key: ph do codmn … (Table 1), so4 cl no3 fe mn (Table 2), Table 3 keys
+  const char* name;  // Chinese name as in the standard
+  const char* unit;  // mg/L unless stated
+  int table;         // 1, 2 or 3
   enum class Rule { upper, lower, range, none } rule;
   const char* limits[5];  // classes I–V (Table 1); Table 2–3: limits[0] is the single limit
   bool assessed;          // one of the 21 items of section assessment (22号: not temp, TN, fecal coliform)
@@ -68,9 +68,9 @@ struct WaterVerdict {
   std::vector<std::string> deciding;  // items at the worst class
   std::vector<MainPollutant> main_pollutants;
   int target = 3;
-  std::vector<std::string> unknown;  // keys not in GB 3838
+  std::vector<std::string> unknown;    // keys not in GB 3838
   std::vector<std::string> reference;  // reference items assessed separately (TN, fecal coliform)
-  std::string explanation;           // "class IV because TP 0.25 mg/L (limit for III: 0.2)"
+  std::string explanation;             // "class IV because TP 0.25 mg/L (limit for III: 0.2)"
   /// Qualitative grade: I–II 优, III 良好, IV 轻度污染, V 中度污染, 劣V 重度污染.
   const char* grade() const;
 };

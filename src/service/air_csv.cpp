@@ -423,15 +423,20 @@ Result<AirCsvData> read_air_csv(const std::string& path, const AirCsvOptions& op
   for (int i = 0; i < L.fields; ++i) {
     std::string name(trim_view(f[static_cast<size_t>(i)]));
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (name == "station") L.station = i;
-    else if (name == "time") L.time = i;
-    else if (name == "flag") L.flag = i;
+    if (name == "station")
+      L.station = i;
+    else if (name == "time")
+      L.time = i;
+    else if (name == "flag")
+      L.flag = i;
     else
       for (int k = 0; k < kHourly; ++k)
-        if (name == kValueColumns[k] || (k == static_cast<int>(Hp::pm25) && name == "pm2.5")) L.value[static_cast<size_t>(k)] = i;
+        if (name == kValueColumns[k] || (k == static_cast<int>(Hp::pm25) && name == "pm2.5"))
+          L.value[static_cast<size_t>(k)] = i;
   }
   if (L.station < 0 || L.time < 0)
-    return fail(path + ":1: the header needs 'station' and 'time' columns (station,time,so2,no2,pm10,co,o3,pm25[,flag])");
+    return fail(path +
+                ":1: the header needs 'station' and 'time' columns (station,time,so2,no2,pm10,co,o3,pm25[,flag])");
   L.role.assign(static_cast<size_t>(L.fields), -1);
   L.role[static_cast<size_t>(L.station)] = -2;
   L.role[static_cast<size_t>(L.time)] = -3;
@@ -507,7 +512,8 @@ Result<AirCsvData> read_air_csv(const std::string& path, const AirCsvOptions& op
   int64_t first = INT64_MAX, last = INT64_MIN;
   for (auto& c : chunks) {
     out.rows += c.rows;
-    out.excluded.insert(out.excluded.end(), std::make_move_iterator(c.excluded.begin()), std::make_move_iterator(c.excluded.end()));
+    out.excluded.insert(out.excluded.end(), std::make_move_iterator(c.excluded.begin()),
+                        std::make_move_iterator(c.excluded.end()));
     first = std::min(first, c.first_hour);
     last = std::max(last, c.last_hour);
   }
@@ -529,13 +535,13 @@ Result<AirCsvData> read_air_csv(const std::string& path, const AirCsvOptions& op
   return out;
 }
 
-Result<quality::AirAssessment> assess_air_csv(const std::string& path, const AirCsvOptions& options,
-                                              AirCsvData* data) {
+Result<quality::AirAssessment> assess_air_csv(const std::string& path, const AirCsvOptions& options, AirCsvData* data) {
   auto read = read_air_csv(path, options);
   if (!read) return tl::unexpected(read.error());
   auto a = quality::assess_air(read->hours);
   std::vector<quality::Exclusion> excluded = std::move(read->excluded);
-  excluded.insert(excluded.end(), std::make_move_iterator(a.excluded.begin()), std::make_move_iterator(a.excluded.end()));
+  excluded.insert(excluded.end(), std::make_move_iterator(a.excluded.begin()),
+                  std::make_move_iterator(a.excluded.end()));
   a.excluded = std::move(excluded);
   if (data) *data = std::move(*read);
   return a;

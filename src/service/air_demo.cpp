@@ -96,7 +96,8 @@ Result<uint64_t> write_air_demo(const AirDemoOptions& o, std::FILE* out) {
         }
         if (fault_day && h >= 6 && h < 18) flag = "D";
         double diurnal = 1 + 0.22 * std::cos(6.283185307179586 * (h - 8) / 24.0);
-        double rush = 1 + 0.35 * (std::exp(-0.5 * std::pow((h - 8) / 1.5, 2)) + std::exp(-0.5 * std::pow((h - 19) / 2.0, 2)));
+        double rush =
+            1 + 0.35 * (std::exp(-0.5 * std::pow((h - 8) / 1.5, 2)) + std::exp(-0.5 * std::pow((h - 19) / 2.0, 2)));
         double sun = std::max(0.0, std::sin(3.141592653589793 * (h - 6) / 13.0));
         double pm25 = std::max(1.0, pm_day * diurnal * (1 + 0.12 * rng.normal()));
         double pm10 = pm25 * (1.45 + 0.15 * rng.uniform()) + 4 * rng.uniform();

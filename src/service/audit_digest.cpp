@@ -88,8 +88,9 @@ Result<AuditDigest> sign_audit_head(store::Store& store, const std::string& key_
 }
 
 std::string digest_json(const AuditDigest& d) {
-  nlohmann::json j = {{"format", "shanshui-audit-digest/v1"}, {"head_id", d.head_id}, {"head_hash", d.head_hash},
-                      {"at", d.at}, {"public_key", d.public_key}, {"signature", d.signature}};
+  nlohmann::json j = {
+      {"format", "shanshui-audit-digest/v1"}, {"head_id", d.head_id},    {"head_hash", d.head_hash}, {"at", d.at},
+      {"public_key", d.public_key},           {"signature", d.signature}};
   return j.dump(2);
 }
 
@@ -122,15 +123,16 @@ Result<std::string> check_digest(store::Store& store, const AuditDigest& d, cons
     return std::string("the digest's signature does not match its content (the digest was altered)");
   auto chain = store.verify_audit(/*rows=*/false);
   if (!chain) return tl::unexpected(chain.error());
-  if (chain->broken_at) return "the chain is broken at entry " + std::to_string(chain->broken_at) + ": " + chain->reason;
+  if (chain->broken_at)
+    return "the chain is broken at entry " + std::to_string(chain->broken_at) + ": " + chain->reason;
   auto entry = store.audit_entry(d.head_id);
   if (!entry) return tl::unexpected(entry.error());
   if (!*entry)
     return "the log no longer holds entry " + std::to_string(d.head_id) + ", the head signed at " + d.at +
            ": entries were cut off its end";
   if ((*entry)->hash != d.head_hash)
-    return "entry " + std::to_string(d.head_id) + " differs from the one signed at " + d.at + " (hash " + (*entry)->hash.substr(0, 16) +
-           "… instead of " + d.head_hash.substr(0, 16) + "…)";
+    return "entry " + std::to_string(d.head_id) + " differs from the one signed at " + d.at + " (hash " +
+           (*entry)->hash.substr(0, 16) + "… instead of " + d.head_hash.substr(0, 16) + "…)";
   return std::string();
 }
 

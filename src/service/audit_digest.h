@@ -14,11 +14,11 @@
 namespace shanshui::service {
 
 struct AuditDigest {
-  int64_t head_id = 0;         // the newest audit entry when the digest was made
-  std::string head_hash;       // its hash (which chains every entry before it)
-  std::string at;              // when the digest was made (ISO, +08:00)
-  std::string public_key;      // Ed25519, hex
-  std::string signature;       // Ed25519 over signed_text(), hex
+  int64_t head_id = 0;     // the newest audit entry when the digest was made
+  std::string head_hash;   // its hash (which chains every entry before it)
+  std::string at;          // when the digest was made (ISO, +08:00)
+  std::string public_key;  // Ed25519, hex
+  std::string signature;   // Ed25519 over signed_text(), hex
   /// The exact bytes signed: "shanshui-audit-digest/v1\n<head_id>\n<head_hash>\n<at>\n".
   std::string signed_text() const;
 };

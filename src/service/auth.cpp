@@ -15,7 +15,8 @@ Result<std::string> hash_password(const std::string& password) {
   const uint32_t t = 2, m = 19 * 1024, p = 1;  // OWASP password-storage minimum for argon2id (19 MiB, 2 passes)
   size_t len = argon2_encodedlen(t, m, p, static_cast<uint32_t>(salt.size()), 32, Argon2_id);
   std::string out(len, '\0');
-  int rc = argon2id_hash_encoded(t, m, p, password.data(), password.size(), salt.data(), salt.size(), 32, out.data(), len);
+  int rc =
+      argon2id_hash_encoded(t, m, p, password.data(), password.size(), salt.data(), salt.size(), 32, out.data(), len);
   if (rc != ARGON2_OK) return fail(std::string("argon2: ") + argon2_error_message(rc));
   out.resize(std::strlen(out.c_str()));
   return out;
@@ -40,12 +41,18 @@ bool valid_role(const std::string& r) {
 
 const char* write_name(Write w) {
   switch (w) {
-    case Write::report: return "report";
-    case Write::close_item: return "close_item";
-    case Write::import_plan: return "import_plan";
-    case Write::add_measurement: return "add_measurement";
-    case Write::manage_station: return "manage_station";
-    case Write::manage_user: return "manage_user";
+    case Write::report:
+      return "report";
+    case Write::close_item:
+      return "close_item";
+    case Write::import_plan:
+      return "import_plan";
+    case Write::add_measurement:
+      return "add_measurement";
+    case Write::manage_station:
+      return "manage_station";
+    case Write::manage_user:
+      return "manage_user";
   }
   return "?";
 }
@@ -60,8 +67,7 @@ std::optional<std::string> refuse_write(const std::optional<store::User>& user, 
     case Write::report:
       if (role == "office") return "the leading-group office approves and closes; departments report";
       if (!item) return std::nullopt;
-      if (!plan.may_report(*item, user->department))
-        return user->department + " neither leads nor shares " + item->id;
+      if (!plan.may_report(*item, user->department)) return user->department + " neither leads nor shares " + item->id;
       return std::nullopt;
     case Write::close_item:
       if (role == "office") return std::nullopt;
@@ -70,9 +76,9 @@ std::optional<std::string> refuse_write(const std::optional<store::User>& user, 
       if (role == "office") return std::nullopt;
       // The plan names who measures each indicator (measure.by): that department records it.
       if (target && !target->measure.by_id.empty() && target->measure.by_id == user->department) return std::nullopt;
-      return user->department + " does not measure " + (target ? "'" + target->indicator + "' (the plan says " +
-                                                                      target->measure.by + ")"
-                                                               : std::string("this indicator"));
+      return user->department + " does not measure " +
+             (target ? "'" + target->indicator + "' (the plan says " + target->measure.by + ")"
+                     : std::string("this indicator"));
     case Write::import_plan:
     case Write::manage_station:
     case Write::manage_user:
@@ -85,18 +91,24 @@ bool may_read_internal(const std::optional<store::User>& user) { return user.has
 
 const char* read_key(Read r) {
   switch (r) {
-    case Read::indicators: return "indicators";
-    case Read::internal: return "internal";
-    case Read::audit: return "audit";
+    case Read::indicators:
+      return "indicators";
+    case Read::internal:
+      return "internal";
+    case Read::audit:
+      return "audit";
   }
   return "?";
 }
 
 const char* read_name(Read r) {
   switch (r) {
-    case Read::indicators: return "read indicators";
-    case Read::internal: return "read internal tracking";
-    case Read::audit: return "read the audit log";
+    case Read::indicators:
+      return "read indicators";
+    case Read::internal:
+      return "read internal tracking";
+    case Read::audit:
+      return "read the audit log";
   }
   return "read";
 }

@@ -2,7 +2,6 @@
 #include "service/csv.h"
 
 #include "core/decimal.h"
-
 #include "core/text.h"
 
 namespace shanshui::service {

@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/decimal.h"
 #include "quality/water.h"
@@ -26,13 +25,15 @@ std::string rules_of(int year) { return year < 2026 ? "HJ633-2012" : year == 202
 }  // namespace
 
 Status LiveAir::recompute(store::Store& store, const std::vector<store::Station>& stations, int64_t upto,
-                          const std::vector<std::pair<std::string, std::string>>& changed_days, std::vector<int>* years) {
+                          const std::vector<std::pair<std::string, std::string>>& changed_days,
+                          std::vector<int>* years) {
   std::set<std::string> air;
   for (const auto& s : stations)
     if (s.kind == "air") air.insert(s.mn);
   std::set<int> touched_years;
   auto keep = [&](std::vector<store::Observation>& obs) {
-    obs.erase(std::remove_if(obs.begin(), obs.end(), [&](const store::Observation& o) { return o.id > upto; }), obs.end());
+    obs.erase(std::remove_if(obs.begin(), obs.end(), [&](const store::Observation& o) { return o.id > upto; }),
+              obs.end());
   };
   if (!caught_up_) {
     // First pass: every stored day of every air station.
@@ -81,15 +82,17 @@ Status LiveAir::record_year(store::Store& store, int year, Date today, LiveStatu
   const quality::AnnualAir& a = y.annual;
   std::string period = so_far ? std::to_string(year) + "-YTD" : std::to_string(year);
   if (!so_far && a.valid_days < kValidDaysForAYear) {
-    status.notes.push_back(std::to_string(year) + ": " + std::to_string(a.valid_days) + " valid days; an annual value needs " +
-                           std::to_string(kValidDaysForAYear) + " (HJ 663), none recorded");
+    status.notes.push_back(std::to_string(year) + ": " + std::to_string(a.valid_days) +
+                           " valid days; an annual value needs " + std::to_string(kValidDaysForAYear) +
+                           " (HJ 663), none recorded");
     return {};
   }
   if (a.valid_days == 0) return {};
   std::string completeness = std::to_string(a.valid_days) + "/" + std::to_string(y.elapsed_days);
-  std::string value = "good_days_ratio=" + (a.good_days_ratio_permille ? fixed_str(*a.good_days_ratio_permille, 1) : "") +
-                      ";pm25=" + (a.pm25_annual ? std::to_string(*a.pm25_annual) : "") +
-                      ";pm10=" + (a.pm10_annual ? std::to_string(*a.pm10_annual) : "");
+  std::string value =
+      "good_days_ratio=" + (a.good_days_ratio_permille ? fixed_str(*a.good_days_ratio_permille, 1) : "") +
+      ";pm25=" + (a.pm25_annual ? std::to_string(*a.pm25_annual) : "") +
+      ";pm10=" + (a.pm10_annual ? std::to_string(*a.pm10_annual) : "");
   // Idempotent: the same result (value and completeness) is not recorded twice, across restarts too.
   std::string key = "air.county@" + period;
   auto last = last_recorded_.find(key);
@@ -108,30 +111,42 @@ Status LiveAir::record_year(store::Store& store, int year, Date today, LiveStatu
   for (const auto& s : y.stations) stations.push_back({{"mn", s.mn}, {"days", s.days}, {"valid_days", s.valid_days}});
   nlohmann::json excluded = nlohmann::json::array();
   for (size_t i = 0; i < y.excluded.size() && i < 500; ++i)
-    excluded.push_back({{"station", y.excluded[i].station}, {"when", y.excluded[i].when}, {"reason", y.excluded[i].reason}});
-  nlohmann::json detail = {{"observations_through_id", through_},
-                           {"first_day", std::to_string(year) + "-01-01"},
-                           {"through", y.through},
-                           {"elapsed_days", y.elapsed_days},
-                           {"valid_days", a.valid_days},
-                           {"good_days", a.good_days},
-                           {"observations", y.observations},
-                           {"stations", stations},
-                           {"excluded", excluded},
-                           {"excluded_total", y.excluded.size()},
-                           {"limits", a.limits},
-                           {"input_rule",
-                            "SHA-256 over 'mn<TAB>YYYY-MM-DD<TAB>day digest<LF>' per station-day (by station, then day); a day "
-                            "digest is SHA-256 over the day's observations with id <= observations_through_id, one line "
-                            "'mn factor cn data_time kind value flag unit' (tab-separated) each, by data_time, factor, kind, cn"}};
-  store::AssessmentRun run{0, "air.county", period, "air.county_year", version, rules_of(year), y.input_sha256, value,
-                           completeness, detail.dump(), ""};
+    excluded.push_back(
+        {{"station", y.excluded[i].station}, {"when", y.excluded[i].when}, {"reason", y.excluded[i].reason}});
+  nlohmann::json detail = {
+      {"observations_through_id", through_},
+      {"first_day", std::to_string(year) + "-01-01"},
+      {"through", y.through},
+      {"elapsed_days", y.elapsed_days},
+      {"valid_days", a.valid_days},
+      {"good_days", a.good_days},
+      {"observations", y.observations},
+      {"stations", stations},
+      {"excluded", excluded},
+      {"excluded_total", y.excluded.size()},
+      {"limits", a.limits},
+      {"input_rule",
+       "SHA-256 over 'mn<TAB>YYYY-MM-DD<TAB>day digest<LF>' per station-day (by station, then day); a day "
+       "digest is SHA-256 over the day's observations with id <= observations_through_id, one line "
+       "'mn factor cn data_time kind value flag unit' (tab-separated) each, by data_time, factor, kind, cn"}};
+  store::AssessmentRun run{0,
+                           "air.county",
+                           period,
+                           "air.county_year",
+                           version,
+                           rules_of(year),
+                           y.input_sha256,
+                           value,
+                           completeness,
+                           detail.dump(),
+                           ""};
   std::string note = so_far ? "through " + y.through + ": " + std::to_string(a.valid_days) + " of " +
                                   std::to_string(y.elapsed_days) + " days valid (year so far, provisional)"
                             : "county: " + std::to_string(a.valid_days) + " valid days, " + a.limits;
   std::vector<store::Measurement> rows;
   const std::pair<const char*, std::optional<std::string>> values[] = {
-      {"air.good_days_ratio", a.good_days_ratio_permille ? std::optional(fixed_str(*a.good_days_ratio_permille, 1)) : std::nullopt},
+      {"air.good_days_ratio",
+       a.good_days_ratio_permille ? std::optional(fixed_str(*a.good_days_ratio_permille, 1)) : std::nullopt},
       {"air.pm25_annual", a.pm25_annual ? std::optional(std::to_string(*a.pm25_annual)) : std::nullopt},
       {"air.pm10_annual", a.pm10_annual ? std::optional(std::to_string(*a.pm10_annual)) : std::nullopt}};
   for (const auto& [method, v] : values) {
@@ -142,7 +157,8 @@ Status LiveAir::record_year(store::Store& store, int year, Date today, LiveStatu
       for (const auto& m : rows) dup |= m.indicator == t.indicator;
       if (!dup)
         rows.push_back({0, t.indicator, period, *v, "computed", method, version,
-                        "observations id<=" + std::to_string(through_) + " sha256:" + y.input_sha256, t.measure.by_id, note, ""});
+                        "observations id<=" + std::to_string(through_) + " sha256:" + y.input_sha256, t.measure.by_id,
+                        note, ""});
     }
   }
   auto id = store.record_assessment(run, rows);
@@ -158,7 +174,8 @@ Status LiveAir::record_run(store::Store& store, const store::AssessmentRun& run)
   if (last == last_recorded_.end()) {
     auto runs = store.assessment_runs(run.indicator, run.period, 1);
     if (!runs) return tl::unexpected(runs.error());
-    last = last_recorded_.emplace(key, runs->empty() ? "" : runs->front().value + "|" + runs->front().completeness).first;
+    last =
+        last_recorded_.emplace(key, runs->empty() ? "" : runs->front().value + "|" + runs->front().completeness).first;
   }
   if (last->second == run.value + "|" + run.completeness) return {};
   auto id = store.record_assessment(run, {});
@@ -180,7 +197,8 @@ Status LiveAir::recompute_months(store::Store& store, const std::vector<store::S
     if (it == by_mn.end() || !d) continue;
     months.insert({mn, day.substr(0, 7)});
     // A noise night runs to 06:00 of the next day: the 1st's early hours close last month's last night.
-    if (it->second->kind == "noise" && d->day == 1) months.insert({mn, Date::from_days(d->days() - 1).iso().substr(0, 7)});
+    if (it->second->kind == "noise" && d->day == 1)
+      months.insert({mn, Date::from_days(d->days() - 1).iso().substr(0, 7)});
   }
   for (const auto& [mn, month] : months) {
     const store::Station& st = *by_mn[mn];
@@ -192,9 +210,12 @@ Status LiveAir::recompute_months(store::Store& store, const std::vector<store::S
                                                   Date::from_days(next.days() - 1).iso() + "T23:59:59+08:00")
                      : store.observations_between(mn, first->iso() + "T06:00:00+08:00", next.iso() + "T05:59:59+08:00");
     if (!obs) return tl::unexpected(obs.error());
-    obs->erase(std::remove_if(obs->begin(), obs->end(), [&](const store::Observation& o) { return o.id > upto; }), obs->end());
+    obs->erase(std::remove_if(obs->begin(), obs->end(), [&](const store::Observation& o) { return o.id > upto; }),
+               obs->end());
     ++months_recomputed_;
-    nlohmann::json detail = {{"observations_through_id", upto}, {"observations", obs->size()}, {"station", mn},
+    nlohmann::json detail = {{"observations_through_id", upto},
+                             {"observations", obs->size()},
+                             {"station", mn},
                              {"digest", observations_digest(*obs)}};
     store::AssessmentRun run;
     run.period = month;

@@ -20,22 +20,22 @@
 namespace shanshui::service {
 
 struct LiveOptions {
-  std::chrono::milliseconds quiet{1500};     // evaluate once ingest has been quiet this long …
+  std::chrono::milliseconds quiet{1500};      // evaluate once ingest has been quiet this long …
   std::chrono::milliseconds max_wait{10000};  // … or this long after the first new data, whichever first
   std::chrono::minutes tick{10};              // and at least this often (the year so far moves with the date)
 };
 
 /// What the evaluator has done, for /api/live and the tests.
 struct LiveStatus {
-  bool caught_up = false;            // the first pass over the stored observations is done
+  bool caught_up = false;  // the first pass over the stored observations is done
   int64_t cycles = 0;
-  int64_t observations_through = 0;  // the input sets cover observations with id ≤ this
-  int64_t station_days = 0;          // station-days held
+  int64_t observations_through = 0;     // the input sets cover observations with id ≤ this
+  int64_t station_days = 0;             // station-days held
   int64_t station_days_recomputed = 0;  // in the last cycle
   int64_t runs_recorded = 0;
   int64_t station_months_recomputed = 0;  // water sections and noise points, in the last cycle
   std::string last_cycle_at;
-  std::vector<std::string> notes;    // years not recorded and why, errors
+  std::vector<std::string> notes;  // years not recorded and why, errors
 };
 
 /// One evaluation pass: the days observations with id in (state.through, max] touched (all days

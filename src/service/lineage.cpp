@@ -3,9 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/civil_time.h"
 #include "core/decimal.h"
@@ -28,12 +27,17 @@ json quality_json(const std::optional<quality::DailyValues>& v) {
   for (quality::Pollutant p : quality::kAllPollutants) {
     const auto& x = v->v[static_cast<size_t>(p)];
     std::string key = quality::key(p);
-    if (!x) items[key] = nullptr;
-    else if (p == quality::Pollutant::co) items[key] = fixed_str(*x, 1);
-    else items[key] = *x;
+    if (!x)
+      items[key] = nullptr;
+    else if (p == quality::Pollutant::co)
+      items[key] = fixed_str(*x, 1);
+    else
+      items[key] = *x;
   }
-  return {{"aqi", v->aqi ? json(*v->aqi) : json(nullptr)}, {"valid", v->valid},
-          {"standard", v->rules == quality::AirRules::hj633_2026 ? "HJ 633—2026" : "HJ 633—2012"}, {"items", items}};
+  return {{"aqi", v->aqi ? json(*v->aqi) : json(nullptr)},
+          {"valid", v->valid},
+          {"standard", v->rules == quality::AirRules::hj633_2026 ? "HJ 633—2026" : "HJ 633—2012"},
+          {"items", items}};
 }
 
 // A run of the live air evaluation, with what defines its input set.
@@ -49,7 +53,8 @@ Result<std::optional<RunInput>> run_input(store::Store& s, int64_t id) {
   if (!run) return tl::unexpected(run.error());
   if (!*run) return std::optional<RunInput>();
   RunInput in{**run, json::parse((*run)->detail, nullptr, false), 0, "", ""};
-  if (in.detail.is_discarded() || !in.detail.is_object()) return fail("run " + std::to_string(id) + ": detail is not JSON");
+  if (in.detail.is_discarded() || !in.detail.is_object())
+    return fail("run " + std::to_string(id) + ": detail is not JSON");
   in.upto = in.detail.value("observations_through_id", int64_t{0});
   in.first = in.detail.value("first_day", std::string());
   in.through = in.detail.value("through", std::string());
@@ -76,8 +81,8 @@ bool in_run(const RunInput& in, const std::string& mn) {
 
 }  // namespace
 
-Result<std::optional<std::string>> lineage_indicator_json(store::Store& s, const plan::Plan& plan, const std::string& indicator,
-                                                          const std::string& period) {
+Result<std::optional<std::string>> lineage_indicator_json(store::Store& s, const plan::Plan& plan,
+                                                          const std::string& indicator, const std::string& period) {
   const plan::Target* target = nullptr;
   for (const auto& t : plan.targets)
     if (t.indicator == indicator || t.id == indicator) target = &t;
@@ -87,23 +92,32 @@ Result<std::optional<std::string>> lineage_indicator_json(store::Store& s, const
   json values = json::array();
   for (const auto& m : *all) {
     if (m.indicator != target->indicator || (!period.empty() && m.period != period)) continue;
-    json v = {{"measurement_id", m.id}, {"period", m.period}, {"value", m.value}, {"kind", m.kind}, {"method", m.method},
-              {"method_version", m.method_version}, {"source", m.source}, {"reporter", m.reporter}, {"note", m.note},
-              {"recorded_at", m.recorded_at}};
+    json v = {{"measurement_id", m.id}, {"period", m.period},
+              {"value", m.value},       {"kind", m.kind},
+              {"method", m.method},     {"method_version", m.method_version},
+              {"source", m.source},     {"reporter", m.reporter},
+              {"note", m.note},         {"recorded_at", m.recorded_at}};
     if (m.source.rfind("run:", 0) == 0) {
       int64_t id = std::stoll(m.source.substr(4));
       auto run = s.assessment_run(id);
       if (!run) return tl::unexpected(run.error());
       if (*run)
-        v["run"] = {{"id", id}, {"method", (*run)->method}, {"method_version", (*run)->method_version}, {"rules", (*run)->rules},
-                    {"input_sha256", (*run)->input_sha256}, {"completeness", (*run)->completeness},
+        v["run"] = {{"id", id},
+                    {"method", (*run)->method},
+                    {"method_version", (*run)->method_version},
+                    {"rules", (*run)->rules},
+                    {"input_sha256", (*run)->input_sha256},
+                    {"completeness", (*run)->completeness},
                     {"computed_at", (*run)->computed_at}};
     }
     values.push_back(v);
   }
   // The value in force is the most recently recorded one of each period: last in this list.
-  return std::optional<std::string>(dump({{"target", target->id}, {"indicator", target->indicator}, {"name", target->name},
-                                          {"unit", target->unit}, {"values", values}}));
+  return std::optional<std::string>(dump({{"target", target->id},
+                                          {"indicator", target->indicator},
+                                          {"name", target->name},
+                                          {"unit", target->unit},
+                                          {"values", values}}));
 }
 
 Result<std::optional<std::string>> lineage_run_json(store::Store& s, int64_t id) {
@@ -111,10 +125,16 @@ Result<std::optional<std::string>> lineage_run_json(store::Store& s, int64_t id)
   if (!in) return tl::unexpected(in.error());
   if (!*in) return std::optional<std::string>();
   const auto& r = (*in)->run;
-  return std::optional<std::string>(dump({{"id", r.id}, {"assessment", r.indicator}, {"period", r.period}, {"method", r.method},
-                                          {"method_version", r.method_version}, {"rules", r.rules},
-                                          {"input_sha256", r.input_sha256}, {"value", r.value},
-                                          {"completeness", r.completeness}, {"computed_at", r.computed_at},
+  return std::optional<std::string>(dump({{"id", r.id},
+                                          {"assessment", r.indicator},
+                                          {"period", r.period},
+                                          {"method", r.method},
+                                          {"method_version", r.method_version},
+                                          {"rules", r.rules},
+                                          {"input_sha256", r.input_sha256},
+                                          {"value", r.value},
+                                          {"completeness", r.completeness},
+                                          {"computed_at", r.computed_at},
                                           {"detail", (*in)->detail}}));
 }
 
@@ -130,20 +150,25 @@ Result<std::optional<std::string>> lineage_days_json(store::Store& s, int64_t id
   for (const auto& o : *obs)
     if (auto d = Date::parse(o.data_time.substr(0, 10))) days.insert(d->days());
   AirLive live;
-  if (auto st = live.replace_days(mn, {days.begin(), days.end()}, *obs, *stations); !st) return tl::unexpected(st.error());
+  if (auto st = live.replace_days(mn, {days.begin(), days.end()}, *obs, *stations); !st)
+    return tl::unexpected(st.error());
   json out = json::array();
   for (long d : days) {
     const StationDay* sd = live.station_day(mn, d);
     if (!sd) continue;
     json excluded = json::array();
     for (const auto& e : sd->excluded) excluded.push_back({{"when", e.when}, {"reason", e.reason}});
-    out.push_back({{"day", Date::from_days(d).iso()}, {"observations", sd->observations}, {"digest", sd->digest},
-                   {"daily", quality_json(sd->values)}, {"excluded", excluded}});
+    out.push_back({{"day", Date::from_days(d).iso()},
+                   {"observations", sd->observations},
+                   {"digest", sd->digest},
+                   {"daily", quality_json(sd->values)},
+                   {"excluded", excluded}});
   }
   return std::optional<std::string>(dump({{"run", id}, {"mn", mn}, {"days", out}}));
 }
 
-Result<std::optional<std::string>> lineage_hours_json(store::Store& s, int64_t id, const std::string& mn, const std::string& day) {
+Result<std::optional<std::string>> lineage_hours_json(store::Store& s, int64_t id, const std::string& mn,
+                                                      const std::string& day) {
   auto in = run_input(s, id);
   if (!in) return tl::unexpected(in.error());
   auto d = Date::parse(day);
@@ -153,8 +178,16 @@ Result<std::optional<std::string>> lineage_hours_json(store::Store& s, int64_t i
   if (!obs) return tl::unexpected(obs.error());
   json out = json::array();
   for (const auto& o : *obs)
-    out.push_back({{"id", o.id}, {"factor", o.factor}, {"cn", o.cn}, {"time", o.data_time}, {"kind", o.kind}, {"value", o.value},
-                   {"flag", o.flag}, {"unit", o.unit}, {"raw_id", o.raw_id}, {"received_at", o.received_at},
+    out.push_back({{"id", o.id},
+                   {"factor", o.factor},
+                   {"cn", o.cn},
+                   {"time", o.data_time},
+                   {"kind", o.kind},
+                   {"value", o.value},
+                   {"flag", o.flag},
+                   {"unit", o.unit},
+                   {"raw_id", o.raw_id},
+                   {"received_at", o.received_at},
                    {"invalid", o.invalid}});
   return std::optional<std::string>(
       dump({{"run", id}, {"mn", mn}, {"day", day}, {"digest", observations_digest(*obs)}, {"observations", out}}));
@@ -170,9 +203,15 @@ Result<std::optional<std::string>> lineage_frame_json(store::Store& s, int64_t i
   if (!stations) return tl::unexpected(stations.error());
   for (const auto& st : *stations)
     if (st.mn == fr.mn) mode = st.crc_mode;
-  json doc = {{"id", fr.id}, {"mn", fr.mn}, {"cn", fr.cn}, {"peer", with_bytes ? fr.peer : std::string("(internal)")},
-              {"received_at", fr.received_at}, {"sha256", fr.sha256}, {"sha256_recomputed", text::sha256_hex(fr.bytes)},
-              {"length", fr.bytes.size()}, {"crc_mode", mode}};
+  json doc = {{"id", fr.id},
+              {"mn", fr.mn},
+              {"cn", fr.cn},
+              {"peer", with_bytes ? fr.peer : std::string("(internal)")},
+              {"received_at", fr.received_at},
+              {"sha256", fr.sha256},
+              {"sha256_recomputed", text::sha256_hex(fr.bytes)},
+              {"length", fr.bytes.size()},
+              {"crc_mode", mode}};
   if (fr.bytes.rfind("##", 0) == 0) {
     auto decoded = hj212::decode_frame(fr.bytes, hj212::crc_mode_from_string(mode).value_or(hj212::CrcMode::standard));
     if (decoded) doc["crc"] = {{"carried", decoded->crc}, {"computed", decoded->crc_expected}, {"ok", decoded->crc_ok}};
@@ -214,8 +253,8 @@ Result<size_t> export_run(store::Store& s, int64_t id, const std::string& dir) {
     for (const auto& o : *obs) {
       // Plain CSV: the values are codes, numbers and times (no formula neutralising, which would
       // change the bytes a recomputation hashes).
-      obs_out << o.id << ',' << o.mn << ',' << o.factor << ',' << o.cn << ',' << o.data_time << ',' << o.kind << ',' << o.value
-              << ',' << o.flag << ',' << o.unit << ',' << o.raw_id << '\n';
+      obs_out << o.id << ',' << o.mn << ',' << o.factor << ',' << o.cn << ',' << o.data_time << ',' << o.kind << ','
+              << o.value << ',' << o.flag << ',' << o.unit << ',' << o.raw_id << '\n';
       if (o.raw_id) frames.insert(o.raw_id);
       ++n;
     }
@@ -227,8 +266,8 @@ Result<size_t> export_run(store::Store& s, int64_t id, const std::string& dir) {
     // The bytes exactly as received (CR LF included), quoted: sha256 of the field is the frame's.
     std::string quoted = "\"";
     for (char ch : (*fr)->bytes) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    frames_out << (*fr)->id << ',' << (*fr)->sha256 << ',' << (*fr)->received_at << ',' << csv_escape((*fr)->peer) << ','
-               << (*fr)->mn << ',' << (*fr)->cn << ',' << quoted << "\"\n";
+    frames_out << (*fr)->id << ',' << (*fr)->sha256 << ',' << (*fr)->received_at << ',' << csv_escape((*fr)->peer)
+               << ',' << (*fr)->mn << ',' << (*fr)->cn << ',' << quoted << "\"\n";
   }
   if (!obs_out || !frames_out) return fail(dir + ": cannot write the export");
   return n;

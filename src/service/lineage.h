@@ -15,8 +15,8 @@ namespace shanshui::service {
 
 /// The values of an indicator's target for a period ("2026-YTD", "2025"; "" = every period) with
 /// their measurement and run. nullopt when the plan has no such indicator.
-Result<std::optional<std::string>> lineage_indicator_json(store::Store& s, const plan::Plan& plan, const std::string& indicator,
-                                                          const std::string& period);
+Result<std::optional<std::string>> lineage_indicator_json(store::Store& s, const plan::Plan& plan,
+                                                          const std::string& indicator, const std::string& period);
 /// One run with its detail (stations, exclusions, input rule). nullopt when unknown.
 Result<std::optional<std::string>> lineage_run_json(store::Store& s, int64_t run);
 /// A run's station-days of one station (every day of its input set): daily values, AQI,

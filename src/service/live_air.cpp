@@ -11,8 +11,8 @@
 namespace shanshui::service {
 
 std::string observation_line(const store::Observation& o) {
-  return o.mn + '\t' + o.factor + '\t' + o.cn + '\t' + o.data_time + '\t' + o.kind + '\t' + o.value + '\t' + o.flag + '\t' +
-         o.unit + '\n';
+  return o.mn + '\t' + o.factor + '\t' + o.cn + '\t' + o.data_time + '\t' + o.kind + '\t' + o.value + '\t' + o.flag +
+         '\t' + o.unit + '\n';
 }
 
 std::string observations_digest(std::vector<store::Observation> obs) {
@@ -24,8 +24,8 @@ std::string observations_digest(std::vector<store::Observation> obs) {
   return h.hex();
 }
 
-Status AirLive::replace_days(const std::string& mn, const std::vector<long>& days, const std::vector<store::Observation>& obs,
-                             const std::vector<store::Station>& stations) {
+Status AirLive::replace_days(const std::string& mn, const std::vector<long>& days,
+                             const std::vector<store::Observation>& obs, const std::vector<store::Station>& stations) {
   auto& mine = days_[mn];
   for (long d : days) mine.erase(d);
   std::map<long, std::vector<store::Observation>> by_day;
@@ -86,7 +86,8 @@ AirYearSoFar AirLive::year(int year, long through_day) const {
   for (const auto& [day, list] : by_day) {
     county.push_back(quality::county_day(day, list));
     if (!county.back().valid)
-      out.excluded.push_back({"county", Date::from_days(day).iso(), "day not assessed: no valid station value for every item"});
+      out.excluded.push_back(
+          {"county", Date::from_days(day).iso(), "day not assessed: no valid station value for every item"});
   }
   std::vector<const quality::DailyValues*> ptrs;
   for (const auto& d : county) ptrs.push_back(&d);

@@ -16,9 +16,9 @@ namespace shanshui::service {
 /// What one station contributed on one day.
 struct StationDay {
   std::optional<quality::DailyValues> values;  // none when the day had no usable hour
-  std::string digest;                           // observations_digest of the day's observations
+  std::string digest;                          // observations_digest of the day's observations
   int observations = 0;
-  std::vector<quality::Exclusion> excluded;     // hours excluded, and the day when it is not valid
+  std::vector<quality::Exclusion> excluded;  // hours excluded, and the day when it is not valid
 };
 
 /// The line of an observation in an input-set hash: mn, factor, cn, data_time, kind, value, flag,
@@ -30,11 +30,11 @@ std::string observations_digest(std::vector<store::Observation> obs);
 
 /// The county's year so far from the cached station days.
 struct AirYearSoFar {
-  quality::AnnualAir annual;          // HJ 663 statistics of the county days through `through`
-  std::string through;                // last day counted (YYYY-MM-DD)
-  int elapsed_days = 0;               // calendar days from 1 January through `through`
-  std::string input_sha256;           // SHA-256 of "mn\tday\tdigest\n" per station-day, by mn then day
-  int64_t observations = 0;           // observations in the input set
+  quality::AnnualAir annual;  // HJ 663 statistics of the county days through `through`
+  std::string through;        // last day counted (YYYY-MM-DD)
+  int elapsed_days = 0;       // calendar days from 1 January through `through`
+  std::string input_sha256;   // SHA-256 of "mn\tday\tdigest\n" per station-day, by mn then day
+  int64_t observations = 0;   // observations in the input set
   struct StationSummary {
     std::string mn;
     int days = 0, valid_days = 0;

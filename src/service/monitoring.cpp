@@ -1,13 +1,10 @@
 // monitoring.cpp: observation roll-up into hourly air data, alarms, observation files.
 #include "service/monitoring.h"
 
-#include "service/water_assess.h"
-
 #include <algorithm>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/civil_time.h"
 #include "core/decimal.h"
@@ -38,12 +35,17 @@ std::optional<int64_t> milli_engine_units(const std::string& value, const std::s
   int shift = 3;  // to 1/1000
   std::string u = unit;
   if (co) {
-    if (u == "ug/m3") shift -= 3;
-    else if (u != "mg/m3" && !u.empty()) return std::nullopt;
+    if (u == "ug/m3")
+      shift -= 3;
+    else if (u != "mg/m3" && !u.empty())
+      return std::nullopt;
   } else {
-    if (u == "mg/m3") shift += 3;
-    else if (u == "ng/m3") shift -= 3;
-    else if (u != "ug/m3" && !u.empty()) return std::nullopt;
+    if (u == "mg/m3")
+      shift += 3;
+    else if (u == "ng/m3")
+      shift -= 3;
+    else if (u != "ug/m3" && !u.empty())
+      return std::nullopt;
   }
   int64_t m = d->mantissa;
   int scale = d->scale - shift;  // value = m × 10^-scale in 1/1000 units
@@ -124,7 +126,8 @@ Result<AirHours> air_hours_from_observations(const std::vector<store::Observatio
       continue;
     }
     ++out.observations_used;
-    digest.update(o.mn + "|" + o.factor + "|" + o.cn + "|" + o.data_time + "|" + o.kind + "|" + o.value + "|" + o.flag + "\n");
+    digest.update(o.mn + "|" + o.factor + "|" + o.cn + "|" + o.data_time + "|" + o.kind + "|" + o.value + "|" + o.flag +
+                  "\n");
     if (out.first.empty() || o.data_time < out.first) out.first = o.data_time;
     if (o.data_time > out.last) out.last = o.data_time;
     if (const char* why = quality::flag_exclusion(o.flag)) {
@@ -152,8 +155,9 @@ Result<AirHours> air_hours_from_observations(const std::vector<store::Observatio
     if (r.minutes.size() >= 45) {
       h.v[static_cast<size_t>(hp)] = static_cast<int32_t>(div_round_half_even(r.sum, r.n));
     } else {
-      out.excluded.push_back({mn, Date::from_days(day).iso(), "real-time data of hour " + std::to_string(hour) + " span " +
-                                                                  std::to_string(r.minutes.size()) + " minutes (needs 45)"});
+      out.excluded.push_back({mn, Date::from_days(day).iso(),
+                              "real-time data of hour " + std::to_string(hour) + " span " +
+                                  std::to_string(r.minutes.size()) + " minutes (needs 45)"});
     }
   }
   for (const auto& [key, h] : hours) {
@@ -174,9 +178,10 @@ std::vector<Alarm> alarms(const std::vector<store::Observation>& obs, const std:
   // Maintenance runs: per station, consecutive flagged hours (distinct data times).
   std::map<std::string, std::map<std::string, bool>> flagged;  // mn → time → flagged?
   // GB 3095—2012/2026 class-2 1-hour limits (µg/m³; CO mg/m³).
-  static const std::map<std::string, std::pair<double, const char*>> kHourLimits = {
-      {"so2", {500, "SO2 1-h 500 µg/m³"}}, {"no2", {200, "NO2 1-h 200 µg/m³"}},
-      {"co", {10, "CO 1-h 10 mg/m³"}},     {"o3", {200, "O3 1-h 200 µg/m³"}}};
+  static const std::map<std::string, std::pair<double, const char*>> kHourLimits = {{"so2", {500, "SO2 1-h 500 µg/m³"}},
+                                                                                    {"no2", {200, "NO2 1-h 200 µg/m³"}},
+                                                                                    {"co", {10, "CO 1-h 10 mg/m³"}},
+                                                                                    {"o3", {200, "O3 1-h 200 µg/m³"}}};
   for (const auto& o : obs) {
     if (o.data_time > as_of || !o.invalid.empty()) continue;
     if (o.data_time > last_seen[o.mn]) last_seen[o.mn] = o.data_time;
@@ -219,9 +224,10 @@ std::vector<Alarm> alarms(const std::vector<store::Observation>& obs, const std:
     if (!silent && split_time(last, &d1, &h1, &m1) && split_time(as_of, &d2, &h2, &m2))
       silent = (d2 * 24 + h2) - (d1 * 24 + h1) >= opt.silent_hours;
     if (silent)
-      out.push_back({s.mn, "silent", last, last.empty() ? (opt.window_start.empty() ? std::string("no data ever received")
-                                                                                   : "no data since " + opt.window_start)
-                                                        : "no data since " + last + " (limit " + std::to_string(opt.silent_hours) + " h)"});
+      out.push_back({s.mn, "silent", last,
+                     last.empty() ? (opt.window_start.empty() ? std::string("no data ever received")
+                                                              : "no data since " + opt.window_start)
+                                  : "no data since " + last + " (limit " + std::to_string(opt.silent_hours) + " h)"});
     auto f = flagged.find(s.mn);
     if (f == flagged.end()) continue;
     int run = 0;
@@ -236,7 +242,8 @@ std::vector<Alarm> alarms(const std::vector<store::Observation>& obs, const std:
     }
     if (run >= opt.maintenance_hours)
       out.push_back({s.mn, "maintenance", run_start,
-                     std::to_string(run) + " consecutive flagged values since " + run_start + " (maintenance, calibration or fault)"});
+                     std::to_string(run) + " consecutive flagged values since " + run_start +
+                         " (maintenance, calibration or fault)"});
   }
   std::stable_sort(out.begin(), out.end(), [](const Alarm& a, const Alarm& b) {
     return std::tie(a.mn, a.kind, a.time) < std::tie(b.mn, b.kind, b.time);
@@ -266,19 +273,23 @@ Result<ObservationFile> read_observation_file(const std::string& path, const std
         if (!o.is_object() || !o.contains(k) || o[k].is_null()) return std::string();
         return o[k].is_string() ? o[k].get<std::string>() : o[k].dump();
       };
-      rows.push_back({i, o.dump(), get("mn"), get("factor"), get("time"), get("value"), get("kind"), get("flag"), get("unit")});
+      rows.push_back(
+          {i, o.dump(), get("mn"), get("factor"), get("time"), get("value"), get("kind"), get("flag"), get("unit")});
     }
   } else {
     auto csv = parse_csv(*text, path);
     if (!csv) return tl::unexpected(csv.error());
     for (const char* c : {"mn", "factor", "time", "value"})
-      if (csv->column(c) < 0) return fail(path + ":1: missing column '" + c + "' (mn,factor,time,value[,kind,flag,unit])");
+      if (csv->column(c) < 0)
+        return fail(path + ":1: missing column '" + c + "' (mn,factor,time,value[,kind,flag,unit])");
     for (const auto& r : csv->records) {
       auto get = [&](const char* k) {
         int i = csv->column(k);
-        return i >= 0 && i < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(i)]) : std::string();
+        return i >= 0 && i < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(i)])
+                                                               : std::string();
       };
-      rows.push_back({r.line, r.raw, get("mn"), get("factor"), get("time"), get("value"), get("kind"), get("flag"), get("unit")});
+      rows.push_back(
+          {r.line, r.raw, get("mn"), get("factor"), get("time"), get("value"), get("kind"), get("flag"), get("unit")});
     }
   }
   ObservationFile out;
@@ -313,7 +324,8 @@ Result<ObservationFile> read_observation_file(const std::string& path, const std
       continue;
     }
     std::string unit = r.unit.empty() ? hj212::unit_for(r.factor, "") : r.unit;
-    store::Observation o{0, r.mn, r.factor, "file", *iso, r.kind.empty() ? "Avg" : r.kind, r.value, r.flag, unit, 0, ""};
+    store::Observation o{0,       r.mn,   r.factor, "file", *iso, r.kind.empty() ? "Avg" : r.kind,
+                         r.value, r.flag, unit,     0,      ""};
     out.rows.push_back({path + ":" + std::to_string(r.line) + " " + r.raw, path, r.mn, "file", {o}});
   }
   return out;
@@ -347,7 +359,8 @@ NoiseZonePeriod noise_zone_period(const std::vector<store::Observation>& obs, co
   // date (YYYY-MM-DD the period starts) → hourly levels, for day and night separately
   std::map<std::string, std::vector<Decimal>> days, nights;
   for (const auto& o : obs) {
-    if (o.factor != "Leq" || (o.kind != "Data" && o.kind != "Avg") || !(o.flag.empty() || o.flag == "N") || !o.invalid.empty())
+    if (o.factor != "Leq" || (o.kind != "Data" && o.kind != "Avg") || !(o.flag.empty() || o.flag == "N") ||
+        !o.invalid.empty())
       continue;
     if (o.data_time.size() < 13) continue;
     auto v = Decimal::parse(o.value);
@@ -368,7 +381,8 @@ NoiseZonePeriod noise_zone_period(const std::vector<store::Observation>& obs, co
   NoiseZonePeriod out;
   out.day_limit = quality::zone_limit(zone, quality::NoisePeriod::day);
   out.night_limit = quality::zone_limit(zone, quality::NoisePeriod::night);
-  auto summarize = [](const std::map<std::string, std::vector<Decimal>>& by_date, std::optional<int> limit, int* n, int* ok) {
+  auto summarize = [](const std::map<std::string, std::vector<Decimal>>& by_date, std::optional<int> limit, int* n,
+                      int* ok) {
     std::vector<Decimal> levels;
     for (const auto& [date, hours] : by_date) {
       Decimal l = quality::energy_average(hours);

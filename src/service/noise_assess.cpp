@@ -16,10 +16,12 @@ Result<NoiseAssessment> assess_noise_csv(const std::string& path, bool skip_bad_
   auto csv = parse_csv(*text, path);
   if (!csv) return tl::unexpected(csv.error());
   for (const char* c : {"point", "year", "kind", "period", "leq"})
-    if (csv->column(c) < 0) return fail(path + ":1: missing column '" + c + "' (point,year,kind,period,leq[,length_km][,zone])");
+    if (csv->column(c) < 0)
+      return fail(path + ":1: missing column '" + c + "' (point,year,kind,period,leq[,length_km][,zone])");
   auto get = [&](const CsvRecord& r, const char* c) {
     int i = csv->column(c);
-    return i >= 0 && i < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(i)]) : std::string();
+    return i >= 0 && i < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(i)])
+                                                           : std::string();
   };
   NoiseAssessment out;
   std::vector<std::string> errors;

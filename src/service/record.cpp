@@ -30,7 +30,8 @@ void add_for_method(const plan::Plan& plan, std::vector<store::Measurement>& out
 
 }  // namespace
 
-std::vector<store::Measurement> water_measurements(const plan::Plan& plan, const WaterAssessment& a, const DataSet& data) {
+std::vector<store::Measurement> water_measurements(const plan::Plan& plan, const WaterAssessment& a,
+                                                   const DataSet& data) {
   std::vector<store::Measurement> out;
   const std::string version = "GB3838-2002+HJ-2011-22/v1";
   // 长江干流及主要支流: the sections marked main in the registry (all river sections if none is).
@@ -49,13 +50,15 @@ std::vector<store::Measurement> water_measurements(const plan::Plan& plan, const
                    std::to_string(d.compliant) + " of " + std::to_string(d.sources) + " sources compliant");
   for (const auto& r : a.rivers)
     if (r.river == "长江" && r.outbound_not_worse)
-      add_for_method(plan, out, "water.outbound_vs_inbound", version, r.year, *r.outbound_not_worse ? "yes" : "no", data,
+      add_for_method(plan, out, "water.outbound_vs_inbound", version, r.year, *r.outbound_not_worse ? "yes" : "no",
+                     data,
                      std::string("inbound ") + quality::water_class_name(*r.inbound) + ", outbound " +
                          quality::water_class_name(*r.outbound));
   return out;
 }
 
-std::vector<store::Measurement> noise_measurements(const plan::Plan& plan, const NoiseAssessment& a, const DataSet& data) {
+std::vector<store::Measurement> noise_measurements(const plan::Plan& plan, const NoiseAssessment& a,
+                                                   const DataSet& data) {
   std::vector<store::Measurement> out;
   const std::string version = "GB3096-2008+HJ640-2012/v1";
   for (const auto& x : a.averages) {
@@ -63,7 +66,8 @@ std::vector<store::Measurement> noise_measurements(const plan::Plan& plan, const
     bool regional = x.kind == quality::NoiseKind::regional;
     add_for_method(plan, out, regional ? "noise.regional_average" : "noise.traffic_average", version, x.year,
                    x.average.str(), data,
-                   std::to_string(x.points) + " points, grade " + std::to_string(x.grade) + " " + quality::noise_grade_label(x.grade));
+                   std::to_string(x.points) + " points, grade " + std::to_string(x.grade) + " " +
+                       quality::noise_grade_label(x.grade));
   }
   return out;
 }
@@ -82,8 +86,9 @@ std::vector<store::Measurement> air_measurements(const plan::Plan& plan, const q
     std::string rules = y.year < 2026 ? "HJ633-2012" : y.year == 2026 ? "HJ633-2012/2026" : "HJ633-2026";
     std::string version = rules + "+HJ663-2013/v1";
     const std::pair<const char*, std::optional<std::string>> values[] = {
-        {"air.good_days_ratio",
-         y.good_days_ratio_permille ? std::optional<std::string>(fixed_str(*y.good_days_ratio_permille, 1)) : std::nullopt},
+        {"air.good_days_ratio", y.good_days_ratio_permille
+                                    ? std::optional<std::string>(fixed_str(*y.good_days_ratio_permille, 1))
+                                    : std::nullopt},
         {"air.pm25_annual", y.pm25_annual ? std::optional<std::string>(std::to_string(*y.pm25_annual)) : std::nullopt},
         {"air.pm10_annual", y.pm10_annual ? std::optional<std::string>(std::to_string(*y.pm10_annual)) : std::nullopt},
     };

@@ -34,10 +34,12 @@ std::vector<store::Measurement> air_measurements(const plan::Plan& plan, const q
 /// class among the non-drinking sections), drinking_water_compliance
 /// (water.drinking_source_compliance, percent), yangtze_outbound_not_worse
 /// (water.outbound_vs_inbound: yes/no for the river 长江).
-std::vector<store::Measurement> water_measurements(const plan::Plan& plan, const WaterAssessment& a, const DataSet& data);
+std::vector<store::Measurement> water_measurements(const plan::Plan& plan, const WaterAssessment& a,
+                                                   const DataSet& data);
 
 /// Measurements of the noise indicators per year: regional_noise (noise.regional_average, day)
 /// and traffic_noise (noise.traffic_average, day).
-std::vector<store::Measurement> noise_measurements(const plan::Plan& plan, const NoiseAssessment& a, const DataSet& data);
+std::vector<store::Measurement> noise_measurements(const plan::Plan& plan, const NoiseAssessment& a,
+                                                   const DataSet& data);
 
 }  // namespace shanshui::service

@@ -82,7 +82,8 @@ std::vector<ScoreRow> scorecard(const plan::Plan& plan, const TrackingView& view
     return a.score != b.score ? a.score > b.score : a.department < b.department;
   });
   for (size_t i = 0; i < rows.size(); ++i)
-    rows[i].rank = (i > 0 && std::abs(rows[i].score - rows[i - 1].score) < 1e-9) ? rows[i - 1].rank : static_cast<int>(i + 1);
+    rows[i].rank =
+        (i > 0 && std::abs(rows[i].score - rows[i - 1].score) < 1e-9) ? rows[i - 1].rank : static_cast<int>(i + 1);
   return rows;
 }
 

@@ -13,8 +13,8 @@ std::vector<SupervisionEntry> supervision_list(const plan::Plan& plan, const Tra
     const auto& t = *tv.target;
     const auto& sched = tv.lenses[0];
     const auto& unsd = tv.lenses[1];
-    bool lagging = unsd.rating == "acceleration_needed" || unsd.rating == "stagnation_or_regression" ||
-                   sched.rating == "behind";
+    bool lagging =
+        unsd.rating == "acceleration_needed" || unsd.rating == "stagnation_or_regression" || sched.rating == "behind";
     if (lagging && !t.lead.id.empty())
       out.push_back({t.lead.id, "lagging_target", t.id,
                      t.name + ": " + plan::lens_rating_label(unsd.rating) + " (UNSD), " +

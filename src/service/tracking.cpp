@@ -1,9 +1,8 @@
 // tracking.cpp: validation of incoming returns and the tracking view.
 #include "service/tracking.h"
 
-#include <cstdio>
-
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -24,7 +23,8 @@ Status require_columns(const CsvTable& t, const std::vector<std::string>& cols, 
   for (const auto& c : cols)
     if (t.column(c) < 0) missing.push_back(c);
   if (!missing.empty())
-    return fail(origin + ":1: missing column(s) " + text::join(missing, ", ") + " (header has: " + text::join(t.header, ", ") + ")");
+    return fail(origin + ":1: missing column(s) " + text::join(missing, ", ") +
+                " (header has: " + text::join(t.header, ", ") + ")");
   return {};
 }
 
@@ -97,7 +97,8 @@ Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, con
     }
     auto status = normalize_status(field(csv, r, "status"));
     if (!status) {
-      reject("status '" + field(csv, r, "status") + "' is not one of not_started, in_progress, done (未启动、推进中、已完成)");
+      reject("status '" + field(csv, r, "status") +
+             "' is not one of not_started, in_progress, done (未启动、推进中、已完成)");
       continue;
     }
     rep.status = *status;
@@ -127,7 +128,8 @@ Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, con
       std::vector<std::string> owners;
       for (const auto& d : item->lead) owners.push_back(d.written);
       for (const auto& d : item->responsible) owners.push_back(d.written);
-      reject(rep.reporter_written + " neither leads nor shares " + item->id + " (owners: " + text::join(owners, "、") + ")");
+      reject(rep.reporter_written + " neither leads nor shares " + item->id + " (owners: " + text::join(owners, "、") +
+             ")");
       continue;
     }
     auto ts = normalize_timestamp(field(csv, r, "reported_at"));
@@ -152,8 +154,8 @@ Result<Intake<store::ProgressReport>> intake_reports(const plan::Plan& plan, con
       as_filed.reported_at = *ts;
       bool resubmitted = options.stored.count(report_key(as_filed)) > 0;  // stored once, "already present"
       if (!resubmitted && last != options.last_reported_at.end() && *ts < last->second) {
-        reject("reported_at " + *ts + " is earlier than the last report on " + rep.item_id + " by " + rep.reporter_written + " (" +
-               last->second + ")");
+        reject("reported_at " + *ts + " is earlier than the last report on " + rep.item_id + " by " +
+               rep.reporter_written + " (" + last->second + ")");
         continue;
       }
       rep.reported_at_claimed = true;
@@ -228,12 +230,14 @@ Result<Intake<store::Measurement>> intake_measurements(const plan::Plan& plan, c
       continue;
     }
     if (m.kind == "reported" && t->measure.kind == "computed") {
-      reject("'" + m.indicator + "' is computed from monitoring data (" + t->measure.method + "); it cannot be entered as reported");
+      reject("'" + m.indicator + "' is computed from monitoring data (" + t->measure.method +
+             "); it cannot be entered as reported");
       continue;
     }
     m.method = field(csv, r, "method");
     if (m.method != t->measure.method) {
-      reject("method '" + m.method + "' is not how '" + m.indicator + "' is measured (the plan says " + t->measure.method + ")");
+      reject("method '" + m.method + "' is not how '" + m.indicator + "' is measured (the plan says " +
+             t->measure.method + ")");
       continue;
     }
     m.method_version = field(csv, r, "method_version");
@@ -294,8 +298,8 @@ std::optional<DuePeriod> last_due_period(const plan::Plan& plan, Date as_of) {
 std::string report_key(const store::ProgressReport& r) {
   char pct[32];
   std::snprintf(pct, sizeof pct, "%g", r.percent);
-  return r.item_id + '\x1f' + r.period + '\x1f' + r.status + '\x1f' + pct + '\x1f' + r.narrative + '\x1f' + r.evidence + '\x1f' +
-         r.reporter + '\x1f' + r.reported_at;
+  return r.item_id + '\x1f' + r.period + '\x1f' + r.status + '\x1f' + pct + '\x1f' + r.narrative + '\x1f' + r.evidence +
+         '\x1f' + r.reporter + '\x1f' + r.reported_at;
 }
 
 Date report_due(const plan::Plan& plan, const Period& period) {
@@ -321,8 +325,8 @@ const ItemView* TrackingView::find_item(const std::string& id) const {
 }
 
 TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measurement>& measurements,
-                        const std::vector<store::ProgressReport>& reports,
-                        const std::vector<store::Closure>& closures, Date as_of) {
+                        const std::vector<store::ProgressReport>& reports, const std::vector<store::Closure>& closures,
+                        Date as_of) {
   TrackingView view;
   view.as_of = as_of;
   // Annual series per indicator: the most recently recorded value for each year up to as_of.

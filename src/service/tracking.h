@@ -3,8 +3,8 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -58,10 +58,10 @@ Result<Intake<store::Measurement>> intake_measurements(const plan::Plan& plan, c
 /// current lens says so instead of rating an old number.
 struct TargetView {
   const plan::Target* target = nullptr;
-  std::vector<plan::Observation> series;         // annual values in force, by year
-  std::vector<store::Measurement> provenance;    // the measurement behind each series value
-  std::vector<plan::LensResult> lenses;          // schedule, unsd, current
-  std::string stale;                             // why the values are out of date ("" when current)
+  std::vector<plan::Observation> series;       // annual values in force, by year
+  std::vector<store::Measurement> provenance;  // the measurement behind each series value
+  std::vector<plan::LensResult> lenses;        // schedule, unsd, current
+  std::string stale;                           // why the values are out of date ("" when current)
 };
 
 /// A work item with its latest report, status and closure.
@@ -85,8 +85,8 @@ struct TrackingView {
 
 /// Builds the view. Pure: the same inputs give the same view.
 TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measurement>& measurements,
-                        const std::vector<store::ProgressReport>& reports,
-                        const std::vector<store::Closure>& closures, Date as_of);
+                        const std::vector<store::ProgressReport>& reports, const std::vector<store::Closure>& closures,
+                        Date as_of);
 
 /// The plan, its reports and its view as of a date, read from a store: what the progress table,
 /// the supervision list, the scorecard and the exports are made from (CLI and server alike). The

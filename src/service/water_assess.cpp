@@ -16,7 +16,6 @@ std::string field(const CsvTable&, const CsvRecord& r, int col) {
   return col >= 0 && col < static_cast<int>(r.fields.size()) ? text::trim(r.fields[static_cast<size_t>(col)]) : "";
 }
 
-
 }  // namespace
 
 // Exact mean of decimals, rounded to `decimals` by GB/T 8170.
@@ -50,8 +49,10 @@ Result<std::vector<Section>> read_sections(const std::string& path) {
     s.name = field(*csv, r, c_name);
     s.river = field(*csv, r, c_river);
     std::string body = field(*csv, r, c_body);
-    if (body == "lake" || body == "reservoir" || body == "湖库") s.body = quality::Waterbody::lake;
-    else if (!body.empty() && body != "river" && body != "河流") return fail(where + "waterbody '" + body + "' is not river or lake");
+    if (body == "lake" || body == "reservoir" || body == "湖库")
+      s.body = quality::Waterbody::lake;
+    else if (!body.empty() && body != "river" && body != "河流")
+      return fail(where + "waterbody '" + body + "' is not river or lake");
     std::string role = field(*csv, r, c_role);
     if (!role.empty()) {
       if (role != "inbound" && role != "outbound" && role != "control" && role != "drinking")
@@ -84,7 +85,8 @@ Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Se
     const std::string& h = csv->header[i];
     if (h == "section" || h == "time" || h == "note") continue;
     const auto* item = quality::find_water_item(h);
-    if (!item) return fail(path + ":1: unknown item column '" + h + "' (see `shanshui water class --help` for the keys)");
+    if (!item)
+      return fail(path + ":1: unknown item column '" + h + "' (see `shanshui water class --help` for the keys)");
     item_cols.push_back({static_cast<int>(i), item});
   }
   WaterAssessment out;
@@ -136,7 +138,8 @@ Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Se
       sample.push_back({item->key, *d});
     }
     if (!ok) continue;
-    auto reg = std::find_if(out.registry.begin(), out.registry.end(), [&](const Section& s) { return s.name == section; });
+    auto reg =
+        std::find_if(out.registry.begin(), out.registry.end(), [&](const Section& s) { return s.name == section; });
     if (reg == out.registry.end()) {
       out.registry.push_back(Section{section, "", quality::Waterbody::river, "control", 3});
       reg = out.registry.end() - 1;
@@ -147,17 +150,20 @@ Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Se
     a.sample_classes.push_back(quality::classify_water(sample, reg->body, reg->target).cls);
   }
   if (!errors.empty() && !skip_bad_rows) {
-    std::string msg = text::join(std::vector<std::string>(errors.begin(), errors.begin() + std::min<size_t>(errors.size(), 20)), "\n");
+    std::string msg = text::join(
+        std::vector<std::string>(errors.begin(), errors.begin() + std::min<size_t>(errors.size(), 20)), "\n");
     return fail(msg + "\n" + path + ": " + std::to_string(errors.size()) +
                 " malformed rows; nothing assessed (fix them, or pass --skip-bad-rows to exclude them)");
   }
   for (auto& [key, a] : acc) {
-    const Section* sec = &*std::find_if(out.registry.begin(), out.registry.end(), [&](const Section& s) { return s.name == key.first; });
+    const Section* sec =
+        &*std::find_if(out.registry.begin(), out.registry.end(), [&](const Section& s) { return s.name == key.first; });
     SectionYear sy;
     sy.section = sec;
     sy.year = key.second;
     sy.samples = a.samples;
-    for (const auto& [k, values] : a.values) sy.means.push_back({k, exact_mean(values, quality::find_water_item(k)->decimals)});
+    for (const auto& [k, values] : a.values)
+      sy.means.push_back({k, exact_mean(values, quality::find_water_item(k)->decimals)});
     sy.verdict = quality::classify_water(sy.means, sec->body, sec->target);
     for (int c : a.sample_classes) sy.samples_meeting_target += c >= 1 && c <= sec->target;
     if (sec->role == "drinking") {
@@ -200,7 +206,8 @@ Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Se
         if (s->section->role == "outbound") ry.outbound = s->verdict.cls;
       }
       std::vector<std::pair<std::string, Decimal>> averaged;
-      for (const auto& [k, values] : pooled) averaged.push_back({k, exact_mean(values, quality::find_water_item(k)->decimals)});
+      for (const auto& [k, values] : pooled)
+        averaged.push_back({k, exact_mean(values, quality::find_water_item(k)->decimals)});
       auto avg = quality::classify_water(averaged, list.front()->section->body, 3);
       ry.grade = quality::river_grade(classes, avg.cls ? std::optional<int>(avg.cls) : std::nullopt);
       if (ry.inbound && ry.outbound) ry.outbound_not_worse = *ry.outbound <= *ry.inbound;

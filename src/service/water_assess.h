@@ -30,7 +30,7 @@ struct SectionYear {
   std::vector<std::pair<std::string, Decimal>> means;  // item → annual mean, rounded to its decimals
   quality::WaterVerdict verdict;                       // of the annual means
   int samples_meeting_target = 0;                      // samples whose own class meets the target
-  std::optional<bool> drinking_compliant;              // drinking sources: 21 items ≤ III and Tables 2–3 within limits
+  std::optional<bool> drinking_compliant;  // drinking sources: 21 items ≤ III and Tables 2–3 within limits
 };
 
 struct RiverYear {

@@ -105,7 +105,8 @@ std::string format_ranges(const std::vector<RowRange>& ranges) {
   for (const auto& r : ranges) {
     if (!out.empty()) out += ';';
     if (r.removed) out += '-';
-    out += r.table + ":" + std::to_string(r.first) + "-" + std::to_string(r.last) + ":" + std::to_string(r.count) + ":" + r.root;
+    out += r.table + ":" + std::to_string(r.first) + "-" + std::to_string(r.last) + ":" + std::to_string(r.count) +
+           ":" + r.root;
   }
   return out;
 }

@@ -72,11 +72,11 @@ struct Station {
   std::string name;
   std::string township, river, section;
   std::optional<double> lon, lat;
-  std::string password;                // empty: not checked
-  std::string crc_mode = "standard";   // standard | modbus | modbus-swapped
-  std::string units;                   // "a21026=mg/m3;a34004=ug/m3" overrides of the factor defaults
+  std::string password;               // empty: not checked
+  std::string crc_mode = "standard";  // standard | modbus | modbus-swapped
+  std::string units;                  // "a21026=mg/m3;a34004=ug/m3" overrides of the factor defaults
   std::string created_at;
-  std::string zone;                    // noise points: GB 3096 functional zone (0 1 2 3 4a 4b), else ""
+  std::string zone;  // noise points: GB 3096 functional zone (0 1 2 3 4a 4b), else ""
 };
 
 /// One value of one factor at one time from one station, with the raw frame it came from.
@@ -90,9 +90,9 @@ struct Observation {
   std::string value;      // as sent
   std::string flag;       // data flag (N, M, D, …), "" when none was sent
   std::string unit;
-  int64_t raw_id = 0;     // raw_frames.id (0 for file imports)
+  int64_t raw_id = 0;  // raw_frames.id (0 for file imports)
   std::string received_at;
-  std::string invalid;    // why the value cannot be physically true (hj212::implausible), "" when plausible
+  std::string invalid;  // why the value cannot be physically true (hj212::implausible), "" when plausible
 };
 
 /// A stored raw frame: the bytes as received, with where and when they came from.
@@ -129,7 +129,7 @@ struct IngestFrame {
 };
 
 struct IngestResult {
-  int frames = 0;          // raw frames stored (a resent identical frame is stored once)
+  int frames = 0;  // raw frames stored (a resent identical frame is stored once)
   int values_added = 0;
   int values_duplicate = 0;  // the same value again (a resent frame)
   int values_conflict = 0;   // a different value for a (station, factor, CN, time, kind) already stored: kept aside
@@ -155,8 +155,8 @@ struct QuarantineUsage {
 /// A user of the web dashboard and API.
 struct User {
   std::string username;
-  std::string role;        // admin | office | department | township | auditor
-  std::string department;  // department or township id (department and township users)
+  std::string role;           // admin | office | department | township | auditor
+  std::string department;     // department or township id (department and township users)
   std::string password_hash;  // argon2id, encoded
   std::string created_at;
 };

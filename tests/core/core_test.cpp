@@ -61,7 +61,9 @@ TEST(Text, Sha256MatchesFips180Vectors) {
 }
 
 TEST(Csv, HandlesQuotesNewlinesBomAndLineNumbers) {
-  std::string text = "\xEF\xBB\xBF" "a,b\r\n1,\"x, \"\"y\"\"\"\n\n2,\"multi\nline\"\n3,z";
+  std::string text =
+      "\xEF\xBB\xBF"
+      "a,b\r\n1,\"x, \"\"y\"\"\"\n\n2,\"multi\nline\"\n3,z";
   auto t = service::parse_csv(text, "f.csv");
   ASSERT_TRUE(t) << t.error().message;
   EXPECT_EQ(t->header, (std::vector<std::string>{"a", "b"}));
@@ -89,7 +91,7 @@ TEST(Decimal, RoundsByGbT8170) {
   EXPECT_EQ(r("75.5", 0), "76");
   EXPECT_EQ(r("2.25", 1), "2.2");
   EXPECT_EQ(r("2.35", 1), "2.4");
-  EXPECT_EQ(r("74.51", 0), "75");   // more than half: up
+  EXPECT_EQ(r("74.51", 0), "75");  // more than half: up
   EXPECT_EQ(r("74.49", 0), "74");
   EXPECT_EQ(r("-2.25", 1), "-2.2");
   EXPECT_EQ(r("-2.35", 1), "-2.4");

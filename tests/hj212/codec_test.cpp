@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "export/hj212_json.h"
@@ -62,8 +61,8 @@ TEST(Hj212, CrcVectorsAndModes) {
   EXPECT_EQ(parse_crc_hex("1dc0"), 0x1DC0);
   EXPECT_FALSE(parse_crc_hex("1dc"));
   // A Modbus-swapped device verifies in its own mode and not in the standard one.
-  std::string f = frame("QN=20240101000000000;ST=31;CN=2011;PW=1;MN=4201003;Flag=5;CP=&&a21026-Rtd=12&&",
-                        CrcMode::modbus_swapped);
+  std::string f =
+      frame("QN=20240101000000000;ST=31;CN=2011;PW=1;MN=4201003;Flag=5;CP=&&a21026-Rtd=12&&", CrcMode::modbus_swapped);
   auto as_std = decode_frame(f);
   ASSERT_TRUE(as_std);
   EXPECT_FALSE(as_std->crc_ok);
@@ -81,17 +80,21 @@ TEST(Hj212, RepliesMatchTheStandardsPackets) {
             "##0087QN=20160801085857223;ST=91;CN=9014;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&&&3240\r\n");
   EXPECT_EQ(frame(reply_segment(*up, "9013", "", ReplyPassword::echoed)),
             "##0087QN=20160801085857223;ST=91;CN=9013;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&&&2A80\r\n");
-  EXPECT_EQ(frame(reply_segment(*up, "9011", "QnRtn=1", ReplyPassword::echoed)),
-            "##0094QN=20160801085857223;ST=91;CN=9011;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&QnRtn=1&&1B00\r\n");
-  EXPECT_EQ(frame(reply_segment(*up, "9012", "ExeRtn=1", ReplyPassword::echoed)),
-            "##0095QN=20160801085857223;ST=91;CN=9012;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&ExeRtn=1&&6240\r\n");
+  EXPECT_EQ(
+      frame(reply_segment(*up, "9011", "QnRtn=1", ReplyPassword::echoed)),
+      "##0094QN=20160801085857223;ST=91;CN=9011;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&QnRtn=1&&1B00\r\n");
+  EXPECT_EQ(
+      frame(reply_segment(*up, "9012", "ExeRtn=1", ReplyPassword::echoed)),
+      "##0095QN=20160801085857223;ST=91;CN=9012;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&ExeRtn=1&&6240\r\n");
   // 2005 devices: no QN in the header; the reply carries none either and Flag stays absent.
   auto old = parse_data_segment("ST=32;CN=2011;PW=123456;MN=LD130133000015;CP=&&DataTime=20160824003817&&");
   ASSERT_TRUE(old);
   EXPECT_FALSE(old->wants_reply());
-  EXPECT_EQ(reply_segment(*old, "9014", "", ReplyPassword::echoed), "ST=91;CN=9014;PW=123456;MN=LD130133000015;CP=&&&&");
+  EXPECT_EQ(reply_segment(*old, "9014", "", ReplyPassword::echoed),
+            "ST=91;CN=9014;PW=123456;MN=LD130133000015;CP=&&&&");
   // What the platform sends: the same packet with the password withheld.
-  EXPECT_EQ(reply_segment(*up, "9014"), "QN=20160801085857223;ST=91;CN=9014;PW=;MN=010000A8900016F000169DC0;Flag=4;CP=&&&&");
+  EXPECT_EQ(reply_segment(*up, "9014"),
+            "QN=20160801085857223;ST=91;CN=9014;PW=;MN=010000A8900016F000169DC0;Flag=4;CP=&&&&");
   EXPECT_EQ(reply_segment(*old, "9014"), "ST=91;CN=9014;PW=;MN=LD130133000015;CP=&&&&");
 }
 

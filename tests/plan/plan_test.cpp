@@ -44,11 +44,13 @@ TEST(Loader, MalformedPlansNameFileAndLine) {
   const BadPlan cases[] = {
       {"unknown bound", "    bound: \">=\"", "    bound: at-least",
        "bad.yaml:32: unknown bound 'at-least' (use >=, <=, =, ~, range, water_class, binary or qualitative)"},
-      {"value not a number", "    value: \"65\"", "    value: 六十五", "bad.yaml:33: not a number (unexpected character): '六十五'"},
+      {"value not a number", "    value: \"65\"", "    value: 六十五",
+       "bad.yaml:33: not a number (unexpected character): '六十五'"},
       {"missing item text", "{id: T01.2, text: 第二项工作。}", "{id: T01.2}", "bad.yaml:25: missing 'text'"},
       {"duplicate item id", "{id: T01.2,", "{id: T01.1,", "bad.yaml:25: duplicate item id 'T01.1'"},
       {"bad yaml", "targets:\n", "targets:\n  - [unclosed\n", "bad.yaml:"},
-      {"year not a number", "    year: 2027", "    year: 2027年", "bad.yaml:34: 'year' must be a whole number, not '2027年'"},
+      {"year not a number", "    year: 2027", "    year: 2027年",
+       "bad.yaml:34: 'year' must be a whole number, not '2027年'"},
       {"water class", "    bound: \">=\"\n    value: \"65\"", "    bound: water_class\n    value: VI",
        "bad.yaml:33: water class must be I, II, III, IV or V"},
       {"typo in a key", "    clause: 二(四)", "    clasue: 二(四)", "bad.yaml:35: unknown key 'clasue' in a target"},
@@ -138,7 +140,7 @@ TEST(Lenses, EveryCaseRatesAsExpected) {
       auto colon = pair.find(':');
       series.push_back({std::stoi(pair.substr(0, colon)), pair.substr(colon + 1)});
     }
-    LensResult r = row["lens"] == "unsd" ? unsd_lens(t, series)
+    LensResult r = row["lens"] == "unsd"       ? unsd_lens(t, series)
                    : row["lens"] == "schedule" ? schedule_lens(t, series)
                                                : current_lens(t, series);
     std::string where = row["case"] + " (" + row["lens"] + ", line " + std::to_string(rec.line) + ")";

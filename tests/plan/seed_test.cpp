@@ -29,13 +29,16 @@ std::vector<SeedTask> seed_tasks(const std::string& seed) {
   std::vector<std::string> cells;
   auto flush = [&] {
     if (cells.size() == 5 && text::trim(cells[0]) != "行动计划")
-      out.push_back({text::trim(cells[0]), text::trim(cells[1]), text::trim(cells[2]), text::trim(cells[3]), text::trim(cells[4])});
+      out.push_back({text::trim(cells[0]), text::trim(cells[1]), text::trim(cells[2]), text::trim(cells[3]),
+                     text::trim(cells[4])});
     cells.clear();
   };
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) flush();
-    else cells.push_back(line);
+    if (line.empty())
+      flush();
+    else
+      cells.push_back(line);
   }
   flush();
   return out;
@@ -52,8 +55,10 @@ std::vector<std::string> split_items(const std::string& content) {
     for (;; ++at) {
       at = content.find(m, at);
       if (at == std::string::npos) break;
-      bool digit_before = at > 0 && (std::isdigit(static_cast<unsigned char>(content[at - 1])) || content[at - 1] == '.');
-      bool digit_after = at + m.size() < content.size() && std::isdigit(static_cast<unsigned char>(content[at + m.size()]));
+      bool digit_before =
+          at > 0 && (std::isdigit(static_cast<unsigned char>(content[at - 1])) || content[at - 1] == '.');
+      bool digit_after =
+          at + m.size() < content.size() && std::isdigit(static_cast<unsigned char>(content[at + m.size()]));
       if (!digit_before && !digit_after) break;
     }
     if (at == std::string::npos) break;
@@ -132,13 +137,15 @@ TEST_F(Seed, EveryNumberedPartThreeTaskIsLinked) {
   for (int number = 1;; ++number) {
     std::string mark = std::to_string(number) + ".";
     size_t at = 0;
-    while ((at = body.find(mark, at)) != std::string::npos && !(at > 0 && (body[at - 1] == '\n' || body[at - 1] == ']')))
+    while ((at = body.find(mark, at)) != std::string::npos &&
+           !(at > 0 && (body[at - 1] == '\n' || body[at - 1] == ']')))
       ++at;
     if (at == std::string::npos) break;
     ++found;
     auto start = at + mark.size();
     std::string name = body.substr(start, body.find("。", start) - start);
-    auto s = std::find_if(plan_.sections.begin(), plan_.sections.end(), [&](const Section& x) { return x.number == number; });
+    auto s = std::find_if(plan_.sections.begin(), plan_.sections.end(),
+                          [&](const Section& x) { return x.number == number; });
     ASSERT_NE(s, plan_.sections.end()) << number;
     EXPECT_EQ(s->name, name) << number;
     EXPECT_FALSE(s->key_tasks.empty());

@@ -6,15 +6,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "core/text.h"
-#include "service/csv.h"
 #include "export/quality_json.h"
 #include "service/air_csv.h"
 #include "service/air_demo.h"
+#include "service/csv.h"
 
 namespace shanshui::service {
 namespace {
@@ -116,23 +115,23 @@ TEST(AirAssess, MalformedRowsAreRefusedWithRowAndField) {
   std::string csv =
       "station,time,so2,no2,pm10,co,o3,pm25\n"
       "A,2024-01-01 00:00:00,10,20,40,0.5,60,30\n"
-      "A,2024-01-01 01:00:00,10,20,40,0.5,60,-3\n"      // 3 negative
-      "A,2024-01-01 02:00:00,10,20,abc,0.5,60,30\n"     // 4 non-numeric
-      "A,2024-01-01 24:00:00,10,20,40,0.5,60,30\n"      // 5 outside any day
-      "A,2024-02-30 03:00:00,10,20,40,0.5,60,30\n"      // 6 no such date
-      "A,2024-01-01 03:30:00,10,20,40,0.5,60,30\n"      // 7 not an hour start
-      "A,2024-01-01 04:00:00,10,20,40,0.5,60\n"         // 8 field count
-      "A,2024-01-01 00:00:00,10,20,40,0.5,60,30\n";     // 9 duplicate hour
+      "A,2024-01-01 01:00:00,10,20,40,0.5,60,-3\n"   // 3 negative
+      "A,2024-01-01 02:00:00,10,20,abc,0.5,60,30\n"  // 4 non-numeric
+      "A,2024-01-01 24:00:00,10,20,40,0.5,60,30\n"   // 5 outside any day
+      "A,2024-02-30 03:00:00,10,20,40,0.5,60,30\n"   // 6 no such date
+      "A,2024-01-01 03:30:00,10,20,40,0.5,60,30\n"   // 7 not an hour start
+      "A,2024-01-01 04:00:00,10,20,40,0.5,60\n"      // 8 field count
+      "A,2024-01-01 00:00:00,10,20,40,0.5,60,30\n";  // 9 duplicate hour
   auto path = tmp_file("bad.csv", csv);
   auto r = read_air_csv(path, {});
   ASSERT_FALSE(r);
   const std::string& m = r.error().message;
-  for (const char* want : {":3: pm25: negative concentration -3", ":4: pm10: not a number: 'abc'",
-                                  ":5: time: time '2024-01-01 24:00:00' lies outside any day",
-                                  ":6: time: time '2024-02-30 03:00:00': no such date",
-                                  ":7: time: time '2024-01-01 03:30:00' is not the start of an hour",
-                                  ":8: has 7 fields, the header has 8", ":9: duplicate hour 2024-01-01 0:00 for station A",
-                                  "7 malformed rows; nothing assessed"})
+  for (const char* want :
+       {":3: pm25: negative concentration -3", ":4: pm10: not a number: 'abc'",
+        ":5: time: time '2024-01-01 24:00:00' lies outside any day",
+        ":6: time: time '2024-02-30 03:00:00': no such date",
+        ":7: time: time '2024-01-01 03:30:00' is not the start of an hour", ":8: has 7 fields, the header has 8",
+        ":9: duplicate hour 2024-01-01 0:00 for station A", "7 malformed rows; nothing assessed"})
     EXPECT_NE(m.find(want), std::string::npos) << "missing '" << want << "' in:\n" << m;
   AirCsvOptions skip;
   skip.skip_bad_rows = true;

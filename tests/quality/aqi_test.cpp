@@ -1,5 +1,7 @@
 // aqi_test.cpp: HJ 633 both eras: breakpoint tables (tests/data/aqi/breakpoints.csv), single
 // IAQI vectors (iaqi.csv), whole-AQI vectors (aqi.csv), and properties (monotone, continuous).
+#include "quality/aqi.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -7,7 +9,6 @@
 #include <sstream>
 
 #include "core/text.h"
-#include "quality/aqi.h"
 #include "service/csv.h"
 
 namespace shanshui::quality {
@@ -37,9 +38,9 @@ AirRules rules_of(const std::string& s) { return s == "2012" ? AirRules::hj633_2
 
 Column column_of(const std::string& s) {
   static const std::map<std::string, Column> kColumns = {
-      {"so2_24h", Column::so2_24h}, {"so2_1h", Column::so2_1h},   {"no2_24h", Column::no2_24h},
-      {"no2_1h", Column::no2_1h},   {"pm10_24h", Column::pm10_24h}, {"co_24h", Column::co_24h},
-      {"co_1h", Column::co_1h},     {"o3_1h", Column::o3_1h},     {"o3_8h", Column::o3_8h},
+      {"so2_24h", Column::so2_24h},  {"so2_1h", Column::so2_1h},     {"no2_24h", Column::no2_24h},
+      {"no2_1h", Column::no2_1h},    {"pm10_24h", Column::pm10_24h}, {"co_24h", Column::co_24h},
+      {"co_1h", Column::co_1h},      {"o3_1h", Column::o3_1h},       {"o3_8h", Column::o3_8h},
       {"pm25_24h", Column::pm25_24h}};
   return kColumns.at(s);
 }
@@ -87,10 +88,9 @@ TEST(Iaqi, StandardsVectors) {
 }
 
 TEST(Aqi, WholeAqiVectors) {
-  static const std::map<std::string, Pollutant> kKeys = {{"so2", Pollutant::so2}, {"no2", Pollutant::no2},
-                                                         {"pm10", Pollutant::pm10}, {"co", Pollutant::co},
-                                                         {"o3", Pollutant::o3}, {"o3_8h", Pollutant::o3_8h},
-                                                         {"pm25", Pollutant::pm25}};
+  static const std::map<std::string, Pollutant> kKeys = {
+      {"so2", Pollutant::so2}, {"no2", Pollutant::no2},     {"pm10", Pollutant::pm10}, {"co", Pollutant::co},
+      {"o3", Pollutant::o3},   {"o3_8h", Pollutant::o3_8h}, {"pm25", Pollutant::pm25}};
   for (auto& row : rows("aqi.csv")) {
     std::string where = "aqi.csv:" + row["@line"] + " " + row["case"];
     AqiInput in;
@@ -134,9 +134,9 @@ TEST(Aqi, WholeAqiVectors) {
 }
 
 TEST(Aqi, LevelsAtTheirBoundaries) {
-  const std::pair<int, const char*> cases[] = {{0, "I"},    {50, "I"},   {51, "II"}, {100, "II"}, {101, "III"},
-                                               {150, "III"}, {151, "IV"}, {200, "IV"}, {201, "V"}, {300, "V"},
-                                               {301, "VI"}, {500, "VI"}};
+  const std::pair<int, const char*> cases[] = {{0, "I"},     {50, "I"},    {51, "II"},  {100, "II"},
+                                               {101, "III"}, {150, "III"}, {151, "IV"}, {200, "IV"},
+                                               {201, "V"},   {300, "V"},   {301, "VI"}, {500, "VI"}};
   for (auto [aqi, roman] : cases) EXPECT_STREQ(aqi_level(aqi).roman, roman) << aqi;
   EXPECT_STREQ(aqi_level(75).colour, "#FFFF00");
 }

@@ -156,10 +156,11 @@ TEST(WaterAssess, SectionsRiversDrinkingAndInboundOutbound) {
   ASSERT_TRUE(a) << a.error().message;
   ASSERT_EQ(a->sections.size(), 3u);
   // 出境 TP mean (0.050 + 0.125)/2 = 0.0875 → 0.088 (3 decimals, GB/T 8170) → class II.
-  const auto& out = *std::find_if(a->sections.begin(), a->sections.end(), [](const auto& s) { return s.section->name == "出境"; });
+  const auto& out =
+      *std::find_if(a->sections.begin(), a->sections.end(), [](const auto& s) { return s.section->name == "出境"; });
   EXPECT_EQ(out.verdict.cls, 2);
   EXPECT_EQ(out.samples_meeting_target, 1);  // the July sample (TP 0.125) is class III
-  ASSERT_EQ(a->rivers.size(), 1u);  // the drinking source is not part of a river grade
+  ASSERT_EQ(a->rivers.size(), 1u);           // the drinking source is not part of a river grade
   EXPECT_EQ(a->rivers[0].river, "长江");
   EXPECT_EQ(a->rivers[0].outbound_not_worse, true);
   ASSERT_EQ(a->drinking.size(), 1u);
@@ -193,7 +194,8 @@ TEST(NoiseAssess, AveragesGradesAndZones) {
   ASSERT_EQ(a->zones.size(), 1u);
   EXPECT_EQ(a->zones[0].compliant, 1);
   EXPECT_EQ(a->zones[0].rate_permille, 500);
-  auto bad = tmp("noise-bad.csv", "point,year,kind,period,leq,length_km,zone\nT1,2024,traffic,day,65,,\nZ,2024,zone,day,50,,9\n");
+  auto bad = tmp("noise-bad.csv",
+                 "point,year,kind,period,leq,length_km,zone\nT1,2024,traffic,day,65,,\nZ,2024,zone,day,50,,9\n");
   auto r = service::assess_noise_csv(bad, false);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find(":2: length_km: a traffic point needs the positive road length"), std::string::npos);

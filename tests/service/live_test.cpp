@@ -8,9 +8,9 @@
 #include "core/decimal.h"
 #include "core/text.h"
 #include "plan/loader.h"
+#include "quality/water.h"
 #include "service/evaluator.h"
 #include "service/monitoring.h"
-#include "quality/water.h"
 #include "service/tracking.h"
 
 namespace shanshui::service {
@@ -29,8 +29,10 @@ std::vector<store::IngestFrame> hours(const std::string& mn, long first_day, lon
       store::IngestFrame f{"##" + mn + when, "10.0.0.1:1", mn, "2061", {}};
       for (int i = 0; i < 6; ++i) {
         long v = 5 + (d * 7 + h * 3 + i * 11 + offset) % (i == 3 ? 2 : 60);
-        std::string value = i == 3 ? "0." + std::to_string(5 + v) : std::to_string(i == 4 ? v + 40 : v + (i == 5 ? 15 : 0));
-        f.observations.push_back({0, mn, factors[i], "2061", when, "Avg", value, "N", i == 3 ? "mg/m3" : "ug/m3", 0, "", ""});
+        std::string value =
+            i == 3 ? "0." + std::to_string(5 + v) : std::to_string(i == 4 ? v + 40 : v + (i == 5 ? 15 : 0));
+        f.observations.push_back(
+            {0, mn, factors[i], "2061", when, "Avg", value, "N", i == 3 ? "mg/m3" : "ug/m3", 0, "", ""});
       }
       out.push_back(std::move(f));
     }
@@ -48,7 +50,8 @@ class Live : public ::testing::Test {
     plan_ = *plan::load_plan_text(yaml, "wushan.yaml");
     ASSERT_TRUE(store_->import_plan(plan_, yaml, "wushan.yaml"));
     for (const char* mn : {"AIR01", "AIR02"})
-      ASSERT_TRUE(store_->add_station({mn, "air", mn, "", "", "", std::nullopt, std::nullopt, "", "standard", "", "", ""}));
+      ASSERT_TRUE(
+          store_->add_station({mn, "air", mn, "", "", "", std::nullopt, std::nullopt, "", "standard", "", "", ""}));
     long jan1 = Date{2026, 1, 1}.days(), feb10 = Date{2026, 2, 10}.days();
     ASSERT_TRUE(store_->ingest(hours("AIR01", jan1, feb10, 0), {}));
     ASSERT_TRUE(store_->ingest(hours("AIR02", jan1, feb10, 17), {}));
@@ -88,7 +91,8 @@ TEST_F(Live, TheYearSoFarEqualsTheBatchAssessmentAndIsRecordedOnce) {
   ASSERT_EQ(good.size(), 1u);
   EXPECT_EQ(good[0].value, fixed_str(*b.good_days_ratio_permille, 1));
   EXPECT_EQ(good[0].kind, "computed");
-  EXPECT_EQ(good[0].note, "through 2026-02-10: " + std::to_string(b.valid_days) + " of 41 days valid (year so far, provisional)");
+  EXPECT_EQ(good[0].note,
+            "through 2026-02-10: " + std::to_string(b.valid_days) + " of 41 days valid (year so far, provisional)");
   auto pm25 = ytd("air.pm25_annual");
   ASSERT_EQ(pm25.size(), 1u);
   EXPECT_EQ(pm25[0].value, std::to_string(*b.pm25_annual));
@@ -136,8 +140,10 @@ TEST_F(Live, ANewHourRecomputesOneStationDay) {
 // Water sections' monthly classes and noise points' monthly levels follow their stations' data:
 // recorded as runs, and a new value recomputes its station-month only.
 TEST_F(Live, WaterAndNoiseMonthsFollowTheirData) {
-  ASSERT_TRUE(store_->add_station({"WAT01", "water", "断面", "", "长江", "培石", std::nullopt, std::nullopt, "", "standard", "", "", ""}));
-  ASSERT_TRUE(store_->add_station({"NOI01", "noise", "测点", "", "", "", std::nullopt, std::nullopt, "", "standard", "", "", "1"}));
+  ASSERT_TRUE(store_->add_station(
+      {"WAT01", "water", "断面", "", "长江", "培石", std::nullopt, std::nullopt, "", "standard", "", "", ""}));
+  ASSERT_TRUE(store_->add_station(
+      {"NOI01", "noise", "测点", "", "", "", std::nullopt, std::nullopt, "", "standard", "", "", "1"}));
   std::vector<store::IngestFrame> frames;
   for (int d = 1; d <= 10; ++d)
     for (int h = 0; h < 24; h += 4) {
@@ -148,7 +154,8 @@ TEST_F(Live, WaterAndNoiseMonthsFollowTheirData) {
         w.observations.push_back({0, "WAT01", f, "2061", when, "Avg", v, "N", "mg/L", 0, "", ""});
       frames.push_back(std::move(w));
       store::IngestFrame n{std::string("##N") + when, "10.0.0.3:1", "NOI01", "2061", {}};
-      n.observations.push_back({0, "NOI01", "Leq", "2061", when, "Avg", h >= 6 && h < 22 ? "52.0" : "43.0", "N", "dB", 0, "", ""});
+      n.observations.push_back(
+          {0, "NOI01", "Leq", "2061", when, "Avg", h >= 6 && h < 22 ? "52.0" : "43.0", "N", "dB", 0, "", ""});
       frames.push_back(std::move(n));
     }
   ASSERT_TRUE(store_->ingest(frames, {}));
@@ -166,8 +173,12 @@ TEST_F(Live, WaterAndNoiseMonthsFollowTheirData) {
   ASSERT_EQ(noise.size(), 1u);
   EXPECT_EQ(noise[0].value, "Ld=52.0;Ln=43.0");
   // An ammonia pulse in January: only that station-month is recomputed, and its class changes.
-  store::IngestFrame pulse{"##pulse", "10.0.0.2:1", "WAT01", "2061",
-                           {{0, "WAT01", "w21003", "2061", "2026-01-11T00:00:00+08:00", "Avg", "40", "N", "mg/L", 0, "", ""}}};
+  store::IngestFrame pulse{
+      "##pulse",
+      "10.0.0.2:1",
+      "WAT01",
+      "2061",
+      {{0, "WAT01", "w21003", "2061", "2026-01-11T00:00:00+08:00", "Avg", "40", "N", "mg/L", 0, "", ""}}};
   ASSERT_TRUE(store_->ingest({pulse}, {}));
   auto again = live.cycle(*store_, Date{2026, 2, 11});
   ASSERT_TRUE(again);

@@ -35,19 +35,20 @@ TEST(Intake, RefusesReportsWithTheReasonAndLine) {
   text.replace(text.find("responsible: 县发展改革委"), std::string("responsible: 县发展改革委").size(),
                "responsible: 县发展改革委、各乡镇（街道）");
   text.replace(text.find("actions:"), 8,
-               "townships:\n  group: {id: townships, name: 各乡镇（街道）}\n  units:\n    - {id: wuxia, name: 巫峡镇}\nactions:");
+               "townships:\n  group: {id: townships, name: 各乡镇（街道）}\n  units:\n    - {id: wuxia, name: "
+               "巫峡镇}\nactions:");
   p = *plan::load_plan_text(text, "base.yaml");
   auto in = reports(p,
-                    "T01.1,2024-Q1,in_progress,20,ok,,县生态环境局,2024-04-05\n"       // 2 lead: ok
-                    "T01.9,2024-Q1,in_progress,20,,,县生态环境局,\n"                   // 3 unknown item
-                    "T01.1,2024-Q1,in_progress,20,,,县气象局,\n"                       // 4 unknown department
-                    "T01.1,2024-Q1,in_progress,20,,,县住房城乡建委,\n"                 // 5 not an owner
-                    "T01.1,2024-Q5,in_progress,20,,,县生态环境局,\n"                   // 6 bad period
-                    "T01.1,2024-Q1,finished,20,,,县生态环境局,\n"                      // 7 bad status
-                    "T01.1,2024-Q1,done,100,,,县生态环境局,\n"                         // 8 done without evidence
-                    "T01.1,2024-Q1,in_progress,120,,,县生态环境局,\n"                  // 9 percent out of range
+                    "T01.1,2024-Q1,in_progress,20,ok,,县生态环境局,2024-04-05\n"        // 2 lead: ok
+                    "T01.9,2024-Q1,in_progress,20,,,县生态环境局,\n"                    // 3 unknown item
+                    "T01.1,2024-Q1,in_progress,20,,,县气象局,\n"                        // 4 unknown department
+                    "T01.1,2024-Q1,in_progress,20,,,县住房城乡建委,\n"                  // 5 not an owner
+                    "T01.1,2024-Q5,in_progress,20,,,县生态环境局,\n"                    // 6 bad period
+                    "T01.1,2024-Q1,finished,20,,,县生态环境局,\n"                       // 7 bad status
+                    "T01.1,2024-Q1,done,100,,,县生态环境局,\n"                          // 8 done without evidence
+                    "T01.1,2024-Q1,in_progress,120,,,县生态环境局,\n"                   // 9 percent out of range
                     "T01.2,2024-Q1,推进中,35,巫峡镇报送,,巫峡镇,2024-04-06 10:00:00\n"  // 10 township shares: ok
-                    "T01.2,2024-Q1,in_progress,35,,,县发展改革委,2024/04/06\n");      // 11 bad timestamp
+                    "T01.2,2024-Q1,in_progress,35,,,县发展改革委,2024/04/06\n");        // 11 bad timestamp
   ASSERT_EQ(in.accepted.size(), 2u);
   EXPECT_EQ(in.accepted[1].reporter, "wuxia");
   EXPECT_EQ(in.accepted[1].status, "in_progress");
@@ -112,7 +113,7 @@ TEST(View, OnlyTheLeadsReportsSetTheItemsStatus) {
 }
 
 TEST(Scorecard, OnTimeReportingCountsTheLeadsOwnReport) {
-  auto p = base_plan();  // T01.1 and T01.2 led by eeb, shared with ndrc
+  auto p = base_plan();      // T01.1 and T01.2 led by eeb, shared with ndrc
   Date as_of{2026, 11, 28};  // the last due period: 2026-Q3, due 2026-10-10
   std::vector<store::ProgressReport> rs = {
       {1, "T01.1", "2026-Q3", "in_progress", 50, "", "", "ndrc", "", "2026-10-05T09:00:00+08:00"},  // a part only
@@ -135,11 +136,13 @@ TEST(View, ReportsFiledAfterTheDueDayAreLate) {
 }
 
 TEST(Intake, ComputedIndicatorsStayComputed) {
-  auto p = base_plan("measure: {kind: reported, method: reported.survey", "measure: {kind: computed, method: reported.survey");
-  auto csv = parse_csv("indicator,period,value,kind,method,method_version,source,reporter,note\n"
-                       "forest,2024,63,reported,reported.survey,1,x,县生态环境局,\n"
-                       "forest,2024,63,computed,reported.survey,1,engine,,\n",
-                       "m.csv");
+  auto p = base_plan("measure: {kind: reported, method: reported.survey",
+                     "measure: {kind: computed, method: reported.survey");
+  auto csv = parse_csv(
+      "indicator,period,value,kind,method,method_version,source,reporter,note\n"
+      "forest,2024,63,reported,reported.survey,1,x,县生态环境局,\n"
+      "forest,2024,63,computed,reported.survey,1,engine,,\n",
+      "m.csv");
   auto in = *intake_measurements(p, *csv, "m.csv");
   ASSERT_EQ(in.rejected.size(), 1u);
   EXPECT_EQ(in.rejected[0].reason,
@@ -162,8 +165,9 @@ TEST(Intake, RefusesValuesThatCannotBeTrue) {
   EXPECT_EQ(in.rejected[0].reason, "m.csv:3: value 150 is above the natural limit of 'forest' (100 %)");
   EXPECT_EQ(in.rejected[1].reason, "m.csv:4: value 100.01 is above the natural limit of 'forest' (100 %)");
   EXPECT_EQ(in.rejected[2].reason, "m.csv:5: period 2999 has not begun (it starts on 2999-01-01)");
-  auto r = reports(p, "T01.1,2024-Q1,in_progress,20,,,县生态环境局,2999-01-01 08:00:00\n"
-                      "T01.1,2999-Q1,in_progress,20,,,县生态环境局,\n");
+  auto r = reports(p,
+                   "T01.1,2024-Q1,in_progress,20,,,县生态环境局,2999-01-01 08:00:00\n"
+                   "T01.1,2999-Q1,in_progress,20,,,县生态环境局,\n");
   ASSERT_EQ(r.rejected.size(), 2u);
   EXPECT_EQ(r.rejected[0].reason, "r.csv:2: reported_at 2999-01-01T08:00:00+08:00 is later than now");
   EXPECT_EQ(r.rejected[1].reason, "r.csv:3: period 2999-Q1 is outside the plan's years 2023–2027");
@@ -226,12 +230,14 @@ TEST(View, SeriesLensesStatusSupervisionAndScorecard) {
 
 TEST(View, ClosedItemReopensWhenItsIndicatorRegresses) {
   auto p = base_plan();
-  std::vector<store::ProgressReport> rs = {{1, "T01.1", "2024-Q4", "done", 100, "", "文件", "eeb", "", "2025-01-05T09:00:00+08:00"}};
+  std::vector<store::ProgressReport> rs = {
+      {1, "T01.1", "2024-Q4", "done", 100, "", "文件", "eeb", "", "2025-01-05T09:00:00+08:00"}};
   std::vector<store::Closure> cl = {{1, "T01.1", "巫山环〔2025〕1号", "ndrc", "2025-02-01T00:00:00+08:00", ""}};
   auto steady = build_view(p, {meas("forest", "2024", "65.5"), meas("forest", "2025", "65.6")}, rs, cl, {2026, 6, 1});
   EXPECT_EQ(steady.find_item("T01.1")->status.code, "closed");
-  auto worse = build_view(p, {meas("forest", "2024", "65.5"), meas("forest", "2025", "65.6"), meas("forest", "2026", "64.9")},
-                          rs, cl, {2026, 12, 31});
+  auto worse =
+      build_view(p, {meas("forest", "2024", "65.5"), meas("forest", "2025", "65.6"), meas("forest", "2026", "64.9")},
+                 rs, cl, {2026, 12, 31});
   const auto* item = worse.find_item("T01.1");
   EXPECT_TRUE(item->reopened);
   EXPECT_EQ(item->status.code, "lagging");
@@ -264,7 +270,7 @@ TEST(LoginGuard, DelaysDoubleAndTheRealUserElsewhereIsNotLockedOut) {
   for (int i = 0; i < 5; ++i) EXPECT_FALSE(g.admit("admin", "10.0.0.66", t)) << i;  // five free attempts
   auto wait = g.admit("admin", "10.0.0.66", t);
   ASSERT_TRUE(wait);
-  EXPECT_EQ(*wait, 2);  // 1 s, rounded up
+  EXPECT_EQ(*wait, 2);                                                       // 1 s, rounded up
   EXPECT_FALSE(g.admit("admin", "10.0.0.66", t + std::chrono::seconds(1)));  // the 6th failure
   wait = g.admit("admin", "10.0.0.66", t + std::chrono::seconds(2));
   ASSERT_TRUE(wait);  // now 2 s after the 6th
@@ -278,7 +284,8 @@ TEST(LoginGuard, ManyAddressesAgainstOneUserAreCappedAtThirtySeconds) {
   using shanshui::service::LoginGuard;
   LoginGuard g;
   auto t = LoginGuard::Clock::now();
-  for (int i = 0; i < 200; ++i) (void)g.admit("admin", "10.1.0." + std::to_string(i), t);  // one guess from each of 200 addresses
+  for (int i = 0; i < 200; ++i)
+    (void)g.admit("admin", "10.1.0." + std::to_string(i), t);  // one guess from each of 200 addresses
   auto wait = g.admit("admin", "10.0.0.1", t);
   ASSERT_TRUE(wait);
   EXPECT_LE(*wait, 31);
@@ -291,6 +298,7 @@ TEST(LoginGuard, MemoryIsBounded) {
   o.max_tracked = 3000;
   LoginGuard g(o);
   auto t = LoginGuard::Clock::now();
-  for (int i = 0; i < 20000; ++i) (void)g.admit("u" + std::to_string(i), "a" + std::to_string(i), t + std::chrono::milliseconds(i));
+  for (int i = 0; i < 20000; ++i)
+    (void)g.admit("u" + std::to_string(i), "a" + std::to_string(i), t + std::chrono::milliseconds(i));
   EXPECT_LE(g.tracked(), 3000u);
 }

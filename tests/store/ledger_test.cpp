@@ -3,7 +3,6 @@
 // verification fail naming the row and the entry; the untouched database verifies; the Merkle
 // roots match RFC 6962's tree shape.
 #include <gtest/gtest.h>
-
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -37,29 +36,37 @@ std::string build_database(const fs::path& dir) {
   std::string yaml = read(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
   auto plan = plan::load_plan_text(yaml, "base.yaml");
   EXPECT_TRUE(st.import_plan(*plan, yaml, "base.yaml"));
-  EXPECT_TRUE(st.add_measurements({{0, "forest", "2024", "63.2", "reported", "reported.survey", "1", "公报", "eeb", "", ""},
-                                   {0, "forest", "2025", "63.9", "reported", "reported.survey", "1", "公报", "eeb", "", ""}}));
+  EXPECT_TRUE(
+      st.add_measurements({{0, "forest", "2024", "63.2", "reported", "reported.survey", "1", "公报", "eeb", "", ""},
+                           {0, "forest", "2025", "63.9", "reported", "reported.survey", "1", "公报", "eeb", "", ""}}));
   EXPECT_TRUE(st.add_reports({{0, "T01.1", "2024-Q1", "in_progress", 30, "推进中", "", "eeb", "县生态环境局", ""},
                               {0, "T01.2", "2024-Q1", "in_progress", 20, "推进中", "", "eeb", "县生态环境局", ""}}));
   EXPECT_TRUE(st.add_closure({0, "T01.1", "巫山环〔2025〕1号", "ndrc", "", ""}));
   EXPECT_TRUE(st.add_station({"MN0001", "air", "县城站", "", "", "", 109.87, 31.07, "pw", "standard", "", "", ""}));
-  EXPECT_TRUE(st.add_station({"MN0002", "air", "临时站", "", "", "", std::nullopt, std::nullopt, "", "standard", "", "", ""}));
+  EXPECT_TRUE(
+      st.add_station({"MN0002", "air", "临时站", "", "", "", std::nullopt, std::nullopt, "", "standard", "", "", ""}));
   EXPECT_TRUE(st.remove_station("MN0002"));
   EXPECT_TRUE(st.add_user({"wang", "department", "eeb", "$argon2id$x", ""}));
   auto obs = [](const std::string& time, const std::string& value) {
     return Observation{0, "MN0001", "a34004", "2061", time, "Avg", value, "N", "ug/m3", 0, "", ""};
   };
-  auto a = st.ingest({{"##frame-1", "127.0.0.1:5000", "MN0001", "2061",
+  auto a = st.ingest({{"##frame-1",
+                       "127.0.0.1:5000",
+                       "MN0001",
+                       "2061",
                        {obs("2024-01-01T00:00:00+08:00", "35"), obs("2024-01-01T01:00:00+08:00", "36")}}},
                      {{0, "", "127.0.0.1:5000", "", "bad CRC", "##garbage"}});
   EXPECT_TRUE(a) << a.error().message;
-  auto b = st.ingest({{"##frame-2", "127.0.0.1:5000", "MN0001", "2061",
+  auto b = st.ingest({{"##frame-2",
+                       "127.0.0.1:5000",
+                       "MN0001",
+                       "2061",
                        {obs("2024-01-01T02:00:00+08:00", "37"), obs("2024-01-01T00:00:00+08:00", "99")}}},
                      {});
   EXPECT_TRUE(b) << b.error().message;
   EXPECT_EQ(b->values_conflict, 1);
-  auto run = st.record_assessment({0, "air_good_days", "2024-YTD", "air.good_days_ratio", "v1", "HJ633-2012", "abc", "95.0",
-                                   "1 of 1 days", "{}", ""},
+  auto run = st.record_assessment({0, "air_good_days", "2024-YTD", "air.good_days_ratio", "v1", "HJ633-2012", "abc",
+                                   "95.0", "1 of 1 days", "{}", ""},
                                   {});
   EXPECT_TRUE(run) << run.error().message;
   return path;
@@ -135,21 +142,34 @@ TEST(Ledger, EveryTamperingIsNamed) {
 TEST(Ledger, RewrittenRowHashStillFailsTheEntrysMerkleRoot) {
   auto dir = scratch("rehash");
   std::string path = build_database(dir);
-  Digest leaf = LeafHasher("observations").text("MN0001").text("a34004").text("2061").text("2024-01-01T02:00:00+08:00")
-                    .text("Avg").text("5").text("N").text("ug/m3").integer(2).text("X").text("").finish();
+  Digest leaf = LeafHasher("observations")
+                    .text("MN0001")
+                    .text("a34004")
+                    .text("2061")
+                    .text("2024-01-01T02:00:00+08:00")
+                    .text("Avg")
+                    .text("5")
+                    .text("N")
+                    .text("ug/m3")
+                    .integer(2)
+                    .text("X")
+                    .text("")
+                    .finish();
   std::string hex;
   for (int i = 0; i < 16; ++i) {
     char b[3];
     std::snprintf(b, sizeof b, "%02x", leaf[static_cast<size_t>(i)]);
     hex += b;
   }
-  ASSERT_TRUE(exec(path, "UPDATE observations SET value = '5', received_at = 'X', row_hash = x'" + hex + "' WHERE id = 3"));
+  ASSERT_TRUE(
+      exec(path, "UPDATE observations SET value = '5', received_at = 'X', row_hash = x'" + hex + "' WHERE id = 3"));
   auto s = open_sqlite_store(path);
   auto check = (*s)->verify_audit();
   ASSERT_TRUE(check);
   ASSERT_EQ(check->data.size(), 1u);
   EXPECT_EQ(check->data[0].table, "observations");
-  EXPECT_NE(check->data[0].what.find("no longer match the Merkle root of audit entry"), std::string::npos) << check->data[0].what;
+  EXPECT_NE(check->data[0].what.find("no longer match the Merkle root of audit entry"), std::string::npos)
+      << check->data[0].what;
   fs::remove_all(dir);
 }
 

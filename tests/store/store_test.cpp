@@ -1,11 +1,12 @@
 // store_test.cpp: the SQLite store on a real file: migrations, idempotent and transactional
 // plan import, de-duplicated and atomic batches.
+#include "store/store.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "plan/loader.h"
-#include "store/store.h"
 
 namespace shanshui::store {
 namespace {
@@ -75,7 +76,7 @@ TEST_F(SqliteStoreTest, RefusesAPlanThatDropsReportedItemsAndChangesNothing) {
 TEST_F(SqliteStoreTest, BatchesAreAtomicAndDeduplicated) {
   ASSERT_TRUE(store_->import_plan(plan_, yaml_, "base.yaml"));
   EXPECT_EQ(*store_->add_reports({report("T01.1", 10), report("T01.2", 20)}), 2);
-  EXPECT_EQ(*store_->add_reports({report("T01.1", 10)}), 0);  // resubmitted: stored once
+  EXPECT_EQ(*store_->add_reports({report("T01.1", 10)}), 0);                    // resubmitted: stored once
   auto bad = store_->add_reports({report("T01.1", 30), report("T01.2", 150)});  // 150 % violates a CHECK
   ASSERT_FALSE(bad);
   EXPECT_EQ(store_->reports()->size(), 2u);  // the good row of the failed batch did not land

@@ -53,9 +53,9 @@ struct Listener::Impl {
   ListenerOptions opt;
   std::string db_path;
   ListenerStats stats;
-  std::map<std::string, size_t> open_per_address;            // I/O thread only
-  std::unordered_map<std::string, Penalty> penalties;        // I/O thread only
-  std::list<std::weak_ptr<Session>> sessions;                // I/O thread only, oldest first
+  std::map<std::string, size_t> open_per_address;      // I/O thread only
+  std::unordered_map<std::string, Penalty> penalties;  // I/O thread only
+  std::list<std::weak_ptr<Session>> sessions;          // I/O thread only, oldest first
 
   // The quarantine budget (I/O thread only).
   Clock::time_point hour_began = Clock::now();
@@ -127,7 +127,8 @@ struct Listener::Impl {
   void penalize(const std::string& address) {
     auto now = Clock::now();
     if (penalties.size() > 10000)  // bounded: forget the expired ones
-      for (auto it = penalties.begin(); it != penalties.end();) it = it->second.until < now ? penalties.erase(it) : std::next(it);
+      for (auto it = penalties.begin(); it != penalties.end();)
+        it = it->second.until < now ? penalties.erase(it) : std::next(it);
     auto& p = penalties[address];
     if (now - p.last > std::chrono::hours(1)) p.strikes = 0;
     p.strikes = std::min(p.strikes + 1, 20);
@@ -152,8 +153,9 @@ struct Listener::Impl {
       return false;
     }
     auto& per_address = hour_bytes_per_address[address];
-    if (connection_used + bytes > opt.quarantine_per_connection || per_address + bytes > opt.quarantine_per_address_hour ||
-        hour_bytes + bytes > opt.quarantine_per_hour || total_bytes + bytes > opt.quarantine_total) {
+    if (connection_used + bytes > opt.quarantine_per_connection ||
+        per_address + bytes > opt.quarantine_per_address_hour || hour_bytes + bytes > opt.quarantine_per_hour ||
+        total_bytes + bytes > opt.quarantine_total) {
       stats.quarantine_dropped++;
       return false;
     }
@@ -341,7 +343,8 @@ struct Listener::Impl {
           if (only_whitespace(piece)) continue;
           if (unframed_reason.empty()) unframed_reason = s.reason;
           unframed_bytes += piece.size();
-          if (unframed.size() < owner_.opt.quarantine_keep_bytes) unframed.append(piece.substr(0, owner_.opt.quarantine_keep_bytes - unframed.size()));
+          if (unframed.size() < owner_.opt.quarantine_keep_bytes)
+            unframed.append(piece.substr(0, owner_.opt.quarantine_keep_bytes - unframed.size()));
           continue;
         }
         Handled h = handle_frame(piece, peer_, *registry, bound_mn_, window);
@@ -363,7 +366,8 @@ struct Listener::Impl {
       buffer_.erase(0, used);
       if (unframed_bytes > 0)
         refuse(store::QuarantineRow{0, "", peer_, bound_mn_,
-                                    "unframed bytes: " + std::to_string(unframed_bytes) + " bytes in one read (" + unframed_reason + ")",
+                                    "unframed bytes: " + std::to_string(unframed_bytes) + " bytes in one read (" +
+                                        unframed_reason + ")",
                                     unframed},
                false, true);
       if (over_refusals()) {
@@ -378,7 +382,8 @@ struct Listener::Impl {
     }
 
     bool over_refusals() const {
-      return refusals_ >= owner_.opt.max_refusals_per_connection || wrong_passwords_ >= owner_.opt.max_wrong_passwords_per_connection;
+      return refusals_ >= owner_.opt.max_refusals_per_connection ||
+             wrong_passwords_ >= owner_.opt.max_wrong_passwords_per_connection;
     }
 
     // Everything queued leaves in one write (a committed batch answers hundreds of frames at once).
@@ -391,15 +396,16 @@ struct Listener::Impl {
       }
       out_.clear();
       writing_ = true;
-      asio::async_write(socket_, asio::buffer(wbuf_), [self = shared_from_this(), credits](const asio::error_code& ec, size_t) {
-        self->writing_ = false;
-        if (ec) {
-          self->close();
-          return;
-        }
-        self->in_flight_ -= std::min(self->in_flight_, credits);
-        if (!self->out_.empty()) self->write();
-      });
+      asio::async_write(socket_, asio::buffer(wbuf_),
+                        [self = shared_from_this(), credits](const asio::error_code& ec, size_t) {
+                          self->writing_ = false;
+                          if (ec) {
+                            self->close();
+                            return;
+                          }
+                          self->in_flight_ -= std::min(self->in_flight_, credits);
+                          if (!self->out_.empty()) self->write();
+                        });
     }
 
     void close() {
@@ -419,7 +425,7 @@ struct Listener::Impl {
     std::array<char, 16384> chunk_{};
     std::string buffer_;
     std::deque<std::pair<std::string, bool>> out_;  // replies waiting, and whether each ends a frame's flight
-    std::string wbuf_;                               // the replies being written
+    std::string wbuf_;                              // the replies being written
     bool writing_ = false;
     std::string address_, peer_;
     std::string bound_mn_;
@@ -433,7 +439,8 @@ struct Listener::Impl {
       if (!acceptor.is_open()) return;
       if (ec) {
         // Out of file descriptors (EMFILE/ENFILE): wait instead of spinning on accept.
-        if (stats.accept_errors++ % 100 == 0) std::cerr << "shanshui: hj212 accept: " << ec.message() << " (backing off)\n";
+        if (stats.accept_errors++ % 100 == 0)
+          std::cerr << "shanshui: hj212 accept: " << ec.message() << " (backing off)\n";
         accept_backoff.expires_after(std::chrono::milliseconds(100));
         accept_backoff.async_wait([this](const asio::error_code&) { accept(); });
         return;
@@ -492,7 +499,8 @@ Status Listener::start() {
   if (!ec) impl_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) impl_->acceptor.bind(ep, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return fail("cannot listen on " + impl_->opt.host + ":" + std::to_string(impl_->opt.port) + ": " + ec.message());
+  if (ec)
+    return fail("cannot listen on " + impl_->opt.host + ":" + std::to_string(impl_->opt.port) + ": " + ec.message());
   impl_->writer = std::thread([this] { impl_->write_loop(); });
   impl_->accept();
   return {};

@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,17 +18,17 @@ namespace shanshui::hj212 {
 /// Every budget of the listener; defaults and what happens at each limit are in docs/security.md.
 struct ListenerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 0;                                    // 0: any free port (see Listener::port)
-  size_t max_data = 9999;                               // largest declared data-segment length taken
-  std::chrono::seconds idle_timeout{600};               // a connection that sends nothing is closed
-  std::chrono::seconds first_frame_deadline{120};       // a new connection must send a valid frame within
-  size_t max_pending_replies = 1000;                    // a client that never reads is disconnected
-  std::chrono::milliseconds registry_refresh{1000};     // station registry re-read from the store
-  bool durable = true;                                  // synchronous=FULL: acknowledged = on disk
+  uint16_t port = 0;                                 // 0: any free port (see Listener::port)
+  size_t max_data = 9999;                            // largest declared data-segment length taken
+  std::chrono::seconds idle_timeout{600};            // a connection that sends nothing is closed
+  std::chrono::seconds first_frame_deadline{120};    // a new connection must send a valid frame within
+  size_t max_pending_replies = 1000;                 // a client that never reads is disconnected
+  std::chrono::milliseconds registry_refresh{1000};  // station registry re-read from the store
+  bool durable = true;                               // synchronous=FULL: acknowledged = on disk
 
   // Connections.
-  size_t max_connections = 1000;                        // beyond: accepted and closed at once
-  size_t max_per_address = 64;                          // open connections from one IP address
+  size_t max_connections = 1000;  // beyond: accepted and closed at once
+  size_t max_per_address = 64;    // open connections from one IP address
   // Refusals: a connection is dropped after this many refused inputs in a row (a valid frame resets
   // the count) or this many wrong passwords in all, and
   // its address waits (doubling from 2 s to 15 min) before it may connect again.
@@ -37,15 +37,15 @@ struct ListenerOptions {
   std::chrono::seconds penalty_base{2}, penalty_max{900};
 
   // What strangers can make us store (quarantine), per connection, per address and hour, in all.
-  size_t quarantine_keep_bytes = 16384;                 // of one refused input (the rest is counted)
-  size_t quarantine_per_connection = 65536;             // bytes
-  size_t quarantine_per_address_hour = 1 << 20;         // bytes
-  size_t quarantine_per_hour = 32 << 20;                // bytes, all addresses
-  size_t quarantine_total = 512u << 20;                 // bytes the quarantine table may hold
+  size_t quarantine_keep_bytes = 16384;          // of one refused input (the rest is counted)
+  size_t quarantine_per_connection = 65536;      // bytes
+  size_t quarantine_per_address_hour = 1 << 20;  // bytes
+  size_t quarantine_per_hour = 32 << 20;         // bytes, all addresses
+  size_t quarantine_total = 512u << 20;          // bytes the quarantine table may hold
 
   // Back-pressure: frames waiting for the writer. Beyond, connections stop being read.
   size_t max_queue = 20000;
-  size_t max_in_flight_per_connection = 512;            // frames of one connection not yet answered
+  size_t max_in_flight_per_connection = 512;  // frames of one connection not yet answered
 
   // DataTime accepted: within max_age before now (stations backfill after an outage) and
   // max_ahead after it (clock drift).
@@ -58,9 +58,10 @@ struct ListenerOptions {
 
 /// Counters, readable from any thread.
 struct ListenerStats {
-  std::atomic<uint64_t> connections{0}, frames{0}, values{0}, duplicates{0}, conflicts{0}, quarantined{0}, replies{0}, batches{0};
-  std::atomic<uint64_t> open{0}, refused_connections{0}, dropped_for_refusals{0}, quarantine_dropped{0}, accept_errors{0},
-      paused_reads{0};
+  std::atomic<uint64_t> connections{0}, frames{0}, values{0}, duplicates{0}, conflicts{0}, quarantined{0}, replies{0},
+      batches{0};
+  std::atomic<uint64_t> open{0}, refused_connections{0}, dropped_for_refusals{0}, quarantine_dropped{0},
+      accept_errors{0}, paused_reads{0};
   std::atomic<uint64_t> queue_depth{0};
   std::atomic<uint64_t> quarantine_bytes_hour{0};  // kept in the current hour
 };

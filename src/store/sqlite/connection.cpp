@@ -61,8 +61,9 @@ Status Statement::reset() {
 
 std::string Statement::text(int col) const {
   // Blob-safe: reads the bytes, whatever the column's type.
-  const void* p = sqlite3_column_type(stmt_, col) == SQLITE_BLOB ? sqlite3_column_blob(stmt_, col)
-                                                                   : static_cast<const void*>(sqlite3_column_text(stmt_, col));
+  const void* p = sqlite3_column_type(stmt_, col) == SQLITE_BLOB
+                      ? sqlite3_column_blob(stmt_, col)
+                      : static_cast<const void*>(sqlite3_column_text(stmt_, col));
   return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : "";
 }
 int64_t Statement::integer(int col) const { return sqlite3_column_int64(stmt_, col); }
@@ -70,7 +71,8 @@ double Statement::real(int col) const { return sqlite3_column_double(stmt_, col)
 
 Result<Connection> Connection::open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = path + ": cannot open database: " + (db ? sqlite3_errmsg(db) : "out of memory");
     sqlite3_close(db);
@@ -78,8 +80,8 @@ Result<Connection> Connection::open(const std::string& path) {
   }
   Connection c(db);
   // busy_timeout first, so the WAL switch itself waits for other connections (SOCI#1254).
-  for (const char* pragma : {"PRAGMA busy_timeout=5000", "PRAGMA journal_mode=WAL",
-                             "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+  for (const char* pragma :
+       {"PRAGMA busy_timeout=5000", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
     if (auto s = c.exec(pragma); !s) return fail(path + ": " + s.error().message);
   }
   return c;
@@ -121,8 +123,10 @@ Status Transaction::commit() {
 
 Transaction::~Transaction() {
   if (done_) return;
-  if (nested_) (void)c_.exec("ROLLBACK TO shanshui_nested; RELEASE shanshui_nested");
-  else (void)c_.exec("ROLLBACK");
+  if (nested_)
+    (void)c_.exec("ROLLBACK TO shanshui_nested; RELEASE shanshui_nested");
+  else
+    (void)c_.exec("ROLLBACK");
 }
 
 }  // namespace shanshui::store::sqlite

@@ -1,22 +1,22 @@
 // ledger.cpp: row leaves, sealing and data verification on SQLite (see ledger.h).
 #include "store/sqlite/ledger.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <atomic>
-#include <optional>
-#include <thread>
 #include <cstring>
 #include <map>
-
-#include <sqlite3.h>
+#include <optional>
+#include <thread>
 
 namespace shanshui::store::sqlite {
 namespace {
 
 // Propagates a failed Result/Status.
-#define LEDGER_TRY(expr)                                  \
-  do {                                                    \
-    const auto& ledger_r = (expr);                        \
+#define LEDGER_TRY(expr)                                    \
+  do {                                                      \
+    const auto& ledger_r = (expr);                          \
     if (!ledger_r) return tl::unexpected(ledger_r.error()); \
   } while (0)
 
@@ -59,7 +59,8 @@ const std::vector<CoveredTable>& covered_tables() {
       {"quarantine", "received_at, peer, mn, reason, bytes"},
       {"observation_conflicts",
        "mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, new_raw_id, received_at"},
-      {"assessment_runs", "indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, computed_at"},
+      {"assessment_runs",
+       "indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, computed_at"},
   };
   return kTables;
 }
@@ -78,9 +79,15 @@ Digest leaf_of_row(sqlite3_stmt* st, const char* table, int from, int columns) {
   LeafHasher h(table);
   for (int i = from; i < from + columns; ++i) {
     switch (sqlite3_column_type(st, i)) {
-      case SQLITE_INTEGER: h.integer(sqlite3_column_int64(st, i)); break;
-      case SQLITE_FLOAT: h.real(sqlite3_column_double(st, i)); break;
-      case SQLITE_NULL: h.null(); break;
+      case SQLITE_INTEGER:
+        h.integer(sqlite3_column_int64(st, i));
+        break;
+      case SQLITE_FLOAT:
+        h.real(sqlite3_column_double(st, i));
+        break;
+      case SQLITE_NULL:
+        h.null();
+        break;
       case SQLITE_BLOB: {
         const void* p = sqlite3_column_blob(st, i);
         h.blob(std::string_view(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st, i))));
@@ -135,7 +142,8 @@ Result<Digest> registry_root(Connection& c) {
 Result<std::vector<RowRange>> seal_legacy_rows(Connection& c) {
   std::vector<RowRange> out;
   for (const auto& t : covered_tables()) {
-    auto q = c.prepare(std::string("SELECT rowid, ") + t.columns + " FROM " + t.name + " WHERE row_hash IS NULL ORDER BY rowid");
+    auto q = c.prepare(std::string("SELECT rowid, ") + t.columns + " FROM " + t.name +
+                       " WHERE row_hash IS NULL ORDER BY rowid");
     LEDGER_TRY(q);
     auto up = c.prepare(std::string("UPDATE ") + t.name + " SET row_hash = ? WHERE rowid = ?");
     LEDGER_TRY(up);
@@ -211,8 +219,9 @@ void check_stretch(Connection& c, Task& task, size_t max_problems) {
     if (!claim_flagged && (merkle.count() != a->range.count || to_hex(merkle.root()) != a->range.root))
       problem(a->range.first, a->entry,
               std::string(t.name) + " rows " + std::to_string(a->range.first) + "–" + std::to_string(a->range.last) +
-                  " no longer match the Merkle root of " + entry_name(*a) + " (" + std::to_string(merkle.count()) + " of " +
-                  std::to_string(a->range.count) + " rows present; changed together with their row hashes, or rows removed)");
+                  " no longer match the Merkle root of " + entry_name(*a) + " (" + std::to_string(merkle.count()) +
+                  " of " + std::to_string(a->range.count) +
+                  " rows present; changed together with their row hashes, or rows removed)");
     merkle = MerkleStream();
     claim_flagged = false;
     started = false;
@@ -246,8 +255,8 @@ void check_stretch(Connection& c, Task& task, size_t max_problems) {
     bool same = stored && sqlite3_column_bytes(q->raw(), 1) == 16 && std::memcmp(stored, leaf.data(), 16) == 0;
     if (!same && !claim_flagged) {
       problem(id, a->entry,
-              std::string(t.name) + " row " + std::to_string(id) + " " + describe_row(q->raw(), 2) + " was changed after " +
-                  entry_name(*a) + " wrote it (its content no longer has the recorded hash)");
+              std::string(t.name) + " row " + std::to_string(id) + " " + describe_row(q->raw(), 2) +
+                  " was changed after " + entry_name(*a) + " wrote it (its content no longer has the recorded hash)");
       claim_flagged = true;
     }
   }
@@ -318,7 +327,8 @@ Result<DataVerification> verify_data(Connection& c, const std::string& path, con
     std::vector<Claim*> active;
     for (auto& a : claims)
       if (!a.retired) active.push_back(&a);
-    std::sort(active.begin(), active.end(), [](const Claim* a, const Claim* b) { return a->range.first < b->range.first; });
+    std::sort(active.begin(), active.end(),
+              [](const Claim* a, const Claim* b) { return a->range.first < b->range.first; });
     auto mx = c.prepare(std::string("SELECT coalesce(max(rowid), 0) FROM ") + t.name);
     LEDGER_TRY(mx);
     LEDGER_TRY(mx->step());
@@ -339,7 +349,9 @@ Result<DataVerification> verify_data(Connection& c, const std::string& path, con
     }
     Task first{&t, {active.begin(), active.begin() + static_cast<long>(split)}, 0, max_id, 0, {}, 0, {}};
     if (split < active.size()) {
-      Task second{&t, {active.begin() + static_cast<long>(split), active.end()}, active[split]->range.first, max_id, 0, {}, 0, {}};
+      Task second{
+          &t, {active.begin() + static_cast<long>(split), active.end()}, active[split]->range.first, max_id, 0, {}, 0,
+          {}};
       first.hi = active[split]->range.first - 1;
       for (const auto* a : second.claims) second.weight += a->range.count;
       tasks.push_back(std::move(second));

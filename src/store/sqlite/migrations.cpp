@@ -241,13 +241,14 @@ Status migrate(Connection& c) {
   if (!row) return tl::unexpected(row.error());
   int version = static_cast<int>(st->integer(0));
   if (version > latest_schema_version()) {
-    return fail("database schema version " + std::to_string(version) +
-                " is newer than this shanshui understands (" + std::to_string(latest_schema_version()) + ")");
+    return fail("database schema version " + std::to_string(version) + " is newer than this shanshui understands (" +
+                std::to_string(latest_schema_version()) + ")");
   }
   for (int v = version; v < latest_schema_version(); ++v) {
     Transaction tx(c);
     if (auto s = tx.begin(); !s) return s;
-    if (auto s = c.exec(kMigrations[v]); !s) return fail("migration " + std::to_string(v + 1) + ": " + s.error().message);
+    if (auto s = c.exec(kMigrations[v]); !s)
+      return fail("migration " + std::to_string(v + 1) + ": " + s.error().message);
     if (auto s = c.exec("PRAGMA user_version=" + std::to_string(v + 1)); !s) return s;
     if (auto s = tx.commit(); !s) return s;
   }

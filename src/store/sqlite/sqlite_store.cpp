@@ -1,25 +1,25 @@
 // sqlite_store.cpp: the Store interface on one SQLite file (the embedded default).
+#include <sqlite3.h>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <set>
 #include <tuple>
 
-#include <sqlite3.h>
-
 #include "core/civil_time.h"
 #include "core/text.h"
+#include "plan/model.h"
 #include "store/row_hash.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/ledger.h"
 #include "store/sqlite/migrations.h"
-#include "plan/model.h"
 #include "store/store.h"
 
 // Propagates a failed Result/Status from the enclosing function.
-#define SS_TRY(expr)                                                   \
-  do {                                                                 \
-    const auto& ss_try_result = (expr);                                     \
+#define SS_TRY(expr)                                                  \
+  do {                                                                \
+    const auto& ss_try_result = (expr);                               \
     if (!ss_try_result) return tl::unexpected(ss_try_result.error()); \
   } while (0)
 
@@ -58,7 +58,8 @@ class SqliteStore final : public Store {
     auto ranges = sqlite::seal_legacy_rows(c_);
     SS_TRY(ranges);
     if (ranges->empty()) return {};
-    SS_TRY(append_audit("audit.seal", "database", "rows written before row hashing, sealed as found", format_ranges(*ranges)));
+    SS_TRY(append_audit("audit.seal", "database", "rows written before row hashing, sealed as found",
+                        format_ranges(*ranges)));
     return tx.commit();
   }
 
@@ -116,12 +117,17 @@ class SqliteStore final : public Store {
       SS_TRY(st);
       SS_TRY(rel);
       for (const auto* i : p.items()) {
-        st->bind(1, i->id).bind(2, i->task_id).bind(3, static_cast<int64_t>(i->number)).bind(4, i->text).bind(5, i->due);
+        st->bind(1, i->id)
+            .bind(2, i->task_id)
+            .bind(3, static_cast<int64_t>(i->number))
+            .bind(4, i->text)
+            .bind(5, i->due);
         SS_TRY(st->run());
         st->reset();
         for (auto [role, refs] : {std::make_pair("lead", &i->lead), std::make_pair("responsible", &i->responsible)})
           for (const auto& r : *refs) {
-            if (r.id.empty()) return fail("plan refused: item " + i->id + " names unknown department '" + r.written + "'");
+            if (r.id.empty())
+              return fail("plan refused: item " + i->id + " names unknown department '" + r.written + "'");
             rel->bind(1, i->id).bind(2, r.id).bind(3, std::string(role));
             SS_TRY(rel->run());
             rel->reset();
@@ -129,16 +135,24 @@ class SqliteStore final : public Store {
       }
     }
     {
-      auto st = c_.prepare("INSERT INTO targets (id, indicator, name, unit, bound, value, year, lead) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      auto st = c_.prepare(
+          "INSERT INTO targets (id, indicator, name, unit, bound, value, year, lead) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
       SS_TRY(st);
       for (const auto& t : p.targets) {
-        st->bind(1, t.id).bind(2, t.indicator).bind(3, t.name).bind(4, t.unit).bind(5, std::string(to_string(t.bound)))
-            .bind(6, t.unspecified ? std::string("unspecified") : t.value).bind(7, static_cast<int64_t>(t.year)).bind(8, t.lead.id);
+        st->bind(1, t.id)
+            .bind(2, t.indicator)
+            .bind(3, t.name)
+            .bind(4, t.unit)
+            .bind(5, std::string(to_string(t.bound)))
+            .bind(6, t.unspecified ? std::string("unspecified") : t.value)
+            .bind(7, static_cast<int64_t>(t.year))
+            .bind(8, t.lead.id);
         SS_TRY(st->run());
         st->reset();
       }
     }
-    auto ins = c_.prepare("INSERT INTO plan_versions (plan_id, sha256, source_name, yaml, imported_at) VALUES (?, ?, ?, ?, ?)");
+    auto ins = c_.prepare(
+        "INSERT INTO plan_versions (plan_id, sha256, source_name, yaml, imported_at) VALUES (?, ?, ?, ?, ?)");
     SS_TRY(ins);
     ins->bind(1, p.id).bind(2, hash).bind(3, source_name).bind(4, yaml).bind(5, now_iso8601());
     SS_TRY(ins->run());
@@ -147,7 +161,8 @@ class SqliteStore final : public Store {
     SS_TRY(leaf);
     auto registry = sqlite::registry_root(c_);
     SS_TRY(registry);
-    SS_TRY(append_audit("plan.import", p.id, "version " + std::to_string(version) + " from " + source_name + " sha256:" + hash,
+    SS_TRY(append_audit("plan.import", p.id,
+                        "version " + std::to_string(version) + " from " + source_name + " sha256:" + hash,
                         format_ranges({{"plan_versions", version, version, 1, to_hex(*leaf), false},
                                        {"plan_registry", 0, 0, 0, to_hex(*registry), false}})));
     SS_TRY(tx.commit());
@@ -174,19 +189,27 @@ class SqliteStore final : public Store {
 
   // Inside or outside a transaction (SAVEPOINTs nest).
   Result<int> add_measurements_in(const std::vector<Measurement>& rows) {
-    return insert_all(rows, "measurements",
-                      "INSERT INTO measurements (indicator, period, value, kind, method, method_version, source, "
-                      "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                      [](Statement& st, const Measurement& m) {
-                        st.bind(1, m.indicator).bind(2, m.period).bind(3, m.value).bind(4, m.kind).bind(5, m.method)
-                            .bind(6, m.method_version).bind(7, m.source).bind(8, m.reporter).bind(9, m.note)
-                            .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
-                      },
-                      [](const Measurement& m) {
-                        return std::tuple<std::string, std::string, std::string>{
-                            "measurement.add", m.indicator + "@" + m.period,
-                            m.value + " (" + m.kind + " " + m.method + " " + m.method_version + "; " + m.source + ")"};
-                      });
+    return insert_all(
+        rows, "measurements",
+        "INSERT INTO measurements (indicator, period, value, kind, method, method_version, source, "
+        "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [](Statement& st, const Measurement& m) {
+          st.bind(1, m.indicator)
+              .bind(2, m.period)
+              .bind(3, m.value)
+              .bind(4, m.kind)
+              .bind(5, m.method)
+              .bind(6, m.method_version)
+              .bind(7, m.source)
+              .bind(8, m.reporter)
+              .bind(9, m.note)
+              .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
+        },
+        [](const Measurement& m) {
+          return std::tuple<std::string, std::string, std::string>{
+              "measurement.add", m.indicator + "@" + m.period,
+              m.value + " (" + m.kind + " " + m.method + " " + m.method_version + "; " + m.source + ")"};
+        });
   }
 
   Result<std::vector<Measurement>> measurements() override {
@@ -203,17 +226,25 @@ class SqliteStore final : public Store {
     Transaction tx(c_);
     SS_TRY(tx.begin());
     auto ins = c_.prepare(
-        "INSERT INTO assessment_runs (indicator, period, method, method_version, rules, input_sha256, value, completeness, "
+        "INSERT INTO assessment_runs (indicator, period, method, method_version, rules, input_sha256, value, "
+        "completeness, "
         "detail, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SS_TRY(ins);
-    ins->bind(1, run.indicator).bind(2, run.period).bind(3, run.method).bind(4, run.method_version).bind(5, run.rules)
-        .bind(6, run.input_sha256).bind(7, run.value).bind(8, run.completeness).bind(9, run.detail)
+    ins->bind(1, run.indicator)
+        .bind(2, run.period)
+        .bind(3, run.method)
+        .bind(4, run.method_version)
+        .bind(5, run.rules)
+        .bind(6, run.input_sha256)
+        .bind(7, run.value)
+        .bind(8, run.completeness)
+        .bind(9, run.detail)
         .bind(10, run.computed_at.empty() ? now_iso8601() : run.computed_at);
     SS_TRY(ins->run());
     int64_t id = sqlite3_last_insert_rowid(c_.raw());
     SS_TRY(append_audit("assessment.run", run.indicator + "@" + run.period,
-                        run.value + " (" + run.method + " " + run.method_version + "; input sha256:" + run.input_sha256 + "; " +
-                            run.completeness + ")",
+                        run.value + " (" + run.method + " " + run.method_version +
+                            "; input sha256:" + run.input_sha256 + "; " + run.completeness + ")",
                         sealed("assessment_runs", id)));
     for (auto& m : rows) m.source = "run:" + std::to_string(id) + (m.source.empty() ? "" : "; " + m.source);
     auto added = add_measurements_in(rows);
@@ -223,14 +254,15 @@ class SqliteStore final : public Store {
   }
 
   static AssessmentRun run_row(const Statement& st) {
-    return AssessmentRun{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6),
-                         st.text(7),    st.text(8), st.text(9), st.text(10)};
+    return AssessmentRun{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
+                         st.text(6),    st.text(7), st.text(8), st.text(9), st.text(10)};
   }
 
   Result<std::vector<AssessmentRun>> assessment_runs(const std::string& indicator, const std::string& period,
                                                      int limit) override {
     std::string sql =
-        "SELECT id, indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, computed_at "
+        "SELECT id, indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, "
+        "computed_at "
         "FROM assessment_runs WHERE (?1 = '' OR indicator = ?1) AND (?2 = '' OR period = ?2) ORDER BY id DESC LIMIT " +
         std::to_string(std::max(1, limit));
     return select_all<AssessmentRun>(sql.c_str(), run_row, {indicator, period});
@@ -238,38 +270,47 @@ class SqliteStore final : public Store {
 
   Result<std::optional<AssessmentRun>> assessment_run(int64_t id) override {
     return select_one<AssessmentRun>(
-        "SELECT id, indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, computed_at "
+        "SELECT id, indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, "
+        "computed_at "
         "FROM assessment_runs WHERE id = ?1",
         run_row, {std::to_string(id)});
   }
 
   Result<std::optional<RawFrame>> raw_frame(int64_t id) override {
-    return select_one<RawFrame>(
-        "SELECT id, sha256, received_at, peer, mn, cn, bytes FROM raw_frames WHERE id = ?1",
-        [](const Statement& st) {
-          return RawFrame{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6)};
-        },
-        {std::to_string(id)});
+    return select_one<RawFrame>("SELECT id, sha256, received_at, peer, mn, cn, bytes FROM raw_frames WHERE id = ?1",
+                                [](const Statement& st) {
+                                  return RawFrame{st.integer(0), st.text(1), st.text(2), st.text(3),
+                                                  st.text(4),    st.text(5), st.text(6)};
+                                },
+                                {std::to_string(id)});
   }
 
   Result<int> add_reports(const std::vector<ProgressReport>& rows) override {
-    return insert_all(rows, "reports",
-                      "INSERT INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
-                      "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                      [](Statement& st, const ProgressReport& r) {
-                        st.bind(1, r.item_id).bind(2, r.period).bind(3, r.status).bind(4, r.percent)
-                            .bind(5, r.narrative).bind(6, r.evidence).bind(7, r.reporter).bind(8, r.reporter_written)
-                            .bind(9, r.reported_at.empty() ? now_iso8601() : r.reported_at);
-                      },
-                      [](const ProgressReport& r) {
-                        char pct[32];
-                        std::snprintf(pct, sizeof pct, "%g", r.percent);
-                        return std::tuple<std::string, std::string, std::string>{
-                            "report.add", r.item_id,
-                            r.period + " " + r.status + " " + pct + "% by " + r.reporter + (r.evidence.empty() ? "" : "; evidence " + r.evidence) +
-                                (r.narrative.empty() ? "" : "; " + r.narrative) +
-                                (r.reported_at_claimed ? "; reported_at " + r.reported_at + " claimed by the submitter" : "")};
-                      });
+    return insert_all(
+        rows, "reports",
+        "INSERT INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
+        "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [](Statement& st, const ProgressReport& r) {
+          st.bind(1, r.item_id)
+              .bind(2, r.period)
+              .bind(3, r.status)
+              .bind(4, r.percent)
+              .bind(5, r.narrative)
+              .bind(6, r.evidence)
+              .bind(7, r.reporter)
+              .bind(8, r.reporter_written)
+              .bind(9, r.reported_at.empty() ? now_iso8601() : r.reported_at);
+        },
+        [](const ProgressReport& r) {
+          char pct[32];
+          std::snprintf(pct, sizeof pct, "%g", r.percent);
+          return std::tuple<std::string, std::string, std::string>{
+              "report.add", r.item_id,
+              r.period + " " + r.status + " " + pct + "% by " + r.reporter +
+                  (r.evidence.empty() ? "" : "; evidence " + r.evidence) +
+                  (r.narrative.empty() ? "" : "; " + r.narrative) +
+                  (r.reported_at_claimed ? "; reported_at " + r.reported_at + " claimed by the submitter" : "")};
+        });
   }
 
   Result<std::vector<ProgressReport>> reports() override {
@@ -283,47 +324,55 @@ class SqliteStore final : public Store {
   }
 
   Status add_closure(const Closure& c) override {
-    auto n = insert_all(std::vector<Closure>{c}, "closures",
-                        "INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)",
-                        [](Statement& st, const Closure& x) {
-                          st.bind(1, x.item_id).bind(2, x.evidence).bind(3, x.approved_by)
-                              .bind(4, x.closed_at.empty() ? now_iso8601() : x.closed_at).bind(5, x.note);
-                        },
-                        [](const Closure& x) {
-                          return std::tuple<std::string, std::string, std::string>{
-                              "item.close", x.item_id, "approved by " + x.approved_by + "; evidence " + x.evidence +
-                                                           (x.note.empty() ? "" : "; " + x.note)};
-                        });
+    auto n = insert_all(
+        std::vector<Closure>{c}, "closures",
+        "INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)",
+        [](Statement& st, const Closure& x) {
+          st.bind(1, x.item_id)
+              .bind(2, x.evidence)
+              .bind(3, x.approved_by)
+              .bind(4, x.closed_at.empty() ? now_iso8601() : x.closed_at)
+              .bind(5, x.note);
+        },
+        [](const Closure& x) {
+          return std::tuple<std::string, std::string, std::string>{
+              "item.close", x.item_id,
+              "approved by " + x.approved_by + "; evidence " + x.evidence + (x.note.empty() ? "" : "; " + x.note)};
+        });
     if (!n) return tl::unexpected(n.error());
     return {};
   }
 
   Result<std::vector<Closure>> closures() override {
-    return select_all<Closure>(
-        "SELECT id, item_id, evidence, approved_by, closed_at, note FROM closures ORDER BY id", [](const Statement& st) {
-          return Closure{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
-        });
+    return select_all<Closure>("SELECT id, item_id, evidence, approved_by, closed_at, note FROM closures ORDER BY id",
+                               [](const Statement& st) {
+                                 return Closure{st.integer(0), st.text(1), st.text(2),
+                                                st.text(3),    st.text(4), st.text(5)};
+                               });
   }
 
   Status add_rejected(const std::vector<RejectedRow>& rows) override {
-    auto n = insert_all(rows, "rejected_rows", "INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)",
-                        [](Statement& st, const RejectedRow& r) {
-                          st.bind(1, r.source).bind(2, static_cast<int64_t>(r.line)).bind(3, r.reason).bind(4, r.raw)
-                              .bind(5, r.at.empty() ? now_iso8601() : r.at);
-                        },
-                        [](const RejectedRow& r) {
-                          return std::tuple<std::string, std::string, std::string>{"input.rejected", r.source, r.reason};
-                        });
+    auto n = insert_all(
+        rows, "rejected_rows", "INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)",
+        [](Statement& st, const RejectedRow& r) {
+          st.bind(1, r.source)
+              .bind(2, static_cast<int64_t>(r.line))
+              .bind(3, r.reason)
+              .bind(4, r.raw)
+              .bind(5, r.at.empty() ? now_iso8601() : r.at);
+        },
+        [](const RejectedRow& r) {
+          return std::tuple<std::string, std::string, std::string>{"input.rejected", r.source, r.reason};
+        });
     if (!n) return tl::unexpected(n.error());
     return {};
   }
 
   Result<std::vector<RejectedRow>> rejected() override {
-    return select_all<RejectedRow>("SELECT source, line, reason, raw, at FROM rejected_rows ORDER BY id",
-                                   [](const Statement& st) {
-                                     return RejectedRow{st.text(0), static_cast<int>(st.integer(1)), st.text(2),
-                                                        st.text(3), st.text(4)};
-                                   });
+    return select_all<RejectedRow>(
+        "SELECT source, line, reason, raw, at FROM rejected_rows ORDER BY id", [](const Statement& st) {
+          return RejectedRow{st.text(0), static_cast<int>(st.integer(1)), st.text(2), st.text(3), st.text(4)};
+        });
   }
 
   Status add_station(const Station& st) override {
@@ -338,12 +387,19 @@ class SqliteStore final : public Store {
       if (*row) return fail("station " + st.mn + " is already registered");
     }
     auto ins = c_.prepare(
-        "INSERT INTO stations (mn, kind, name, township, river, section, lon, lat, password, crc_mode, units, created_at, zone) "
+        "INSERT INTO stations (mn, kind, name, township, river, section, lon, lat, password, crc_mode, units, "
+        "created_at, zone) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SS_TRY(ins);
     ins->bind(1, st.mn).bind(2, st.kind).bind(3, st.name).bind(4, st.township).bind(5, st.river).bind(6, st.section);
-    if (st.lon) ins->bind(7, *st.lon); else ins->bind_null(7);
-    if (st.lat) ins->bind(8, *st.lat); else ins->bind_null(8);
+    if (st.lon)
+      ins->bind(7, *st.lon);
+    else
+      ins->bind_null(7);
+    if (st.lat)
+      ins->bind(8, *st.lat);
+    else
+      ins->bind_null(8);
     ins->bind(9, st.password).bind(10, st.crc_mode).bind(11, st.units).bind(12, now_iso8601()).bind(13, st.zone);
     SS_TRY(ins->run());
     SS_TRY(append_audit("station.add", st.mn, st.kind + " " + st.name + " crc " + st.crc_mode,
@@ -361,8 +417,8 @@ class SqliteStore final : public Store {
       auto row = st->step();
       SS_TRY(row);
       if (!*row) break;
-      Station x{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5),
-                std::nullopt, std::nullopt, st->text(8), st->text(9), st->text(10), st->text(11), st->text(14)};
+      Station x{st->text(0),  st->text(1), st->text(2), st->text(3),  st->text(4),  st->text(5), std::nullopt,
+                std::nullopt, st->text(8), st->text(9), st->text(10), st->text(11), st->text(14)};
       if (!st->integer(12)) x.lon = st->real(6);
       if (!st->integer(13)) x.lat = st->real(7);
       out.push_back(std::move(x));
@@ -399,7 +455,8 @@ class SqliteStore final : public Store {
     return removed;
   }
 
-  Result<IngestResult> ingest(const std::vector<IngestFrame>& frames, const std::vector<QuarantineRow>& quarantined) override {
+  Result<IngestResult> ingest(const std::vector<IngestFrame>& frames,
+                              const std::vector<QuarantineRow>& quarantined) override {
     IngestResult r;
     Transaction tx(c_);
     SS_TRY(tx.begin());
@@ -409,15 +466,18 @@ class SqliteStore final : public Store {
            "INSERT INTO raw_frames (sha256, received_at, peer, mn, cn, bytes, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?) "
            "ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 RETURNING id"},
           {&ingest_obs_,
-           "INSERT INTO observations (mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid, "
+           "INSERT INTO observations (mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, "
+           "invalid, "
            "row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"},
           {&ingest_quarantine_,
            "INSERT INTO quarantine (received_at, peer, mn, reason, bytes, row_hash) VALUES (?, ?, ?, ?, ?, ?)"},
           {&ingest_raw_max_, "SELECT coalesce(max(id), 0) FROM raw_frames"},
           {&ingest_existing_,
-           "SELECT value, raw_id FROM observations WHERE mn = ? AND factor = ? AND cn = ? AND data_time = ? AND kind = ?"},
+           "SELECT value, raw_id FROM observations WHERE mn = ? AND factor = ? AND cn = ? AND data_time = ? AND kind = "
+           "?"},
           {&ingest_conflict_,
-           "INSERT INTO observation_conflicts (mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, "
+           "INSERT INTO observation_conflicts (mn, factor, cn, data_time, kind, stored_value, new_value, "
+           "stored_raw_id, "
            "new_raw_id, received_at, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"}};
       for (const auto& [slot, sql] : statements) {
         auto st = c_.prepare(sql);
@@ -441,8 +501,14 @@ class SqliteStore final : public Store {
     for (const auto& f : frames) {
       auto& raw = *ingest_raw_;
       std::string sha = text::sha256_hex(f.bytes);
-      Digest raw_leaf = LeafHasher("raw_frames").text(sha).text(now).text(f.peer).text(f.mn).text(f.cn).blob(f.bytes).finish();
-      raw.bind(1, sha).bind(2, now).bind(3, f.peer).bind(4, f.mn).bind(5, f.cn).bind_blob(6, f.bytes)
+      Digest raw_leaf =
+          LeafHasher("raw_frames").text(sha).text(now).text(f.peer).text(f.mn).text(f.cn).blob(f.bytes).finish();
+      raw.bind(1, sha)
+          .bind(2, now)
+          .bind(3, f.peer)
+          .bind(4, f.mn)
+          .bind(5, f.cn)
+          .bind_blob(6, f.bytes)
           .bind_blob(7, short_leaf(raw_leaf));
       auto row = raw.step();
       SS_TRY(row);
@@ -456,10 +522,31 @@ class SqliteStore final : public Store {
       ++r.frames;
       for (const auto& o : f.observations) {
         auto& obs = *ingest_obs_;
-        Digest leaf = LeafHasher("observations").text(o.mn).text(o.factor).text(o.cn).text(o.data_time).text(o.kind)
-                          .text(o.value).text(o.flag).text(o.unit).integer(raw_id).text(now).text(o.invalid).finish();
-        obs.bind(1, o.mn).bind(2, o.factor).bind(3, o.cn).bind(4, o.data_time).bind(5, o.kind).bind(6, o.value)
-            .bind(7, o.flag).bind(8, o.unit).bind(9, raw_id).bind(10, now).bind(11, o.invalid).bind_blob(12, short_leaf(leaf));
+        Digest leaf = LeafHasher("observations")
+                          .text(o.mn)
+                          .text(o.factor)
+                          .text(o.cn)
+                          .text(o.data_time)
+                          .text(o.kind)
+                          .text(o.value)
+                          .text(o.flag)
+                          .text(o.unit)
+                          .integer(raw_id)
+                          .text(now)
+                          .text(o.invalid)
+                          .finish();
+        obs.bind(1, o.mn)
+            .bind(2, o.factor)
+            .bind(3, o.cn)
+            .bind(4, o.data_time)
+            .bind(5, o.kind)
+            .bind(6, o.value)
+            .bind(7, o.flag)
+            .bind(8, o.unit)
+            .bind(9, raw_id)
+            .bind(10, now)
+            .bind(11, o.invalid)
+            .bind_blob(12, short_leaf(leaf));
         SS_TRY(obs.run());
         bool added = c_.changes() > 0;
         obs.reset();
@@ -482,10 +569,29 @@ class SqliteStore final : public Store {
           continue;
         }
         auto& k = *ingest_conflict_;
-        Digest kleaf = LeafHasher("observation_conflicts").text(o.mn).text(o.factor).text(o.cn).text(o.data_time).text(o.kind)
-                           .text(stored).text(o.value).integer(stored_raw).integer(raw_id).text(now).finish();
-        k.bind(1, o.mn).bind(2, o.factor).bind(3, o.cn).bind(4, o.data_time).bind(5, o.kind).bind(6, stored).bind(7, o.value)
-            .bind(8, stored_raw).bind(9, raw_id).bind(10, now).bind_blob(11, short_leaf(kleaf));
+        Digest kleaf = LeafHasher("observation_conflicts")
+                           .text(o.mn)
+                           .text(o.factor)
+                           .text(o.cn)
+                           .text(o.data_time)
+                           .text(o.kind)
+                           .text(stored)
+                           .text(o.value)
+                           .integer(stored_raw)
+                           .integer(raw_id)
+                           .text(now)
+                           .finish();
+        k.bind(1, o.mn)
+            .bind(2, o.factor)
+            .bind(3, o.cn)
+            .bind(4, o.data_time)
+            .bind(5, o.kind)
+            .bind(6, stored)
+            .bind(7, o.value)
+            .bind(8, stored_raw)
+            .bind(9, raw_id)
+            .bind(10, now)
+            .bind_blob(11, short_leaf(kleaf));
         SS_TRY(k.run());
         if (c_.changes() > 0) conflict_rows.add(sqlite3_last_insert_rowid(c_.raw()), kleaf);
         k.reset();
@@ -496,7 +602,12 @@ class SqliteStore final : public Store {
       auto& st = *ingest_quarantine_;
       const std::string& at = q.received_at.empty() ? now : q.received_at;
       Digest leaf = LeafHasher("quarantine").text(at).text(q.peer).text(q.mn).text(q.reason).blob(q.bytes).finish();
-      st.bind(1, at).bind(2, q.peer).bind(3, q.mn).bind(4, q.reason).bind_blob(5, q.bytes).bind_blob(6, short_leaf(leaf));
+      st.bind(1, at)
+          .bind(2, q.peer)
+          .bind(3, q.mn)
+          .bind(4, q.reason)
+          .bind_blob(5, q.bytes)
+          .bind_blob(6, short_leaf(leaf));
       SS_TRY(st.run());
       quarantine_rows.add(sqlite3_last_insert_rowid(c_.raw()), leaf);
       st.reset();
@@ -508,8 +619,9 @@ class SqliteStore final : public Store {
         if (b->range.count) ranges.push_back(b->done());
       SS_TRY(append_audit("ingest.batch", "observations",
                           std::to_string(r.frames) + " frames, " + std::to_string(r.values_added) + " values added, " +
-                              std::to_string(r.values_duplicate) + " already stored, " + std::to_string(r.values_conflict) +
-                              " conflicting, " + std::to_string(quarantined.size()) + " quarantined",
+                              std::to_string(r.values_duplicate) + " already stored, " +
+                              std::to_string(r.values_conflict) + " conflicting, " +
+                              std::to_string(quarantined.size()) + " quarantined",
                           format_ranges(ranges)));
     }
     SS_TRY(tx.commit());
@@ -517,7 +629,7 @@ class SqliteStore final : public Store {
   }
 
   static Observation observation_row(const Statement& st) {
-    return Observation{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4),  st.text(5),
+    return Observation{st.integer(0), st.text(1), st.text(2), st.text(3),    st.text(4),  st.text(5),
                        st.text(6),    st.text(7), st.text(8), st.integer(9), st.text(10), st.text(11)};
   }
 
@@ -530,13 +642,14 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Observation>> observations(const std::string& mn) override {
-    return select_all<Observation>(
-        mn.empty()
-            ? "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
-              "ORDER BY data_time, factor, kind, mn"
-            : "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
-              "WHERE mn = ?1 ORDER BY data_time, factor, kind",
-        observation_row, mn.empty() ? std::vector<std::string>{} : std::vector<std::string>{mn});
+    return select_all<Observation>(mn.empty() ? "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, "
+                                                "raw_id, received_at, invalid FROM observations "
+                                                "ORDER BY data_time, factor, kind, mn"
+                                              : "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, "
+                                                "raw_id, received_at, invalid FROM observations "
+                                                "WHERE mn = ?1 ORDER BY data_time, factor, kind",
+                                   observation_row,
+                                   mn.empty() ? std::vector<std::string>{} : std::vector<std::string>{mn});
   }
 
   Result<int64_t> max_observation_id() override {
@@ -554,15 +667,15 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<QuarantineRow>> quarantine() override {
-    return select_all<QuarantineRow>("SELECT id, received_at, peer, mn, reason, bytes FROM quarantine ORDER BY id",
-                                     [](const Statement& st) {
-                                       return QuarantineRow{st.integer(0), st.text(1), st.text(2), st.text(3),
-                                                            st.text(4), st.text(5)};
-                                     });
+    return select_all<QuarantineRow>(
+        "SELECT id, received_at, peer, mn, reason, bytes FROM quarantine ORDER BY id", [](const Statement& st) {
+          return QuarantineRow{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+        });
   }
 
   Result<QuarantineUsage> quarantine_usage() override {
-    auto st = c_.prepare("SELECT count(*), coalesce(sum(length(bytes) + length(reason) + length(peer)), 0) FROM quarantine");
+    auto st =
+        c_.prepare("SELECT count(*), coalesce(sum(length(bytes) + length(reason) + length(peer)), 0) FROM quarantine");
     SS_TRY(st);
     auto row = st->step();
     SS_TRY(row);
@@ -572,7 +685,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Observation>> implausible_observations(int limit) override {
     std::string sql =
         "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
-        "INDEXED BY observations_invalid WHERE invalid <> '' ORDER BY id DESC LIMIT " + std::to_string(std::max(1, limit));
+        "INDEXED BY observations_invalid WHERE invalid <> '' ORDER BY id DESC LIMIT " +
+        std::to_string(std::max(1, limit));
     return select_all<Observation>(sql.c_str(), observation_row);
   }
 
@@ -581,25 +695,27 @@ class SqliteStore final : public Store {
         "SELECT id, mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, new_raw_id, received_at "
         "FROM observation_conflicts ORDER BY id",
         [](const Statement& st) {
-          return ObservationConflict{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
+          return ObservationConflict{st.integer(0), st.text(1), st.text(2),    st.text(3),    st.text(4), st.text(5),
                                      st.text(6),    st.text(7), st.integer(8), st.integer(9), st.text(10)};
         });
   }
 
-  Result<std::vector<Observation>> observations_page(const std::string& mn, const std::string& factor, const std::string& from,
-                                                     const std::string& to, int limit, bool newest) override {
+  Result<std::vector<Observation>> observations_page(const std::string& mn, const std::string& factor,
+                                                     const std::string& from, const std::string& to, int limit,
+                                                     bool newest) override {
     std::string sql =
         "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
         "INDEXED BY observations_by_station_time WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 "
-        "AND (?4 = '' OR factor = ?4) ORDER BY data_time " + std::string(newest ? "DESC" : "ASC") + ", factor, kind LIMIT " +
-        std::to_string(std::max(1, limit));
+        "AND (?4 = '' OR factor = ?4) ORDER BY data_time " +
+        std::string(newest ? "DESC" : "ASC") + ", factor, kind LIMIT " + std::to_string(std::max(1, limit));
     return select_all<Observation>(sql.c_str(), observation_row, {mn, from, to, factor});
   }
 
   Status probe_write() override {
     Transaction tx(c_);
     SS_TRY(tx.begin());
-    auto st = c_.prepare("INSERT INTO health_probe (id, at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at = excluded.at");
+    auto st =
+        c_.prepare("INSERT INTO health_probe (id, at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at = excluded.at");
     SS_TRY(st);
     st->bind(1, now_iso8601());
     SS_TRY(st->run());
@@ -626,24 +742,28 @@ class SqliteStore final : public Store {
                        : "SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit "
                          "WHERE object = ?1 OR (substr(object, 1, length(?1) + 1) = ?1 || '@') ORDER BY id",
         [](const Statement& st) {
-          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7), st.text(8)};
+          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4),
+                            st.text(5),    st.text(6), st.text(7), st.text(8)};
         },
         object.empty() ? std::vector<std::string>{} : std::vector<std::string>{object});
   }
 
   Result<std::optional<AuditEntry>> audit_entry(int64_t id) override {
-    return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit WHERE id = ?1", std::to_string(id));
+    return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit WHERE id = ?1",
+                     std::to_string(id));
   }
 
   Result<std::optional<AuditEntry>> audit_head() override {
-    return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit ORDER BY id DESC LIMIT 1", "");
+    return audit_one(
+        "SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit ORDER BY id DESC LIMIT 1", "");
   }
 
   Result<std::optional<AuditEntry>> audit_one(const char* sql, const std::string& param) {
     auto rows = select_all<AuditEntry>(
         sql,
         [](const Statement& st) {
-          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7), st.text(8)};
+          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4),
+                            st.text(5),    st.text(6), st.text(7), st.text(8)};
         },
         param.empty() ? std::vector<std::string>{} : std::vector<std::string>{param});
     SS_TRY(rows);
@@ -653,7 +773,8 @@ class SqliteStore final : public Store {
 
   Result<int64_t> change_counter() override {
     if (!head_) {  // asked on every cached read: prepared once
-      auto st = c_.prepare("SELECT coalesce(max(id), 0) FROM audit INDEXED BY audit_views_head WHERE action <> 'ingest.batch'");
+      auto st = c_.prepare(
+          "SELECT coalesce(max(id), 0) FROM audit INDEXED BY audit_views_head WHERE action <> 'ingest.batch'");
       SS_TRY(st);
       head_ = std::make_unique<Statement>(std::move(*st));
     }
@@ -722,7 +843,8 @@ class SqliteStore final : public Store {
       SS_TRY(row);
       if (*row) return fail("user " + u.username + " already exists");
     }
-    auto st = c_.prepare("INSERT INTO users (username, role, department, password_hash, created_at) VALUES (?, ?, ?, ?, ?)");
+    auto st =
+        c_.prepare("INSERT INTO users (username, role, department, password_hash, created_at) VALUES (?, ?, ?, ?, ?)");
     SS_TRY(st);
     st->bind(1, u.username).bind(2, u.role).bind(3, u.department).bind(4, u.password_hash).bind(5, now_iso8601());
     SS_TRY(st->run());
@@ -734,7 +856,10 @@ class SqliteStore final : public Store {
   Result<std::optional<User>> user(const std::string& username) override {
     return select_one<User>(
         "SELECT username, role, department, password_hash, created_at FROM users WHERE username = ?1",
-        [](const Statement& st) { return User{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)}; }, {username});
+        [](const Statement& st) {
+          return User{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)};
+        },
+        {username});
   }
 
   Status add_session(const Session& s) override {
@@ -746,7 +871,9 @@ class SqliteStore final : public Store {
 
   Result<std::optional<Session>> session(const std::string& token) override {
     return select_one<Session>("SELECT token, username, csrf, expires_at FROM sessions WHERE token = ?1",
-                               [](const Statement& st) { return Session{st.text(0), st.text(1), st.text(2), st.text(3)}; },
+                               [](const Statement& st) {
+                                 return Session{st.text(0), st.text(1), st.text(2), st.text(3)};
+                               },
                                {token});
   }
 
@@ -774,8 +901,8 @@ class SqliteStore final : public Store {
   }
 
  private:
-  std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_, ingest_existing_, ingest_conflict_, ingest_raw_max_,
-      head_;
+  std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_, ingest_existing_, ingest_conflict_,
+      ingest_raw_max_, head_;
 
   // The rows of one table a batch adds, and their Merkle root.
   struct RangeBuilder {
@@ -797,7 +924,8 @@ class SqliteStore final : public Store {
   // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
   // `describe(row)` gives the audit action, object and detail of each row that was added.
   template <class Row, class Bind, class Describe>
-  Result<int> insert_all(const std::vector<Row>& rows, const char* table, const char* sql, Bind bind, Describe describe) {
+  Result<int> insert_all(const std::vector<Row>& rows, const char* table, const char* sql, Bind bind,
+                         Describe describe) {
     Transaction tx(c_);
     SS_TRY(tx.begin());
     auto st = c_.prepare(sql);
@@ -855,10 +983,18 @@ class SqliteStore final : public Store {
     e.rows = rows;
     e.hash = audit_hash(e);
     auto ins = c_.prepare(
-        "INSERT INTO audit (id, at, actor, action, object, detail, prev_hash, hash, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO audit (id, at, actor, action, object, detail, prev_hash, hash, rows) VALUES (?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)");
     SS_TRY(ins);
-    ins->bind(1, e.id).bind(2, e.at).bind(3, e.actor).bind(4, e.action).bind(5, e.object).bind(6, e.detail)
-        .bind(7, e.prev_hash).bind(8, e.hash).bind(9, e.rows);
+    ins->bind(1, e.id)
+        .bind(2, e.at)
+        .bind(3, e.actor)
+        .bind(4, e.action)
+        .bind(5, e.object)
+        .bind(6, e.detail)
+        .bind(7, e.prev_hash)
+        .bind(8, e.hash)
+        .bind(9, e.rows);
     return ins->run();
   }
 
@@ -907,7 +1043,8 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   if (auto s = sqlite::migrate(*c); !s) return fail(path + ": " + s.error().message);
   auto store = std::make_unique<SqliteStore>(std::move(*c), path);
   if (before > 0 && before < 8)
-    if (auto s = store->seal_legacy(); !s) return fail(path + ": sealing rows written before row hashing: " + s.error().message);
+    if (auto s = store->seal_legacy(); !s)
+      return fail(path + ": sealing rows written before row hashing: " + s.error().message);
   return std::unique_ptr<Store>(std::move(store));
 }
 
