@@ -244,6 +244,7 @@ int serve(const Common& c, const ServeArgs& a) {
   if (web) web->run();
   if (hj.joinable()) hj.join();
   // Wake the signal thread if the servers ended on their own.
+  // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): SIGTERM is blocked and only wakes its sigwait()
   pthread_kill(signals.native_handle(), SIGTERM);
   signals.join();
   if (listener) {

@@ -5,7 +5,9 @@
 
 using namespace shanshui::app;
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"shanshui (山水): run a county's ecological action plan — targets, work items, monitoring, progress"};
   app.require_subcommand(1);
   int rc = 0;
@@ -416,4 +418,18 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   return rc;
+}
+
+}  // namespace
+
+// Anything a command did not turn into a clear error still ends with a message and exit 1.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "shanshui: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "shanshui: unexpected error\n";
+  }
+  return 1;
 }

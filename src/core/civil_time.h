@@ -11,7 +11,8 @@ namespace shanshui {
 /// A calendar date (proleptic Gregorian). Plain value type.
 struct Date {
   int year = 0, month = 1, day = 1;
-  auto operator<=>(const Date&) const = default;
+  auto operator<=>(const Date&) const =
+      default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   /// Days since 1970-01-01.
   long days() const;
   static Date from_days(long days);

@@ -18,6 +18,7 @@ lxw_error write_text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const char
 
 std::string depts(const std::vector<plan::DeptRef>& refs) {
   std::vector<std::string> names;
+  names.reserve(refs.size());
   for (const auto& r : refs) names.push_back(r.written);
   return text::join(names, "、");
 }

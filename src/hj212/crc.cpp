@@ -85,7 +85,7 @@ uint16_t crc_for(CrcMode mode, std::string_view data) {
 }
 
 std::string crc_hex(uint16_t crc) {
-  static const char* kHex = "0123456789ABCDEF";
+  static const char* const kHex = "0123456789ABCDEF";
   std::string s(4, '0');
   for (int i = 3; i >= 0; --i) {
     s[static_cast<size_t>(i)] = kHex[crc & 0xF];

@@ -214,7 +214,7 @@ struct Transport::Impl {
       write(std::make_shared<Outgoing>(Outgoing{serialize(owner_.error_response(status, reason), false), ""}), false);
     }
 
-    void write(std::shared_ptr<Outgoing> out, bool keep) {
+    void write(const std::shared_ptr<Outgoing>& out, bool keep) {
       if (phase_ == Phase::closed) return;
       phase_ = Phase::writing;
       arm(owner_.opt.write_deadline);

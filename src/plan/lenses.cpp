@@ -147,7 +147,7 @@ const char* lens_rating_label(const std::string& r) {
 }
 
 int water_class_rank(const std::string& c) {
-  static const char* kClasses[] = {"I", "II", "III", "IV", "V"};
+  static const char* const kClasses[] = {"I", "II", "III", "IV", "V"};
   for (int i = 0; i < 5; ++i)
     if (c == kClasses[i]) return i + 1;
   if (c == "劣V" || c == "劣Ⅴ") return 6;

@@ -176,7 +176,7 @@ void rule_conflicting_targets(const Plan& plan, Findings& out) {
 }
 
 void rule_note_contradicts_lead(const Plan& plan, Findings& out) {
-  const std::string kShould = "应由", kLead = "牵头";
+  static const std::string kShould = "应由", kLead = "牵头";
   for (const auto* i : plan.items())
     for (const auto& n : i->notes) {
       auto a = n.find(kShould);
@@ -222,7 +222,7 @@ void rule_names_match(const Plan& plan, Findings& out) {
   for (const auto& a : plan.actions) {
     if (a.text_name.empty()) continue;
     std::string normalized = a.text_name;
-    const std::string kBrand = "“巫山样板”";
+    static const std::string kBrand = "“巫山样板”";
     if (auto p = normalized.find(kBrand); p != std::string::npos) normalized.replace(p, kBrand.size(), "样板");
     if (normalized != a.name)
       add(out, "info", "action-name-mismatch", a.id, a.line,

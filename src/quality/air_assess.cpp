@@ -85,14 +85,14 @@ void annual_stats(AnnualAir& a, const std::vector<const DailyValues*>& days) {
       }
   }
   if (a.valid_days > 0) a.good_days_ratio_permille = div_round_half_even(int64_t{1000} * a.good_days, a.valid_days);
-  auto V = [&](Pollutant p) -> const std::vector<int64_t>& { return vals[static_cast<size_t>(p)]; };
-  a.so2_annual = mean_rounded(V(Pollutant::so2));
-  a.no2_annual = mean_rounded(V(Pollutant::no2));
-  a.pm10_annual = mean_rounded(V(Pollutant::pm10));
-  a.pm25_annual = mean_rounded(V(Pollutant::pm25));
+  auto values_of = [&](Pollutant p) -> const std::vector<int64_t>& { return vals[static_cast<size_t>(p)]; };
+  a.so2_annual = mean_rounded(values_of(Pollutant::so2));
+  a.no2_annual = mean_rounded(values_of(Pollutant::no2));
+  a.pm10_annual = mean_rounded(values_of(Pollutant::pm10));
+  a.pm25_annual = mean_rounded(values_of(Pollutant::pm25));
   auto pct = [&](Pollutant p, int q) -> std::optional<int64_t> {
-    if (V(p).empty()) return std::nullopt;
-    return div_round_half_even(percentile_centi(V(p), q), 100);
+    if (values_of(p).empty()) return std::nullopt;
+    return div_round_half_even(percentile_centi(values_of(p), q), 100);
   };
   a.so2_p98 = pct(Pollutant::so2, 98);
   a.no2_p98 = pct(Pollutant::no2, 98);
@@ -104,7 +104,7 @@ void annual_stats(AnnualAir& a, const std::vector<const DailyValues*>& days) {
   // Annual validity of the annual means (GB 3095 Table 4).
   for (auto [name, p] : {std::pair{"so2", Pollutant::so2}, std::pair{"no2", Pollutant::no2},
                          std::pair{"pm10", Pollutant::pm10}, std::pair{"pm25", Pollutant::pm25}}) {
-    int n = static_cast<int>(V(p).size());
+    int n = static_cast<int>(values_of(p).size());
     std::vector<std::string> short_months;
     for (int m = 1; m <= 12; ++m) {
       int got = per_month.count(m) ? per_month[m][static_cast<size_t>(p)] : 0;
@@ -428,6 +428,7 @@ AirAssessment assess_air(const AirAccumulator& acc, int threads) {
     assess_years("county", county, a.county);
   }
   a.method = {
+      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one sentence split over two literals
       "daily means from ≥ 20 valid hours; O3 daily max 8-h over the 17 windows inside the day, each with ≥ 6 valid "
       "hours, valid with ≥ 14 windows (GB 3095 Table 4; CONTRACTS.md)",
       "daily values rounded by GB/T 8170: µg/m³ to integers, CO to 0.1 mg/m³",

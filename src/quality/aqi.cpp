@@ -39,12 +39,12 @@ AirRules air_rules_for(Date d) { return d >= Date{2026, 3, 1} ? AirRules::hj633_
 const char* rules_name(AirRules r) { return r == AirRules::hj633_2012 ? "HJ 633—2012" : "HJ 633—2026"; }
 
 const char* key(Pollutant p) {
-  static const char* kKeys[] = {"so2", "no2", "pm10", "co", "o3", "o3_8h", "pm25"};
+  static const char* const kKeys[] = {"so2", "no2", "pm10", "co", "o3", "o3_8h", "pm25"};
   return kKeys[static_cast<int>(p)];
 }
 
 const char* display_name(Pollutant p) {
-  static const char* kNames[] = {"SO2", "NO2", "PM10", "CO", "O3", "O3_8h", "PM2.5"};
+  static const char* const kNames[] = {"SO2", "NO2", "PM10", "CO", "O3", "O3_8h", "PM2.5"};
   return kNames[static_cast<int>(p)];
 }
 

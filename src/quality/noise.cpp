@@ -48,7 +48,7 @@ int noise_grade(NoiseKind kind, NoisePeriod period, const Decimal& v) {
 }
 
 const char* noise_grade_label(int g) {
-  static const char* kLabels[] = {"好", "较好", "一般", "较差", "差"};
+  static const char* const kLabels[] = {"好", "较好", "一般", "较差", "差"};
   return g >= 1 && g <= 5 ? kLabels[g - 1] : "?";
 }
 

@@ -139,13 +139,13 @@ Decimal dec(const char* s) { return *Decimal::parse(s); }
 }  // namespace
 
 const char* water_class_name(int rank) {
-  static const char* kNames[] = {"?", "I", "II", "III", "IV", "V", "劣V"};
+  static const char* const kNames[] = {"?", "I", "II", "III", "IV", "V", "劣V"};
   return rank >= 1 && rank <= 6 ? kNames[rank] : "?";
 }
 
 int parse_water_class(const std::string& s) {
-  static const char* kAscii[] = {"I", "II", "III", "IV", "V"};
-  static const char* kRoman[] = {"Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"};
+  static const char* const kAscii[] = {"I", "II", "III", "IV", "V"};
+  static const char* const kRoman[] = {"Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"};
   for (int i = 0; i < 5; ++i)
     if (s == kAscii[i] || s == kRoman[i]) return i + 1;
   if (s == "劣V" || s == "劣Ⅴ") return kWorseThanV;

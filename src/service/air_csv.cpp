@@ -417,32 +417,33 @@ Result<AirCsvData> read_air_csv(const std::string& path, const AirCsvOptions& op
   std::vector<std::string_view> f;
   std::string scratch;
   split_fields(head.data() + skip, head.data() + hdr_end, f, scratch);
-  Layout L;
-  L.value.fill(-1);
-  L.fields = static_cast<int>(f.size());
-  for (int i = 0; i < L.fields; ++i) {
+  Layout layout;
+  layout.value.fill(-1);
+  layout.fields = static_cast<int>(f.size());
+  for (int i = 0; i < layout.fields; ++i) {
     std::string name(trim_view(f[static_cast<size_t>(i)]));
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
     if (name == "station")
-      L.station = i;
+      layout.station = i;
     else if (name == "time")
-      L.time = i;
+      layout.time = i;
     else if (name == "flag")
-      L.flag = i;
+      layout.flag = i;
     else
       for (int k = 0; k < kHourly; ++k)
         if (name == kValueColumns[k] || (k == static_cast<int>(Hp::pm25) && name == "pm2.5"))
-          L.value[static_cast<size_t>(k)] = i;
+          layout.value[static_cast<size_t>(k)] = i;
   }
-  if (L.station < 0 || L.time < 0)
+  if (layout.station < 0 || layout.time < 0)
     return fail(path +
                 ":1: the header needs 'station' and 'time' columns (station,time,so2,no2,pm10,co,o3,pm25[,flag])");
-  L.role.assign(static_cast<size_t>(L.fields), -1);
-  L.role[static_cast<size_t>(L.station)] = -2;
-  L.role[static_cast<size_t>(L.time)] = -3;
-  if (L.flag >= 0) L.role[static_cast<size_t>(L.flag)] = -4;
+  layout.role.assign(static_cast<size_t>(layout.fields), -1);
+  layout.role[static_cast<size_t>(layout.station)] = -2;
+  layout.role[static_cast<size_t>(layout.time)] = -3;
+  if (layout.flag >= 0) layout.role[static_cast<size_t>(layout.flag)] = -4;
   for (int k = 0; k < kHourly; ++k)
-    if (L.value[static_cast<size_t>(k)] >= 0) L.role[static_cast<size_t>(L.value[static_cast<size_t>(k)])] = k;
+    if (layout.value[static_cast<size_t>(k)] >= 0)
+      layout.role[static_cast<size_t>(layout.value[static_cast<size_t>(k)])] = k;
   const off_t body = nl == std::string::npos ? size : static_cast<off_t>(nl + 1);
 
   // Chunks at line boundaries, one per thread.
@@ -472,8 +473,8 @@ Result<AirCsvData> read_air_csv(const std::string& path, const AirCsvOptions& op
     start = chunks.back().end;
   }
   std::vector<std::thread> pool;
-  for (size_t i = 1; i < chunks.size(); ++i) pool.emplace_back(parse_chunk, std::ref(chunks[i]), std::cref(L), fd);
-  if (!chunks.empty()) parse_chunk(chunks[0], L, fd);
+  for (size_t i = 1; i < chunks.size(); ++i) pool.emplace_back(parse_chunk, std::ref(chunks[i]), std::cref(layout), fd);
+  if (!chunks.empty()) parse_chunk(chunks[0], layout, fd);
   for (auto& th : pool) th.join();
   for (const auto& c : chunks)
     if (!c.io_error.empty()) return fail(path + ": read failed: " + c.io_error);

@@ -106,14 +106,15 @@ Result<uint64_t> write_air_demo(const AirDemoOptions& o, std::FILE* out) {
         double co = std::max(0.1, (0.55 + 0.25 * winter) * site * diurnal * (1 + 0.1 * rng.normal()));
         double o3 = std::max(2.0, (12 + o3_peak * sun) * (1 + 0.1 * rng.normal()) - 0.2 * no2);
         char* p = buf.data() + used;
+        // NOLINTNEXTLINE(bugprone-not-null-terminated-result): a CSV row, not a C string
         std::memcpy(p, name.data(), name.size());
         p += name.size();
         *p++ = ',';
-        std::memcpy(p, date.data(), 10);
+        std::memcpy(p, date.data(), 10);  // NOLINT(bugprone-not-null-terminated-result): as above
         p += 10;
         *p++ = ' ';
         p = put2(p, h);
-        std::memcpy(p, ":00:00,", 7);
+        std::memcpy(p, ":00:00,", 7);  // NOLINT(bugprone-not-null-terminated-result): as above
         p += 7;
         for (double v : {so2, no2, pm10}) {
           p = put_uint(p, static_cast<uint64_t>(std::lround(v)));

@@ -90,6 +90,7 @@ AirYearSoFar AirLive::year(int year, long through_day) const {
           {"county", Date::from_days(day).iso(), "day not assessed: no valid station value for every item"});
   }
   std::vector<const quality::DailyValues*> ptrs;
+  ptrs.reserve(county.size());
   for (const auto& d : county) ptrs.push_back(&d);
   out.annual = quality::annual_air("county", year, ptrs);
   return out;

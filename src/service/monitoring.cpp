@@ -21,7 +21,7 @@ namespace {
 
 // Hp index of a quality pollutant key.
 int hp_of(const std::string& pollutant) {
-  static const char* kKeys[quality::kHourly] = {"so2", "no2", "pm10", "co", "o3", "pm25"};
+  static const char* const kKeys[quality::kHourly] = {"so2", "no2", "pm10", "co", "o3", "pm25"};
   for (int i = 0; i < quality::kHourly; ++i)
     if (pollutant == kKeys[i]) return i;
   return -1;
@@ -33,7 +33,7 @@ std::optional<int64_t> milli_engine_units(const std::string& value, const std::s
   if (!d || d->mantissa < 0) return std::nullopt;
   // Exponent of ten from the observation's unit to the engine's.
   int shift = 3;  // to 1/1000
-  std::string u = unit;
+  const std::string& u = unit;
   if (co) {
     if (u == "ug/m3")
       shift -= 3;

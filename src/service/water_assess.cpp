@@ -156,8 +156,9 @@ Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Se
                 " malformed rows; nothing assessed (fix them, or pass --skip-bad-rows to exclude them)");
   }
   for (auto& [key, a] : acc) {
+    const std::string& name = key.first;  // a lambda may not capture a structured binding before C++20 in clang 14
     const Section* sec =
-        &*std::find_if(out.registry.begin(), out.registry.end(), [&](const Section& s) { return s.name == key.first; });
+        &*std::find_if(out.registry.begin(), out.registry.end(), [&](const Section& s) { return s.name == name; });
     SectionYear sy;
     sy.section = sec;
     sy.year = key.second;
@@ -206,6 +207,7 @@ Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Se
         if (s->section->role == "outbound") ry.outbound = s->verdict.cls;
       }
       std::vector<std::pair<std::string, Decimal>> averaged;
+      averaged.reserve(pooled.size());
       for (const auto& [k, values] : pooled)
         averaged.push_back({k, exact_mean(values, quality::find_water_item(k)->decimals)});
       auto avg = quality::classify_water(averaged, list.front()->section->body, 3);

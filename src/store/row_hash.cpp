@@ -89,7 +89,7 @@ Digest MerkleStream::root() const {
 }
 
 std::string to_hex(const Digest& d) {
-  static const char* kHex = "0123456789abcdef";
+  static const char* const kHex = "0123456789abcdef";
   std::string out(64, '0');
   for (size_t i = 0; i < d.size(); ++i) {
     out[2 * i] = kHex[d[i] >> 4];

@@ -288,7 +288,8 @@ Result<DataVerification> verify_data(Connection& c, const std::string& path, con
         problem("audit", 0, e.id, "entry " + std::to_string(e.id) + " names unknown table " + r.table);
         continue;
       }
-      (r.removed ? removals : adds)[r.table].push_back({e.id, e.action, std::move(r), false});
+      auto& claims = (r.removed ? removals : adds)[r.table];
+      claims.push_back({e.id, e.action, std::move(r), false});
     }
   }
   // The plan registry must be what the last import wrote.
