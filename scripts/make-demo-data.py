@@ -47,7 +47,7 @@ with open(root / "data/demo/measurements.csv", "w", encoding="utf-8", newline=""
         m = t["measure"]
         for year, value in sorted(years.items()):
             w.writerow([ind, year, value, "reported", m["method"], m.get("version", ""),
-                        f"demo: {m['by']} {year}年度统计（APPROX, wushan.md）", m["by"], "demo value"])
+                        f"demo: {m['by']} {year}年度统计（APPROX, docs/reference/wushan.md）", m["by"], "demo value"])
 
 
 def h(s):
@@ -82,7 +82,7 @@ def unit(*key):
     return h("/".join(str(k) for k in key)) / 0xFFFFFFFF
 
 
-# Water sections (wushan.md §3.4–3.5: suggested demo set; positions and names synthetic where the
+# Water sections (docs/reference/wushan.md §3.4–3.5: suggested demo set; positions and names synthetic where the
 # reference says so) and monthly samples 2021–2025.
 sections = [
     # section, river, waterbody, role, target, cleanliness (1 = cleanest)
@@ -123,7 +123,7 @@ with open(root / "data/demo/water.csv", "w", encoding="utf-8", newline="") as f:
                 w.writerow(row)
 
 # Noise: regional grid points (HJ 640 regional), road-traffic points with their road lengths, and
-# functional-zone points, day and night, 2022–2025; values in the ranges of wushan.md §5.
+# functional-zone points, day and night, 2022–2025; values in the ranges of docs/reference/wushan.md §5.
 with open(root / "data/demo/noise.csv", "w", encoding="utf-8", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
     w.writerow(["point", "year", "kind", "period", "leq", "length_km", "zone"])

@@ -159,7 +159,7 @@ int record_rows(const Common& c, const std::vector<store::Measurement>& rows, co
 Result<service::DataSet> data_set(const std::string& path, size_t rows, size_t stations, const std::string& first,
                                   const std::string& last) {
   auto bytes = plan::read_file(path);
-  if (!bytes) return tl::unexpected(bytes.error());
+  SS_TRY(bytes);
   return service::DataSet{
       std::filesystem::path(path).filename().string(), text::sha256_hex(*bytes), first, last, rows, stations};
 }

@@ -28,11 +28,11 @@ Result<Loaded> load(const Common& c, const std::string& as_of) {
   auto date = as_of_date(as_of);
   if (!date) return fail("--as-of: " + date.error().message);
   auto s = open_store(c);
-  if (!s) return tl::unexpected(s.error());
+  SS_TRY(s);
   auto p = current_plan(**s);
-  if (!p) return tl::unexpected(p.error());
+  SS_TRY(p);
   auto t = service::load_tracking(**s, std::move(*p), *date);
-  if (!t) return tl::unexpected(t.error());
+  SS_TRY(t);
   return Loaded{std::move(*s), std::move(t->plan), std::move(t->reports), std::move(t->view)};
 }
 

@@ -14,14 +14,14 @@ Result<std::unique_ptr<store::Store>> open_store(const Common& c) {
 
 Result<plan::Plan> current_plan(store::Store& s) {
   auto stored = service::stored_plan(s);
-  if (!stored) return tl::unexpected(stored.error());
+  SS_TRY(stored);
   if (*stored) return std::move(**stored);
   return plan::load_plan_file(bundled_plan_path());
 }
 
 Result<plan::Plan> current_plan(const Common& c) {
   auto s = open_store(c);
-  if (!s) return tl::unexpected(s.error());
+  SS_TRY(s);
   return current_plan(**s);
 }
 

@@ -70,9 +70,23 @@ Result<Date> Date::parse(std::string_view s) {
 }
 
 Date Date::today_beijing() {
+  int64_t t = unix_now() + 8 * 3600;  // Beijing time is UTC+8 all year (no daylight saving since 1991)
+  return from_days(static_cast<long>(t / 86400));
+}
+
+int64_t unix_now() {
   using namespace std::chrono;
-  auto secs = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 8 * 3600;
-  return from_days(static_cast<long>(secs / 86400));
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string beijing_iso8601(int64_t unix_seconds) {
+  int64_t t = unix_seconds + 8 * 3600;
+  Date d = Date::from_days(static_cast<long>(t >= 0 ? t / 86400 : (t - 86399) / 86400));
+  int64_t s = ((t % 86400) + 86400) % 86400;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d+08:00", d.iso().c_str(), static_cast<int>(s / 3600),
+                static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
+  return buf;
 }
 
 Date Period::first() const {

@@ -24,6 +24,12 @@ struct Date {
   static Date today_beijing();
 };
 
+/// Seconds since 1970-01-01T00:00:00Z, now.
+int64_t unix_now();
+/// A Unix time as ISO 8601 in Beijing time: "2026-12-05T20:05:00+08:00". The one place this
+/// platform formats "now" (records, sessions, audit entries, the DataTime window).
+std::string beijing_iso8601(int64_t unix_seconds);
+
 /// A reporting period: a year ("2024"), half ("2024-H1"), quarter ("2024-Q3") or month ("2024-07").
 struct Period {
   enum class Kind { year, half, quarter, month };

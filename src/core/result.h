@@ -23,3 +23,11 @@ using Status = Result<void>;
 inline tl::unexpected<Error> fail(std::string message) { return tl::unexpected<Error>(Error{std::move(message)}); }
 
 }  // namespace shanshui
+
+/// Propagates a failed Result or Status from the enclosing function (which returns a Result or a
+/// Status): `SS_TRY(store.audit(...));`. The one spelling of "return the error if there is one".
+#define SS_TRY(expr)                                                  \
+  do {                                                                \
+    const auto& ss_try_result = (expr);                               \
+    if (!ss_try_result) return tl::unexpected(ss_try_result.error()); \
+  } while (0)

@@ -1,4 +1,4 @@
-// hj212_json.h: the JSON line `shanshui hj212 decode` prints for each frame (CONTRACTS.md).
+// hj212_json.h: the JSON line `shanshui hj212 decode` prints for each frame (docs/contracts.md).
 #pragma once
 
 #include <string>

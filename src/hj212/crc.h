@@ -15,7 +15,7 @@ uint16_t crc_standard(std::string_view data);
 uint16_t crc_modbus(std::string_view data);
 
 /// How a station computes its CRC: the standard's, Modbus, or Modbus printed low byte first
-/// (all three seen in the field: hj212.md §2.4).
+/// (all three seen in the field: docs/reference/hj212.md §2.4).
 enum class CrcMode { standard, modbus, modbus_swapped };
 const char* crc_mode_name(CrcMode m);
 std::optional<CrcMode> crc_mode_from_string(std::string_view s);

@@ -18,7 +18,7 @@ struct Factor {
 };
 
 /// The factor with this 2017 or 2005 code, or nullptr. PM is taken in µg/m³ (Annex B prints ng/m³
-/// but stations send µg/m³-sized numbers, hj212.md §6.1), SO2/NO2/O3 in µg/m³ as air stations
+/// but stations send µg/m³-sized numbers, docs/reference/hj212.md §6.1), SO2/NO2/O3 in µg/m³ as air stations
 /// report them, CO in mg/m³; a station's own units override these.
 const Factor* find_factor(std::string_view code);
 

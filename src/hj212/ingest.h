@@ -36,7 +36,7 @@ struct TimeWindow {
 
 /// Decides what to do with a frame (whole, with CR LF) from `peer`. `bound_mn` is the MN this
 /// connection already spoke for ("" before its first accepted frame): another MN on the same
-/// connection is refused. Rules (hj212.md §4.3): a CRC that fails in the station's mode, an
+/// connection is refused. Rules (docs/reference/hj212.md §4.3): a CRC that fails in the station's mode, an
 /// unknown MN, a wrong password or an unreadable frame are quarantined and get no reply; uploads
 /// (2011 2031 2041 2051 2061 2081 3019 3020) are stored and answered with 9014 when Flag asks;
 /// 1013 and the 2025 heartbeat 9015 are answered with 9013; 9011–9014 are stored, not answered.

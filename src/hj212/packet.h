@@ -42,7 +42,7 @@ struct Packet {
 };
 
 /// Parses a data segment. Refuses only what cannot be read (no CP=&&…&& region, a field without
-/// '=', a non-numeric Flag/PNUM/PNO); tolerates the deviations hj212.md §7.4 lists, with warnings.
+/// '=', a non-numeric Flag/PNUM/PNO); tolerates the deviations docs/reference/hj212.md §7.4 lists, with warnings.
 Result<Packet> parse_data_segment(std::string_view data);
 
 /// A decoded frame: the packet, the CRC as carried and as computed, and what the length said.
@@ -77,7 +77,7 @@ Scan scan_frame(std::string_view buffer, size_t max_data);
 /// The data segment of a reply to `p`: QN of the packet answered, ST=91, CN and MN copied, PW
 /// withheld unless `pw` says echoed,
 /// Flag with the sender's version bits and no reply wanted (4 for 2017), and `cp` as the data
-/// region (e.g. "QnRtn=1"). 2005 devices without QN get the QN inside CP (hj212.md §4.3).
+/// region (e.g. "QnRtn=1"). 2005 devices without QN get the QN inside CP (docs/reference/hj212.md §4.3).
 /// Whether a reply carries the station's password back, as the standard's examples do. The
 /// platform withholds it (an empty PW field): an acknowledgement must not confirm a guessed password.
 enum class ReplyPassword { withheld, echoed };

@@ -56,15 +56,7 @@ void send_internal(Response& res, const std::string& detail) {
   send_error(res, 500, "internal error #" + std::to_string(ref) + " (details in the server log)");
 }
 
-std::string now_plus_hours(int hours) {
-  using namespace std::chrono;
-  auto secs = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 8 * 3600 + hours * 3600;
-  Date d = Date::from_days(static_cast<long>(secs / 86400));
-  long s = secs % 86400;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02ld:%02ld:%02ld+08:00", d.iso().c_str(), s / 3600, (s / 60) % 60, s % 60);
-  return buf;
-}
+std::string now_plus_hours(int hours) { return beijing_iso8601(unix_now() + int64_t{3600} * hours); }
 
 // The plan in force, or nullopt with the error sent (404 before any plan is imported).
 std::optional<plan::Plan> plan_or_send(Ctx& c) {

@@ -1,4 +1,4 @@
-// lint.cpp: the plan lint rules. Each rule is one function; docs/plan-lint.md lists them.
+// lint.cpp: the plan lint rules. Each rule is one function; docs/plan.md ("Lint rules") lists them.
 #include "plan/lint.h"
 
 #include <cmath>

@@ -18,7 +18,7 @@ struct Finding {
   std::string message;
 };
 
-/// Runs every rule (see docs/plan-lint.md). Findings come in plan order within each rule.
+/// Runs every rule (see docs/plan.md ("Lint rules")). Findings come in plan order within each rule.
 std::vector<Finding> lint(const Plan& plan);
 
 /// Whether any finding is an error (a plan with errors is not imported).

@@ -12,7 +12,7 @@ namespace {
 
 constexpr int kMinHours = 20;       // GB 3095 Table 4: daily mean from ≥ 20 hourly values
 constexpr int kMinWindowHours = 6;  // GB 3095 Table 4: an 8-hour mean from ≥ 6 hourly values
-constexpr int kMinWindows = 14;     // CONTRACTS.md: daily max 8-h valid with ≥ 14 of 17 windows
+constexpr int kMinWindows = 14;     // docs/contracts.md: daily max 8-h valid with ≥ 14 of 17 windows
 constexpr int kMinYearDays = 324;   // GB 3095 Table 4: annual mean from ≥ 324 daily values
 constexpr int kMinMonthDays = 27;   // … and ≥ 27 per month (February ≥ 25)
 constexpr int kMinFebDays = 25;
@@ -430,7 +430,7 @@ AirAssessment assess_air(const AirAccumulator& acc, int threads) {
   a.method = {
       // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one sentence split over two literals
       "daily means from ≥ 20 valid hours; O3 daily max 8-h over the 17 windows inside the day, each with ≥ 6 valid "
-      "hours, valid with ≥ 14 windows (GB 3095 Table 4; CONTRACTS.md)",
+      "hours, valid with ≥ 14 windows (GB 3095 Table 4; docs/contracts.md)",
       "daily values rounded by GB/T 8170: µg/m³ to integers, CO to 0.1 mg/m³",
       "daily AQI under the rule set of each day's date: HJ 633—2012 before 2026-03-01, HJ 633—2026 from then",
       "valid day: AQI determined (2012: all six daily items valid; 2026: published per §5.3.1); good day: AQI ≤ 100",

@@ -538,7 +538,7 @@ Result<AirCsvData> read_air_csv(const std::string& path, const AirCsvOptions& op
 
 Result<quality::AirAssessment> assess_air_csv(const std::string& path, const AirCsvOptions& options, AirCsvData* data) {
   auto read = read_air_csv(path, options);
-  if (!read) return tl::unexpected(read.error());
+  SS_TRY(read);
   auto a = quality::assess_air(read->hours);
   std::vector<quality::Exclusion> excluded = std::move(read->excluded);
   excluded.insert(excluded.end(), std::make_move_iterator(a.excluded.begin()),

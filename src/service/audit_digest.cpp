@@ -61,7 +61,7 @@ std::string AuditDigest::signed_text() const {
 
 Result<std::string> audit_public_key(const std::string& key_path) {
   auto sk = secret_key(key_path);
-  if (!sk) return tl::unexpected(sk.error());
+  SS_TRY(sk);
   unsigned char pk[crypto_sign_PUBLICKEYBYTES];
   crypto_sign_ed25519_sk_to_pk(pk, sk->data());
   return to_hex(pk, sizeof pk);
@@ -69,9 +69,9 @@ Result<std::string> audit_public_key(const std::string& key_path) {
 
 Result<AuditDigest> sign_audit_head(store::Store& store, const std::string& key_path) {
   auto sk = secret_key(key_path);
-  if (!sk) return tl::unexpected(sk.error());
+  SS_TRY(sk);
   auto head = store.audit_head();
-  if (!head) return tl::unexpected(head.error());
+  SS_TRY(head);
   if (!*head) return fail("the audit log is empty: nothing to sign");
   AuditDigest d;
   d.head_id = (*head)->id;
@@ -122,11 +122,11 @@ Result<std::string> check_digest(store::Store& store, const AuditDigest& d, cons
   if (crypto_sign_verify_detached(sig, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), pk) != 0)
     return std::string("the digest's signature does not match its content (the digest was altered)");
   auto chain = store.verify_audit(/*rows=*/false);
-  if (!chain) return tl::unexpected(chain.error());
+  SS_TRY(chain);
   if (chain->broken_at)
     return "the chain is broken at entry " + std::to_string(chain->broken_at) + ": " + chain->reason;
   auto entry = store.audit_entry(d.head_id);
-  if (!entry) return tl::unexpected(entry.error());
+  SS_TRY(entry);
   if (!*entry)
     return "the log no longer holds entry " + std::to_string(d.head_id) + ", the head signed at " + d.at +
            ": entries were cut off its end";

@@ -39,7 +39,7 @@ Status LiveAir::recompute(store::Store& store, const std::vector<store::Station>
     // First pass: every stored day of every air station.
     for (const auto& mn : air) {
       auto obs = store.observations(mn);
-      if (!obs) return tl::unexpected(obs.error());
+      SS_TRY(obs);
       keep(*obs);
       std::set<long> days;
       for (const auto& o : *obs)
@@ -60,7 +60,7 @@ Status LiveAir::recompute(store::Store& store, const std::vector<store::Station>
         while (j + 1 < days.size() && days[j + 1] == days[j] + 1) ++j;
         auto obs = store.observations_between(mn, Date::from_days(days[i]).iso() + "T00:00:00+08:00",
                                               Date::from_days(days[j]).iso() + "T23:59:59+08:00");
-        if (!obs) return tl::unexpected(obs.error());
+        SS_TRY(obs);
         keep(*obs);
         std::vector<long> run(days.begin() + static_cast<long>(i), days.begin() + static_cast<long>(j) + 1);
         if (auto s = air_.replace_days(mn, run, *obs, stations); !s) return s;
@@ -98,14 +98,14 @@ Status LiveAir::record_year(store::Store& store, int year, Date today, LiveStatu
   auto last = last_recorded_.find(key);
   if (last == last_recorded_.end()) {
     auto runs = store.assessment_runs("air.county", period, 1);
-    if (!runs) return tl::unexpected(runs.error());
+    SS_TRY(runs);
     std::string prior = runs->empty() ? "" : runs->front().value + "|" + runs->front().completeness;
     last = last_recorded_.emplace(key, prior).first;
   }
   if (last->second == value + "|" + completeness) return {};
 
   auto plan = stored_plan(store);
-  if (!plan) return tl::unexpected(plan.error());
+  SS_TRY(plan);
   std::string version = rules_of(year) + "+HJ663-2013/v1";
   nlohmann::json stations = nlohmann::json::array();
   for (const auto& s : y.stations) stations.push_back({{"mn", s.mn}, {"days", s.days}, {"valid_days", s.valid_days}});
@@ -162,7 +162,7 @@ Status LiveAir::record_year(store::Store& store, int year, Date today, LiveStatu
     }
   }
   auto id = store.record_assessment(run, rows);
-  if (!id) return tl::unexpected(id.error());
+  SS_TRY(id);
   last->second = value + "|" + completeness;
   ++runs_;
   return {};
@@ -173,13 +173,13 @@ Status LiveAir::record_run(store::Store& store, const store::AssessmentRun& run)
   auto last = last_recorded_.find(key);
   if (last == last_recorded_.end()) {
     auto runs = store.assessment_runs(run.indicator, run.period, 1);
-    if (!runs) return tl::unexpected(runs.error());
+    SS_TRY(runs);
     last =
         last_recorded_.emplace(key, runs->empty() ? "" : runs->front().value + "|" + runs->front().completeness).first;
   }
   if (last->second == run.value + "|" + run.completeness) return {};
   auto id = store.record_assessment(run, {});
-  if (!id) return tl::unexpected(id.error());
+  SS_TRY(id);
   last->second = run.value + "|" + run.completeness;
   ++runs_;
   return {};
@@ -209,7 +209,7 @@ Status LiveAir::recompute_months(store::Store& store, const std::vector<store::S
     auto obs = water ? store.observations_between(mn, first->iso() + "T00:00:00+08:00",
                                                   Date::from_days(next.days() - 1).iso() + "T23:59:59+08:00")
                      : store.observations_between(mn, first->iso() + "T06:00:00+08:00", next.iso() + "T05:59:59+08:00");
-    if (!obs) return tl::unexpected(obs.error());
+    SS_TRY(obs);
     obs->erase(std::remove_if(obs->begin(), obs->end(), [&](const store::Observation& o) { return o.id > upto; }),
                obs->end());
     ++months_recomputed_;
@@ -261,16 +261,16 @@ Status LiveAir::recompute_months(store::Store& store, const std::vector<store::S
 Result<LiveStatus> LiveAir::cycle(store::Store& store, Date today) {
   LiveStatus status;
   auto upto = store.max_observation_id();
-  if (!upto) return tl::unexpected(upto.error());
+  SS_TRY(upto);
   auto stations = store.stations();
-  if (!stations) return tl::unexpected(stations.error());
+  SS_TRY(stations);
   std::vector<int> years;
   recomputed_ = 0;
   months_recomputed_ = 0;
   if (!caught_up_ || *upto != through_) {
     // What changed, for water and noise (air reads its own way: all days on the first pass).
     auto changed = store.observation_days(caught_up_ ? through_ : 0, *upto);
-    if (!changed) return tl::unexpected(changed.error());
+    SS_TRY(changed);
     if (auto s = recompute(store, *stations, *upto, *changed, &years); !s) return tl::unexpected(s.error());
     if (auto s = recompute_months(store, *stations, *upto, *changed); !s) return tl::unexpected(s.error());
   }
@@ -302,7 +302,7 @@ LiveEvaluator::~LiveEvaluator() { stop(); }
 
 Status LiveEvaluator::start() {
   auto s = store::open_sqlite_store(db_path_);
-  if (!s) return tl::unexpected(s.error());
+  SS_TRY(s);
   store_ = std::move(*s);
   store_->set_actor("live-evaluation");
   thread_ = std::thread([this] { loop(); });

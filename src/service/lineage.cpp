@@ -50,7 +50,7 @@ struct RunInput {
 
 Result<std::optional<RunInput>> run_input(store::Store& s, int64_t id) {
   auto run = s.assessment_run(id);
-  if (!run) return tl::unexpected(run.error());
+  SS_TRY(run);
   if (!*run) return std::optional<RunInput>();
   RunInput in{**run, json::parse((*run)->detail, nullptr, false), 0, "", ""};
   if (in.detail.is_discarded() || !in.detail.is_object())
@@ -65,7 +65,7 @@ Result<std::optional<RunInput>> run_input(store::Store& s, int64_t id) {
 Result<std::vector<store::Observation>> input_observations(store::Store& s, const RunInput& in, const std::string& mn,
                                                            const std::string& first, const std::string& last) {
   auto obs = s.observations_between(mn, first + "T00:00:00+08:00", last + "T23:59:59+08:00");
-  if (!obs) return tl::unexpected(obs.error());
+  SS_TRY(obs);
   std::vector<store::Observation> out;
   for (auto& o : *obs)
     if (o.id <= in.upto) out.push_back(std::move(o));
@@ -88,7 +88,7 @@ Result<std::optional<std::string>> lineage_indicator_json(store::Store& s, const
     if (t.indicator == indicator || t.id == indicator) target = &t;
   if (!target) return std::optional<std::string>();
   auto all = s.measurements();
-  if (!all) return tl::unexpected(all.error());
+  SS_TRY(all);
   json values = json::array();
   for (const auto& m : *all) {
     if (m.indicator != target->indicator || (!period.empty() && m.period != period)) continue;
@@ -100,7 +100,7 @@ Result<std::optional<std::string>> lineage_indicator_json(store::Store& s, const
     if (m.source.rfind("run:", 0) == 0) {
       int64_t id = std::stoll(m.source.substr(4));
       auto run = s.assessment_run(id);
-      if (!run) return tl::unexpected(run.error());
+      SS_TRY(run);
       if (*run)
         v["run"] = {{"id", id},
                     {"method", (*run)->method},
@@ -122,7 +122,7 @@ Result<std::optional<std::string>> lineage_indicator_json(store::Store& s, const
 
 Result<std::optional<std::string>> lineage_run_json(store::Store& s, int64_t id) {
   auto in = run_input(s, id);
-  if (!in) return tl::unexpected(in.error());
+  SS_TRY(in);
   if (!*in) return std::optional<std::string>();
   const auto& r = (*in)->run;
   return std::optional<std::string>(dump({{"id", r.id},
@@ -140,12 +140,12 @@ Result<std::optional<std::string>> lineage_run_json(store::Store& s, int64_t id)
 
 Result<std::optional<std::string>> lineage_days_json(store::Store& s, int64_t id, const std::string& mn) {
   auto in = run_input(s, id);
-  if (!in) return tl::unexpected(in.error());
+  SS_TRY(in);
   if (!*in || !in_run(**in, mn)) return std::optional<std::string>();
   auto obs = input_observations(s, **in, mn, (*in)->first, (*in)->through);
-  if (!obs) return tl::unexpected(obs.error());
+  SS_TRY(obs);
   auto stations = s.stations();
-  if (!stations) return tl::unexpected(stations.error());
+  SS_TRY(stations);
   std::set<long> days;
   for (const auto& o : *obs)
     if (auto d = Date::parse(o.data_time.substr(0, 10))) days.insert(d->days());
@@ -170,12 +170,12 @@ Result<std::optional<std::string>> lineage_days_json(store::Store& s, int64_t id
 Result<std::optional<std::string>> lineage_hours_json(store::Store& s, int64_t id, const std::string& mn,
                                                       const std::string& day) {
   auto in = run_input(s, id);
-  if (!in) return tl::unexpected(in.error());
+  SS_TRY(in);
   auto d = Date::parse(day);
   if (!*in || !in_run(**in, mn) || !d || day.size() != 10 || day < (*in)->first || day > (*in)->through)
     return std::optional<std::string>();
   auto obs = input_observations(s, **in, mn, day, day);
-  if (!obs) return tl::unexpected(obs.error());
+  SS_TRY(obs);
   json out = json::array();
   for (const auto& o : *obs)
     out.push_back({{"id", o.id},
@@ -195,12 +195,12 @@ Result<std::optional<std::string>> lineage_hours_json(store::Store& s, int64_t i
 
 Result<std::optional<std::string>> lineage_frame_json(store::Store& s, int64_t id, bool with_bytes) {
   auto f = s.raw_frame(id);
-  if (!f) return tl::unexpected(f.error());
+  SS_TRY(f);
   if (!*f) return std::optional<std::string>();
   const auto& fr = **f;
   std::string mode = "standard";
   auto stations = s.stations();
-  if (!stations) return tl::unexpected(stations.error());
+  SS_TRY(stations);
   for (const auto& st : *stations)
     if (st.mn == fr.mn) mode = st.crc_mode;
   json doc = {{"id", fr.id},
@@ -233,13 +233,13 @@ Result<std::optional<std::string>> lineage_frame_json(store::Store& s, int64_t i
 
 Result<size_t> export_run(store::Store& s, int64_t id, const std::string& dir) {
   auto in = run_input(s, id);
-  if (!in) return tl::unexpected(in.error());
+  SS_TRY(in);
   if (!*in) return fail("no assessment run " + std::to_string(id));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail(dir + ": " + ec.message());
   auto run = lineage_run_json(s, id);
-  if (!run) return tl::unexpected(run.error());
+  SS_TRY(run);
   std::ofstream(dir + "/run.json") << **run << "\n";
   std::ofstream obs_out(dir + "/observations.csv"), frames_out(dir + "/frames.csv");
   obs_out << "id,mn,factor,cn,data_time,kind,value,flag,unit,raw_id\n";
@@ -249,7 +249,7 @@ Result<size_t> export_run(store::Store& s, int64_t id, const std::string& dir) {
   for (const auto& st : (*in)->detail["stations"]) {
     std::string mn = st.value("mn", "");
     auto obs = input_observations(s, **in, mn, (*in)->first, (*in)->through);
-    if (!obs) return tl::unexpected(obs.error());
+    SS_TRY(obs);
     for (const auto& o : *obs) {
       // Plain CSV: the values are codes, numbers and times (no formula neutralising, which would
       // change the bytes a recomputation hashes).
@@ -261,7 +261,7 @@ Result<size_t> export_run(store::Store& s, int64_t id, const std::string& dir) {
   }
   for (int64_t f : frames) {
     auto fr = s.raw_frame(f);
-    if (!fr) return tl::unexpected(fr.error());
+    SS_TRY(fr);
     if (!*fr) continue;
     // The bytes exactly as received (CR LF included), quoted: sha256 of the field is the frame's.
     std::string quoted = "\"";

@@ -37,7 +37,7 @@ Status AirLive::replace_days(const std::string& mn, const std::vector<long>& day
   std::vector<store::Observation> used;
   for (const auto& [day, list] : by_day) used.insert(used.end(), list.begin(), list.end());
   auto hours = air_hours_from_observations(used, stations);
-  if (!hours) return tl::unexpected(hours.error());
+  SS_TRY(hours);
   std::vector<quality::Exclusion> excluded = std::move(hours->excluded);
   auto daily = quality::daily_values(hours->hours, &excluded);
   for (const auto& [day, list] : by_day) {

@@ -253,7 +253,7 @@ std::vector<Alarm> alarms(const std::vector<store::Observation>& obs, const std:
 
 Result<ObservationFile> read_observation_file(const std::string& path, const std::vector<store::Station>& stations) {
   auto text = plan::read_file(path);
-  if (!text) return tl::unexpected(text.error());
+  SS_TRY(text);
   std::set<std::string> known;
   for (const auto& s : stations) known.insert(s.mn);
   struct Row {
@@ -278,7 +278,7 @@ Result<ObservationFile> read_observation_file(const std::string& path, const std
     }
   } else {
     auto csv = parse_csv(*text, path);
-    if (!csv) return tl::unexpected(csv.error());
+    SS_TRY(csv);
     for (const char* c : {"mn", "factor", "time", "value"})
       if (csv->column(c) < 0)
         return fail(path + ":1: missing column '" + c + "' (mn,factor,time,value[,kind,flag,unit])");

@@ -12,9 +12,9 @@ namespace shanshui::service {
 
 Result<NoiseAssessment> assess_noise_csv(const std::string& path, bool skip_bad_rows) {
   auto text = plan::read_file(path);
-  if (!text) return tl::unexpected(text.error());
+  SS_TRY(text);
   auto csv = parse_csv(*text, path);
-  if (!csv) return tl::unexpected(csv.error());
+  SS_TRY(csv);
   for (const char* c : {"point", "year", "kind", "period", "leq"})
     if (csv->column(c) < 0)
       return fail(path + ":1: missing column '" + c + "' (point,year,kind,period,leq[,length_km][,zone])");

@@ -431,11 +431,11 @@ TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measure
 
 Result<Tracking> load_tracking(store::Store& s, plan::Plan plan, Date as_of) {
   auto m = s.measurements();
-  if (!m) return tl::unexpected(m.error());
+  SS_TRY(m);
   auto r = s.reports();
-  if (!r) return tl::unexpected(r.error());
+  SS_TRY(r);
   auto c = s.closures();
-  if (!c) return tl::unexpected(c.error());
+  SS_TRY(c);
   Tracking t{std::move(plan), std::move(*r), {}};
   t.view = build_view(t.plan, *m, t.reports, *c, as_of);
   return t;
@@ -443,10 +443,10 @@ Result<Tracking> load_tracking(store::Store& s, plan::Plan plan, Date as_of) {
 
 Result<std::optional<plan::Plan>> stored_plan(store::Store& s) {
   auto yaml = s.current_plan_yaml();
-  if (!yaml) return tl::unexpected(yaml.error());
+  SS_TRY(yaml);
   if (!*yaml) return std::optional<plan::Plan>{};
   auto p = plan::load_plan_text(**yaml, "plan in database");
-  if (!p) return tl::unexpected(p.error());
+  SS_TRY(p);
   return std::optional<plan::Plan>{std::move(*p)};
 }
 

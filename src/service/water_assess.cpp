@@ -36,9 +36,9 @@ Decimal exact_mean(const std::vector<Decimal>& v, int decimals) {
 
 Result<std::vector<Section>> read_sections(const std::string& path) {
   auto text = plan::read_file(path);
-  if (!text) return tl::unexpected(text.error());
+  SS_TRY(text);
   auto csv = parse_csv(*text, path);
-  if (!csv) return tl::unexpected(csv.error());
+  SS_TRY(csv);
   int c_name = csv->column("section"), c_river = csv->column("river"), c_body = csv->column("waterbody"),
       c_role = csv->column("role"), c_target = csv->column("target"), c_main = csv->column("main");
   if (c_name < 0) return fail(path + ":1: the header needs a 'section' column (section,river,waterbody,role,target)");
@@ -75,9 +75,9 @@ Result<std::vector<Section>> read_sections(const std::string& path) {
 
 Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Section> registry, bool skip_bad_rows) {
   auto text = plan::read_file(path);
-  if (!text) return tl::unexpected(text.error());
+  SS_TRY(text);
   auto csv = parse_csv(*text, path);
-  if (!csv) return tl::unexpected(csv.error());
+  SS_TRY(csv);
   int c_section = csv->column("section"), c_time = csv->column("time");
   if (c_section < 0 || c_time < 0) return fail(path + ":1: the header needs 'section' and 'time' columns");
   std::vector<std::pair<int, const quality::WaterItem*>> item_cols;

@@ -357,7 +357,7 @@ class LineageCli(unittest.TestCase):
 
 
 class QualityCli(unittest.TestCase):
-    """The quality calculators and assessments through the real binary (CONTRACTS.md shapes)."""
+    """The quality calculators and assessments through the real binary (docs/contracts.md shapes)."""
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="shanshui-qcli-")

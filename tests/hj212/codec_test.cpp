@@ -1,4 +1,4 @@
-// codec_test.cpp: the HJ 212 codec: frames of hj212.md §2 and §4.3 as data
+// codec_test.cpp: the HJ 212 codec: frames of docs/reference/hj212.md §2 and §4.3 as data
 // (tests/data/hj212/frames.jsonl: a frame and the JSON subset its decoding must contain), CRC
 // vectors and modes, replies, and the stream scanner on sticky and half packets.
 #include <gtest/gtest.h>
@@ -57,7 +57,7 @@ TEST(Hj212, CrcVectorsAndModes) {
   EXPECT_EQ(crc_hex(crc_modbus("123456789")), "4B37");  // CRC-16/MODBUS check value
   EXPECT_EQ(crc_hex(crc_standard("A")), "7080");
   EXPECT_EQ(crc_hex(crc_for(CrcMode::modbus_swapped, "123456789")), "374B");
-  EXPECT_EQ(crc_hex(0x0880), "0880");  // zero padding (hj212.md §2.1)
+  EXPECT_EQ(crc_hex(0x0880), "0880");  // zero padding (docs/reference/hj212.md §2.1)
   EXPECT_EQ(parse_crc_hex("1dc0"), 0x1DC0);
   EXPECT_FALSE(parse_crc_hex("1dc"));
   // A Modbus-swapped device verifies in its own mode and not in the standard one.

@@ -100,7 +100,7 @@ TEST(AirAssess, GoodDaysRatioOfAYear) {
   auto doc = assess_json(tmp_file("year.csv", year_csv(35)));
   EXPECT_EQ(doc["county"]["valid_days"], 365);
   EXPECT_EQ(doc["county"]["good_days"], 330);
-  EXPECT_EQ(doc["county"]["good_days_ratio"], 90.4);  // standards.md §7.3 G1
+  EXPECT_EQ(doc["county"]["good_days_ratio"], 90.4);  // docs/reference/standards.md §7.3 G1
   EXPECT_EQ(doc["county"]["annual_validity"]["pm25"], "ok");
   // 35 days at 120 and 330 at 30: mean 38.63 → 39; the 95th percentile lands on 120.
   EXPECT_EQ(doc["county"]["pm25_annual"], 39);

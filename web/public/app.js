@@ -399,7 +399,7 @@ function drawStationMap(stations) {
   });
   const source = new ol.source.Vector({ features });
   // Local vector layers only: no internet tiles on a county network. The basemap (county outline,
-  // rivers, township seats) is a demo approximation from wushan.md, served with the dashboard.
+  // rivers, township seats) is a demo approximation from docs/reference/wushan.md, served with the dashboard.
   const basemap = new ol.source.Vector({ url: '/data/wushan.geojson', format: new ol.format.GeoJSON({ featureProjection: 'EPSG:3857' }) });
   const baseStyle = (f) => {
     const layer = f.get('layer');

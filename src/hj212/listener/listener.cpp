@@ -89,7 +89,7 @@ struct Listener::Impl {
 
   Status load_registry() {
     auto st = store->stations();
-    if (!st) return tl::unexpected(st.error());
+    SS_TRY(st);
     auto r = std::make_shared<Registry>();
     for (auto& s : *st) r->emplace(s.mn, s);
     std::lock_guard<std::mutex> lock(registry_mu);
@@ -102,21 +102,11 @@ struct Listener::Impl {
     if (now - window_at >= std::chrono::seconds(1)) {
       using namespace std::chrono;
       auto secs = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-      window.earliest = beijing_iso(secs - duration_cast<seconds>(opt.max_age).count());
-      window.latest = beijing_iso(secs + duration_cast<seconds>(opt.max_ahead).count());
+      window.earliest = beijing_iso8601(secs - duration_cast<seconds>(opt.max_age).count());
+      window.latest = beijing_iso8601(secs + duration_cast<seconds>(opt.max_ahead).count());
       window_at = now;
     }
     return window;
-  }
-
-  static std::string beijing_iso(int64_t unix_seconds) {
-    int64_t t = unix_seconds + 8 * 3600;
-    Date d = Date::from_days(static_cast<long>(t >= 0 ? t / 86400 : (t - 86399) / 86400));
-    int64_t s = ((t % 86400) + 86400) % 86400;
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d+08:00", d.iso().c_str(), static_cast<int>(s / 3600),
-                  static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
-    return buf;
   }
 
   bool penalized(const std::string& address) {
@@ -483,13 +473,13 @@ Listener::~Listener() {
 
 Status Listener::start() {
   auto s = store::open_sqlite_store(impl_->db_path);
-  if (!s) return tl::unexpected(s.error());
+  SS_TRY(s);
   impl_->store = std::move(*s);
   if (impl_->opt.durable)
     if (auto d = impl_->store->set_durable(); !d) return d;
   if (auto r = impl_->load_registry(); !r) return r;
   auto usage = impl_->store->quarantine_usage();
-  if (!usage) return tl::unexpected(usage.error());
+  SS_TRY(usage);
   impl_->total_bytes = static_cast<size_t>(usage->bytes);
   asio::error_code ec;
   auto address = asio::ip::make_address(impl_->opt.host, ec);

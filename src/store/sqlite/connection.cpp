@@ -48,7 +48,7 @@ Result<bool> Statement::step() {
 Status Statement::run() {
   for (;;) {
     auto r = step();
-    if (!r) return tl::unexpected(r.error());
+    SS_TRY(r);
     if (!*r) return {};
   }
 }

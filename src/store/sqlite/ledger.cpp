@@ -13,13 +13,6 @@
 namespace shanshui::store::sqlite {
 namespace {
 
-// Propagates a failed Result/Status.
-#define LEDGER_TRY(expr)                                    \
-  do {                                                      \
-    const auto& ledger_r = (expr);                          \
-    if (!ledger_r) return tl::unexpected(ledger_r.error()); \
-  } while (0)
-
 std::string column_text(sqlite3_stmt* st, int col) {
   const void* p = sqlite3_column_blob(st, col);
   int n = sqlite3_column_bytes(st, col);
@@ -104,16 +97,16 @@ Digest leaf_of_row(sqlite3_stmt* st, const char* table, int from, int columns) {
 
 Result<Digest> seal_row(Connection& c, const CoveredTable& t, int64_t id) {
   auto q = c.prepare(std::string("SELECT ") + t.columns + " FROM " + t.name + " WHERE rowid = ?");
-  LEDGER_TRY(q);
+  SS_TRY(q);
   q->bind(1, id);
   auto row = q->step();
-  LEDGER_TRY(row);
+  SS_TRY(row);
   if (!*row) return fail(std::string(t.name) + " row " + std::to_string(id) + " vanished before it was sealed");
   Digest leaf = leaf_of_row(q->raw(), t.name, 0, column_count(t));
   auto up = c.prepare(std::string("UPDATE ") + t.name + " SET row_hash = ? WHERE rowid = ?");
-  LEDGER_TRY(up);
+  SS_TRY(up);
   up->bind_blob(1, short_leaf(leaf)).bind(2, id);
-  LEDGER_TRY(up->run());
+  SS_TRY(up->run());
   return leaf;
 }
 
@@ -127,11 +120,11 @@ Result<Digest> registry_root(Connection& c) {
       {"targets", "id, indicator, name, unit, bound, value, year, lead"}};
   for (const auto& [table, columns] : tables) {
     auto q = c.prepare(std::string("SELECT ") + columns + " FROM " + table + " ORDER BY rowid");
-    LEDGER_TRY(q);
+    SS_TRY(q);
     int n = static_cast<int>(std::count(columns, columns + std::strlen(columns), ',')) + 1;
     for (;;) {
       auto row = q->step();
-      LEDGER_TRY(row);
+      SS_TRY(row);
       if (!*row) break;
       m.add(leaf_of_row(q->raw(), table, 0, n));
     }
@@ -144,15 +137,15 @@ Result<std::vector<RowRange>> seal_legacy_rows(Connection& c) {
   for (const auto& t : covered_tables()) {
     auto q = c.prepare(std::string("SELECT rowid, ") + t.columns + " FROM " + t.name +
                        " WHERE row_hash IS NULL ORDER BY rowid");
-    LEDGER_TRY(q);
+    SS_TRY(q);
     auto up = c.prepare(std::string("UPDATE ") + t.name + " SET row_hash = ? WHERE rowid = ?");
-    LEDGER_TRY(up);
+    SS_TRY(up);
     MerkleStream m;
     RowRange r{t.name, 0, 0, 0, "", false};
     std::vector<std::pair<int64_t, std::string>> leaves;
     for (;;) {
       auto row = q->step();
-      LEDGER_TRY(row);
+      SS_TRY(row);
       if (!*row) break;
       int64_t id = q->integer(0);
       Digest leaf = leaf_of_row(q->raw(), t.name, 1, column_count(t));
@@ -164,7 +157,7 @@ Result<std::vector<RowRange>> seal_legacy_rows(Connection& c) {
     }
     for (const auto& [id, leaf] : leaves) {
       up->bind_blob(1, leaf).bind(2, id);
-      LEDGER_TRY(up->run());
+      SS_TRY(up->run());
       up->reset();
     }
     if (r.count == 0) continue;
@@ -295,9 +288,9 @@ Result<DataVerification> verify_data(Connection& c, const std::string& path, con
   // The plan registry must be what the last import wrote.
   if (last_import) {
     auto root = registry_root(c);
-    LEDGER_TRY(root);
+    SS_TRY(root);
     auto recorded = parse_ranges(last_import->rows);
-    LEDGER_TRY(recorded);
+    SS_TRY(recorded);
     for (const auto& r : *recorded)
       if (r.table == "plan_registry" && r.root != to_hex(*root))
         problem("plan_registry", 0, last_import->id,
@@ -331,8 +324,8 @@ Result<DataVerification> verify_data(Connection& c, const std::string& path, con
     std::sort(active.begin(), active.end(),
               [](const Claim* a, const Claim* b) { return a->range.first < b->range.first; });
     auto mx = c.prepare(std::string("SELECT coalesce(max(rowid), 0) FROM ") + t.name);
-    LEDGER_TRY(mx);
-    LEDGER_TRY(mx->step());
+    SS_TRY(mx);
+    SS_TRY(mx->step());
     int64_t max_id = mx->integer(0);
     // Big tables in two stretches split at a claim boundary, one per core.
     int64_t rows = 0;

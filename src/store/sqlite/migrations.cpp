@@ -236,9 +236,9 @@ int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
 
 Status migrate(Connection& c) {
   auto st = c.prepare("PRAGMA user_version");
-  if (!st) return tl::unexpected(st.error());
+  SS_TRY(st);
   auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
+  SS_TRY(row);
   int version = static_cast<int>(st->integer(0));
   if (version > latest_schema_version()) {
     return fail("database schema version " + std::to_string(version) + " is newer than this shanshui understands (" +

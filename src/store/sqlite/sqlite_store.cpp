@@ -16,24 +16,9 @@
 #include "store/sqlite/migrations.h"
 #include "store/store.h"
 
-// Propagates a failed Result/Status from the enclosing function.
-#define SS_TRY(expr)                                                  \
-  do {                                                                \
-    const auto& ss_try_result = (expr);                               \
-    if (!ss_try_result) return tl::unexpected(ss_try_result.error()); \
-  } while (0)
-
 namespace shanshui::store {
 
-std::string now_iso8601() {
-  using namespace std::chrono;
-  auto secs = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 8 * 3600;
-  Date d = Date::from_days(static_cast<long>(secs / 86400));
-  long s = secs % 86400;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02ld:%02ld:%02ld+08:00", d.iso().c_str(), s / 3600, (s / 60) % 60, s % 60);
-  return buf;
-}
+std::string now_iso8601() { return beijing_iso8601(unix_now()); }
 
 std::string audit_hash(const AuditEntry& e) {
   // Entries written before row coverage (schema < 8) have no rows and keep their hash.
@@ -339,7 +324,7 @@ class SqliteStore final : public Store {
               "item.close", x.item_id,
               "approved by " + x.approved_by + "; evidence " + x.evidence + (x.note.empty() ? "" : "; " + x.note)};
         });
-    if (!n) return tl::unexpected(n.error());
+    SS_TRY(n);
     return {};
   }
 
@@ -364,7 +349,7 @@ class SqliteStore final : public Store {
         [](const RejectedRow& r) {
           return std::tuple<std::string, std::string, std::string>{"input.rejected", r.source, r.reason};
         });
-    if (!n) return tl::unexpected(n.error());
+    SS_TRY(n);
     return {};
   }
 
@@ -1032,11 +1017,11 @@ class SqliteStore final : public Store {
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   auto c = sqlite::Connection::open(path);
-  if (!c) return tl::unexpected(c.error());
+  SS_TRY(c);
   int before = 0;
   {
     auto v = c->prepare("PRAGMA user_version");
-    if (!v) return tl::unexpected(v.error());
+    SS_TRY(v);
     if (auto row = v->step(); !row) return tl::unexpected(row.error());
     before = static_cast<int>(v->integer(0));
   }
