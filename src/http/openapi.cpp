@@ -35,6 +35,8 @@ const std::map<std::string, json>& responses() {
       {"GET /api/me",
        object({"role", "may"},
               {{"role", str()}, {"may", object({"read", "write"}, {{"read", arr()}, {"write", arr()}})}})},
+      {"GET /api/labels",
+       object({"rating", "lens", "status", "role", "station_kind", "supervision_kind", "read", "write"})},
       {"POST /api/users", object({"added", "role"}, {{"added", str()}, {"role", str()}})},
       {"GET /api/plan", object({"id", "title", "period", "actions", "targets", "departments"},
                                {{"actions", arr()}, {"targets", arr()}, {"departments", arr()}})},

@@ -12,6 +12,7 @@
 #include "service/audit_digest.h"
 #include "service/auth.h"
 #include "service/csv.h"
+#include "service/labels.h"
 #include "service/lineage.h"
 #include "service/login_guard.h"
 #include "service/monitoring.h"
@@ -112,6 +113,16 @@ std::vector<Route> session_routes() {
                  c.res.set_header("Set-Cookie", "session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
                  send_json(c.res, 200, dump({{"ok", true}}));
                }});
+  r.push_back(
+      {"GET", "/api/labels",
+       "The words for every code the API returns (ratings, lenses, statuses, roles, station and supervision kinds, "
+       "reads and writes), ?lang=zh (default) or en: one catalogue for the dashboard",
+       Access::open(), [](Ctx& c) {
+         std::string lang = c.req.get_param_value("lang");
+         if (!lang.empty() && lang != "zh" && lang != "en") return send_error(c.res, 400, "lang: zh or en");
+         json doc = service::labels(lang == "en" ? service::Lang::en : service::Lang::zh);
+         send_json(c.res, 200, dump(doc));
+       }});
   r.push_back(
       {"GET", "/api/me",
        "The logged-in user (or the public) and what they may do: the reads and writes allowed (service::permissions)",

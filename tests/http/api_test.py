@@ -414,6 +414,26 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(self.call("GET", "/api/lineage/indicators/no_such_indicator", openapi="/api/lineage/indicators/{id}").status,
                          404)
 
+    def test_labels_and_permissions_come_from_the_server(self):
+        zh = self.call("GET", "/api/labels").json()
+        self.assertEqual(zh["rating"]["stale"], "数据过期")
+        self.assertEqual(zh["status"]["closed"], "已销号")
+        self.assertEqual(zh["station_kind"]["source"], "污染源")
+        en = self.call("GET", "/api/labels?lang=en").json()
+        self.assertEqual(en["rating"]["on_track"], "on track")
+        self.assertEqual(set(zh), set(en))
+        for group in zh:
+            self.assertEqual(set(zh[group]), set(en[group]), group)
+        self.assertEqual(self.call("GET", "/api/labels?lang=fr").status, 400)
+        # what each role may do, from the same rules the server enforces
+        self.assertEqual(self.call("GET", "/api/me").json()["may"], {"read": ["indicators"], "write": []})
+        office = self.call("GET", "/api/me", role="office").json()["may"]
+        self.assertEqual(office["read"], ["indicators", "internal", "audit"])
+        self.assertIn("close_item", office["write"])
+        self.assertNotIn("report", office["write"])
+        auditor = self.call("GET", "/api/me", role="auditor").json()["may"]
+        self.assertEqual(auditor["write"], [])
+
     def test_zz_openapi_matches_the_routes(self):
         doc = self.call("GET", "/api/openapi.json").json()
         self.assertEqual(doc["openapi"][:2], "3.")
