@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 
 export default [
-  { ignores: ['public/vendor/**', 'node_modules/**', 'dist/**'] },
+  { ignores: ['public/vendor/**', 'public/dist/**', 'node_modules/**'] },
   js.configs.recommended,
   {
     files: ['public/**/*.js', 'src/**/*.js'],
@@ -13,6 +13,6 @@ export default [
   {
     files: ['e2e/**/*.mjs', 'scripts/**/*.mjs', '*.mjs'],
     // e2e callbacks passed to page.evaluate run in the browser, against the app's globals.
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node, ...globals.browser, state: 'readonly' } },
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node, ...globals.browser } },
   },
 ];

@@ -35,7 +35,16 @@ void StaticFiles::serve(const Request& req, Response& res) {
     nf->mtime = info.st_mtime;
     nf->size = info.st_size;
     nf->type = type_of(rel);
-    if (nf->type.find("charset") != std::string::npos && nf->body.size() > 1024) nf->gzipped = gzip(nf->body);
+    // A pre-compressed twin (FILE.gz, written by the dashboard's build at level 9) is sent as is when
+    // it is at least as new as the file; otherwise text is gzipped here, once.
+    struct stat gz_info {};
+    std::string gz_path = full + ".gz";
+    if (::stat(gz_path.c_str(), &gz_info) == 0 && S_ISREG(gz_info.st_mode) && gz_info.st_mtime >= info.st_mtime) {
+      std::ifstream gz(gz_path, std::ios::binary);
+      nf->gzipped.assign(std::istreambuf_iterator<char>(gz), std::istreambuf_iterator<char>());
+    } else if (nf->type.find("charset") != std::string::npos && nf->body.size() > 1024) {
+      nf->gzipped = gzip(nf->body);
+    }
     std::lock_guard lock(mu_);
     files_[rel] = nf;
     f = nf;

@@ -128,7 +128,7 @@ test('a department user submits a report with evidence and sees the item change'
   assert.match(await p.locator('tr[data-item="T20.2"]').innerText(), /巫山环发〔2026〕45号/);
   // a crafted request outside the department's lane is refused
   const status = await p.evaluate(async () => {
-    const r = await fetch('/api/reports', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.me.csrf },
+    const r = await fetch('/api/reports', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': window.shanshui.state.me.csrf },
       body: JSON.stringify({ item: 'T05.1', period: '2026-Q4', status: 'in_progress', percent: 50, narrative: 'x' }) });
     return r.status;
   });
@@ -159,6 +159,33 @@ test('a year-so-far value from HJ 212 data leads, click by click, to the frames 
   assert.match(await p.locator('table.kv').innerText(), /一致/);
   await p.screenshot({ path: join(ART, 'lineage-frame.png'), fullPage: false });
   assert.deepEqual(p.errors, []);
+});
+
+test('markup stored in a narrative renders as text on every page that shows it', async () => {
+  const login = await (await fetch(base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'eeb', password: 'eeb-demo-2027' }) })).json();
+  const evil = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>“巫山”&amp;';
+  const r = await fetch(base + '/api/reports', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + login.token },
+    body: JSON.stringify({ item: 'T18.1', period: '2026-Q4', status: 'in_progress', percent: 40, narrative: evil, evidence: evil }) });
+  assert.equal(r.status, 201);
+  const p = await page();
+  await p.goto(base + '/#/login');
+  await p.fill('input[name=username]', 'eeb');
+  await p.fill('input[name=password]', 'eeb-demo-2027');
+  await p.click('button[type=submit]');
+  await p.waitForSelector('#report-form');
+  for (const hash of ['#/tasks', '#/dept/eeb', '#/supervision', '#/']) {
+    await p.goto(base + '/' + hash);
+    await p.waitForFunction(() => !document.querySelector('#view .loading'));
+    assert.equal(await p.evaluate(() => window.pwned), undefined, hash);
+    assert.equal(await p.locator('#view img[src=x], #view script').count(), 0, hash);
+  }
+  await p.goto(base + '/#/tasks');
+  await p.waitForSelector('tr[data-item="T18.1"]');
+  // the text, exactly as stored, is what the clerk reads
+  assert.ok((await p.locator('tr[data-item="T18.1"]').innerText()).includes(evil));
+  assert.deepEqual(p.errors, []);
+  await p.close();
 });
 
 test('the public finds no way to write', async () => {

@@ -1,0 +1,97 @@
+// common.js: what every view shares — the app state, the API client, labels and permissions from
+// the server, badges, loading and error states, and charts that are disposed on every route change.
+import { html, esc, catHtml } from './html.js';
+
+export const state = { me: { role: 'public', may: { read: ['indicators'], write: [] } }, plan: null, progress: null, labels: null };
+export const $view = () => document.getElementById('view');
+
+/** The label of a code from the server's catalogue (/api/labels), or the code itself. */
+export const label = (group, code) => (state.labels && state.labels[group] && state.labels[group][code]) || code;
+/** Whether the user may read (indicators, internal, audit) or write (report, close_item, …): /api/me. */
+export const may = (kind, what) => Boolean(state.me.may && state.me.may[kind] && state.me.may[kind].includes(what));
+
+export class ApiError extends Error { constructor(status, message) { super(message); this.status = status; } }
+
+export async function api(path, options = {}) {
+  const headers = { ...(options.headers || {}) };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.method && options.method !== 'GET' && state.me.csrf) headers['X-CSRF-Token'] = state.me.csrf;
+  const res = await fetch(path, { ...options, headers, credentials: 'same-origin',
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined });
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+  if (!res.ok) throw new ApiError(res.status, (data && data.error) || `${res.status} ${res.statusText}`);
+  return data;
+}
+
+export function deptName(id) {
+  const d = state.plan && state.plan.departments.find((x) => x.id === id);
+  return d ? d.name : id;
+}
+export const badge = (cls, text, title = '') => html`<span class="badge ${cls}" title="${title}">${text}</span>`;
+export const lensBadges = (t) => ['schedule', 'unsd', 'current'].map((k) => {
+  const l = t.lenses && t.lenses[k];
+  if (!l) return '';
+  return badge('r-' + l.rating, `${label('lens', k)}：${label('rating', l.rating)}`, l.reason || l.formula);
+}).reduce(catHtml, '');
+export const latest = (t) => (t.series && t.series.length ? t.series[t.series.length - 1] : null);
+
+export function sparkline(series) {
+  const pts = (series || []).map((s) => Number(s.value)).filter((v) => Number.isFinite(v));
+  if (pts.length < 2) return html`<svg class="spark" aria-hidden="true"></svg>`;
+  const min = Math.min(...pts), max = Math.max(...pts), span = max - min || 1;
+  const xy = pts.map((v, i) => `${(i / (pts.length - 1)) * 100},${30 - ((v - min) / span) * 26}`).join(' ');
+  return html`<svg class="spark" viewBox="0 0 100 34" preserveAspectRatio="none"><polyline fill="none" stroke="#2e7d4f" stroke-width="1.5" points="${xy}"/></svg>`;
+}
+
+export function showError(e) {
+  $view().innerHTML = html`<div class="error" role="alert">出错了：${e.message}${e.status === 401 ? html`（请先<a href="#/login">登录</a>）` : ''}</div>`;
+}
+export const loading = (what) => { $view().innerHTML = html`<p class="loading">正在加载${what}…</p>`; };
+
+export async function loadPlan() {
+  if (!state.plan) state.plan = await api('/api/plan');
+  document.getElementById('plan-title').textContent = state.plan.title;
+  return state.plan;
+}
+export async function loadLabels() {
+  if (!state.labels) state.labels = await api('/api/labels');
+  return state.labels;
+}
+export async function loadProgress(force = false) {
+  if (!state.progress || force) state.progress = await api('/api/progress');
+  return state.progress;
+}
+export function allItems(plan) {
+  const out = [];
+  for (const a of plan.actions) for (const t of a.tasks) for (const i of t.items) out.push({ ...i, action: a, task: t });
+  return out;
+}
+
+// Charts: ECharts is loaded on first use (its own chunk) and every instance is disposed when the
+// route changes, so a view never draws into a chart left from another.
+const liveCharts = new Set();
+export async function chart(el) {
+  const { echarts } = await import('./charts.js');
+  echarts.getInstanceByDom(el)?.dispose();
+  const c = echarts.init(el, null, { renderer: 'svg' });
+  liveCharts.add(c);
+  return c;
+}
+export function disposeCharts() {
+  for (const c of liveCharts) c.dispose();
+  liveCharts.clear();
+}
+
+export async function refreshMe() {
+  state.me = await api('/api/me').catch(() => ({ role: 'public', may: { read: ['indicators'], write: [] } }));
+  state.progress = null;
+  document.getElementById('who').textContent = state.me.user
+    ? `${state.me.user}（${label('role', state.me.role)}${state.me.department ? ' · ' + deptName(state.me.department) : ''}）` : label('role', 'public');
+  document.getElementById('login-link').hidden = !!state.me.user;
+  document.getElementById('logout').hidden = !state.me.user;
+  for (const a of document.querySelectorAll('nav a[data-need]')) a.hidden = !may('read', a.dataset.need);
+}
+
+export { html, esc, catHtml };

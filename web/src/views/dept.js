@@ -1,0 +1,56 @@
+// views/dept.js: a department's (or township's) workbench: its items and the report form.
+import { state, label, may, ApiError, api, deptName, badge, loading, loadPlan, loadProgress, allItems, html, esc, catHtml } from '../common.js';
+
+export async function viewDept(param, $view) {
+  if (!may('read', 'internal')) throw new ApiError(401, '部门工作台需要登录');
+  loading('部门工作台');
+  const [plan, prog] = await Promise.all([loadPlan(), loadProgress(true)]);
+  const dept = param || state.me.department || '';
+  const deptOptions = plan.departments.map((d) => html`<option value="${esc(d.id)}" ${d.id === dept ? 'selected' : ''}>${esc(d.name)}</option>`).reduce(catHtml, '');
+  const items = allItems(plan).filter((i) => !dept || i.lead.includes(dept) || i.responsible.includes(dept));
+  const status = Object.fromEntries(prog.items.map((i) => [i.id, i]));
+  const mine = items.map((i) => ({ ...i, s: status[i.id] }));
+  const overdue = mine.filter((i) => i.s && (i.s.status === 'overdue' || i.s.status === 'lagging'));
+  const canReport = may('write', 'report') && (!state.me.department || state.me.department === dept);
+  const row = (i) => html`<tr data-item="${esc(i.id)}"><td>${esc(i.id)}</td><td>${esc(i.text)}</td><td>${i.lead.includes(dept) ? '牵头' : '责任'}</td>
+    <td>${i.s ? badge('s-' + i.s.status, label('status', i.s.status), i.s.reason) : '—'}</td><td>${i.s ? esc(i.s.percent) + '%' : '—'}</td>
+    <td>${i.s && i.s.latest_report ? esc(i.s.latest_report.period) : html`<span class="muted">未报送</span>`}</td></tr>`;
+  const table = (list) => list.length ? html`<table><thead><tr><th>编号</th><th>工作事项</th><th>角色</th><th>状态</th><th>完成</th><th>最新报送</th></tr></thead><tbody>${list.map(row).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">无</div>`;
+  $view().innerHTML = html`<h1>部门工作台：${esc(deptName(dept) || '请选择部门')}</h1>
+    ${state.me.department ? '' : html`<div class="filters"><label>部门 <select id="dept-pick">${deptOptions}</select></label></div>`}
+    <h2>进度报送</h2>
+    ${canReport && mine.length ? html`<form class="stack" id="report-form">
+      <label>工作事项 <select name="item" required>${mine.map((i) => html`<option value="${esc(i.id)}">${esc(i.id)} ${esc(i.text.slice(0, 40))}</option>`).reduce(catHtml, '')}</select></label>
+      <label>报送期 <input name="period" required placeholder="如 2026-Q4" value="${esc(currentQuarter())}"></label>
+      <label>状态 <select name="status"><option value="in_progress">推进中</option><option value="done">已完成</option><option value="not_started">未启动</option></select></label>
+      <label>完成百分比 <input name="percent" type="number" min="0" max="100" step="1" required></label>
+      <label>进展说明 <textarea name="narrative" rows="3" required></textarea></label>
+      <label>佐证材料（文号、文件或链接） <input name="evidence"></label>
+      <button type="submit">提交报送</button> <span id="report-result" role="status"></span></form>`
+      : html`<div class="empty">${canReport ? '本部门没有可报送的事项' : '只有本部门用户可以报送本部门承担的事项'}</div>`}
+    <h2>逾期或滞后（${overdue.length}）</h2>${table(overdue)}
+    <h2>本部门承担的工作事项（${mine.length}）</h2>${table(mine)}`;
+  if (canReport) for (const tr of document.querySelectorAll('#view tr[data-item]')) {
+    tr.style.cursor = 'pointer'; tr.title = '点击填报此事项';
+    tr.addEventListener('click', () => { const sel = document.querySelector('select[name=item]'); sel.value = tr.dataset.item; sel.focus(); window.scrollTo(0, 0); });
+  }
+  const pick = document.getElementById('dept-pick');
+  if (pick) pick.addEventListener('change', () => { location.hash = '#/dept/' + pick.value; });
+  const form = document.getElementById('report-form');
+  if (form) form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = Object.fromEntries(new FormData(form).entries());
+    const out = document.getElementById('report-result');
+    out.className = 'loading'; out.textContent = '提交中';
+    try {
+      await api('/api/reports', { method: 'POST', body: { ...f, percent: Number(f.percent) } });
+      await viewDept(dept, $view);
+      const msg = document.getElementById('report-result');
+      msg.className = 'ok'; msg.textContent = `已提交 ${f.item} 的报送`;
+    } catch (e) { out.className = 'error'; out.textContent = e.message; }
+  });
+}
+function currentQuarter() {
+  const d = new Date(Date.now() + 8 * 3600e3);
+  return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+}

@@ -1,0 +1,29 @@
+// views/login.js: the login form.
+import { state, api, refreshMe, html } from '../common.js';
+
+export function viewLogin(_param, $view) {
+  $view().innerHTML = html`<h1>登录</h1><form class="stack" id="login-form">
+    <label>用户名 <input name="username" autocomplete="username" required></label>
+    <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>
+    <button type="submit">登录</button> <span id="login-result" role="status"></span></form>
+    <p class="muted">公众无需登录即可查看公开指标。</p>`;
+  // The login outcomes in Chinese (the server's throttling and limits: docs/security.md).
+  const loginFailure = (e) => {
+    const wait = (e.message.match(/(\d+) s/) || [])[1];
+    if (e.status === 401) return '用户名或密码错误。';
+    if (e.status === 429) return `登录失败次数过多，请 ${wait || '稍'} 秒后再试（不会锁定账号）。`;
+    if (e.status === 503) return '同时登录的人较多，请 1 秒后再试。';
+    if (e.status === 400) return '用户名（1–64 字节）或密码（最多 256 字节）格式不正确。';
+    return `登录失败：${e.message}`;
+  };
+  document.getElementById('login-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = Object.fromEntries(new FormData(ev.target).entries());
+    const out = document.getElementById('login-result');
+    try {
+      await api('/api/login', { method: 'POST', body: f });
+      await refreshMe();
+      location.hash = state.me.department ? '#/dept' : '#/';
+    } catch (e) { out.className = 'error'; out.textContent = loginFailure(e); }
+  });
+}

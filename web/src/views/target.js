@@ -1,0 +1,63 @@
+// views/target.js: a target: its lenses explained, its series with provenance (computed values link to their lineage), its history.
+import { label, may, api, deptName, badge, loading, loadPlan, chart, html, esc, catHtml } from '../common.js';
+
+export async function viewTarget(id, $view) {
+  loading('指标');
+  const [plan, t] = await Promise.all([loadPlan(), api('/api/targets/' + encodeURIComponent(id))]);
+  const lensHtml = ['schedule', 'unsd', 'current'].map((k) => {
+    const l = t.lenses[k];
+    const inputs = Object.entries(l.inputs || {}).map(([a, b]) => html`<code>${esc(a)} = ${esc(b)}</code>`).join(' ');
+    return html`<div class="lens"><b>${label('lens', k)}</b> ${badge('r-' + l.rating, label('rating', l.rating) || l.label)}
+      <div>公式：<code>${esc(l.formula)}</code></div><div>代入：${inputs || '—'}</div>
+      <div class="muted">判定：${esc(l.thresholds)}${l.reason ? '；' + esc(l.reason) : ''}（方法 ${esc(l.method)}）</div></div>`;
+  }).reduce(catHtml, '');
+  // A year-so-far value (live from monitoring) says so; a computed value links to its lineage.
+  const rows = (t.series || []).map((s) => html`<tr${s.provisional ? html` class="provisional"` : ''}><td>${esc(s.year)}${s.provisional ? '（年内累计，暂定）' : ''}</td>
+    <td>${s.provenance.run_id ? html`<a class="lineage" href="#/lineage/run:${esc(s.provenance.run_id)}">${esc(s.value)}</a>` : esc(s.value)}</td>
+    <td>${esc(s.provenance.kind === 'computed' ? '计算' : '报送')}</td>
+    <td>${esc(s.provenance.method)} v${esc(s.provenance.method_version)}</td><td>${esc(s.provenance.run_id ? `评估运行 #${s.provenance.run_id}；${s.provenance.note || ''}` : s.provenance.source)}</td>
+    <td>${esc(deptName(s.provenance.reporter))}</td><td>${esc(s.provenance.recorded_at)}</td></tr>`).reduce(catHtml, '');
+  const newest = (t.series || []).at(-1);
+  const stale = t.stale ? html`<div class="error stale">数据过期：${newest ? html`最新数值为 ${esc(newest.year)} 年` : '基期以来尚无数值'}，已超出报送周期，当前状态不作“已实现”判定</div>` : '';
+  $view().innerHTML = html`<p><a href="#/">← 目标总览</a></p><h1>${esc(t.name)} <span class="muted">${esc(t.label)}</span></h1>
+    ${stale}<p class="muted">行动计划原文：“${esc(t.quote)}”（${esc(t.clause)}）· 牵头：${esc(deptName(t.lead))} · 基期 ${esc(t.baseline?.year)} 年 ${esc(t.baseline?.value)}（${esc(t.baseline?.source)}）</p>
+    <div class="grid2"><div id="chart" class="chart" role="img" aria-label="指标序列图"></div><div>${lensHtml}</div></div>
+    <h2>数值来源（可追溯至监测数据）</h2>
+    ${rows ? html`<p class="muted">点击计算值可逐级追溯：评估运行 → 站点逐日 → 逐时观测 → 原始报文。</p><table><thead><tr><th>年份</th><th>数值</th><th>类型</th><th>方法</th><th>来源</th><th>报送</th><th>记录时间</th></tr></thead><tbody>${rows}</tbody></table>` : html`<div class="empty">尚无数值</div>`}
+    <h2>变更历史</h2><div id="history">${may('read', 'audit') ? html`<p class="loading">加载中…</p>` : html`<div class="empty">登录为办公室或审计角色可查看每个数值的变更历史</div>`}</div>`;
+  drawTargetChart(t, plan);
+  if (may('read', 'audit')) {
+    try {
+      const log = await api('/api/audit?object=' + encodeURIComponent(t.indicator));
+      // A value is never overwritten: a later entry on the same indicator@period supersedes the
+      // earlier one, so each row shows old → new.
+      const last = {};
+      const rowsHtml = log.map((e) => {
+        const value = e.action === 'measurement.add' ? e.detail.split(' ')[0] : null;
+        const change = value == null ? '' : last[e.object] != null ? html`${esc(last[e.object])} → ${esc(value)}` : html`（首次）→ ${esc(value)}`;
+        if (value != null) last[e.object] = value;
+        return html`<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.object)}</td><td>${change}</td><td>${esc(e.detail)}</td></tr>`;
+      }).reduce(catHtml, '');
+      document.getElementById('history').innerHTML = log.length ? html`<table><thead><tr><th>#</th><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>旧值 → 新值</th><th>内容与依据</th></tr></thead><tbody>${rowsHtml}</tbody></table>` : html`<div class="empty">无变更记录</div>`;
+    } catch (e) { document.getElementById('history').innerHTML = html`<div class="error">${esc(e.message)}</div>`; }
+  }
+}
+
+async function drawTargetChart(t, plan) {
+  const el = document.getElementById('chart');
+  const [start, end] = plan.period;
+  const years = []; for (let y = Math.min(t.baseline?.year ?? start, start); y <= end; y++) years.push(String(y));
+  const byYear = Object.fromEntries((t.series || []).map((s) => [String(s.year), Number(s.value)]));
+  const series = [{ name: '实际值', type: 'line', data: years.map((y) => byYear[y] ?? null), connectNulls: true, symbolSize: 7 }];
+  const goal = Number(t.lenses?.schedule?.inputs?.v_T ?? NaN);
+  if (Number.isFinite(goal)) series.push({ name: '目标值', type: 'line', data: years.map(() => goal), lineStyle: { type: 'dashed' }, symbol: 'none' });
+  const b = t.baseline && Number(t.baseline.value);
+  if (Number.isFinite(goal) && Number.isFinite(b) && t.baseline.year) {
+    const by = Number(t.baseline.year);
+    series.push({ name: '序时进度线', type: 'line', symbol: 'none', lineStyle: { type: 'dotted' },
+      data: years.map((y) => (Number(y) < by ? null : b + ((goal - b) * (Number(y) - by)) / (end - by))) });
+  }
+  const c = await chart(el);
+  c.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { top: 5 }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: years }, yAxis: { type: 'value', scale: true }, series });
+}

@@ -1,0 +1,29 @@
+// views/tasks.js: the task board: action lines, key tasks and work items with their status.
+import { label, may, deptName, badge, loading, loadPlan, loadProgress, html, esc } from '../common.js';
+
+export async function viewTasks(_param, $view) {
+  loading('任务台账');
+  const plan = await loadPlan();
+  let byId = {};
+  if (may('read', 'internal')) { const prog = await loadProgress(true); byId = Object.fromEntries(prog.items.map((i) => [i.id, i])); }
+  const parts = [html`<h1>任务台账（5大行动 → 20项重点任务 → 工作事项）</h1>
+    ${may('read', 'internal') ? html`<p><a href="/api/export/xlsx">⬇ 导出打表推进表（xlsx）</a></p>` : ''}
+    ${may('read', 'internal') ? '' : html`<p class="muted">公众可查看任务分工；进度与报送仅对登录用户开放。</p>`}
+    <table><thead><tr><th>编号</th><th>工作事项</th><th>牵头</th><th>责任</th><th>状态</th><th>完成</th><th>最新报送与佐证</th></tr></thead><tbody>`];
+  for (const a of plan.actions) {
+    parts.push(html`<tr class="action"><td colspan="7">${esc(a.name)}</td></tr>`);
+    for (const t of a.tasks) {
+      parts.push(html`<tr class="task"><td>${esc(t.id)}</td><td colspan="6">${esc(t.name)}</td></tr>`);
+      for (const i of t.items) {
+        const s = byId[i.id];
+        const r = s && s.latest_report;
+        parts.push(html`<tr data-item="${esc(i.id)}"><td>${esc(i.id)}</td><td>${esc(i.text)}${i.due ? html`<div class="muted">完成时限 ${esc(i.due)}</div>` : ''}</td>
+          <td>${i.lead.map(deptName).join('、')}</td><td>${i.responsible.map(deptName).join('、')}</td>
+          <td>${s ? badge('s-' + s.status, label('status', s.status) || s.status_label, s.reason) : '—'}</td>
+          <td>${s ? html`<div class="bar" title="${s.percent}%"><i style="width:${Math.min(100, s.percent)}%"></i></div>${esc(s.percent)}%` : '—'}</td>
+          <td>${r ? html`${esc(r.period)}：${esc(r.narrative)}${r.evidence ? html`<div class="muted">佐证：${esc(r.evidence)}</div>` : ''}` : (s ? html`<span class="muted">未报送</span>` : '—')}</td></tr>`);
+      }
+    }
+  }
+  $view().innerHTML = html`${parts}</tbody></table>`;
+}
