@@ -114,16 +114,20 @@ class ApiTest(unittest.TestCase):
         page = request(self.port, "GET", "/")
         self.assertEqual(page.status, 200)
         self.assertIn("山水", page.body.decode())
-        self.assertEqual(request(self.port, "GET", "/vendor/ol.js").status, 200)  # vendored, no internet
-        # large scripts are gzipped once (not per request) for clients that ask, plain for the others
-        js = request(self.port, "GET", "/vendor/echarts.min.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+        self.assertIn('src="/dist/app.js"', page.body.decode())  # the bundle, served locally: no internet
+        # the bundle's files go out as their pre-compressed twins to clients that ask, plain to the others
+        dist = os.path.join(SRC, "web/public/dist")
+        chunk = max((f for f in os.listdir(dist) if f.endswith(".js")), key=lambda f: os.path.getsize(os.path.join(dist, f)))
+        js = request(self.port, "GET", "/dist/" + chunk, headers={"Accept-Encoding": "gzip, deflate, br"})
         self.assertEqual(js.status, 200)
         self.assertEqual(js.headers.get("content-encoding"), "gzip")
         self.assertIn("max-age", js.headers.get("cache-control", ""))
-        plain = request(self.port, "GET", "/vendor/echarts.min.js")
+        with open(os.path.join(dist, chunk + ".gz"), "rb") as f:
+            self.assertEqual(js.body, f.read())  # the build's level-9 twin, as is
+        plain = request(self.port, "GET", "/dist/" + chunk)
         self.assertNotIn("content-encoding", plain.headers)
         self.assertEqual(gzip.decompress(js.body), plain.body)
-        with open(os.path.join(SRC, "web/public/vendor/echarts.min.js"), "rb") as f:
+        with open(os.path.join(dist, chunk), "rb") as f:
             self.assertEqual(plain.body, f.read())
         self.assertLess(len(js.body), len(plain.body) // 2)
         self.assertEqual(request(self.port, "GET", "/package.json").status, 404)  # only web/public is served

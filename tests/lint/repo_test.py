@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """repo_test: the tree keeps its own promises.
 
-- Every document a source file, test, script or doc cites (docs/….md, a bare name.md) exists in
+- Every document a source file, test, script or doc cites (docs/….md, or a bare file name) exists in
   the repository: a fresh clone resolves every citation.
 - Layering: each subsystem includes only what it may (docs/architecture.md, "Subsystems"); the
   HJ 212 codec depends on core only.
