@@ -13,6 +13,7 @@
 #include "app/context.h"
 #include "core/decimal.h"
 #include "core/text.h"
+#include "export/exports.h"
 #include "hj212/crc.h"
 #include "hj212/listener/listener.h"
 #include "hj212/simulator.h"
@@ -425,17 +426,7 @@ int audit_list(const Common& c, const std::string& object) {
   auto log = (*st)->audit_log(object);
   if (!log) return refuse(log.error().message);
   if (c.json) {
-    json a = json::array();
-    for (const auto& e : *log)
-      a.push_back({{"id", e.id},
-                   {"at", e.at},
-                   {"actor", e.actor},
-                   {"action", e.action},
-                   {"object", e.object},
-                   {"detail", e.detail},
-                   {"prev_hash", e.prev_hash},
-                   {"hash", e.hash}});
-    std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    std::cout << exporting::audit_log_json(*log) << "\n";
     return 0;
   }
   for (const auto& e : *log)

@@ -24,6 +24,10 @@ std::string lint_json(const std::vector<plan::Finding>& findings);
 
 /// The tracking view: every target with its series, provenance and three lenses (with their
 /// explanations), every item with status and latest report, as one JSON document.
+/// Audit entries as a JSON array of {id, at, actor, action, object, detail, prev_hash, hash, rows}
+/// (the CLI's `audit list --json` and `GET /api/audit`): enough to recompute the chain.
+std::string audit_log_json(const std::vector<store::AuditEntry>& entries);
+
 /// `with_items` false: the targets only (what the public sees).
 std::string progress_json(const plan::Plan& plan, const service::TrackingView& view, bool with_items = true);
 /// One target of the view as in progress_json; nullopt when unknown.

@@ -157,6 +157,21 @@ std::string lint_json(const std::vector<plan::Finding>& findings) {
   return dump(a);
 }
 
+std::string audit_log_json(const std::vector<store::AuditEntry>& entries) {
+  json a = json::array();
+  for (const auto& e : entries)
+    a.push_back({{"id", e.id},
+                 {"at", e.at},
+                 {"actor", e.actor},
+                 {"action", e.action},
+                 {"object", e.object},
+                 {"detail", e.detail},
+                 {"prev_hash", e.prev_hash},
+                 {"hash", e.hash},
+                 {"rows", e.rows}});
+  return dump(a);
+}
+
 namespace {
 
 json target_view_doc(const service::TargetView& tv) {

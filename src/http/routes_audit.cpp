@@ -27,16 +27,7 @@ std::vector<Route> audit_routes() {
                Access::reading(service::Read::audit), [](Ctx& c) {
                  auto log = c.store.audit_log(c.req.get_param_value("object"));
                  if (!log) return send_internal(c.res, log.error().message);
-                 json a = json::array();
-                 for (const auto& e : *log)
-                   a.push_back({{"id", e.id},
-                                {"at", e.at},
-                                {"actor", e.actor},
-                                {"action", e.action},
-                                {"object", e.object},
-                                {"detail", e.detail},
-                                {"hash", e.hash}});
-                 send_json(c.res, 200, dump(a));
+                 send_json(c.res, 200, exporting::audit_log_json(*log));
                }});
   r.push_back(
       {"GET", "/api/audit/verify", "Recompute the audit hash chain", Access::reading(service::Read::audit), [](Ctx& c) {
