@@ -35,6 +35,7 @@ before(async () => {
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/water-month-obs.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/noise-month-obs.csv'));
   cli('user', 'add', '--db', db, '--name', 'eeb', '--role', 'department', '--department', 'eeb', '--password', 'eeb-demo-2027');
+  cli('user', 'add', '--db', db, '--name', 'gaotang', '--role', 'township', '--department', 'gaotang', '--password', 'gaotang-demo-2027');
   const port = await freePort(), hj212 = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(BIN, ['serve', '--db', db, '--http-port', String(port), '--hj212-port', String(hj212), '--web', join(SRC, 'web/public')],
@@ -184,6 +185,37 @@ test('markup stored in a narrative renders as text on every page that shows it',
   await p.waitForSelector('tr[data-item="T18.1"]');
   // the text, exactly as stored, is what the clerk reads
   assert.ok((await p.locator('tr[data-item="T18.1"]').innerText()).includes(evil));
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('a township reports its part of an item the townships share, and the item keeps its lead\'s status', async () => {
+  const p = await page();
+  await p.goto(base + '/#/login');
+  await p.fill('input[name=username]', 'gaotang');
+  await p.fill('input[name=password]', 'gaotang-demo-2027');
+  await p.click('button[type=submit]');
+  await p.waitForSelector('#report-form');
+  assert.match(await p.locator('h1').innerText(), /高唐街道/);
+  const shared = await p.locator('tr[data-item]').filter({ hasText: '乡镇共同' }).count();
+  assert.ok(shared > 20, `items shared with the townships: ${shared}`);
+  const item = await p.locator('tr[data-item]').filter({ hasText: '乡镇共同' }).first().getAttribute('data-item');
+  const token = (await (await fetch(base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'gaotang', password: 'gaotang-demo-2027' }) })).json()).token;
+  const itemNow = async () => (await fetch(base + '/api/items/' + item, { headers: { Authorization: 'Bearer ' + token } })).json();
+  const before = await itemNow();
+  await p.selectOption('select[name=item]', item);
+  await p.selectOption('select[name=status]', 'done');
+  await p.fill('input[name=percent]', '100');
+  await p.fill('textarea[name=narrative]', '高唐街道辖区内已完成');
+  await p.fill('input[name=evidence]', '高唐街办〔2026〕12号');
+  await p.click('#report-form button[type=submit]');
+  await p.waitForSelector('#report-result.ok');
+  const after = await itemNow();
+  const mine = after.reports.filter((r) => r.reporter === 'gaotang');
+  assert.equal(mine.length, 1);
+  assert.equal(mine[0].part, true);  // its own part: shown, counted in its own scorecard
+  assert.equal(after.status, before.status);  // the item's status is still the lead's
   assert.deepEqual(p.errors, []);
   await p.close();
 });

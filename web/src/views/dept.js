@@ -7,12 +7,16 @@ export async function viewDept(param, $view) {
   const [plan, prog] = await Promise.all([loadPlan(), loadProgress(true)]);
   const dept = param || state.me.department || '';
   const deptOptions = plan.departments.map((d) => html`<option value="${esc(d.id)}" ${d.id === dept ? 'selected' : ''}>${esc(d.name)}</option>`).reduce(catHtml, '');
-  const items = allItems(plan).filter((i) => !dept || i.lead.includes(dept) || i.responsible.includes(dept));
+  // A township also shares every item the plan gives to the townships as a group (各乡镇（街道）).
+  const unit = plan.departments.find((d) => d.id === dept);
+  const group = unit && unit.group;
+  const shares = (i) => i.responsible.includes(dept) || (group && (i.responsible.includes(group) || i.lead.includes(group)));
+  const items = allItems(plan).filter((i) => !dept || i.lead.includes(dept) || shares(i));
   const status = Object.fromEntries(prog.items.map((i) => [i.id, i]));
   const mine = items.map((i) => ({ ...i, s: status[i.id] }));
   const overdue = mine.filter((i) => i.s && (i.s.status === 'overdue' || i.s.status === 'lagging'));
   const canReport = may('write', 'report') && (!state.me.department || state.me.department === dept);
-  const row = (i) => html`<tr data-item="${esc(i.id)}"><td>${esc(i.id)}</td><td>${esc(i.text)}</td><td>${i.lead.includes(dept) ? '牵头' : '责任'}</td>
+  const row = (i) => html`<tr data-item="${esc(i.id)}"><td>${esc(i.id)}</td><td>${esc(i.text)}</td><td>${i.lead.includes(dept) ? '牵头' : group && !i.responsible.includes(dept) ? '乡镇共同' : '责任'}</td>
     <td>${i.s ? badge('s-' + i.s.status, label('status', i.s.status), i.s.reason) : '—'}</td><td>${i.s ? esc(i.s.percent) + '%' : '—'}</td>
     <td>${i.s && i.s.latest_report ? esc(i.s.latest_report.period) : html`<span class="muted">未报送</span>`}</td></tr>`;
   const table = (list) => list.length ? html`<table><thead><tr><th>编号</th><th>工作事项</th><th>角色</th><th>状态</th><th>完成</th><th>最新报送</th></tr></thead><tbody>${list.map(row).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">无</div>`;
