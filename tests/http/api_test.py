@@ -250,7 +250,10 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(x.status, 200)
         self.assertEqual(x.body[:2], b"PK")  # a zip container (xlsx)
         c = self.call("GET", "/api/export/csv", "department", openapi="/api/export/{format}")
-        self.assertIn("forest_coverage", c.body.decode())
+        self.assertTrue(c.body.startswith(b"\xef\xbb\xbf"))  # the BOM Excel needs to read UTF-8
+        text = c.body.decode("utf-8-sig")
+        self.assertTrue(text.startswith("行动,重点任务,编号,工作事项,牵头单位,责任单位,状态,"))
+        self.assertIn("森林覆盖率", text)
         j = self.call("GET", "/api/export/json", "department", openapi="/api/export/{format}")
         self.assertEqual(len(j.json()["targets"]), 70)
 
