@@ -86,8 +86,10 @@ test('the overview renders every target as a card with three lens badges', async
   await p.locator('#f-text').fill('森林覆盖率');
   assert.equal(await p.locator('.card').count(), 1);
   await p.screenshot({ path: join(ART, 'overview.png'), fullPage: false });
+  assert.equal(await p.title(), '目标总览 · 山水');
   await p.locator('.card').first().click();
   await p.waitForSelector('#chart svg');
+  assert.equal(await p.title(), '指标详情 · 山水');
   assert.match(await p.locator('h1').innerText(), /森林覆盖率/);
   assert.equal(await p.locator('.lens').count(), 3);
   await p.screenshot({ path: join(ART, 'target.png'), fullPage: true });

@@ -16,6 +16,10 @@ const routes = { '': viewOverview, target: viewTarget, tasks: viewTasks, dept: v
   scorecard: viewScorecard, monitoring: viewMonitoring, station: viewStation, audit: viewAudit, login: viewLogin,
   lineage: viewLineage };
 
+// The page title names the view (screen readers announce it; tabs and history show it).
+const TITLES = { '': '目标总览', target: '指标详情', tasks: '任务台账', dept: '部门工作台', supervision: '调度督办',
+  scorecard: '赛马比拼', monitoring: '监测网络', station: '站点数据', audit: '审计日志', login: '登录', lineage: '数据溯源' };
+
 let current = 0;
 async function route() {
   const seq = ++current;
@@ -24,6 +28,7 @@ async function route() {
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === '#/' + name);
   const view = routes[name];
   const main = document.getElementById('view');
+  document.title = `${TITLES[name] || '页面不存在'} · 山水`;
   if (!view) { main.innerHTML = '<div class="empty">页面不存在</div>'; return; }
   // Once another route has started, this view's late writes land in a detached element.
   const detached = document.createElement('div');
@@ -38,6 +43,11 @@ document.getElementById('logout').addEventListener('click', async () => {
   route();
 });
 window.addEventListener('hashchange', route);
+// The skip link moves the keyboard focus to the view (a plain #view link would change the route).
+document.getElementById('skip').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  document.getElementById('view').focus();
+});
 window.shanshui = { state, route };  // for the browser tests and the console
 (async () => {
   await Promise.all([loadPlan().catch(() => {}), loadLabels().catch(() => {})]);
