@@ -27,6 +27,8 @@ std::string lint_json(const std::vector<plan::Finding>& findings);
 /// Audit entries as a JSON array of {id, at, actor, action, object, detail, prev_hash, hash, rows}
 /// (the CLI's `audit list --json` and `GET /api/audit`): enough to recompute the chain.
 std::string audit_log_json(const std::vector<store::AuditEntry>& entries);
+/// A page of an audit search: {entries, total, next_before}.
+std::string audit_page_json(const store::AuditPage& page);
 
 /// `with_items` false: the targets only (what the public sees).
 std::string progress_json(const plan::Plan& plan, const service::TrackingView& view, bool with_items = true);

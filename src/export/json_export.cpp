@@ -172,6 +172,12 @@ std::string audit_log_json(const std::vector<store::AuditEntry>& entries) {
   return dump(a);
 }
 
+std::string audit_page_json(const store::AuditPage& page) {
+  return dump({{"entries", json::parse(audit_log_json(page.entries))},
+               {"total", page.total},
+               {"next_before", page.next_before ? json(page.next_before) : json(nullptr)}});
+}
+
 namespace {
 
 json target_view_doc(const service::TargetView& tv) {

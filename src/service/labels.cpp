@@ -25,6 +25,12 @@ Catalogue chinese() {
                            {"lagging_item", "滞后"},
                            {"missing_report", "未按期报送"},
                            {"lagging_target", "指标滞后"}};
+  c["audit_action"] = {
+      {"plan.import", "导入计划"},    {"measurement.add", "录入指标值"}, {"report.add", "报送进展"},
+      {"item.close", "销号"},         {"input.rejected", "拒收输入行"},  {"station.add", "登记站点"},
+      {"station.remove", "注销站点"}, {"user.add", "添加用户"},          {"ingest.batch", "监测数据入库"},
+      {"denied", "拒绝越权操作"},     {"login.failed", "登录失败"},      {"refused.invalid", "拒收不实数据"},
+      {"assessment.run", "评估运行"}, {"audit.seal", "封存既有数据"}};
   c["read"] = {{"indicators", "查看公开指标"}, {"internal", "查看内部台账"}, {"audit", "查看审计日志"}};
   c["write"] = {{"report", "报送进展"},         {"close_item", "销号"},
                 {"import_plan", "导入计划"},    {"add_measurement", "录入指标值"},
@@ -59,6 +65,13 @@ Catalogue english() {
                            {"lagging_item", "lagging"},
                            {"missing_report", "report missing"},
                            {"lagging_target", "target lagging"}};
+  c["audit_action"] = {{"plan.import", "plan imported"},        {"measurement.add", "value recorded"},
+                       {"report.add", "progress reported"},     {"item.close", "item closed"},
+                       {"input.rejected", "input row refused"}, {"station.add", "station registered"},
+                       {"station.remove", "station removed"},   {"user.add", "user added"},
+                       {"ingest.batch", "monitoring ingest"},   {"denied", "access denied"},
+                       {"login.failed", "login failed"},        {"refused.invalid", "value refused as impossible"},
+                       {"assessment.run", "assessment run"},    {"audit.seal", "existing rows sealed"}};
   c["read"] = {{"indicators", "read published indicators"},
                {"internal", "read internal tracking"},
                {"audit", "read the audit log"}};

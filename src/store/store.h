@@ -197,6 +197,21 @@ struct AuditCheck {
   bool intact() const { return broken_at == 0 && data.empty(); }
 };
 
+/// A search of the audit log for people: by actor, action, object and time, newest first, a page
+/// at a time (entries older than `before_id`), monitoring ingest batches left out unless asked.
+struct AuditQuery {
+  std::string actor, action, object;  // exact; object also matches its values ("forest@2025")
+  std::string from, to;               // ISO dates or times, inclusive ("" = open)
+  bool include_ingest = false;
+  int64_t before_id = 0;  // 0 = from the newest
+  int limit = 100;
+};
+struct AuditPage {
+  std::vector<AuditEntry> entries;  // newest first
+  int64_t total = 0;                // entries matching the query, all pages
+  int64_t next_before = 0;          // before_id for the next (older) page; 0 when this is the last
+};
+
 /// The hash of an audit entry given its predecessor's hash.
 std::string audit_hash(const AuditEntry& e);
 
@@ -282,6 +297,7 @@ class Store {
   /// The log, or one object's history: entries on `object` itself and, for an indicator, on each
   /// of its values (objects named "indicator@period").
   virtual Result<std::vector<AuditEntry>> audit_log(const std::string& object) = 0;
+  virtual Result<AuditPage> audit_search(const AuditQuery& q) = 0;
   /// Grows with every write except monitoring ingest batches (every write appends to the audit
   /// log; this is its head without them): caches of plan and progress views key on it. Views of
   /// observations are not cached.

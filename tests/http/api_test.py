@@ -441,6 +441,28 @@ class ApiTest(unittest.TestCase):
         auditor = self.call("GET", "/api/me", role="auditor").json()["may"]
         self.assertEqual(auditor["write"], [])
 
+    def test_audit_search_for_people(self):
+        # the newest first, a page at a time, ingest batches folded away unless asked for
+        first = self.call("GET", "/api/audit/search?limit=5", role="office").json()
+        self.assertEqual(len(first["entries"]), 5)
+        ids = [e["id"] for e in first["entries"]]
+        self.assertEqual(ids, sorted(ids, reverse=True))
+        self.assertNotIn("ingest.batch", {e["action"] for e in first["entries"]})
+        second = self.call("GET", f"/api/audit/search?limit=5&before={first['next_before']}", role="office").json()
+        self.assertLess(second["entries"][0]["id"], ids[-1])
+        self.assertEqual(second["total"], first["total"])
+        users = self.call("GET", "/api/audit/search?action=user.add", role="auditor").json()
+        self.assertEqual(users["total"], len(ROLES))
+        self.assertEqual({e["action"] for e in users["entries"]}, {"user.add"})
+        none = self.call("GET", "/api/audit/search?from=2999-01-01", role="auditor").json()
+        self.assertEqual(none["total"], 0)
+        self.assertIsNone(none["next_before"])
+        self.assertEqual(self.call("GET", "/api/audit/search?limit=x", role="office").status, 400)
+        self.assertEqual(self.call("GET", "/api/audit/search", role="department").status, 403)
+        quick = self.call("GET", "/api/audit/verify?rows=0", role="auditor").json()
+        self.assertTrue(quick["chain_intact"])
+        self.assertEqual(quick["rows_checked"], 0)
+
     def test_zz_openapi_matches_the_routes(self):
         doc = self.call("GET", "/api/openapi.json").json()
         self.assertEqual(doc["openapi"][:2], "3.")

@@ -733,6 +733,41 @@ class SqliteStore final : public Store {
         object.empty() ? std::vector<std::string>{} : std::vector<std::string>{object});
   }
 
+  Result<AuditPage> audit_search(const AuditQuery& q) override {
+    // One WHERE for the page and the count; parameters bound, never spliced.
+    const std::string where =
+        " WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
+        " AND (?3 = '' OR object = ?3 OR substr(object, 1, length(?3) + 1) = ?3 || '@')"
+        " AND (?4 = '' OR at >= ?4) AND (?5 = '' OR substr(at, 1, length(?5)) <= ?5)"
+        " AND (?6 = '1' OR action <> 'ingest.batch')";
+    std::vector<std::string> params = {q.actor, q.action, q.object, q.from, q.to, q.include_ingest ? "1" : "0"};
+    AuditPage page;
+    {
+      auto n = select_all<int64_t>(("SELECT count(*) FROM audit" + where).c_str(),
+                                   [](const Statement& st) { return st.integer(0); }, params);
+      SS_TRY(n);
+      page.total = n->empty() ? 0 : n->front();
+    }
+    int limit = std::clamp(q.limit, 1, 1000);
+    params.push_back(std::to_string(q.before_id));
+    std::string sql = "SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit" + where +
+                      " AND (?7 = '0' OR id < CAST(?7 AS INTEGER)) ORDER BY id DESC LIMIT " + std::to_string(limit + 1);
+    auto rows = select_all<AuditEntry>(
+        sql.c_str(),
+        [](const Statement& st) {
+          return AuditEntry{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4),
+                            st.text(5),    st.text(6), st.text(7), st.text(8)};
+        },
+        params);
+    SS_TRY(rows);
+    if (static_cast<int>(rows->size()) > limit) {
+      rows->pop_back();
+      page.next_before = rows->back().id;
+    }
+    page.entries = std::move(*rows);
+    return page;
+  }
+
   Result<std::optional<AuditEntry>> audit_entry(int64_t id) override {
     return audit_one("SELECT id, at, actor, action, object, detail, prev_hash, hash, rows FROM audit WHERE id = ?1",
                      std::to_string(id));

@@ -1,12 +1,62 @@
-// views/audit.js: the audit log.
-import { api, loading, html, esc, catHtml } from '../common.js';
+// views/audit.js: the audit log for people — the chain's state on top, filters by who, what, which
+// object and when, a page at a time (older pages on demand), monitoring ingest batches folded away
+// unless asked for; every write and refusal with its Chinese label.
+import { api, label, loading, html, catHtml } from '../common.js';
+
+const PAGE = 100;
 
 export async function viewAudit(_param, $view) {
   loading('审计日志');
-  const [log, check] = await Promise.all([api('/api/audit'), api('/api/audit/verify')]);
-  const recent = log.slice(-300).reverse();
-  $view().innerHTML = html`<h1>审计日志 <span class="muted">（${log.length} 条，显示最近 ${recent.length} 条）</span></h1>
-    <div class="${check.intact ? 'ok' : 'error'}">${check.intact ? `哈希链完整：${check.entries} 条记录逐条校验通过` : html`哈希链在第 ${check.broken_at} 条断裂：${esc(check.reason)}`}</div>
-    <table><thead><tr><th>#</th><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>内容</th></tr></thead><tbody>${
-      recent.map((e) => html`<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.object)}</td><td>${esc(e.detail)}</td></tr>`).reduce(catHtml, '')}</tbody></table>`;
+  const check = await api('/api/audit/verify?rows=0');
+  const actions = Object.keys((await api('/api/labels')).audit_action || {});
+  $view().innerHTML = html`<h1>审计日志</h1>
+    <div class="${check.chain_intact ? 'ok' : 'error'}" id="chain">${check.chain_intact
+      ? html`哈希链完整：${check.entries} 条记录逐条校验通过。<button type="button" id="verify-rows">校验数据表</button>`
+      : html`哈希链在第 ${check.broken_at} 条断裂：${check.reason}`}</div>
+    <form class="filters" id="audit-filter">
+      <label>操作人 <input name="actor" placeholder="如 user:office" size="14"></label>
+      <label>操作 <select name="action"><option value="">全部</option>${actions.map((a) => html`<option value="${a}">${label('audit_action', a)}</option>`)}</select></label>
+      <label>对象 <input name="object" placeholder="事项、指标、站点或用户" size="14"></label>
+      <label>自 <input name="from" type="date"></label><label>至 <input name="to" type="date"></label>
+      <label><input name="ingest" type="checkbox" value="1"> 含监测数据入库批次</label>
+      <button type="submit">查询</button></form>
+    <p class="muted" id="audit-count"></p>
+    <table><thead><tr><th>#</th><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>内容</th></tr></thead><tbody id="audit-rows"></tbody></table>
+    <p><button type="button" id="audit-more" hidden>更早的记录</button></p>`;
+  const form = document.getElementById('audit-filter');
+  const body = document.getElementById('audit-rows');
+  const more = document.getElementById('audit-more');
+  let next = null;
+  const query = () => {
+    const f = new FormData(form);
+    const q = new URLSearchParams({ limit: String(PAGE) });
+    for (const key of ['actor', 'action', 'object', 'from', 'to']) if (f.get(key)) q.set(key, String(f.get(key)));
+    if (f.get('ingest')) q.set('ingest', '1');
+    return q;
+  };
+  const load = async (append) => {
+    const q = query();
+    if (append && next) q.set('before', String(next));
+    const page = await api('/api/audit/search?' + q);
+    const rows = page.entries.map((e) => html`<tr><td>${e.id}</td><td>${e.at}</td><td>${e.actor}</td>
+      <td>${label('audit_action', e.action)}</td><td>${e.object}</td><td>${e.detail}</td></tr>`).reduce(catHtml, '');
+    if (append) body.insertAdjacentHTML('beforeend', String(rows));
+    else body.innerHTML = rows || html`<tr><td colspan="6" class="empty">没有符合条件的记录</td></tr>`;
+    next = page.next_before;
+    more.hidden = !next;
+    document.getElementById('audit-count').textContent = `共 ${page.total} 条符合条件的记录，按时间倒序，每页 ${PAGE} 条`;
+  };
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(false); });
+  more.addEventListener('click', () => load(true));
+  const verify = document.getElementById('verify-rows');
+  if (verify) verify.addEventListener('click', async () => {
+    const chain = document.getElementById('chain');
+    chain.textContent = '正在逐行校验数据表…';
+    const v = await api('/api/audit/verify');
+    chain.className = v.intact ? 'ok' : 'error';
+    chain.innerHTML = String(v.intact
+      ? html`数据完整：${v.rows_checked} 行数据与写入它们的审计记录一致`
+      : html`发现 ${v.data.length} 处与审计记录不符：<ul>${v.data.slice(0, 20).map((p) => html`<li>${p.table}：${p.problem}</li>`)}</ul>`);
+  });
+  await load(false);
 }
