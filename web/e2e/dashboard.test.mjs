@@ -84,8 +84,22 @@ test('the overview renders every target as a card with three lens badges', async
   assert.equal(cards, targets.targets.length);
   assert.equal(cards, 70);
   assert.equal(await p.locator('.card .badge').count(), 3 * 70);
+  // the summary's four groups add up to all targets, and each one filters the cards
+  const sums = await p.locator('#summary button b').allInnerTexts();
+  assert.equal(sums.map(Number).reduce((a, b) => a + b, 0), 70);
+  await p.locator('#summary button[data-group="behind"]').click();
+  assert.equal(await p.locator('.card').count(), Number(sums[2]));
+  await p.locator('#summary button[data-group="behind"]').click();
+  assert.equal(await p.locator('.card').count(), 70);
+  // the rating filter asks the chosen lens only
+  await p.selectOption('#f-lens', 'current');
+  await p.selectOption('#f-status', 'achieved');
+  const achieved = progress => progress.targets.filter((t) => t.lenses.current.rating === 'achieved').length;
+  assert.equal(await p.locator('.card').count(), achieved(targets));
+  await p.selectOption('#f-status', '');
   await p.locator('#f-text').fill('森林覆盖率');
   assert.equal(await p.locator('.card').count(), 1);
+  assert.match(await p.locator('.card .value').innerText(), /%$/);  // the unit beside the value
   await p.screenshot({ path: join(ART, 'overview.png'), fullPage: false });
   assert.equal(await p.title(), '目标总览 · 山水');
   await p.locator('.card').first().click();
