@@ -138,43 +138,56 @@ std::vector<Route> plan_routes() {
                    return send_internal(c.res, s.error().message);
                  send_json(c.res, 201, dump({{"closed", item->id}}));
                }});
-  r.push_back({"POST", "/api/measurements",
-               "Record an indicator value {indicator, period, value, source, note}: office and admin only",
-               Access::writing(service::Write::add_measurement), [](Ctx& c) {
-                 auto p = plan_or_send(c);
-                 if (!p) return;
-                 auto parsed = body_json(c);
-                 if (!parsed) return;
-                 json& b = *parsed;
-                 auto str = [&](const char* k) { return field(b, k); };
-                 // The value is recorded with the method the plan names for its indicator; values that the
-                 // engine computes from monitoring data are not typed in by hand.
-                 const plan::Target* target = nullptr;
-                 for (const auto& t : p->targets)
-                   if (t.indicator == str("indicator")) target = &t;
-                 if (refused(c, service::refuse_write(c.user, service::Write::add_measurement, *p, nullptr, target),
-                             "measurement " + str("indicator")))
-                   return;
-                 if (!target)
-                   return send_error(c.res, 400,
-                                     "indicator '" + str("indicator") + "' is not measured by any target of the plan");
-                 if (target->measure.kind != "reported")
-                   return send_error(c.res, 400,
-                                     str("indicator") + " is computed from monitoring data (" + target->measure.method +
-                                         "); it cannot be entered by hand");
-                 auto row = one_row(
-                     {"indicator", "period", "value", "kind", "method", "method_version", "source", "reporter", "note"},
+  r.push_back(
+      {"POST", "/api/measurements",
+       "Record an indicator value {indicator, period, value, source, note}; a second value for a period corrects "
+       "the first and needs its reason in note: office, admin, and the department the plan says measures it",
+       Access::writing(service::Write::add_measurement), [](Ctx& c) {
+         auto p = plan_or_send(c);
+         if (!p) return;
+         auto parsed = body_json(c);
+         if (!parsed) return;
+         json& b = *parsed;
+         auto str = [&](const char* k) { return field(b, k); };
+         // The value is recorded with the method the plan names for its indicator; values that the
+         // engine computes from monitoring data are not typed in by hand.
+         const plan::Target* target = nullptr;
+         for (const auto& t : p->targets)
+           if (t.indicator == str("indicator")) target = &t;
+         if (refused(c, service::refuse_write(c.user, service::Write::add_measurement, *p, nullptr, target),
+                     "measurement " + str("indicator")))
+           return;
+         if (!target)
+           return send_error(c.res, 400,
+                             "indicator '" + str("indicator") + "' is not measured by any target of the plan");
+         if (target->measure.kind != "reported")
+           return send_error(c.res, 400,
+                             str("indicator") + " is computed from monitoring data (" + target->measure.method +
+                                 "); it cannot be entered by hand");
+         auto row =
+             one_row({"indicator", "period", "value", "kind", "method", "method_version", "source", "reporter", "note"},
                      {str("indicator"), str("period"), str("value"), "reported", target->measure.method,
                       target->measure.version, str("source"), target->measure.by_id, str("note")});
-                 auto in = service::intake_measurements(*p, row, "request");
-                 if (!in) return send_error(c.res, 400, in.error().message);
-                 if (!in->rejected.empty()) return refuse_invalid(c, str("indicator"), in->rejected.front().reason);
-                 auto added = c.store.add_measurements(in->accepted);
-                 if (!added) return send_internal(c.res, added.error().message);
-                 if (*added == 0)
-                   return send_error(c.res, 409, "that value is already recorded (values are never overwritten)");
-                 send_json(c.res, 201, dump({{"stored", *added}}));
-               }});
+         auto in = service::intake_measurements(*p, row, "request");
+         if (!in) return send_error(c.res, 400, in.error().message);
+         if (!in->rejected.empty()) return refuse_invalid(c, str("indicator"), in->rejected.front().reason);
+         // A second value for the same period corrects the first (the newest is in force, both
+         // stay): it must say why, and the reason is kept with it and in the audit log.
+         auto existing = c.store.measurements();
+         if (!existing) return send_internal(c.res, existing.error().message);
+         bool correction = std::any_of(existing->begin(), existing->end(), [&](const store::Measurement& m) {
+           return m.indicator == in->accepted.front().indicator && m.period == in->accepted.front().period;
+         });
+         if (correction && str("note").empty())
+           return refuse_invalid(c, str("indicator"),
+                                 "a value for " + in->accepted.front().period +
+                                     " is already recorded: a correction needs its reason (note)");
+         auto added = c.store.add_measurements(in->accepted);
+         if (!added) return send_internal(c.res, added.error().message);
+         if (*added == 0)
+           return send_error(c.res, 409, "that value is already recorded (values are never overwritten)");
+         send_json(c.res, 201, dump({{"stored", *added}}));
+       }});
   r.push_back({"GET", "/api/export/{format}", "The 打表 progress table as xlsx, CSV or JSON",
                Access::reading(service::Read::internal), [](Ctx& c) {
                  auto t = tracking_or_send(c);

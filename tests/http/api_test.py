@@ -355,10 +355,17 @@ class ApiTest(unittest.TestCase):
 
     # ---- audit ----
     def test_audit_history_of_a_value(self):
+        # 2025 already has a value (the demo): a second one is a correction and needs its reason
         r = self.call("POST", "/api/measurements", "office",
                       body={"indicator": "forest_coverage", "period": "2025", "value": "64.6", "source": "history test"})
+        self.assertEqual(r.status, 400, r.body)
+        self.assertIn("a correction needs its reason", r.json()["error"])
+        r = self.call("POST", "/api/measurements", "office",
+                      body={"indicator": "forest_coverage", "period": "2025", "value": "64.6", "source": "history test",
+                            "note": "与林草湿监测数据对接后更正"})
         self.assertIn(r.status, (201, 409), r.body)
         log = self.call("GET", "/api/audit?object=forest_coverage", "auditor").json()
+        self.assertIn("与林草湿监测数据对接后更正", log[-1]["detail"])  # the reason is in the history
         self.assertTrue(log)
         self.assertTrue(all(e["object"].startswith("forest_coverage") for e in log))
         v = self.call("GET", "/api/audit/verify", "auditor").json()

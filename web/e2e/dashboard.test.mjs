@@ -35,6 +35,7 @@ before(async () => {
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/water-month-obs.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/noise-month-obs.csv'));
   cli('user', 'add', '--db', db, '--name', 'eeb', '--role', 'department', '--department', 'eeb', '--password', 'eeb-demo-2027');
+  cli('user', 'add', '--db', db, '--name', 'office', '--role', 'office', '--department', 'ndrc', '--password', 'office-demo-2027');
   cli('user', 'add', '--db', db, '--name', 'auditor', '--role', 'auditor', '--password', 'auditor-demo-2027');
   cli('user', 'add', '--db', db, '--name', 'gaotang', '--role', 'township', '--department', 'gaotang', '--password', 'gaotang-demo-2027');
   const port = await freePort(), hj212 = await freePort();
@@ -237,13 +238,44 @@ test('a township reports its part of an item the townships share, and the item k
   await p.close();
 });
 
+test('the office closes a completed item and corrects a value with its reason', async () => {
+  const p = await page();
+  await p.goto(base + '/#/login');
+  await p.fill('input[name=username]', 'office');
+  await p.fill('input[name=password]', 'office-demo-2027');
+  await p.click('button[type=submit]');
+  await p.waitForFunction(() => /^office/.test(document.getElementById('who').textContent));
+  await p.goto(base + '/#/tasks');
+  // T20.2 was reported done by its lead (the department test above): the office closes it with evidence
+  const form = p.locator('form.close-form[data-item="T20.2"]');
+  await form.locator('input[name=evidence]').fill('巫山发改〔2026〕88号');
+  await form.locator('button[type=submit]').click();
+  await p.waitForFunction(() => /已销号/.test(document.querySelector('tr[data-item="T20.2"]')?.textContent ?? ''));
+  // a second value for a year is a correction: refused without a reason, stored with one
+  await p.goto(base + '/#/target/forest_coverage');
+  await p.waitForSelector('#value-form');
+  await p.fill('#value-form input[name=period]', '2025');
+  await p.fill('#value-form input[name=value]', '64.7');
+  await p.fill('#value-form input[name=source]', '2025年林草湿监测');
+  await p.click('#value-form button[type=submit]');
+  await p.waitForSelector('#value-result.error');
+  assert.match(await p.locator('#value-result').innerText(), /correction needs its reason|更正/);
+  await p.fill('#value-form input[name=note]', '林草湿数据与国土“三调”对接后更正');
+  await p.click('#value-form button[type=submit]');
+  await p.waitForSelector('#value-result.ok');
+  await p.waitForFunction(() => /64\.7/.test(document.getElementById('history').textContent));
+  assert.match(await p.locator('#history').innerText(), /林草湿数据与国土“三调”对接后更正/);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
 test('the auditor searches the log and has the data verified', async () => {
   const p = await page();
   await p.goto(base + '/#/login');
   await p.fill('input[name=username]', 'auditor');
   await p.fill('input[name=password]', 'auditor-demo-2027');
   await p.click('button[type=submit]');
-  await p.waitForSelector('#who');
+  await p.waitForFunction(() => /^auditor/.test(document.getElementById('who').textContent));
   await p.goto(base + '/#/audit');
   await p.waitForSelector('#audit-rows tr');
   assert.match(await p.locator('#chain').innerText(), /哈希链完整/);

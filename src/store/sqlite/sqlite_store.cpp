@@ -191,9 +191,10 @@ class SqliteStore final : public Store {
               .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
         },
         [](const Measurement& m) {
-          return std::tuple<std::string, std::string, std::string>{
-              "measurement.add", m.indicator + "@" + m.period,
-              m.value + " (" + m.kind + " " + m.method + " " + m.method_version + "; " + m.source + ")"};
+          return std::tuple<std::string, std::string, std::string>{"measurement.add", m.indicator + "@" + m.period,
+                                                                   m.value + " (" + m.kind + " " + m.method + " " +
+                                                                       m.method_version + "; " + m.source + ")" +
+                                                                       (m.note.empty() ? "" : "; " + m.note)};
         });
   }
 

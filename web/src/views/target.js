@@ -24,8 +24,27 @@ export async function viewTarget(id, $view) {
     <div class="grid2"><div id="chart" class="chart" role="img" aria-label="指标序列图"></div><div>${lensHtml}</div></div>
     <h2>数值来源（可追溯至监测数据）</h2>
     ${rows ? html`<p class="muted">点击计算值可逐级追溯：评估运行 → 站点逐日 → 逐时观测 → 原始报文。</p><table><thead><tr><th>年份</th><th>数值</th><th>类型</th><th>方法</th><th>来源</th><th>报送</th><th>记录时间</th></tr></thead><tbody>${rows}</tbody></table>` : html`<div class="empty">尚无数值</div>`}
+    ${t.method.kind === 'reported' && may('write', 'add_measurement') ? html`<h2>录入或更正数值</h2>
+      <form class="stack" id="value-form">
+        <label>年份 <input name="period" required pattern="\\d{4}" placeholder="如 2026" size="6"></label>
+        <label>数值（${t.unit}） <input name="value" required size="10"></label>
+        <label>来源（统计公报、文件号等） <input name="source" required></label>
+        <label>更正原因（该年已有数值时必填） <input name="note"></label>
+        <button type="submit">保存</button> <span id="value-result" role="status"></span></form>` : ''}
     <h2>变更历史</h2><div id="history">${may('read', 'audit') ? html`<p class="loading">加载中…</p>` : html`<div class="empty">登录为办公室或审计角色可查看每个数值的变更历史</div>`}</div>`;
   drawTargetChart(t, plan);
+  const form = document.getElementById('value-form');
+  if (form) form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = Object.fromEntries(new FormData(form).entries());
+    const out = document.getElementById('value-result');
+    try {
+      await api('/api/measurements', { method: 'POST', body: { indicator: t.indicator, ...f } });
+      await viewTarget(id, $view);
+      const done = document.getElementById('value-result');
+      if (done) { done.className = 'ok'; done.textContent = `已保存 ${f.period} 年的数值`; }
+    } catch (e) { out.className = 'error'; out.textContent = e.message; }
+  });
   if (may('read', 'audit')) {
     try {
       const log = await api('/api/audit?object=' + encodeURIComponent(t.indicator));
@@ -36,7 +55,7 @@ export async function viewTarget(id, $view) {
         const value = e.action === 'measurement.add' ? e.detail.split(' ')[0] : null;
         const change = value == null ? '' : last[e.object] != null ? html`${esc(last[e.object])} → ${esc(value)}` : html`（首次）→ ${esc(value)}`;
         if (value != null) last[e.object] = value;
-        return html`<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.object)}</td><td>${change}</td><td>${esc(e.detail)}</td></tr>`;
+        return html`<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${label('audit_action', e.action)}</td><td>${esc(e.object)}</td><td>${change}</td><td>${esc(e.detail)}</td></tr>`;
       }).reduce(catHtml, '');
       document.getElementById('history').innerHTML = log.length ? html`<table><thead><tr><th>#</th><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>旧值 → 新值</th><th>内容与依据</th></tr></thead><tbody>${rowsHtml}</tbody></table>` : html`<div class="empty">无变更记录</div>`;
     } catch (e) { document.getElementById('history').innerHTML = html`<div class="error">${esc(e.message)}</div>`; }

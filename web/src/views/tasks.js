@@ -1,5 +1,5 @@
 // views/tasks.js: the task board: action lines, key tasks and work items with their status.
-import { label, may, deptName, badge, loading, loadPlan, loadProgress, html, esc } from '../common.js';
+import { label, may, api, deptName, badge, loading, loadPlan, loadProgress, html, esc } from '../common.js';
 
 export async function viewTasks(_param, $view) {
   loading('任务台账');
@@ -21,9 +21,22 @@ export async function viewTasks(_param, $view) {
           <td>${i.lead.map(deptName).join('、')}</td><td>${i.responsible.map(deptName).join('、')}</td>
           <td>${s ? badge('s-' + s.status, label('status', s.status) || s.status_label, s.reason) : '—'}</td>
           <td>${s ? html`<div class="bar" title="${s.percent}%"><i style="width:${Math.min(100, s.percent)}%"></i></div>${esc(s.percent)}%` : '—'}</td>
-          <td>${r ? html`${esc(r.period)}：${esc(r.narrative)}${r.evidence ? html`<div class="muted">佐证：${esc(r.evidence)}</div>` : ''}` : (s ? html`<span class="muted">未报送</span>` : '—')}</td></tr>`);
+          <td>${r ? html`${esc(r.period)}：${esc(r.narrative)}${r.evidence ? html`<div class="muted">佐证：${esc(r.evidence)}</div>` : ''}` : (s ? html`<span class="muted">未报送</span>` : '—')}
+            ${s && s.status === 'done' && may('write', 'close_item') ? html`<form class="close-form" data-item="${i.id}">
+              <input name="evidence" required placeholder="销号佐证（文号）" size="16"> <input name="note" placeholder="说明" size="10">
+              <button type="submit">销号</button> <span class="close-result" role="status"></span></form>` : ''}</td></tr>`);
       }
     }
   }
   $view().innerHTML = html`${parts}</tbody></table>`;
+  // The office closes (销号) completed items here, with evidence.
+  for (const form of document.querySelectorAll('.close-form')) form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = Object.fromEntries(new FormData(form).entries());
+    const out = form.querySelector('.close-result');
+    try {
+      await api(`/api/items/${encodeURIComponent(form.dataset.item)}/close`, { method: 'POST', body: f });
+      await viewTasks(_param, $view);
+    } catch (e) { out.className = 'close-result error'; out.textContent = e.message; }
+  });
 }
