@@ -94,4 +94,10 @@ export async function refreshMe() {
   for (const a of document.querySelectorAll('nav a[data-need]')) a.hidden = !may('read', a.dataset.need);
 }
 
+// HJ 212 factor codes as names (the code kept in brackets for the technician), units as written.
+export const FACTOR_LABEL = { a21026: 'SO₂', a21004: 'NO₂', a34002: 'PM₁₀', a21005: 'CO', a05024: 'O₃', a34004: 'PM₂.₅',
+  a01001: '气温', a01002: '湿度', a01006: '气压', a01007: '风速', a01008: '风向' };
+export const factorLabel = (f) => FACTOR_LABEL[f] ? `${FACTOR_LABEL[f]}（${f}）` : f;
+export const unitLabel = (u) => ({ 'ug/m3': 'μg/m³', 'mg/m3': 'mg/m³' }[u] || u);
+
 export { html, esc, catHtml };

@@ -1,10 +1,7 @@
 // views/lineage.js: lineage: a computed value down to its frames (run → station days → hours → frame).
-import { api, loading, html, esc, catHtml } from '../common.js';
+import { api, loading, html, esc, catHtml, factorLabel, unitLabel } from '../common.js';
 
-const FACTOR_LABEL = { a21026: 'SO₂', a21004: 'NO₂', a34002: 'PM₁₀', a21005: 'CO', a05024: 'O₃', a34004: 'PM₂.₅',
-  a01001: '气温', a01002: '湿度', a01006: '气压', a01007: '风速', a01008: '风向' };
-const factorLabel = (f) => FACTOR_LABEL[f] ? `${FACTOR_LABEL[f]}（${f}）` : f;
-const unitLabel = (u) => ({ 'ug/m3': 'μg/m³', 'mg/m3': 'mg/m³' }[u] || u);
+
 export async function viewLineage(param, $view) {
   loading('数据溯源');
   const [kind, id, mn, day] = String(param || '').split(':');

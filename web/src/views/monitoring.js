@@ -1,5 +1,5 @@
 // views/monitoring.js: the monitoring network: stations, map, AQI calendar, water sections, noise zones, alarms; one station.
-import { label, api, loading, chart, html, esc, catHtml } from '../common.js';
+import { factorLabel, unitLabel, label, api, loading, chart, html, esc, catHtml } from '../common.js';
 
 export async function viewMonitoring(_param, $view) {
   loading('监测站点');
@@ -111,9 +111,11 @@ export async function viewStation(mn, $view) {
   const obs = await api(`/api/stations/${encodeURIComponent(mn)}/observations?limit=2000`);
   const factors = [...new Set(obs.map((o) => o.factor))];
   $view().innerHTML = html`<p><a href="#/monitoring">← 监测网络</a></p><h1>站点 ${esc(mn)}</h1>
-    ${obs.length ? html`<div id="chart" class="chart"></div><p class="muted">最近 ${obs.length} 条观测；因子 ${factors.join('、')}</p>` : html`<div class="empty">该站点暂无数据</div>`}`;
+    ${obs.length ? html`<div id="chart" class="chart"></div><p class="muted">最近 ${obs.length} 条观测；因子 ${factors.map(factorLabel).join('、')}</p>` : html`<div class="empty">该站点暂无数据</div>`}`;
   if (!obs.length) return;
-  const series = factors.map((f) => ({ name: f, type: 'line', showSymbol: false,
+  // Each series named by its factor and unit (the unit as the station sent it).
+  const unitOf = (f) => unitLabel((obs.find((o) => o.factor === f) || {}).unit || '');
+  const series = factors.map((f) => ({ name: `${factorLabel(f)} ${unitOf(f)}`.trim(), type: 'line', showSymbol: false,
     data: obs.filter((o) => o.factor === f && Number.isFinite(Number(o.value))).map((o) => [o.time, Number(o.value)]) }));
   (await chart(document.getElementById('chart'))).setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: {},
     xAxis: { type: 'time' }, yAxis: { type: 'value', scale: true }, dataZoom: [{ type: 'inside' }, {}], series });

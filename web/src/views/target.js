@@ -78,5 +78,5 @@ async function drawTargetChart(t, plan) {
   }
   const c = await chart(el);
   c.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { top: 5 }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: years }, yAxis: { type: 'value', scale: true }, series });
+    xAxis: { type: 'category', data: years }, yAxis: { type: 'value', scale: true, name: t.unit || '' }, series });
 }
