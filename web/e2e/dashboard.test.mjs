@@ -265,6 +265,16 @@ test('the office closes a completed item and corrects a value with its reason', 
   await p.waitForSelector('#value-result.ok');
   await p.waitForFunction(() => /64\.7/.test(document.getElementById('history').textContent));
   assert.match(await p.locator('#history').innerText(), /林草湿数据与国土“三调”对接后更正/);
+  // 督办: counts per department, each a filter; every entry says what it is about
+  await p.goto(base + '/#/supervision');
+  await p.waitForSelector('#sup-depts button');
+  const first = p.locator('#sup-depts button').first();
+  const dept = await first.getAttribute('data-dept');
+  const n = Number(await first.locator('b').innerText());
+  await first.click();
+  assert.equal(await p.locator('#sup-list tbody tr').count(), n);
+  assert.equal(await p.locator(`#sup-list tbody tr:not([data-dept="${dept}"])`).count(), 0);
+  assert.ok(await p.locator('#sup-list tbody tr td:nth-child(3) a').count() > 0);
   assert.deepEqual(p.errors, []);
   await p.close();
 });

@@ -1,14 +1,34 @@
 // views/supervision.js: 督办 and 赛马比拼: the supervision list and the department scorecard.
-import { label, api, badge, loading, loadPlan, html, esc, catHtml } from '../common.js';
+import { label, api, badge, loading, loadPlan, allItems, html, esc, catHtml } from '../common.js';
 
 export async function viewSupervision(_param, $view) {
   loading('督办清单');
-  await loadPlan();
+  const plan = await loadPlan();
   const list = await api('/api/supervision');
-  $view().innerHTML = html`<h1>调度督办清单 <span class="muted">（${list.length} 条）</span></h1>
+  // What each entry is about, in words: a work item's text or a target's name, with a link.
+  const items = Object.fromEntries(allItems(plan).map((i) => [i.id, i]));
+  const targets = Object.fromEntries(plan.targets.map((t) => [t.id, t]));
+  const about = (ref) => items[ref] ? html`<a href="#/tasks">${ref}</a> ${items[ref].text.slice(0, 60)}`
+    : targets[ref] ? html`<a href="#/target/${ref}">${targets[ref].name}</a>` : ref;
+  // Counts per department, worst first; each count filters the list.
+  const perDept = {};
+  for (const e of list) perDept[e.department] = (perDept[e.department] || 0) + 1;
+  const depts = Object.entries(perDept).sort((x, y) => y[1] - x[1]);
+  $view().innerHTML = html`<h1>调度督办清单 <span class="muted">（${list.length} 条，涉及 ${depts.length} 个单位）</span></h1>
     <p><a href="/api/export/xlsx" id="export-xlsx">⬇ 导出打表推进表（xlsx）</a> · <a href="/api/export/csv">CSV</a> · <a href="/api/export/json">JSON</a></p>
-    ${list.length ? html`<table><thead><tr><th>部门</th><th>类型</th><th>对象</th><th>事由</th></tr></thead><tbody>${list.map((e) =>
-      html`<tr><td>${esc(e.department_name)}</td><td>${badge(e.kind === 'overdue_item' ? 's-overdue' : 's-lagging', label('supervision_kind', e.kind) || e.kind)}</td><td>${esc(e.ref)}</td><td>${esc(e.message)}</td></tr>`).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">当前没有需要督办的事项</div>`}`;
+    <div class="summary" id="sup-depts">${depts.map(([d, n]) => html`<button type="button" class="sum" data-dept="${d}">${list.find((e) => e.department === d).department_name} <b>${n}</b> 条</button>`)}</div>
+    <div id="sup-list"></div>`;
+  let only = '';
+  const render = () => {
+    const shown = list.filter((e) => !only || e.department === only);
+    document.getElementById('sup-list').innerHTML = String(shown.length ? html`<table><thead><tr><th>部门</th><th>类型</th><th>对象</th><th>事由</th></tr></thead><tbody>${shown.map((e) =>
+      html`<tr data-dept="${e.department}"><td>${e.department_name}</td><td>${badge(e.kind === 'overdue_item' ? 's-overdue' : 's-lagging', label('supervision_kind', e.kind))}</td><td>${about(e.ref)}</td><td>${e.message}</td></tr>`)}</tbody></table>`
+      : html`<div class="empty">当前没有需要督办的事项</div>`);
+    for (const b of document.querySelectorAll('#sup-depts button')) b.classList.toggle('active', b.dataset.dept === only);
+  };
+  for (const b of document.querySelectorAll('#sup-depts button'))
+    b.addEventListener('click', () => { only = only === b.dataset.dept ? '' : b.dataset.dept; render(); });
+  render();
 }
 export async function viewScorecard(_param, $view) {
   loading('赛马比拼');
