@@ -17,8 +17,8 @@ std::vector<SupervisionEntry> supervision_list(const plan::Plan& plan, const Tra
         unsd.rating == "acceleration_needed" || unsd.rating == "stagnation_or_regression" || sched.rating == "behind";
     if (lagging && !t.lead.id.empty())
       out.push_back({t.lead.id, "lagging_target", t.id,
-                     t.name + ": " + plan::lens_rating_label(unsd.rating) + " (UNSD), " +
-                         plan::lens_rating_label(sched.rating) + " (序时)"});
+                     t.name + "：趋势预测" + plan::lens_rating_label(unsd.rating) + "，序时进度" +
+                         plan::lens_rating_label(sched.rating)});
   }
   auto due = last_due_period(plan, view.as_of);
   std::set<std::string> reported;  // item ids with a report for the due period or later
@@ -35,7 +35,7 @@ std::vector<SupervisionEntry> supervision_list(const plan::Plan& plan, const Tra
         out.push_back({lead.id, code == "overdue" ? "overdue_item" : "lagging_item", iv.item->id, iv.status.reason});
       if (due && code != "done" && code != "closed" && !reported.count(iv.item->id))
         out.push_back({lead.id, "missing_report", iv.item->id,
-                       "no report for " + due->period.label() + " (due " + due->deadline.iso() + ")"});
+                       due->period.label() + " 未报送（截止 " + due->deadline.iso() + "）"});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const SupervisionEntry& a, const SupervisionEntry& b) {
