@@ -30,40 +30,40 @@ ItemStatus item_status(const WorkItem& item, int plan_start_year, const std::opt
 
   if (closure.closed && !closure.reopened) {
     s.code = "closed";
-    s.reason = "closed (销号) with evidence and approval";
+    s.reason = "已销号（有佐证并经审批）";
     return s;
   }
   bool done = latest && (latest->percent >= 100 || latest->status == "done");
   if (done && !closure.reopened) {
     s.code = "done";
-    s.reason = "reported done in " + latest->period;
+    s.reason = "已于 " + latest->period + " 报送完成";
     return s;
   }
   if (closure.reopened) {
     s.code = "lagging";
-    s.reason = "reopened: " + closure.reopen_reason;
+    s.reason = "销号后重新打开：" + closure.reopen_reason;
     return s;
   }
   if (as_of > end) {
     s.code = "overdue";
-    std::snprintf(buf, sizeof buf, "due %s, %.0f%% done", item.due.c_str(), s.percent);
+    std::snprintf(buf, sizeof buf, "完成时限 %s，已完成 %.0f%%", item.due.c_str(), s.percent);
     s.reason = buf;
     return s;
   }
   if (!latest || (latest->percent <= 0 && latest->status != "in_progress")) {
     s.code = "not_started";
-    s.reason = latest ? "reported not started in " + latest->period : "no progress report yet";
+    s.reason = latest ? latest->period + " 报送为未启动" : "尚未报送进展";
     return s;
   }
   if (s.percent < s.expected - lag_tolerance) {
     s.code = "lagging";
-    std::snprintf(buf, sizeof buf, "%.0f%% done vs %.0f%% of time elapsed (tolerance %.0f points)", s.percent,
-                  s.expected, lag_tolerance);
+    std::snprintf(buf, sizeof buf, "已完成 %.0f%%，时间已过 %.0f%%（容差 %.0f 个百分点）", s.percent, s.expected,
+                  lag_tolerance);
     s.reason = buf;
     return s;
   }
   s.code = "on_schedule";
-  std::snprintf(buf, sizeof buf, "%.0f%% done vs %.0f%% of time elapsed", s.percent, s.expected);
+  std::snprintf(buf, sizeof buf, "已完成 %.0f%%，时间已过 %.0f%%", s.percent, s.expected);
   s.reason = buf;
   return s;
 }

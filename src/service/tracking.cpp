@@ -416,8 +416,9 @@ TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measure
         const auto& newest = tv->series.back();
         if (at_close && newest.year > at_close->year && regressed(*tv->target, at_close->value, newest.value)) {
           cs.reopened = true;
-          cs.reopen_reason = tid + " went from " + at_close->value + " (" + std::to_string(at_close->year) + ") to " +
-                             newest.value + " (" + std::to_string(newest.year) + ") after closure";
+          // Named by the target's name, in the clerk's words.
+          cs.reopen_reason = tv->target->name + "由 " + at_close->value + "（" + std::to_string(at_close->year) +
+                             " 年）变为 " + newest.value + "（" + std::to_string(newest.year) + " 年），较销号时倒退";
           break;
         }
       }

@@ -202,7 +202,7 @@ TEST(ItemStatus, FollowsTheRules) {
   EXPECT_EQ(st(LatestReport{"2025-Q2", 100, "done"}, {true, false, ""}), "closed");
   auto reopened = item_status(item, 2023, LatestReport{"2025-Q2", 100, "done"}, {true, true, "forest fell"}, mid, 10);
   EXPECT_EQ(reopened.code, "lagging");
-  EXPECT_EQ(reopened.reason, "reopened: forest fell");
+  EXPECT_EQ(reopened.reason, "销号后重新打开：forest fell");
 }
 
 }  // namespace

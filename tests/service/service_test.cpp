@@ -242,7 +242,8 @@ TEST(View, ClosedItemReopensWhenItsIndicatorRegresses) {
   const auto* item = worse.find_item("T01.1");
   EXPECT_TRUE(item->reopened);
   EXPECT_EQ(item->status.code, "lagging");
-  EXPECT_EQ(item->status.reason, "reopened: forest went from 65.6 (2025) to 64.9 (2026) after closure");
+  EXPECT_EQ(item->status.reason, "销号后重新打开：" + worse.find_target("forest")->target->name +
+                                     "由 65.6（2025 年）变为 64.9（2026 年），较销号时倒退");
 }
 
 TEST(Export, ProgressJsonCarriesExplanationsAndProvenance) {
