@@ -228,17 +228,7 @@ std::vector<Route> monitoring_routes() {
          if (!page) return send_internal(c.res, page.error().message);
          std::vector<store::Observation> obs = std::move(*page);
          if (newest) std::reverse(obs.begin(), obs.end());
-         json a = json::array();
-         for (const auto& o : obs)
-           a.push_back({{"factor", o.factor},
-                        {"cn", o.cn},
-                        {"time", o.data_time},
-                        {"kind", o.kind},
-                        {"value", o.value},
-                        {"flag", o.flag},
-                        {"unit", o.unit},
-                        {"raw_id", o.raw_id}});
-         send_json(c.res, 200, dump(a));
+         send_json(c.res, 200, service::observations_json(obs));
        }});
   return r;
 }

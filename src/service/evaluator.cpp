@@ -140,9 +140,10 @@ Status LiveAir::record_year(store::Store& store, int year, Date today, LiveStatu
                            completeness,
                            detail.dump(),
                            ""};
-  std::string note = so_far ? "through " + y.through + ": " + std::to_string(a.valid_days) + " of " +
-                                  std::to_string(y.elapsed_days) + " days valid (year so far, provisional)"
-                            : "county: " + std::to_string(a.valid_days) + " valid days, " + a.limits;
+  // The note a clerk reads beside the value (target page, exports).
+  std::string note = so_far ? "截至 " + y.through + "：有效天数 " + std::to_string(a.valid_days) + " 天 / 已过 " +
+                                  std::to_string(y.elapsed_days) + " 天（年内累计，暂定）"
+                            : "全县有效天数 " + std::to_string(a.valid_days) + " 天（" + a.limits + "）";
   std::vector<store::Measurement> rows;
   const std::pair<const char*, std::optional<std::string>> values[] = {
       {"air.good_days_ratio",

@@ -79,6 +79,23 @@ bool in_run(const RunInput& in, const std::string& mn) {
   return false;
 }
 
+json observations_doc(const std::vector<store::Observation>& obs) {
+  json out = json::array();
+  for (const auto& o : obs)
+    out.push_back({{"id", o.id},
+                   {"factor", o.factor},
+                   {"cn", o.cn},
+                   {"time", o.data_time},
+                   {"kind", o.kind},
+                   {"value", o.value},
+                   {"flag", o.flag},
+                   {"unit", o.unit},
+                   {"raw_id", o.raw_id},
+                   {"received_at", o.received_at},
+                   {"invalid", o.invalid}});
+  return out;
+}
+
 }  // namespace
 
 Result<std::optional<std::string>> lineage_indicator_json(store::Store& s, const plan::Plan& plan,
@@ -176,22 +193,14 @@ Result<std::optional<std::string>> lineage_hours_json(store::Store& s, int64_t i
     return std::optional<std::string>();
   auto obs = input_observations(s, **in, mn, day, day);
   SS_TRY(obs);
-  json out = json::array();
-  for (const auto& o : *obs)
-    out.push_back({{"id", o.id},
-                   {"factor", o.factor},
-                   {"cn", o.cn},
-                   {"time", o.data_time},
-                   {"kind", o.kind},
-                   {"value", o.value},
-                   {"flag", o.flag},
-                   {"unit", o.unit},
-                   {"raw_id", o.raw_id},
-                   {"received_at", o.received_at},
-                   {"invalid", o.invalid}});
-  return std::optional<std::string>(
-      dump({{"run", id}, {"mn", mn}, {"day", day}, {"digest", observations_digest(*obs)}, {"observations", out}}));
+  return std::optional<std::string>(dump({{"run", id},
+                                          {"mn", mn},
+                                          {"day", day},
+                                          {"digest", observations_digest(*obs)},
+                                          {"observations", observations_doc(*obs)}}));
 }
+
+std::string observations_json(const std::vector<store::Observation>& obs) { return dump(observations_doc(obs)); }
 
 Result<std::optional<std::string>> lineage_frame_json(store::Store& s, int64_t id, bool with_bytes) {
   auto f = s.raw_frame(id);

@@ -25,6 +25,10 @@ Result<std::optional<std::string>> lineage_days_json(store::Store& s, int64_t ru
 /// The observations of one station-day in a run's input set, with their frames' ids.
 Result<std::optional<std::string>> lineage_hours_json(store::Store& s, int64_t run, const std::string& mn,
                                                       const std::string& day);
+/// Observations as a JSON array of {id, factor, cn, time, kind, value, flag, unit, raw_id,
+/// received_at, invalid}: the one shape the station series and the lineage hours both use.
+std::string observations_json(const std::vector<store::Observation>& obs);
+
 /// One raw frame: metadata, the CRC in the station's mode and whether it checks, the SHA-256 of
 /// the bytes recomputed; the bytes themselves when `with_bytes` (the station password is in
 /// them: internal users only), else with the password masked.

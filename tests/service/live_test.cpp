@@ -92,7 +92,7 @@ TEST_F(Live, TheYearSoFarEqualsTheBatchAssessmentAndIsRecordedOnce) {
   EXPECT_EQ(good[0].value, fixed_str(*b.good_days_ratio_permille, 1));
   EXPECT_EQ(good[0].kind, "computed");
   EXPECT_EQ(good[0].note,
-            "through 2026-02-10: " + std::to_string(b.valid_days) + " of 41 days valid (year so far, provisional)");
+            "截至 2026-02-10：有效天数 " + std::to_string(b.valid_days) + " 天 / 已过 41 天（年内累计，暂定）");
   auto pm25 = ytd("air.pm25_annual");
   ASSERT_EQ(pm25.size(), 1u);
   EXPECT_EQ(pm25[0].value, std::to_string(*b.pm25_annual));

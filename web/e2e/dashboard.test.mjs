@@ -165,6 +165,8 @@ test('a year-so-far value from HJ 212 data leads, click by click, to the frames 
   await p.waitForSelector('a.station-link');
   assert.match(await p.locator('h1').innerText(), /评估运行 #\d+：\d{4}-YTD/);
   assert.match(await p.locator('table.kv').innerText(), /有效天数 \d+ 天 \/ 已过 \d+ 天/);
+  assert.match(await p.locator('table.kv').innerText(), /优良天数比率 [\d.]+%；PM₂\.₅ 年均 \d+ μg\/m³/);
+  assert.doesNotMatch(await p.locator('table.kv').innerText(), /good_days_ratio|pm25=/);
   await p.locator('a.station-link').first().click();
   await p.waitForSelector('a.day-link');
   await p.locator('a.day-link').last().click();

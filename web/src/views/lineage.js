@@ -2,6 +2,13 @@
 import { api, loading, html, esc, catHtml, factorLabel, unitLabel } from '../common.js';
 
 
+// "good_days_ratio=100.0;pm25=32;pm10=50" → names with units (air); other runs' values as they are.
+const RUN_ITEMS = { good_days_ratio: ['优良天数比率', '%'], pm25: ['PM₂.₅ 年均', ' μg/m³'], pm10: ['PM₁₀ 年均', ' μg/m³'] };
+const runValue = (v) => String(v).split(';').map((kv) => {
+  const [k, x] = kv.split('=');
+  return RUN_ITEMS[k] ? `${RUN_ITEMS[k][0]} ${x === '' ? '—' : x + RUN_ITEMS[k][1]}` : kv;
+}).join('；');
+
 export async function viewLineage(param, $view) {
   loading('数据溯源');
   const [kind, id, mn, day] = String(param || '').split(':');
@@ -44,7 +51,7 @@ export async function viewLineage(param, $view) {
   $view().innerHTML = html`${head}<h1>评估运行 #${esc(run.id)}：${esc(run.period)}</h1>
     <table class="kv"><tbody><tr><th>方法与版本</th><td>${esc(run.method)} · ${esc(run.method_version)}</td></tr>
     <tr><th>适用规则</th><td>${esc(run.rules)}（按日期分别适用 HJ 633—2012 / HJ 633—2026）</td></tr>
-    <tr><th>计算结果</th><td>${esc(run.value)}</td></tr>
+    <tr><th>计算结果</th><td>${runValue(run.value)}</td></tr>
     <tr><th>数据完整性</th><td>截至 ${esc(d.through)}：有效天数 ${esc(valid)} 天 / 已过 ${esc(elapsed)} 天</td></tr>
     <tr><th>输入数据</th><td>观测 ${esc(d.observations)} 条（编号 ≤ ${esc(d.observations_through_id)}）；SHA-256 <code>${esc(run.input_sha256)}</code></td></tr>
     <tr><th>计算时间</th><td>${esc(run.computed_at)}</td></tr></tbody></table>
