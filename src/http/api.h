@@ -86,6 +86,7 @@ std::vector<Route> plan_routes();
 std::vector<Route> monitoring_routes();
 std::vector<Route> lineage_routes();
 std::vector<Route> audit_routes();
+std::vector<Route> notice_routes();
 const std::vector<Route>& all_routes();
 
 /// Matches "/api/targets/forest_coverage" against "/api/targets/{id}".

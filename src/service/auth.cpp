@@ -53,6 +53,10 @@ const char* write_name(Write w) {
       return "manage_station";
     case Write::manage_user:
       return "manage_user";
+    case Write::supervise:
+      return "supervise";
+    case Write::answer_notice:
+      return "answer_notice";
   }
   return "?";
 }
@@ -79,12 +83,27 @@ std::optional<std::string> refuse_write(const std::optional<store::User>& user, 
       return user->department + " does not measure " +
              (target ? "'" + target->indicator + "' (the plan says " + target->measure.by + ")"
                      : std::string("this indicator"));
+    case Write::supervise:
+      if (role == "office") return std::nullopt;
+      return std::string("only the leading-group office issues, resolves and escalates 督办 notices");
+    case Write::answer_notice:
+      if (role == "department" || role == "township") return std::nullopt;
+      return std::string("departments and townships answer the notices addressed to them");
     case Write::import_plan:
     case Write::manage_station:
     case Write::manage_user:
       return std::string("only an administrator may ") + write_name(w);
   }
   return "not allowed";
+}
+
+std::optional<std::string> refuse_answer(const std::optional<store::User>& user, const std::string& department) {
+  if (!user) return std::string("log in first: the public may read published indicators only");
+  if (user->role == "admin") return std::nullopt;
+  if (user->role != "department" && user->role != "township")
+    return std::string("departments and townships answer the notices addressed to them");
+  if (user->department != department) return "the notice is addressed to " + department + ", not " + user->department;
+  return std::nullopt;
 }
 
 bool may_read_internal(const std::optional<store::User>& user) { return user.has_value(); }
@@ -133,7 +152,7 @@ Permissions permissions(const std::optional<store::User>& user, const plan::Plan
   for (Read r : {Read::indicators, Read::internal, Read::audit})
     if (!refuse_read(user, r)) p.read.push_back(read_key(r));
   for (Write w : {Write::report, Write::close_item, Write::import_plan, Write::add_measurement, Write::manage_station,
-                  Write::manage_user}) {
+                  Write::manage_user, Write::supervise, Write::answer_notice}) {
     // add_measurement is allowed per indicator: a department may when the plan says it measures one.
     bool any_target = false;
     if (w == Write::add_measurement)

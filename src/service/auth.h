@@ -24,7 +24,18 @@ std::string random_token();
 bool valid_role(const std::string& role);
 
 /// The writes the API offers.
-enum class Write { report, close_item, import_plan, add_measurement, manage_station, manage_user };
+/// supervise: issue, resolve and escalate 督办 notices; answer_notice: answer the notices
+/// addressed to one's own department or township.
+enum class Write {
+  report,
+  close_item,
+  import_plan,
+  add_measurement,
+  manage_station,
+  manage_user,
+  supervise,
+  answer_notice
+};
 const char* write_name(Write w);
 
 /// nullopt when allowed, else the reason (for the 403 and the audit log). `item` is the work item
@@ -33,6 +44,9 @@ const char* write_name(Write w);
 /// township may record the indicators the plan says it measures.
 std::optional<std::string> refuse_write(const std::optional<store::User>& user, Write w, const plan::Plan& plan,
                                         const plan::WorkItem* item, const plan::Target* target = nullptr);
+
+/// nullopt when `user` may answer a notice addressed to `department`, else the reason.
+std::optional<std::string> refuse_answer(const std::optional<store::User>& user, const std::string& department);
 
 /// Whether a role may read internal data (items, reports, supervision, audit); the public
 /// sees published indicators only.

@@ -30,11 +30,14 @@ Catalogue chinese() {
       {"item.close", "销号"},         {"input.rejected", "拒收输入行"},  {"station.add", "登记站点"},
       {"station.remove", "注销站点"}, {"user.add", "添加用户"},          {"ingest.batch", "监测数据入库"},
       {"denied", "拒绝越权操作"},     {"login.failed", "登录失败"},      {"refused.invalid", "拒收不实数据"},
-      {"assessment.run", "评估运行"}, {"audit.seal", "封存既有数据"}};
+      {"assessment.run", "评估运行"}, {"audit.seal", "封存既有数据"},    {"notice.issue", "下发督办"},
+      {"notice.answer", "答复督办"},  {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"}};
+  c["notice_state"] = {{"issued", "待答复"}, {"answered", "待办结"}, {"escalated", "已通报"}, {"resolved", "已办结"}};
   c["read"] = {{"indicators", "查看公开指标"}, {"internal", "查看内部台账"}, {"audit", "查看审计日志"}};
-  c["write"] = {{"report", "报送进展"},         {"close_item", "销号"},
-                {"import_plan", "导入计划"},    {"add_measurement", "录入指标值"},
-                {"manage_station", "管理站点"}, {"manage_user", "管理用户"}};
+  c["write"] = {{"report", "报送进展"},          {"close_item", "销号"},
+                {"import_plan", "导入计划"},     {"add_measurement", "录入指标值"},
+                {"manage_station", "管理站点"},  {"manage_user", "管理用户"},
+                {"supervise", "下发和办结督办"}, {"answer_notice", "答复督办"}};
   return c;
 }
 
@@ -71,13 +74,24 @@ Catalogue english() {
                        {"station.remove", "station removed"},   {"user.add", "user added"},
                        {"ingest.batch", "monitoring ingest"},   {"denied", "access denied"},
                        {"login.failed", "login failed"},        {"refused.invalid", "value refused as impossible"},
-                       {"assessment.run", "assessment run"},    {"audit.seal", "existing rows sealed"}};
+                       {"assessment.run", "assessment run"},    {"audit.seal", "existing rows sealed"},
+                       {"notice.issue", "notice issued"},       {"notice.answer", "notice answered"},
+                       {"notice.resolve", "notice resolved"},   {"notice.escalate", "notice escalated"}};
+  c["notice_state"] = {{"issued", "awaiting answer"},
+                       {"answered", "awaiting decision"},
+                       {"escalated", "escalated"},
+                       {"resolved", "resolved"}};
   c["read"] = {{"indicators", "read published indicators"},
                {"internal", "read internal tracking"},
                {"audit", "read the audit log"}};
-  c["write"] = {{"report", "report progress"},         {"close_item", "close items"},
-                {"import_plan", "import the plan"},    {"add_measurement", "record values"},
-                {"manage_station", "manage stations"}, {"manage_user", "manage users"}};
+  c["write"] = {{"report", "report progress"},
+                {"close_item", "close items"},
+                {"import_plan", "import the plan"},
+                {"add_measurement", "record values"},
+                {"manage_station", "manage stations"},
+                {"manage_user", "manage users"},
+                {"supervise", "issue and decide notices"},
+                {"answer_notice", "answer notices"}};
   return c;
 }
 

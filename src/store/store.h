@@ -55,6 +55,31 @@ struct Closure {
   std::string note;
 };
 
+/// A 督办 notice: the office asks the department that leads an item (or is responsible for a
+/// target) to act by a date. Its answers and the office's decisions are NoticeEvents; both are
+/// append-only, so the workflow's whole history stays in the tamper-evident log.
+struct Notice {
+  int64_t id = 0;
+  std::string subject_kind;  // "item" | "target"
+  std::string subject;       // the item's or the target's id
+  std::string department;    // who must answer (department or township id)
+  std::string due;           // YYYY-MM-DD
+  std::string request;       // what the office asks
+  std::string issued_by;     // username
+  std::string issued_at;
+};
+
+/// One step of a notice's workflow after it is issued: "answer" (the department), "resolve" or
+/// "escalate" (通报, the office).
+struct NoticeEvent {
+  int64_t id = 0;
+  int64_t notice_id = 0;
+  std::string action;
+  std::string text;
+  std::string actor;  // username
+  std::string at;
+};
+
 /// An input row that was refused, kept for inspection.
 struct RejectedRow {
   std::string source;
@@ -252,6 +277,13 @@ class Store {
 
   virtual Status add_closure(const Closure& c) = 0;
   virtual Result<std::vector<Closure>> closures() = 0;
+
+  /// Issues a notice; returns its id.
+  virtual Result<int64_t> add_notice(const Notice& n) = 0;
+  virtual Result<std::vector<Notice>> notices() = 0;
+  virtual Status add_notice_event(const NoticeEvent& e) = 0;
+  /// Every event, by notice and then in order.
+  virtual Result<std::vector<NoticeEvent>> notice_events() = 0;
 
   virtual Status add_rejected(const std::vector<RejectedRow>& rows) = 0;
   virtual Result<std::vector<RejectedRow>> rejected() = 0;

@@ -5,7 +5,7 @@ tests/data/http/role-matrix.csv, the public's view, and an audit-tamper check.
 
 Usage: api_test.py PATH/TO/shanshui SOURCE_DIR
 """
-import csv, gzip, http.client, json, os, shutil, socket, sqlite3, subprocess, sys, tempfile, unittest
+import csv, gzip, http.client, json, os, re, shutil, socket, sqlite3, subprocess, sys, tempfile, unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from peers import free_port  # noqa: E402
 
@@ -301,7 +301,7 @@ class ApiTest(unittest.TestCase):
         for row in rows:
             for role in ["public", "auditor", "township", "department", "office", "admin"]:
                 body = json.loads(row["body"].replace("{role}", role))
-                openapi = "/api/items/{id}/close" if row["path"].endswith("/close") else None
+                openapi = re.sub(r"^/api/(items|notices)/[^/]+/", r"/api/\1/{id}/", row["path"]) if row["path"].count("/") > 3 else None
                 r = self.call(row["method"], row["path"], role, body=body, openapi=openapi)
                 want = row[role]
                 with self.subTest(write=row["write"], role=role):
@@ -352,6 +352,53 @@ class ApiTest(unittest.TestCase):
         r = self.call("POST", "/api/items/T20.1/close", "office", body={"evidence": "验收意见"}, openapi="/api/items/{id}/close")
         self.assertEqual(r.status, 201, r.body)
         self.assertEqual(self.call("GET", "/api/items/T20.1", "office", openapi="/api/items/{id}").json()["status"], "closed")
+
+    def test_notice_workflow(self):
+        # the office issues a 督办 notice on an item; it goes to the item's lead unless named
+        r = self.call("POST", "/api/notices", "office",
+                      body={"subject_kind": "item", "subject": "T18.2", "due": "2026-12-20", "request": "请说明进展滞后原因"})
+        self.assertEqual(r.status, 201, r.body)
+        nid, steps = r.json()["id"], "/api/notices/{id}/steps"
+        self.assertEqual(r.json()["department"], "eeb")
+        self.assertEqual(r.json()["state"], "issued")
+        for bad in [{"subject_kind": "item", "subject": "T99.9", "due": "2026-12-20", "request": "x"},
+                    {"subject_kind": "thing", "subject": "T18.2", "due": "2026-12-20", "request": "x"},
+                    {"subject_kind": "item", "subject": "T18.2", "due": "soon", "request": "x"},
+                    {"subject_kind": "item", "subject": "T18.2", "due": "2026-12-20", "request": ""}]:
+            self.assertEqual(self.call("POST", "/api/notices", "office", body=bad).status, 400, bad)
+        # only the addressee answers; the office cannot resolve before the answer
+        self.assertEqual(self.call("POST", f"/api/notices/{nid}/steps", "township", openapi=steps,
+                                   body={"action": "answer", "text": "不是我们的"}).status, 403)
+        self.assertEqual(self.call("POST", f"/api/notices/{nid}/steps", "office", openapi=steps,
+                                   body={"action": "resolve", "text": "办结"}).status, 409)
+        self.assertEqual(self.call("POST", f"/api/notices/{nid}/steps", "department", openapi=steps,
+                                   body={"action": "resolve", "text": "自己办结"}).status, 403)
+        r = self.call("POST", f"/api/notices/{nid}/steps", "department", openapi=steps,
+                      body={"action": "answer", "text": "已召开专题会，12月底前完成"})
+        self.assertEqual((r.status, r.json()["state"]), (201, "answered"), r.body)
+        r = self.call("POST", f"/api/notices/{nid}/steps", "office", openapi=steps, body={"action": "escalate", "text": "措施不具体，予以通报"})
+        self.assertEqual(r.json()["state"], "escalated")
+        self.call("POST", f"/api/notices/{nid}/steps", "department", openapi=steps, body={"action": "answer", "text": "已完成整改"})
+        r = self.call("POST", f"/api/notices/{nid}/steps", "office", openapi=steps, body={"action": "resolve", "text": "同意办结"})
+        self.assertEqual(r.json()["state"], "resolved")
+        self.assertEqual(self.call("POST", f"/api/notices/{nid}/steps", "department", openapi=steps,
+                                   body={"action": "answer", "text": "补充"}).status, 409)
+        self.assertEqual(self.call("POST", "/api/notices/999999/steps", "office", openapi=steps,
+                                   body={"action": "resolve", "text": "x"}).status, 404)
+        # the list: the history in order, filtered by department and state; the public sees none
+        mine = self.call("GET", "/api/notices?department=eeb&state=resolved", "department").json()
+        n = next(x for x in mine if x["id"] == nid)
+        self.assertEqual([e["action"] for e in n["events"]], ["answer", "escalate", "answer", "resolve"])
+        self.assertEqual(n["state_label"], "已办结")
+        self.assertIn("T18.2", n["subject"])
+        self.assertTrue(n["subject_text"])
+        self.assertEqual(self.call("GET", "/api/notices?department=gaotang", "office").json(), [])
+        self.assertEqual(self.call("GET", "/api/notices").status, 401)
+        # every step is in the audit log
+        log = self.call("GET", f"/api/audit?object=notice:{nid}", "auditor").json()
+        self.assertEqual(sorted(e["action"] for e in log if e["action"] != "denied"),
+                         ["notice.answer", "notice.answer", "notice.escalate", "notice.resolve"])
+        self.assertEqual(sum(e["action"] == "denied" for e in log), 2)  # the township's answer, the department's decision
 
     # ---- audit ----
     def test_audit_history_of_a_value(self):

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "export/exports.h"
 #include "plan/loader.h"
 #include "service/login_guard.h"
+#include "service/notices.h"
 #include "service/scorecard.h"
 #include "service/supervision.h"
 #include "service/tracking.h"
@@ -304,3 +306,54 @@ TEST(LoginGuard, MemoryIsBounded) {
     (void)g.admit("u" + std::to_string(i), "a" + std::to_string(i), t + std::chrono::milliseconds(i));
   EXPECT_LE(g.tracked(), 3000u);
 }
+
+namespace shanshui::service {
+namespace {
+
+// tests/data/notices/steps.csv: every row is an event history, a step and what must follow.
+TEST(Notices, StepsFollowTheWorkflowTable) {
+  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/notices/steps.csv");
+  // The comment lines on top explain the table to whoever adds a row.
+  std::string body;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind('#', 0) != 0) body += line + "\n";
+  auto csv = parse_csv(body, "steps.csv");
+  ASSERT_TRUE(csv) << csv.error().message;
+  int rows = 0;
+  for (const auto& rec : csv->records) {
+    const auto& row = rec.fields;
+    std::vector<store::NoticeEvent> events;
+    std::istringstream in(row.at(0));
+    for (std::string a; in >> a;)
+      if (a != "-") events.push_back({0, 1, a, "", "", ""});
+    const std::string& action = row.at(1);
+    const std::string& expected = row.at(2);
+    auto no = refuse_step(notice_state(events), action);
+    std::string got = "refused";
+    if (!no) {
+      events.push_back({0, 1, action, "", "", ""});
+      got = notice_state(events);
+    }
+    EXPECT_EQ(got, expected) << row.at(0) << " then " << action;
+    ++rows;
+  }
+  EXPECT_GE(rows, 12);
+}
+
+TEST(Notices, OverdueOnlyWhileWaitingForTheDepartment) {
+  std::vector<store::Notice> ns = {{1, "item", "T1.1", "eeb", "2026-11-30", "x", "office", ""},
+                                   {2, "item", "T1.1", "eeb", "2026-11-30", "x", "office", ""},
+                                   {3, "item", "T1.1", "agri", "2026-12-31", "x", "office", ""}};
+  std::vector<store::NoticeEvent> es = {{1, 2, "answer", "done", "eeb", ""}};
+  auto views = notice_views(ns, es, *Date::parse("2026-12-05"));
+  ASSERT_EQ(views.size(), 3u);
+  EXPECT_EQ(views[0].notice.id, 3);  // newest first
+  EXPECT_FALSE(views[0].overdue);    // not due yet
+  EXPECT_FALSE(views[1].overdue);    // answered: the office's turn
+  EXPECT_TRUE(views[2].overdue);
+  EXPECT_EQ(notice_views(ns, es, *Date::parse("2026-12-05"), "agri").size(), 1u);
+}
+
+}  // namespace
+}  // namespace shanshui::service

@@ -1,87 +1,16 @@
-// dashboard.test.mjs: end-to-end tests in headless Chromium (playwright-core + Debian's chromium),
-// run by Node's test runner against a real `shanshui serve` on a fresh SQLite file.
-// Env: SHANSHUI_BIN (the binary), SHANSHUI_SRC (the source tree), SHANSHUI_ARTIFACTS (screenshots).
-import { test, before, after } from 'node:test';
+// dashboard.test.mjs: end-to-end tests of each role's work in headless Chromium against a real
+// `shanshui serve` (see fixture.mjs).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const BIN = process.env.SHANSHUI_BIN;
-const SRC = process.env.SHANSHUI_SRC;
-const ART = process.env.SHANSHUI_ARTIFACTS || join(tmpdir(), 'shanshui-e2e-artifacts');
-mkdirSync(ART, { recursive: true });
-
-let dir, server, browser, base;
-
-const freePort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-const cli = (...args) => execFileSync(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-const chromiumPath = () => execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser']).toString().trim();
-
-before(async () => {
-  assert.ok(BIN && SRC, 'set SHANSHUI_BIN and SHANSHUI_SRC');
-  dir = mkdtempSync(join(tmpdir(), 'shanshui-e2e-'));
-  const db = join(dir, 'e2e.db');
-  cli('plan', 'import', '--db', db, join(SRC, 'data/plans/wushan-2023-2027.yaml'));
-  cli('measure', 'import', '--db', db, join(SRC, 'data/demo/measurements.csv'));
-  cli('report', 'submit', '--claim-reported-at', '--db', db, join(SRC, 'data/demo/reports.csv'));
-  cli('station', 'import', '--db', db, join(SRC, 'data/demo/stations.csv'));
-  cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/air-daily-obs.csv'));
-  cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/water-month-obs.csv'));
-  cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/noise-month-obs.csv'));
-  cli('user', 'add', '--db', db, '--name', 'eeb', '--role', 'department', '--department', 'eeb', '--password', 'eeb-demo-2027');
-  cli('user', 'add', '--db', db, '--name', 'office', '--role', 'office', '--department', 'ndrc', '--password', 'office-demo-2027');
-  cli('user', 'add', '--db', db, '--name', 'auditor', '--role', 'auditor', '--password', 'auditor-demo-2027');
-  cli('user', 'add', '--db', db, '--name', 'gaotang', '--role', 'township', '--department', 'gaotang', '--password', 'gaotang-demo-2027');
-  const port = await freePort(), hj212 = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['serve', '--db', db, '--http-port', String(port), '--hj212-port', String(hj212), '--web', join(SRC, 'web/public')],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise((resolve, reject) => {
-    server.stderr.on('data', (d) => { if (String(d).includes('dashboard on')) resolve(); });
-    server.on('exit', (code) => reject(new Error('server exited ' + code)));
-  });
-  // Three days of hourly HJ 212 data up to now from the registered stations: the live evaluation
-  // turns them into the county's air quality so far.
-  const from = new Date(Date.now() + 8 * 3600e3 - 3 * 86400e3).toISOString().slice(0, 10);
-  cli('simulate', '--db', db, '--port', String(hj212), '--registered', '--from', from, '--hours', '72', '--seed', '7');
-  for (let i = 0; i < 100; i++) {
-    const live = (await (await fetch(base + '/api/health')).json()).live_evaluation;
-    if (live && live.runs_recorded > 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  browser = await chromium.launch({
-    executablePath: chromiumPath(), headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'], // playwright gives each launch a fresh profile
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function page() {
-  const p = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  const errors = [];
-  p.on('pageerror', (e) => errors.push(String(e)));
-  p.errors = errors;
-  return p;
-}
+import { env, ART, page } from './fixture.mjs';
 
 test('the overview renders every target as a card with three lens badges', async () => {
   const p = await page();
-  await p.goto(base + '/#/');
+  await p.goto(env.base + '/#/');
   await p.waitForSelector('.card');
   const cards = await p.locator('.card').count();
-  const targets = await (await fetch(base + '/api/progress')).json();
+  const targets = await (await fetch(env.base + '/api/progress')).json();
   assert.equal(cards, targets.targets.length);
   assert.equal(cards, 70);
   assert.equal(await p.locator('.card .badge').count(), 3 * 70);
@@ -115,7 +44,7 @@ test('the overview renders every target as a card with three lens badges', async
 
 test('a department user submits a report with evidence and sees the item change', async () => {
   const p = await page();
-  await p.goto(base + '/#/login');
+  await p.goto(env.base + '/#/login');
   // a wrong password is said in Chinese, without English from the server
   await p.fill('input[name=username]', 'eeb');
   await p.fill('input[name=password]', 'not-the-password');
@@ -142,7 +71,7 @@ test('a department user submits a report with evidence and sees the item change'
   assert.match(await p.locator('tr[data-item="T20.2"]').last().innerText(), /已完成/);
   await p.screenshot({ path: join(ART, 'department.png'), fullPage: true });
   // the task board shows the latest report and its evidence
-  await p.goto(base + '/#/tasks');
+  await p.goto(env.base + '/#/tasks');
   await p.waitForSelector('tr[data-item="T20.2"]');
   assert.match(await p.locator('tr[data-item="T20.2"]').innerText(), /巫山环发〔2026〕45号/);
   // a crafted request outside the department's lane is refused
@@ -158,7 +87,7 @@ test('a department user submits a report with evidence and sees the item change'
 
 test('a year-so-far value from HJ 212 data leads, click by click, to the frames behind it', async () => {
   const p = await page();
-  await p.goto(base + '/#/target/good_days_ratio');
+  await p.goto(env.base + '/#/target/good_days_ratio');
   await p.waitForSelector('a.lineage');
   assert.match(await p.locator('tr.provisional').first().innerText(), /年内累计，暂定/);
   await p.locator('a.lineage').first().click();
@@ -183,25 +112,25 @@ test('a year-so-far value from HJ 212 data leads, click by click, to the frames 
 });
 
 test('markup stored in a narrative renders as text on every page that shows it', async () => {
-  const login = await (await fetch(base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+  const login = await (await fetch(env.base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: 'eeb', password: 'eeb-demo-2027' }) })).json();
   const evil = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>“巫山”&amp;';
-  const r = await fetch(base + '/api/reports', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + login.token },
+  const r = await fetch(env.base + '/api/reports', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + login.token },
     body: JSON.stringify({ item: 'T18.1', period: '2026-Q4', status: 'in_progress', percent: 40, narrative: evil, evidence: evil }) });
   assert.equal(r.status, 201);
   const p = await page();
-  await p.goto(base + '/#/login');
+  await p.goto(env.base + '/#/login');
   await p.fill('input[name=username]', 'eeb');
   await p.fill('input[name=password]', 'eeb-demo-2027');
   await p.click('button[type=submit]');
   await p.waitForSelector('#report-form');
   for (const hash of ['#/tasks', '#/dept/eeb', '#/supervision', '#/']) {
-    await p.goto(base + '/' + hash);
+    await p.goto(env.base + '/' + hash);
     await p.waitForFunction(() => !document.querySelector('#view .loading'));
     assert.equal(await p.evaluate(() => window.pwned), undefined, hash);
     assert.equal(await p.locator('#view img[src=x], #view script').count(), 0, hash);
   }
-  await p.goto(base + '/#/tasks');
+  await p.goto(env.base + '/#/tasks');
   await p.waitForSelector('tr[data-item="T18.1"]');
   // the text, exactly as stored, is what the clerk reads
   assert.ok((await p.locator('tr[data-item="T18.1"]').innerText()).includes(evil));
@@ -211,7 +140,7 @@ test('markup stored in a narrative renders as text on every page that shows it',
 
 test('a township reports its part of an item the townships share, and the item keeps its lead\'s status', async () => {
   const p = await page();
-  await p.goto(base + '/#/login');
+  await p.goto(env.base + '/#/login');
   await p.fill('input[name=username]', 'gaotang');
   await p.fill('input[name=password]', 'gaotang-demo-2027');
   await p.click('button[type=submit]');
@@ -220,9 +149,9 @@ test('a township reports its part of an item the townships share, and the item k
   const shared = await p.locator('tr[data-item]').filter({ hasText: '乡镇共同' }).count();
   assert.ok(shared > 20, `items shared with the townships: ${shared}`);
   const item = await p.locator('tr[data-item]').filter({ hasText: '乡镇共同' }).first().getAttribute('data-item');
-  const token = (await (await fetch(base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+  const token = (await (await fetch(env.base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: 'gaotang', password: 'gaotang-demo-2027' }) })).json()).token;
-  const itemNow = async () => (await fetch(base + '/api/items/' + item, { headers: { Authorization: 'Bearer ' + token } })).json();
+  const itemNow = async () => (await fetch(env.base + '/api/items/' + item, { headers: { Authorization: 'Bearer ' + token } })).json();
   const before = await itemNow();
   await p.selectOption('select[name=item]', item);
   await p.selectOption('select[name=status]', 'done');
@@ -242,19 +171,19 @@ test('a township reports its part of an item the townships share, and the item k
 
 test('the office closes a completed item and corrects a value with its reason', async () => {
   const p = await page();
-  await p.goto(base + '/#/login');
+  await p.goto(env.base + '/#/login');
   await p.fill('input[name=username]', 'office');
   await p.fill('input[name=password]', 'office-demo-2027');
   await p.click('button[type=submit]');
   await p.waitForFunction(() => /^office/.test(document.getElementById('who').textContent));
-  await p.goto(base + '/#/tasks');
+  await p.goto(env.base + '/#/tasks');
   // T20.2 was reported done by its lead (the department test above): the office closes it with evidence
   const form = p.locator('form.close-form[data-item="T20.2"]');
   await form.locator('input[name=evidence]').fill('巫山发改〔2026〕88号');
   await form.locator('button[type=submit]').click();
   await p.waitForFunction(() => /已销号/.test(document.querySelector('tr[data-item="T20.2"]')?.textContent ?? ''));
   // a second value for a year is a correction: refused without a reason, stored with one
-  await p.goto(base + '/#/target/forest_coverage');
+  await p.goto(env.base + '/#/target/forest_coverage');
   await p.waitForSelector('#value-form');
   await p.fill('#value-form input[name=period]', '2025');
   await p.fill('#value-form input[name=value]', '64.7');
@@ -268,7 +197,7 @@ test('the office closes a completed item and corrects a value with its reason', 
   await p.waitForFunction(() => /64\.7/.test(document.getElementById('history').textContent));
   assert.match(await p.locator('#history').innerText(), /林草湿数据与国土“三调”对接后更正/);
   // 督办: counts per department, each a filter; every entry says what it is about
-  await p.goto(base + '/#/supervision');
+  await p.goto(env.base + '/#/supervision');
   await p.waitForSelector('#sup-depts button');
   const first = p.locator('#sup-depts button').first();
   const dept = await first.getAttribute('data-dept');
@@ -283,12 +212,12 @@ test('the office closes a completed item and corrects a value with its reason', 
 
 test('the auditor searches the log and has the data verified', async () => {
   const p = await page();
-  await p.goto(base + '/#/login');
+  await p.goto(env.base + '/#/login');
   await p.fill('input[name=username]', 'auditor');
   await p.fill('input[name=password]', 'auditor-demo-2027');
   await p.click('button[type=submit]');
   await p.waitForFunction(() => /^auditor/.test(document.getElementById('who').textContent));
-  await p.goto(base + '/#/audit');
+  await p.goto(env.base + '/#/audit');
   await p.waitForSelector('#audit-rows tr');
   assert.match(await p.locator('#chain').innerText(), /哈希链完整/);
   // ingest batches are folded away by default; the filter by action shows one kind, labelled in Chinese
@@ -305,16 +234,16 @@ test('the auditor searches the log and has the data verified', async () => {
 
 test('the public finds no way to write', async () => {
   const p = await page();
-  await p.goto(base + '/#/');
+  await p.goto(env.base + '/#/');
   await p.waitForSelector('.card');
   assert.equal(await p.locator('#who').innerText(), '公众');
   for (const hash of ['#/', '#/tasks', '#/monitoring', '#/dept']) {
-    await p.goto(base + '/' + hash);
+    await p.goto(env.base + '/' + hash);
     await p.waitForFunction(() => !document.querySelector('#view .loading'));
     assert.equal(await p.locator('#view form, #view textarea, #view button[type=submit]').count(), 0, hash);
   }
   assert.equal(await p.locator('nav a[data-view=dept]').isHidden(), true);
-  await p.goto(base + '/#/monitoring');
+  await p.goto(env.base + '/#/monitoring');
   await p.waitForSelector('#map canvas');
   await p.selectOption('#aqi-year', '2025');
   await p.waitForSelector('#aqi-calendar svg');

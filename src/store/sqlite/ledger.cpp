@@ -54,6 +54,8 @@ const std::vector<CoveredTable>& covered_tables() {
        "mn, factor, cn, data_time, kind, stored_value, new_value, stored_raw_id, new_raw_id, received_at"},
       {"assessment_runs",
        "indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, computed_at"},
+      {"notices", "subject_kind, subject, department, due, request, issued_by, issued_at"},
+      {"notice_events", "notice_id, action, text, actor, at"},
   };
   return kTables;
 }

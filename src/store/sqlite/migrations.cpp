@@ -228,6 +228,31 @@ CREATE TABLE assessment_runs (
 );
 CREATE INDEX assessment_runs_by_indicator ON assessment_runs (indicator, period, id);
 )sql",
+    // 9: 督办 as a workflow: notices the office issues, and their answers, resolutions and
+    // escalations, append-only and covered by the row hashes like every other write.
+    R"sql(
+CREATE TABLE notices (
+  id INTEGER PRIMARY KEY,
+  subject_kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  department TEXT NOT NULL,
+  due TEXT NOT NULL,
+  request TEXT NOT NULL,
+  issued_by TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  row_hash BLOB
+);
+CREATE TABLE notice_events (
+  id INTEGER PRIMARY KEY,
+  notice_id INTEGER NOT NULL REFERENCES notices (id),
+  action TEXT NOT NULL,
+  text TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL,
+  row_hash BLOB
+);
+CREATE INDEX notice_events_by_notice ON notice_events (notice_id, id);
+)sql",
 };
 
 }  // namespace

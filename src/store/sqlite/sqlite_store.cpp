@@ -337,6 +337,67 @@ class SqliteStore final : public Store {
                                });
   }
 
+  Result<int64_t> add_notice(const Notice& n) override {
+    int64_t id = 0;
+    auto added = insert_all(
+        std::vector<Notice>{n}, "notices",
+        "INSERT INTO notices (subject_kind, subject, department, due, request, issued_by, issued_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [](Statement& st, const Notice& x) {
+          st.bind(1, x.subject_kind)
+              .bind(2, x.subject)
+              .bind(3, x.department)
+              .bind(4, x.due)
+              .bind(5, x.request)
+              .bind(6, x.issued_by)
+              .bind(7, x.issued_at.empty() ? now_iso8601() : x.issued_at);
+        },
+        [](const Notice& x) {
+          return std::tuple<std::string, std::string, std::string>{
+              "notice.issue", x.subject,
+              "to " + x.department + " by " + x.issued_by + ", due " + x.due + "; " + x.request};
+        },
+        &id);
+    SS_TRY(added);
+    return id;
+  }
+
+  Result<std::vector<Notice>> notices() override {
+    return select_all<Notice>(
+        "SELECT id, subject_kind, subject, department, due, request, issued_by, issued_at FROM notices ORDER BY id",
+        [](const Statement& st) {
+          return Notice{st.integer(0), st.text(1), st.text(2), st.text(3),
+                        st.text(4),    st.text(5), st.text(6), st.text(7)};
+        });
+  }
+
+  Status add_notice_event(const NoticeEvent& e) override {
+    auto added = insert_all(
+        std::vector<NoticeEvent>{e}, "notice_events",
+        "INSERT INTO notice_events (notice_id, action, text, actor, at) VALUES (?, ?, ?, ?, ?)",
+        [](Statement& st, const NoticeEvent& x) {
+          st.bind(1, x.notice_id)
+              .bind(2, x.action)
+              .bind(3, x.text)
+              .bind(4, x.actor)
+              .bind(5, x.at.empty() ? now_iso8601() : x.at);
+        },
+        [](const NoticeEvent& x) {
+          return std::tuple<std::string, std::string, std::string>{
+              "notice." + x.action, "notice:" + std::to_string(x.notice_id), "by " + x.actor + "; " + x.text};
+        });
+    SS_TRY(added);
+    return {};
+  }
+
+  Result<std::vector<NoticeEvent>> notice_events() override {
+    return select_all<NoticeEvent>(
+        "SELECT id, notice_id, action, text, actor, at FROM notice_events ORDER BY notice_id, id",
+        [](const Statement& st) {
+          return NoticeEvent{st.integer(0), st.integer(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+        });
+  }
+
   Status add_rejected(const std::vector<RejectedRow>& rows) override {
     auto n = insert_all(
         rows, "rejected_rows", "INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)",
@@ -945,8 +1006,8 @@ class SqliteStore final : public Store {
   // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
   // `describe(row)` gives the audit action, object and detail of each row that was added.
   template <class Row, class Bind, class Describe>
-  Result<int> insert_all(const std::vector<Row>& rows, const char* table, const char* sql, Bind bind,
-                         Describe describe) {
+  Result<int> insert_all(const std::vector<Row>& rows, const char* table, const char* sql, Bind bind, Describe describe,
+                         int64_t* last_id = nullptr) {
     Transaction tx(c_);
     SS_TRY(tx.begin());
     auto st = c_.prepare(sql);
@@ -959,8 +1020,10 @@ class SqliteStore final : public Store {
       added += changed;
       st->reset();
       if (changed) {
+        int64_t id = sqlite3_last_insert_rowid(c_.raw());
+        if (last_id) *last_id = id;
         auto [action, object, detail] = describe(row);
-        SS_TRY(append_audit(action, object, detail, sealed(table, sqlite3_last_insert_rowid(c_.raw()))));
+        SS_TRY(append_audit(action, object, detail, sealed(table, id)));
       }
     }
     SS_TRY(tx.commit());

@@ -1,0 +1,103 @@
+// views.test.mjs: every view, as every role, at desktop and phone size, is checked for what a
+// clerk would stumble on: visible English words or raw codes in Chinese mode (text, tooltips,
+// placeholders and labels; elements that show raw data verbatim are marked translate="no" and
+// skipped), accessibility violations found by axe-core, and sideways overflow on a phone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { env, ART, page, login } from './fixture.mjs';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// Latin words a Chinese page legitimately carries: units, pollutant and standard symbols,
+// file formats. Anything else in Latin letters is an untranslated word or a raw code.
+const ALLOWED = new Set(['PM', 'SO', 'NO', 'CO', 'O', 'AQI', 'IAQI', 'COD', 'BOD', 'pH', 'NH', 'N', 'P', 'TP', 'TN',
+  'GEP', 'GDP', 'GB', 'HJ', 'CSV', 'xlsx', 'Excel', 'PDF', 'mg', 'μg', 'L', 'm', 'km', 'dB', 'A', 'Ld', 'Ln', 'h', 'd',
+  'CRC', 'SHA', 'Merkle', 'QN', 'MN', 'CN', 'ST', 'YTD', 'hm', 'kg', 't', 'kWh', 'MPa', 'ha', 'UNSD', 'a']);
+
+/** Latin words outside the allow-list in the page's visible text, tooltips, placeholders and labels. */
+async function foreignWords(p) {
+  const words = await p.evaluate(() => {
+    const out = [];
+    const skip = (el) => el.closest('[translate="no"], script, style, noscript, svg title') !== null;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || skip(el) || !el.getClientRects().length) continue;
+      out.push(n.textContent);
+    }
+    for (const el of document.querySelectorAll('[title], [placeholder], [aria-label], img[alt]')) {
+      if (skip(el)) continue;
+      for (const a of ['title', 'placeholder', 'aria-label', 'alt']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
+    }
+    for (const o of document.querySelectorAll('select option')) if (!skip(o)) out.push(o.textContent);
+    return out.join('\n').match(/[A-Za-z][A-Za-z0-9_]*/g) || [];
+  });
+  return [...new Set(words.filter((w) => !ALLOWED.has(w)))];
+}
+
+async function axe(p) {
+  await p.addScriptTag({ content: AXE });
+  return p.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length}× ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+}
+
+const settle = async (p) => {
+  await p.waitForFunction(() => document.body.dataset.ready === '1' && !document.querySelector('#view .loading'));
+  await p.waitForTimeout(150);  // charts and the map draw on the next frames
+};
+
+// The views each role opens in a day; `{}` placeholders are filled from the API.
+const VIEWS = ['#/', '#/target/forest_coverage', '#/target/good_days_ratio', '#/target/pm25_annual', '#/target/{unspecified}',
+  '#/tasks', '#/dept', '#/supervision', '#/scorecard', '#/monitoring', '#/station/WS500237A0001', '#/audit',
+  '#/lineage/{run}', '#/login'];
+const ROLES = ['public', 'eeb', 'gaotang', 'office', 'auditor'];
+
+async function fill(hash) {
+  if (hash.includes('{unspecified}')) {
+    const progress = await (await fetch(env.base + '/api/progress')).json();
+    const t = progress.targets.find((x) => x.target_text && /达到|要求|完成/.test(x.target_text) && x.target == null) || progress.targets[0];
+    return hash.replace('{unspecified}', t.id);
+  }
+  if (hash.includes('{run}')) {
+    const t = await (await fetch(env.base + '/api/targets/good_days_ratio')).json();
+    const run = (t.series || []).map((s) => s.provenance && s.provenance.run_id).find(Boolean);
+    assert.ok(run, 'a computed value with its run');
+    return hash.replace('{run}', 'run:' + run);
+  }
+  return hash;
+}
+
+for (const role of ROLES) {
+  for (const phone of [false, true]) {
+    test(`every view as ${role}${phone ? ' on a phone' : ''}: Chinese only, no axe violations, no sideways overflow`, async () => {
+      const p = await page({ phone, inject: !phone });
+      if (role !== 'public') await login(p, role);
+      const problems = [];
+      for (const template of VIEWS) {
+        if (role !== 'public' && template === '#/login') continue;
+        const hash = await fill(template);
+        await p.goto(env.base + '/' + hash);
+        await settle(p);
+        const words = await foreignWords(p);
+        if (words.length) problems.push(`${hash} English or codes: ${words.slice(0, 25).join(' ')}`);
+        if (!phone) {
+          for (const v of await axe(p)) problems.push(`${hash} axe ${v}`);
+        } else {
+          const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          if (over > 0) {
+            problems.push(`${hash} overflows sideways by ${over} px`);
+            await p.screenshot({ path: join(ART, `overflow-${role}-${hash.replace(/[^a-z0-9]+/gi, '_')}.png`) });
+          }
+        }
+      }
+      assert.deepEqual(problems, []);
+      assert.deepEqual(p.errors, []);
+      await p.close();
+    });
+  }
+}
