@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { env, ART, page } from './fixture.mjs';
+import { env, ART, page, login } from './fixture.mjs';
 
 test('the overview renders every target as a card with three lens badges', async () => {
   const p = await page();
@@ -262,4 +262,43 @@ test('the public finds no way to write', async () => {
   assert.equal(status, 401);
   assert.deepEqual(p.errors, []);
   await p.close();
+});
+
+test('督办 as a workflow: the office issues a notice, the department answers, the office resolves', async () => {
+  const office = await page();
+  await login(office, 'office');
+  await office.goto(env.base + '/#/supervision');
+  await office.waitForSelector('#sup-depts button');
+  // the first entry addressed to 县生态环境局 gets a notice
+  const row = office.locator('#sup-list tbody tr[data-dept="eeb"]').first();
+  await row.locator('details summary').click();
+  await row.locator('textarea[name=request]').fill('请说明滞后原因，提出整改措施');
+  await row.locator('form.notice-issue button[type=submit]').click();
+  await office.waitForSelector('#notice-list .notice[data-state="issued"][data-dept="eeb"]');
+  const id = await office.locator('#notice-list .notice[data-dept="eeb"]').first().getAttribute('data-notice');
+  assert.match(await office.locator(`.notice[data-notice="${id}"]`).innerText(), /待答复[\s\S]*县生态环境局[\s\S]*请说明滞后原因/);
+  // the department finds it on its workbench and answers
+  const dept = await page();
+  await login(dept, 'eeb');
+  await dept.goto(env.base + '/#/dept');
+  const card = dept.locator(`.notice[data-notice="${id}"]`);
+  await card.waitFor();
+  await card.locator('textarea[name=text]').fill('已召开专题会，月底前完成');
+  await card.locator('button[value=answer]').click();
+  await dept.waitForSelector(`.notice[data-notice="${id}"][data-state="answered"]`);
+  assert.equal(await dept.locator(`.notice[data-notice="${id}"] button[value=resolve]`).count(), 0);  // not the department's to decide
+  // the office sees the answer (on its next visit) and resolves
+  await office.reload();
+  const answered = office.locator(`.notice[data-notice="${id}"][data-state="answered"]`);
+  await answered.waitFor();
+  assert.match(await answered.innerText(), /已召开专题会，月底前完成/);
+  await answered.locator('textarea[name=text]').fill('同意办结');
+  await answered.locator('button[value=resolve]').click();
+  await office.waitForSelector(`.notice[data-notice="${id}"][data-state="resolved"]`);
+  assert.match(await office.locator(`.notice[data-notice="${id}"]`).innerText(), /已办结[\s\S]*答复：已召开专题会[\s\S]*办结：同意办结/);
+  await office.screenshot({ path: join(ART, 'notices.png'), fullPage: false });
+  assert.deepEqual(office.errors, []);
+  assert.deepEqual(dept.errors, []);
+  await office.close();
+  await dept.close();
 });

@@ -1,11 +1,17 @@
 // views/dept.js: a department's (or township's) workbench: its items and the report form.
 import { state, label, may, ApiError, api, deptName, badge, loading, loadPlan, loadProgress, allItems, html, esc, catHtml } from '../common.js';
+import { noticeSection, loadNotices } from './notices.js';
 
 export async function viewDept(param, $view) {
   if (!may('read', 'internal')) throw new ApiError(401, '部门工作台需要登录');
   loading('部门工作台');
-  const [plan, prog] = await Promise.all([loadPlan(), loadProgress(true)]);
-  const dept = param || state.me.department || '';
+  // A department or township works on its own items; the office, the auditor and an administrator
+  // look at any unit's workbench through the picker (their own department is only where they sit).
+  const ownUnit = state.me.role === 'department' || state.me.role === 'township';
+  const dept = param || (ownUnit ? state.me.department : '') || '';
+  const [plan, prog, notices] = await Promise.all([loadPlan(), loadProgress(true), dept ? loadNotices(dept) : []]);
+  // Notices still waiting for this department come first: answering them is today's work.
+  const notes = noticeSection(notices, () => viewDept(param, $view));
   const deptOptions = plan.departments.map((d) => html`<option value="${esc(d.id)}" ${d.id === dept ? 'selected' : ''}>${esc(d.name)}</option>`).reduce(catHtml, '');
   // A township also shares every item the plan gives to the townships as a group (各乡镇（街道）).
   const unit = plan.departments.find((d) => d.id === dept);
@@ -21,7 +27,8 @@ export async function viewDept(param, $view) {
     <td>${i.s && i.s.latest_report ? esc(i.s.latest_report.period) : html`<span class="muted">未报送</span>`}</td></tr>`;
   const table = (list) => list.length ? html`<table><thead><tr><th>编号</th><th>工作事项</th><th>角色</th><th>状态</th><th>完成</th><th>最新报送</th></tr></thead><tbody>${list.map(row).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">无</div>`;
   $view().innerHTML = html`<h1>部门工作台：${esc(deptName(dept) || '请选择部门')}</h1>
-    ${state.me.department ? '' : html`<div class="filters"><label>部门 <select id="dept-pick">${deptOptions}</select></label></div>`}
+    ${ownUnit ? '' : html`<div class="filters"><label>部门 <select id="dept-pick"><option value="">请选择部门或乡镇</option>${deptOptions}</select></label></div>`}
+    ${notes.section}
     <h2>进度报送</h2>
     ${canReport && mine.length ? html`<form class="stack" id="report-form">
       <label>工作事项 <select name="item" required>${mine.map((i) => html`<option value="${esc(i.id)}">${esc(i.id)} ${esc(i.text.slice(0, 40))}</option>`).reduce(catHtml, '')}</select></label>
@@ -38,6 +45,7 @@ export async function viewDept(param, $view) {
     tr.style.cursor = 'pointer'; tr.title = '点击填报此事项';
     tr.addEventListener('click', () => { const sel = document.querySelector('select[name=item]'); sel.value = tr.dataset.item; sel.focus(); window.scrollTo(0, 0); });
   }
+  notes.bind();
   const pick = document.getElementById('dept-pick');
   if (pick) pick.addEventListener('change', () => { location.hash = '#/dept/' + pick.value; });
   const form = document.getElementById('report-form');

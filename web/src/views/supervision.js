@@ -1,10 +1,16 @@
 // views/supervision.js: 督办 and 赛马比拼: the supervision list and the department scorecard.
-import { label, api, badge, loading, loadPlan, allItems, html, esc, catHtml } from '../common.js';
+import { label, may, api, badge, loading, loadPlan, allItems, html, esc, catHtml } from '../common.js';
+import { issueForm, bindIssueForms, noticeSection, loadNotices } from './notices.js';
 
 export async function viewSupervision(_param, $view) {
   loading('督办清单');
   const plan = await loadPlan();
-  const list = await api('/api/supervision');
+  const [list, notices] = await Promise.all([api('/api/supervision'), loadNotices()]);
+  const rerender = () => viewSupervision(_param, $view);
+  const notes = noticeSection(notices, rerender);
+  const canIssue = may('write', 'supervise');
+  // An entry already under an open notice says so instead of offering a second one.
+  const open = new Set(notices.filter((n) => n.state !== 'resolved').map((n) => n.subject + '@' + n.department));
   // What each entry is about, in words: a work item's text or a target's name, with a link.
   const items = Object.fromEntries(allItems(plan).map((i) => [i.id, i]));
   const targets = Object.fromEntries(plan.targets.map((t) => [t.id, t]));
@@ -17,14 +23,17 @@ export async function viewSupervision(_param, $view) {
   $view().innerHTML = html`<h1>调度督办清单 <span class="muted">（${list.length} 条，涉及 ${depts.length} 个单位）</span></h1>
     <p><a href="/api/export/xlsx" id="export-xlsx">⬇ 导出打表推进表（xlsx）</a> · <a href="/api/export/csv">CSV</a> · <a href="/api/export/json">JSON</a></p>
     <div class="summary" id="sup-depts">${depts.map(([d, n]) => html`<button type="button" class="sum" data-dept="${d}">${list.find((e) => e.department === d).department_name} <b>${n}</b> 条</button>`)}</div>
-    <div id="sup-list"></div>`;
+    <div id="sup-list"></div>${notes.section}`;
+  notes.bind();
   let only = '';
   const render = () => {
     const shown = list.filter((e) => !only || e.department === only);
-    document.getElementById('sup-list').innerHTML = String(shown.length ? html`<table><thead><tr><th>部门</th><th>类型</th><th>对象</th><th>事由</th></tr></thead><tbody>${shown.map((e) =>
-      html`<tr data-dept="${e.department}"><td>${e.department_name}</td><td>${badge(e.kind === 'overdue_item' ? 's-overdue' : 's-lagging', label('supervision_kind', e.kind))}</td><td>${about(e.ref)}</td><td>${e.message}</td></tr>`)}</tbody></table>`
+    document.getElementById('sup-list').innerHTML = String(shown.length ? html`<table><thead><tr><th>部门</th><th>类型</th><th>对象</th><th>事由</th>${canIssue ? html`<th>督办</th>` : ''}</tr></thead><tbody>${shown.map((e) =>
+      html`<tr data-dept="${e.department}"><td>${e.department_name}</td><td>${badge(e.kind === 'overdue_item' ? 's-overdue' : 's-lagging', label('supervision_kind', e.kind))}</td><td>${about(e.ref)}</td><td>${e.message}</td>${canIssue ? html`<td>${open.has(e.ref + '@' + e.department) ? html`<span class="muted">已督办</span>`
+        : html`<details><summary>下发督办</summary>${issueForm(items[e.ref] ? 'item' : 'target', e.ref, e.department, `请说明${e.message}的原因和整改措施`)}</details>`}</td>` : ''}</tr>`)}</tbody></table>`
       : html`<div class="empty">当前没有需要督办的事项</div>`);
     for (const b of document.querySelectorAll('#sup-depts button')) b.classList.toggle('active', b.dataset.dept === only);
+    bindIssueForms(rerender);
   };
   for (const b of document.querySelectorAll('#sup-depts button'))
     b.addEventListener('click', () => { only = only === b.dataset.dept ? '' : b.dataset.dept; render(); });
