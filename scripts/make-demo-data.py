@@ -47,7 +47,7 @@ with open(root / "data/demo/measurements.csv", "w", encoding="utf-8", newline=""
         m = t["measure"]
         for year, value in sorted(years.items()):
             w.writerow([ind, year, value, "reported", m["method"], m.get("version", ""),
-                        f"demo: {m['by']} {year}年度统计（APPROX, docs/reference/wushan.md）", m["by"], "demo value"])
+                        f"演示数据：{m['by']} {year}年度统计（近似值，据项目参考资料《巫山县概况》）", m["by"], "演示数据"])
 
 
 def h(s):

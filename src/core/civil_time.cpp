@@ -122,6 +122,21 @@ Date Period::last() const {
   return {year, m, days_in_month(year, m)};
 }
 
+std::string Period::chinese() const {
+  std::string y = std::to_string(year) + "年";
+  switch (kind) {
+    case Kind::year:
+      return y;
+    case Kind::half:
+      return y + (index == 1 ? "上半年" : "下半年");
+    case Kind::quarter:
+      return y + "第" + std::to_string(index) + "季度";
+    case Kind::month:
+      return y + std::to_string(index) + "月";
+  }
+  return y;
+}
+
 std::string Period::label() const {
   char buf[16];
   switch (kind) {

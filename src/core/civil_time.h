@@ -39,6 +39,8 @@ struct Period {
   Date first() const;
   Date last() const;
   std::string label() const;
+  /// As a Chinese clerk writes it: "2024年", "2024年上半年", "2024年第3季度", "2024年7月".
+  std::string chinese() const;
   auto operator<=>(const Period&) const = default;
   static Result<Period> parse(std::string_view s);
   /// The quarter containing d.

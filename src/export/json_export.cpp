@@ -30,6 +30,7 @@ json lens_json(const plan::LensResult& l) {
             {"inputs", inputs},   {"formula", l.formula}, {"thresholds", l.thresholds},
             {"method", l.method}, {"reason", l.reason}};
   j["value"] = l.value ? json(*l.value) : json(nullptr);
+  j["en"] = {{"formula", l.en.formula}, {"thresholds", l.en.thresholds}, {"reason", l.en.reason}};
   return j;
 }
 
@@ -298,7 +299,8 @@ std::string scorecard_json(const plan::Plan& p, const std::vector<service::Score
                  {"targets_led", r.targets_led}});
   return dump({{"method", p.scorecard_method},
                {"weights", weights},
-               {"formula", "score = 100 × Σ(weight × component) / Σ(weight), over applicable components"},
+               {"formula", "得分 = 100 × Σ(权重 × 分项得分) / Σ(权重)，只计适用的分项"},
+               {"formula_en", "score = 100 × Σ(weight × component) / Σ(weight), over applicable components"},
                {"departments", a}});
 }
 

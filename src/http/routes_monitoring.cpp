@@ -159,12 +159,16 @@ std::vector<Route> monitoring_routes() {
                                 {"nights", n.nights},
                                 {"nights_within_limit", n.night_ok}});
                  }
-                 send_json(c.res, 200,
-                           dump({{"month", month},
-                                 {"points", a},
-                                 {"method",
-                                  "GB 3096—2008 Annex C: daily Ld (06–22) and Ln (22–06) as energy averages of hourly "
-                                  "Leq; Table 1 limits"}}));
+                 send_json(
+                     c.res, 200,
+                     dump({{"month", month},
+                           {"points", a},
+                           {"method",
+                            "GB 3096—2008 附录C：昼间等效声级 Ld（06—22 时）与夜间等效声级 Ln（22—06 时）由逐时 Leq "
+                            "能量平均；限值见表1"},
+                           {"method_en",
+                            "GB 3096—2008 Annex C: daily Ld (06–22) and Ln (22–06) as energy averages "
+                            "of hourly Leq; Table 1 limits"}}));
                }});
   r.push_back(
       {"GET", "/api/water/sections",
@@ -207,7 +211,8 @@ std::vector<Route> monitoring_routes() {
              dump({{"month", month},
                    {"target", quality::water_class_name(target)},
                    {"sections", a},
-                   {"method", "GB 3838—2002 Table 1, single factor on exact monthly means (GB/T 8170 rounding)"}}));
+                   {"method", "GB 3838—2002 表1，以月均值单因子评价（数值修约按 GB/T 8170）"},
+                   {"method_en", "GB 3838—2002 Table 1, single factor on exact monthly means (GB/T 8170 rounding)"}}));
        }});
   r.push_back(
       {"GET", "/api/stations/{mn}/observations",

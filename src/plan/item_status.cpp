@@ -36,7 +36,8 @@ ItemStatus item_status(const WorkItem& item, int plan_start_year, const std::opt
   bool done = latest && (latest->percent >= 100 || latest->status == "done");
   if (done && !closure.reopened) {
     s.code = "done";
-    s.reason = "已于 " + latest->period + " 报送完成";
+    auto period = Period::parse(latest->period);
+    s.reason = "已于" + (period ? period->chinese() : latest->period) + "报送完成";
     return s;
   }
   if (closure.reopened) {

@@ -33,14 +33,33 @@ std::string fmt(double v, int digits = 4) {
   return s == "-0" ? "0" : s;
 }
 
-LensResult unable(const char* lens, const char* method, std::string reason) {
+// A text of a result in both languages (Chinese first: what the county reads).
+struct Said {
+  std::string zh, en;
+};
+void formula(LensResult& r, Said s) { r.formula = std::move(s.zh), r.en.formula = std::move(s.en); }
+void thresholds(LensResult& r, Said s) { r.thresholds = std::move(s.zh), r.en.thresholds = std::move(s.en); }
+void reason(LensResult& r, Said s) { r.reason = std::move(s.zh), r.en.reason = std::move(s.en); }
+
+LensResult unable(const char* lens, const char* method, Said why) {
   LensResult r;
   r.lens = lens;
   r.rating = "unable";
   r.method = method;
-  r.reason = std::move(reason);
+  reason(r, std::move(why));
   return r;
 }
+
+Said no_target_value(const Target& t) {
+  return {"规划未明确目标值（“" + t.written + "”）", "the plan states no target value ('" + t.written + "')"};
+}
+Said near_limit(const Target& t) {
+  return {"临界规则：距 " + t.value + " 不足 1 个百分点，视为实现", "near-limit rule: within 1 point of " + t.value};
+}
+const Said kAlreadyMet{"最新值已达到目标", "the latest value already meets the target"};
+const Said kHoldLevel{"目标等于基准值（保持水平），最新值未达到",
+                      "target equals the baseline (hold the level) and the latest value misses it"};
+const Said kNoRate{"存在非正值，增长率无定义", "growth rate undefined for non-positive values"};
 
 // Near-limit rule (UNSD): a target of 0 % or 100 % counts as achieved within 1 point of it.
 bool near_limit_achieved(const Target& t, double v) {
@@ -56,16 +75,19 @@ struct Span {
 };
 
 // Baseline and latest numeric values; nullopt with a reason when there are not two.
-std::optional<Span> numeric_span(const Target& t, const std::vector<Observation>& series, std::string* why) {
+std::optional<Span> numeric_span(const Target& t, const std::vector<Observation>& series, Said* why) {
   auto all = with_baseline(t, series);
   if (all.size() < 2) {
-    *why = all.empty() ? "no data: no baseline and no measurement"
-                       : "only one value (" + std::to_string(all.front().year) + "): at least two years are needed";
+    std::string year = all.empty() ? "" : std::to_string(all.front().year);
+    *why = all.empty() ? Said{"暂无数据：既无基准值也无监测值", "no data: no baseline and no measurement"}
+                       : Said{"只有 " + year + " 年一个值，至少需要两年",
+                              "only one value (" + year + "): at least two years are needed"};
     return std::nullopt;
   }
   auto vb = num(all.front().value), vt = num(all.back().value);
   if (!vb || !vt) {
-    *why = "values are not numbers ('" + all.front().value + "', '" + all.back().value + "')";
+    *why = {"数值无法计算（“" + all.front().value + "”“" + all.back().value + "”）",
+            "values are not numbers ('" + all.front().value + "', '" + all.back().value + "')"};
     return std::nullopt;
   }
   return Span{all.front().year, all.back().year, *vb, *vt};
@@ -84,7 +106,8 @@ void add_span_inputs(LensResult& r, const Target& t, const Span& s) {
 // Class and binary targets share one shape in every lens: met now or not.
 LensResult categorical(const char* lens, const char* method, const Target& t, const std::vector<Observation>& series) {
   auto all = with_baseline(t, series);
-  if (all.empty()) return unable(lens, method, "no data: no baseline and no measurement");
+  if (all.empty())
+    return unable(lens, method, {"暂无数据：既无基准值也无监测值", "no data: no baseline and no measurement"});
   LensResult r;
   r.lens = lens;
   r.method = method;
@@ -92,7 +115,10 @@ LensResult categorical(const char* lens, const char* method, const Target& t, co
   for (const auto& o : all) met += meets_target(t, o.value).value_or(false) ? 1 : 0;
   const auto& latest = all.back();
   auto ok = meets_target(t, latest.value);
-  if (!ok) return unable(lens, method, "latest value '" + latest.value + "' cannot be compared with '" + t.value + "'");
+  if (!ok)
+    return unable(lens, method,
+                  {"最新值“" + latest.value + "”无法与目标“" + t.value + "”比较",
+                   "latest value '" + latest.value + "' cannot be compared with '" + t.value + "'"});
   r.inputs = {{"latest_year", std::to_string(latest.year)},
               {"latest", latest.value},
               {"target", t.value},
@@ -100,15 +126,18 @@ LensResult categorical(const char* lens, const char* method, const Target& t, co
               {"years", std::to_string(all.size())}};
   r.value = static_cast<double>(met) / static_cast<double>(all.size());
   if (t.bound == Bound::water_class) {
-    r.formula = "class rank(latest) <= class rank(target); share of years meeting the class";
-    r.reason = "water-class target: no growth rate; rated by whether the latest year meets the class";
+    formula(r, {"最新水质类别不劣于目标类别；另计达标年数占比",
+                "class rank(latest) <= class rank(target); share of years meeting the class"});
+    reason(r, {"水质类别目标：不计增长率，按最新年度是否达到类别评定",
+               "water-class target: no growth rate; rated by whether the latest year meets the class"});
   } else {
-    r.formula = "latest == target";
-    r.reason = "binary target: achieved or not";
+    formula(r, {"最新值 = 目标", "latest == target"});
+    reason(r, {"是否型目标：实现或未实现", "binary target: achieved or not"});
   }
   bool lens_unsd = std::string(lens) == "unsd";
   r.rating = *ok ? "achieved" : lens_unsd ? "stagnation_or_regression" : "not_achieved";
-  r.thresholds = "met → achieved; not met → " + std::string(lens_unsd ? "stagnation_or_regression" : "not_achieved");
+  thresholds(r, {"达到 → 已实现；未达到 → " + std::string(lens_unsd ? "停滞或倒退" : "未达标"),
+                 "met → achieved; not met → " + std::string(lens_unsd ? "stagnation_or_regression" : "not_achieved")});
   return r;
 }
 
@@ -116,11 +145,11 @@ LensResult categorical(const char* lens, const char* method, const Target& t, co
 // not, qualitative ones cannot be rated, numeric ones need a baseline-to-latest span. Returns a
 // finished result, or nullopt with *span and *r (lens, method, inputs) ready for the lens itself.
 std::optional<LensResult> start_numeric(const char* lens, const char* method, const Target& t,
-                                        const std::vector<Observation>& series, const char* qualitative_reason,
+                                        const std::vector<Observation>& series, const Said& qualitative_reason,
                                         Span* span, LensResult* r) {
   if (t.bound == Bound::water_class || t.bound == Bound::binary) return categorical(lens, method, t, series);
   if (t.bound == Bound::qualitative) return unable(lens, method, qualitative_reason);
-  std::string why;
+  Said why;
   auto s = numeric_span(t, series, &why);
   if (!s) return unable(lens, method, why);
   *span = *s;
@@ -211,19 +240,23 @@ LensResult current_lens(const Target& t, const std::vector<Observation>& series)
       r.method = kCurrentMethod;
       r.rating = series.back().value == "yes" ? "achieved" : "not_achieved";
       r.inputs = {{"latest_year", std::to_string(series.back().year)}, {"verdict", series.back().value}};
-      r.reason = "qualitative target: the reported verdict of the measuring department";
+      reason(r, {"定性目标：采用监测部门报送的结论",
+                 "qualitative target: the reported verdict of the measuring department"});
       return r;
     }
-    return unable("current", kCurrentMethod, "qualitative target: needs a reported verdict (yes/no)");
+    return unable("current", kCurrentMethod,
+                  {"定性目标：需由监测部门报送“是/否”结论", "qualitative target: needs a reported verdict (yes/no)"});
   }
-  if (series.empty()) return unable("current", kCurrentMethod, "no measurement yet");
-  if (t.unspecified) return unable("current", kCurrentMethod, "the plan states no target value ('" + t.written + "')");
+  if (series.empty()) return unable("current", kCurrentMethod, {"暂无监测值", "no measurement yet"});
+  if (t.unspecified) return unable("current", kCurrentMethod, no_target_value(t));
   LensResult r;
   r.lens = "current";
   r.method = kCurrentMethod;
   const auto& latest = series.back();
   auto v = num(latest.value), target = num(t.value);
-  if (!v || !target) return unable("current", kCurrentMethod, "latest value '" + latest.value + "' is not a number");
+  if (!v || !target)
+    return unable("current", kCurrentMethod,
+                  {"最新值“" + latest.value + "”不是数值", "latest value '" + latest.value + "' is not a number"});
   r.inputs = {{"latest_year", std::to_string(latest.year)},
               {"v_t", latest.value},
               {"v_T", t.value},
@@ -231,37 +264,43 @@ LensResult current_lens(const Target& t, const std::vector<Observation>& series)
   bool ok = meets_target(t, latest.value).value_or(false);
   r.rating = ok ? "achieved" : "not_achieved";
   r.value = *target - *v;
-  r.formula = "v_t compared with v_T by the bound; gap = v_T - v_t";
-  r.thresholds = std::string("bound ") + to_string(t.bound) +
-                 (t.bound == Bound::approx ? " (about: within 2% of v_T)" : "") +
-                 (t.limit ? "; within 1 point of a 0%/100% target counts as achieved" : "");
-  if (ok && near_limit_achieved(t, *v) && std::fabs(*v - *target) > kEps)
-    r.reason = "near-limit rule: within 1 point of " + t.value;
+  formula(r,
+          {"按约束比较最新值与目标值；差距 = 目标值 − 最新值", "v_t compared with v_T by the bound; gap = v_T - v_t"});
+  thresholds(
+      r,
+      {std::string("约束 ") + to_string(t.bound) + (t.bound == Bound::approx ? "（约数：与目标值相差不超过 2%）" : "") +
+           (t.limit ? "；目标为 0% 或 100% 时相差不足 1 个百分点视为实现" : ""),
+       std::string("bound ") + to_string(t.bound) + (t.bound == Bound::approx ? " (about: within 2% of v_T)" : "") +
+           (t.limit ? "; within 1 point of a 0%/100% target counts as achieved" : "")});
+  if (ok && near_limit_achieved(t, *v) && std::fabs(*v - *target) > kEps) reason(r, near_limit(t));
   return r;
 }
 
 LensResult schedule_lens(const Target& t, const std::vector<Observation>& series) {
-  if (t.unspecified && t.bound != Bound::qualitative)
-    return unable("schedule", kScheduleMethod, "the plan states no target value ('" + t.written + "')");
+  if (t.unspecified && t.bound != Bound::qualitative) return unable("schedule", kScheduleMethod, no_target_value(t));
   Span span{};
   LensResult r;
-  if (auto done =
-          start_numeric("schedule", kScheduleMethod, t, series, "qualitative target: no distance to cover", &span, &r))
+  if (auto done = start_numeric("schedule", kScheduleMethod, t, series,
+                                {"定性目标：没有可度量的进度", "qualitative target: no distance to cover"}, &span, &r))
     return *done;
   const Span* s = &span;
-  if (t.year <= s->b) return unable("schedule", kScheduleMethod, "target year is not after the baseline year");
+  if (t.year <= s->b)
+    return unable("schedule", kScheduleMethod, {"目标年份不晚于基准年", "target year is not after the baseline year"});
   double target = *num(t.value);
-  r.formula = "achieved = (v_t - v_b) / (v_T - v_b); elapsed = (t - b) / (T - b); ratio = achieved / elapsed";
-  r.thresholds =
-      "target met → achieved; ratio ≥ 1 → on_schedule; 0.8 ≤ ratio < 1 → slightly_behind; ratio < 0.8 → behind";
+  formula(r, {"完成进度 = (最新值 − 基准值) / (目标值 − 基准值)；时间进度 = (最新年份 − 基准年) / (目标年 − "
+              "基准年)；进度比 = 完成进度 / 时间进度",
+              "achieved = (v_t - v_b) / (v_T - v_b); elapsed = (t - b) / (T - b); ratio = achieved / elapsed"});
+  thresholds(r, {"达到目标 → 已实现；进度比 ≥ 1 → 序时推进；0.8 ≤ 进度比 < 1 → 略滞后；进度比 < 0.8 → 滞后",
+                 "target met → achieved; ratio ≥ 1 → on_schedule; 0.8 ≤ ratio < 1 → slightly_behind; ratio < 0.8 → "
+                 "behind"});
   if (meets_target(t, fmt(s->vt, 9)).value_or(false)) {
     r.rating = "achieved";
-    r.reason = "the latest value already meets the target";
+    reason(r, kAlreadyMet);
     return r;
   }
   if (std::fabs(target - s->vb) < kEps) {
     r.rating = "behind";
-    r.reason = "target equals the baseline (hold the level) and the latest value misses it";
+    reason(r, kHoldLevel);
     return r;
   }
   double elapsed = static_cast<double>(s->t - s->b) / static_cast<double>(t.year - s->b);
@@ -277,59 +316,69 @@ LensResult schedule_lens(const Target& t, const std::vector<Observation>& series
 LensResult unsd_lens(const Target& t, const std::vector<Observation>& series) {
   Span span{};
   LensResult r;
-  if (auto done = start_numeric("unsd", kUnsdMethod, t, series, "qualitative target: no numeric series to extrapolate",
-                                &span, &r))
+  if (auto done = start_numeric(
+          "unsd", kUnsdMethod, t, series,
+          {"定性目标：没有可外推的数值序列", "qualitative target: no numeric series to extrapolate"}, &span, &r))
     return *done;
   const Span* s = &span;
   double years = s->t - s->b;
 
   if (t.unspecified) {
     // No numeric target: rate the direction of change (UNSD table for indicators without a target).
-    if (s->vb <= 0 || s->vt <= 0) return unable("unsd", kUnsdMethod, "growth rate undefined for non-positive values");
-    if (t.direction == Direction::none) return unable("unsd", kUnsdMethod, "no target value and no desired direction");
+    if (s->vb <= 0 || s->vt <= 0) return unable("unsd", kUnsdMethod, kNoRate);
+    if (t.direction == Direction::none)
+      return unable("unsd", kUnsdMethod, {"既无目标值也无期望方向", "no target value and no desired direction"});
     double cagr = std::pow(s->vt / s->vb, 1.0 / years) - 1;
     double d = t.direction == Direction::decrease ? -1 : 1;
     r.inputs.push_back({"CAGR_a", fmt(cagr, 6)});
     r.value = cagr;
-    r.formula = "CAGR_a = (v_t / v_b)^(1/(t-b)) - 1, rated in the desired direction (no target value)";
-    r.thresholds = "d·CAGR ≥ 2% → on_track; 0.5% ≤ d·CAGR < 2% → acceleration_needed; below → stagnation_or_regression";
+    formula(r, {"实际年均增速 = (最新值 / 基准值)^(1/(最新年份 − 基准年)) − 1，按期望方向评定（无目标值）",
+                "CAGR_a = (v_t / v_b)^(1/(t-b)) - 1, rated in the desired direction (no target value)"});
+    thresholds(r, {"期望方向上的年均增速 ≥ 2% → 按期实现；0.5%～2% → 需加快；更低 → 停滞或倒退",
+                   "d·CAGR ≥ 2% → on_track; 0.5% ≤ d·CAGR < 2% → acceleration_needed; below → "
+                   "stagnation_or_regression"});
     double x = d * cagr;
     r.rating = x >= 0.02 - kEps ? "on_track" : x >= 0.005 - kEps ? "acceleration_needed" : "stagnation_or_regression";
-    r.reason = "the plan states no target value ('" + t.written + "'): direction-only rating";
+    Said none = no_target_value(t);
+    reason(r, {none.zh + "：仅按变化方向评定", none.en + ": direction-only rating"});
     return r;
   }
 
   double target = *num(t.value);
-  r.thresholds =
-      "latest meets target → achieved; P ≥ 0.95 → on_track; 0.10 ≤ P < 0.95 → acceleration_needed; P < 0.10 → "
-      "stagnation_or_regression";
+  thresholds(r, {"最新值达到目标 → 已实现；预期完成度 ≥ 0.95 → 按期实现；0.10～0.95 → 需加快；< 0.10 → 停滞或倒退",
+                 "latest meets target → achieved; P ≥ 0.95 → on_track; 0.10 ≤ P < 0.95 → acceleration_needed; P < "
+                 "0.10 → stagnation_or_regression"});
   if (meets_target(t, fmt(s->vt, 9)).value_or(false)) {
     r.rating = "achieved";
-    r.formula = "latest value meets the target";
-    r.reason = near_limit_achieved(t, s->vt) && std::fabs(s->vt - target) > kEps
-                   ? "near-limit rule: within 1 point of " + t.value
-                   : "the latest value already meets the target";
+    formula(r, {"最新值达到目标", "latest value meets the target"});
+    reason(r, near_limit_achieved(t, s->vt) && std::fabs(s->vt - target) > kEps ? near_limit(t) : kAlreadyMet);
     return r;
   }
   if (std::fabs(target - s->vb) < kEps) {
     r.rating = "stagnation_or_regression";
-    r.formula = "target equals the baseline: P undefined";
-    r.reason = "target equals the baseline (hold the level) and the latest value misses it";
+    formula(r, {"目标等于基准值：预期完成度无定义", "target equals the baseline: P undefined"});
+    reason(r, kHoldLevel);
     return r;
   }
   double expected;
   if (t.cumulative || s->vb <= 0 || s->vt <= 0) {
-    if (!t.cumulative) return unable("unsd", kUnsdMethod, "growth rate undefined for non-positive values");
+    if (!t.cumulative) return unable("unsd", kUnsdMethod, kNoRate);
     double pace = (s->vt - s->vb) / years;
     expected = s->vt + pace * (t.year - s->t);
     r.inputs.push_back({"pace_per_year", fmt(pace, 6)});
-    r.formula = "cumulative target: v_T^e = v_t + (v_t - v_b)/(t - b)·(T - t); P = (v_T^e - v_b) / (v_T - v_b)";
-    r.reason = "cumulative total: linear pace (capacity arrives in steps; CAGR is undefined from zero)";
+    formula(r, {"累计型目标：预期目标年值 = 最新值 + 年均增量 × (目标年 − 最新年份)；预期完成度 = (预期目标年值 − "
+                "基准值) / (目标值 − 基准值)",
+                "cumulative target: v_T^e = v_t + (v_t - v_b)/(t - b)·(T - t); P = (v_T^e - v_b) / (v_T - v_b)"});
+    reason(r, {"累计总量：按线性速度外推（能力分批形成，从零起算时增长率无定义）",
+               "cumulative total: linear pace (capacity arrives in steps; CAGR is undefined from zero)"});
   } else {
     double cagr = std::pow(s->vt / s->vb, 1.0 / years) - 1;
     expected = s->vt * std::pow(1 + cagr, t.year - s->t);
     r.inputs.push_back({"CAGR_a", fmt(cagr, 6)});
-    r.formula = "CAGR_a = (v_t / v_b)^(1/(t-b)) - 1; v_T^e = v_t·(1 + CAGR_a)^(T - t); P = (v_T^e - v_b) / (v_T - v_b)";
+    formula(r, {"实际年均增速 = (最新值 / 基准值)^(1/(最新年份 − 基准年)) − 1；预期目标年值 = 最新值 × (1 + "
+                "实际年均增速)^(目标年 − 最新年份)；预期完成度 = (预期目标年值 − 基准值) / (目标值 − 基准值)",
+                "CAGR_a = (v_t / v_b)^(1/(t-b)) - 1; v_T^e = v_t·(1 + CAGR_a)^(T - t); P = (v_T^e - v_b) / (v_T - "
+                "v_b)"});
   }
   double p = (expected - s->vb) / (target - s->vb);
   r.inputs.push_back({"v_T^e", fmt(expected)});

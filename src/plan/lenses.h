@@ -31,6 +31,11 @@ struct LensResult {
   std::string thresholds;
   std::string method;  // method and version, printed on every badge
   std::string reason;  // the special rule applied, or why the target cannot be assessed
+  // formula, thresholds and reason above are in Chinese (what the county reads); the same three
+  // in English for the dashboard's English mode and for readers abroad.
+  struct {
+    std::string formula, thresholds, reason;
+  } en;
 };
 
 /// Chinese label of a rating code ("on_track" → "按期实现").

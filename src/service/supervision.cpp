@@ -35,7 +35,7 @@ std::vector<SupervisionEntry> supervision_list(const plan::Plan& plan, const Tra
         out.push_back({lead.id, code == "overdue" ? "overdue_item" : "lagging_item", iv.item->id, iv.status.reason});
       if (due && code != "done" && code != "closed" && !reported.count(iv.item->id))
         out.push_back({lead.id, "missing_report", iv.item->id,
-                       due->period.label() + " 未报送（截止 " + due->deadline.iso() + "）"});
+                       due->period.chinese() + "进展未报送（截止 " + due->deadline.iso() + "）"});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const SupervisionEntry& a, const SupervisionEntry& b) {

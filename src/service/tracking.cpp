@@ -362,16 +362,22 @@ TrackingView build_view(const plan::Plan& plan, const std::vector<store::Measure
     // is due (a year's annual value is due by 31 March of the next, when the statistical
     // bulletins and the environmental quality reports are out).
     int due_year = as_of >= Date{as_of.year, 3, 31} ? as_of.year - 1 : as_of.year - 2;
-    if (tv.series.empty() && t.baseline_value)
-      tv.stale = "no value since the baseline (" + std::to_string(t.baseline_year) + ")";
-    else if (!tv.series.empty() && tv.series.back().year < due_year)
-      tv.stale = "the newest value is for " + std::to_string(tv.series.back().year) + "; the value for " +
-                 std::to_string(due_year) + " was due by " + std::to_string(due_year + 1) + "-03-31";
+    std::string stale_en;
+    if (tv.series.empty() && t.baseline_value) {
+      tv.stale = "基准年（" + std::to_string(t.baseline_year) + " 年）以来没有新值";
+      stale_en = "no value since the baseline (" + std::to_string(t.baseline_year) + ")";
+    } else if (!tv.series.empty() && tv.series.back().year < due_year) {
+      std::string newest = std::to_string(tv.series.back().year), due = std::to_string(due_year);
+      tv.stale = "最新值为 " + newest + " 年；" + due + " 年的值应于 " + std::to_string(due_year + 1) + "-03-31 前报送";
+      stale_en = "the newest value is for " + newest + "; the value for " + due + " was due by " +
+                 std::to_string(due_year + 1) + "-03-31";
+    }
     if (!tv.stale.empty())
       for (auto& l : tv.lenses)
         if (l.lens == "current") {
           l.rating = "stale";
           l.reason = tv.stale;
+          l.en.reason = stale_en;
         }
     view.targets.push_back(std::move(tv));
   }

@@ -179,7 +179,9 @@ TEST(Lenses, ExplainInputsOfTheWorkedExample) {
   EXPECT_EQ(in["v_t"], "63.2");
   EXPECT_EQ(in["CAGR_a"], "0.009631");
   EXPECT_EQ(r.method, "unsd-progress-chart-2023/v1");
-  EXPECT_NE(r.thresholds.find("P ≥ 0.95"), std::string::npos);
+  EXPECT_NE(r.thresholds.find("预期完成度 ≥ 0.95 → 按期实现"), std::string::npos);  // Chinese first
+  EXPECT_NE(r.en.thresholds.find("P ≥ 0.95"), std::string::npos);
+  EXPECT_NE(r.en.formula.find("CAGR_a"), std::string::npos);
 }
 
 // ---- item status --------------------------------------------------------------------------

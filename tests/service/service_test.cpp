@@ -203,7 +203,7 @@ TEST(View, SeriesLensesStatusSupervisionAndScorecard) {
   std::vector<std::string> got;
   for (const auto& e : list) got.push_back(e.department + " " + e.kind + " " + e.ref);
   EXPECT_EQ(got, (std::vector<std::string>{"eeb lagging_item T01.2", "eeb missing_report T01.2"}));
-  EXPECT_EQ(list[1].message, "2026-Q3 未报送（截止 2026-10-10）");  // in the clerk's words
+  EXPECT_EQ(list[1].message, "2026年第3季度进展未报送（截止 2026-10-10）");  // in the clerk's words
 
   auto rows = scorecard(p, view, rs);
   ASSERT_EQ(rows.size(), 2u);  // the lead, and the responsible department that shares both items

@@ -11,11 +11,14 @@ import { env, ART, page, login } from './fixture.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-// Latin words a Chinese page legitimately carries: units, pollutant and standard symbols,
-// file formats. Anything else in Latin letters is an untranslated word or a raw code.
+// Latin words a Chinese page legitimately carries: units, pollutant and standard symbols, water
+// classes, file formats, the plan's own abbreviations (LNG, FM, 5G) and its item numbers (T05.11).
+// Anything else in Latin letters is an untranslated word or a raw code.
 const ALLOWED = new Set(['PM', 'SO', 'NO', 'CO', 'O', 'AQI', 'IAQI', 'COD', 'BOD', 'pH', 'NH', 'N', 'P', 'TP', 'TN',
-  'GEP', 'GDP', 'GB', 'HJ', 'CSV', 'xlsx', 'Excel', 'PDF', 'mg', 'μg', 'L', 'm', 'km', 'dB', 'A', 'Ld', 'Ln', 'h', 'd',
-  'CRC', 'SHA', 'Merkle', 'QN', 'MN', 'CN', 'ST', 'YTD', 'hm', 'kg', 't', 'kWh', 'MPa', 'ha', 'UNSD', 'a']);
+  'GEP', 'GDP', 'GB', 'HJ', 'CSV', 'JSON', 'xlsx', 'Excel', 'PDF', 'mg', 'g', 'L', 'm', 'km', 'dB', 'A', 'Ld', 'Ln', 'Leq',
+  'CRC', 'SHA', 'MN', 'CN', 'kg', 'kWh', 'ha', 'I', 'II', 'III', 'IV', 'V', 'LNG', 'FM', 'G',
+  'T', 'C', 'a', 'b']);  // GB/T, 附录C, noise zones 4a/4b (GB 3096)
+const allowed = (w) => ALLOWED.has(w) || /^(PM\d+|T\d\d)$/.test(w);
 
 /** Latin words outside the allow-list in the page's visible text, tooltips, placeholders and labels. */
 async function foreignWords(p) {
@@ -35,7 +38,7 @@ async function foreignWords(p) {
     for (const o of document.querySelectorAll('select option')) if (!skip(o)) out.push(o.textContent);
     return out.join('\n').match(/[A-Za-z][A-Za-z0-9_]*/g) || [];
   });
-  return [...new Set(words.filter((w) => !ALLOWED.has(w)))];
+  return [...new Set(words.filter((w) => !allowed(w)))];
 }
 
 async function axe(p) {

@@ -33,7 +33,7 @@ export const badge = (cls, text, title = '') => html`<span class="badge ${cls}" 
 export const lensBadges = (t) => ['schedule', 'unsd', 'current'].map((k) => {
   const l = t.lenses && t.lenses[k];
   if (!l) return '';
-  return badge('r-' + l.rating, `${label('lens', k)}：${label('rating', l.rating)}`, l.reason || l.formula);
+  return badge('r-' + l.rating, `${label('lens', k)}：${label('rating', l.rating)}`, planText(l.reason || l.formula));
 }).reduce(catHtml, '');
 export const latest = (t) => (t.series && t.series.length ? t.series[t.series.length - 1] : null);
 
@@ -45,9 +45,34 @@ export function sparkline(series) {
   return html`<svg class="spark" viewBox="0 0 100 34" preserveAspectRatio="none"><polyline fill="none" stroke="#2e7d4f" stroke-width="1.5" points="${xy}"/></svg>`;
 }
 
+// A refusal is said in the clerk's words; other errors carry the server's reason.
 export function showError(e) {
-  $view().innerHTML = html`<div class="error" role="alert">出错了：${e.message}${e.status === 401 ? html`（请先<a href="#/login">登录</a>）` : ''}</div>`;
+  const said = e.status === 401 ? html`此页面的数据不公开，请先<a href="#/login">登录</a>。`
+    : e.status === 403 ? '当前账号无权查看此页面。' : html`出错了：${e.message}`;
+  $view().innerHTML = html`<h1>${document.title.split(' · ')[0]}</h1><div class="error" role="alert">${said}</div>`;
 }
+
+/** A raw identifier shown verbatim (a station's MN, a hash, a user name, a stored audit text):
+ * marked translate="no" so that translators, screen readers' language switching and the
+ * language test leave it alone. */
+export const code = (s) => html`<span class="code" translate="no">${s}</span>`;
+/** A period as a Chinese clerk writes it: 2026年 / 2026年上半年 / 2026年第3季度 / 2026年7月 / 2026年（年内累计）. */
+export function periodLabel(p) {
+  const m = /^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}|YTD))?$/.exec(String(p ?? ''));
+  if (!m) return String(p ?? '');
+  const [, y, part] = m;
+  if (!part) return `${y}年`;
+  if (part === 'YTD') return `${y}年（年内累计）`;
+  if (part[0] === 'Q') return `${y}年第${part[1]}季度`;
+  if (part[0] === 'H') return `${y}年${part[1] === '1' ? '上半年' : '下半年'}`;
+  return `${y}年${Number(part)}月`;
+}
+/** The plan's own text with the draft's placeholders ("XX座", "XX亿元") shown as 待定. */
+export const planText = (s) => String(s ?? '').replace(/X{2,}/g, '待定');
+/** A value as shown: yes/no verdicts in words, everything else as stored. */
+export const valueText = (v) => (v === 'yes' || v === 'no' ? label('verdict', v) : v);
+/** A method code by its name from the catalogue; an unknown one verbatim. */
+export const methodLabel = (m) => (state.labels && state.labels.method && state.labels.method[m]) || code(m);
 export const loading = (what) => { $view().innerHTML = html`<p class="loading">正在加载${what}…</p>`; };
 
 export async function loadPlan() {
@@ -59,7 +84,16 @@ export async function loadLabels() {
   if (!state.labels) state.labels = await api('/api/labels');
   return state.labels;
 }
+// A progress request started before the first view asked for it (main.js, first load only): the
+// overview takes it instead of asking again.
+let early = null;
+export function prefetchProgress() { early = api('/api/progress').catch(() => null); }
 export async function loadProgress(force = false) {
+  if (early) {
+    const p = await early;
+    early = null;
+    if (p) { state.progress = p; return p; }
+  }
   if (!state.progress || force) state.progress = await api('/api/progress');
   return state.progress;
 }
@@ -84,11 +118,13 @@ export function disposeCharts() {
   liveCharts.clear();
 }
 
-export async function refreshMe() {
-  state.me = await api('/api/me').catch(() => ({ role: 'public', may: { read: ['indicators'], write: [] } }));
+/** Who the user is (from /api/me, or `known` when the caller already asked). */
+export async function refreshMe(known = null) {
+  state.me = known || await api('/api/me').catch(() => ({ role: 'public', may: { read: ['indicators'], write: [] } }));
   state.progress = null;
-  document.getElementById('who').textContent = state.me.user
-    ? `${state.me.user}（${label('role', state.me.role)}${state.me.department ? ' · ' + deptName(state.me.department) : ''}）` : label('role', 'public');
+  if (!known) early = null;  // a login or logout since the first load: the early answer was for someone else
+  document.getElementById('who').innerHTML = String(state.me.user
+    ? html`${code(state.me.user)}（${label('role', state.me.role)}${state.me.department ? ' · ' + deptName(state.me.department) : ''}）` : label('role', 'public'));
   document.getElementById('login-link').hidden = !!state.me.user;
   document.getElementById('logout').hidden = !state.me.user;
   for (const a of document.querySelectorAll('nav a[data-need]')) a.hidden = !may('read', a.dataset.need);
@@ -97,7 +133,9 @@ export async function refreshMe() {
 // HJ 212 factor codes as names (the code kept in brackets for the technician), units as written.
 export const FACTOR_LABEL = { a21026: 'SO₂', a21004: 'NO₂', a34002: 'PM₁₀', a21005: 'CO', a05024: 'O₃', a34004: 'PM₂.₅',
   a01001: '气温', a01002: '湿度', a01006: '气压', a01007: '风速', a01008: '风向' };
-export const factorLabel = (f) => FACTOR_LABEL[f] ? `${FACTOR_LABEL[f]}（${f}）` : f;
+/** A factor's name alone (charts: plain text). */
+export const factorName = (f) => FACTOR_LABEL[f] || f;
+export const factorLabel = (f) => FACTOR_LABEL[f] ? html`${FACTOR_LABEL[f]}（${code(f)}）` : code(f);
 export const unitLabel = (u) => ({ 'ug/m3': 'μg/m³', 'mg/m3': 'mg/m³' }[u] || u);
 
 export { html, esc, catHtml };

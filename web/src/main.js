@@ -1,7 +1,7 @@
 // main.js: the dashboard's entry — hash routes to one view module each; a view renders into the
 // page only while it is still the current route (a slow answer never overwrites a newer view), and
 // charts are disposed on every route change.
-import { state, api, loadPlan, loadLabels, refreshMe, showError, disposeCharts } from './common.js';
+import { state, api, loadPlan, loadLabels, refreshMe, prefetchProgress, showError, disposeCharts } from './common.js';
 import { viewOverview } from './views/overview.js';
 import { viewTarget } from './views/target.js';
 import { viewTasks } from './views/tasks.js';
@@ -43,15 +43,34 @@ document.getElementById('logout').addEventListener('click', async () => {
   route();
 });
 window.addEventListener('hashchange', route);
+// On a phone a table's rows are stacked (style.css): each cell shows its column's name, taken from
+// the table's header whenever a view draws a table.
+const labelCells = (root) => {
+  for (const table of root.querySelectorAll('table:not([data-labelled])')) {
+    const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    if (!names.length) continue;
+    for (const tr of table.querySelectorAll('tbody tr'))
+      [...tr.children].forEach((td, i) => { if (names[i] && !td.hasAttribute('colspan')) td.dataset.label = names[i]; });
+    table.dataset.labelled = '1';
+  }
+};
+new MutationObserver(() => labelCells(document.getElementById('view'))).observe(document.getElementById('view'), { childList: true, subtree: true });
 // The skip link moves the keyboard focus to the view (a plain #view link would change the route).
 document.getElementById('skip').addEventListener('click', (ev) => {
   ev.preventDefault();
   document.getElementById('view').focus();
 });
 window.shanshui = { state, route };  // for the browser tests and the console
+// First load: everything the first view needs is asked for at once (on a slow link each
+// round trip costs about half a second): the plan, the labels, who the user is and, for the
+// overview, the progress.
 (async () => {
+  // index.html preloads these four; each is taken here, at once, so that no later request (after a
+  // login, say) is answered from a preload made for the anonymous visitor.
+  const me = api('/api/me').catch(() => null);
+  prefetchProgress();
   await Promise.all([loadPlan().catch(() => {}), loadLabels().catch(() => {})]);
-  await refreshMe();
+  await refreshMe(await me);
   await route();
   document.body.dataset.ready = '1';
 })();

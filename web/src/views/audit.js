@@ -1,7 +1,7 @@
 // views/audit.js: the audit log for people — the chain's state on top, filters by who, what, which
 // object and when, a page at a time (older pages on demand), monitoring ingest batches folded away
 // unless asked for; every write and refusal with its Chinese label.
-import { api, label, loading, html, catHtml } from '../common.js';
+import { api, label, loading, code, html, catHtml } from '../common.js';
 
 const PAGE = 100;
 
@@ -12,9 +12,9 @@ export async function viewAudit(_param, $view) {
   $view().innerHTML = html`<h1>审计日志</h1>
     <div class="${check.chain_intact ? 'ok' : 'error'}" id="chain">${check.chain_intact
       ? html`哈希链完整：${check.entries} 条记录逐条校验通过。<button type="button" id="verify-rows">校验数据表</button>`
-      : html`哈希链在第 ${check.broken_at} 条断裂：${check.reason}`}</div>
+      : html`哈希链在第 ${check.broken_at} 条断裂：${code(check.reason)}`}</div>
     <form class="filters" id="audit-filter">
-      <label>操作人 <input name="actor" placeholder="如 user:office" size="14"></label>
+      <label>操作人 <input name="actor" placeholder="操作人账号" size="14"></label>
       <label>操作 <select name="action"><option value="">全部</option>${actions.map((a) => html`<option value="${a}">${label('audit_action', a)}</option>`)}</select></label>
       <label>对象 <input name="object" placeholder="事项、指标、站点或用户" size="14"></label>
       <label>自 <input name="from" type="date"></label><label>至 <input name="to" type="date"></label>
@@ -38,8 +38,8 @@ export async function viewAudit(_param, $view) {
     const q = query();
     if (append && next) q.set('before', String(next));
     const page = await api('/api/audit/search?' + q);
-    const rows = page.entries.map((e) => html`<tr><td>${e.id}</td><td>${e.at}</td><td>${e.actor}</td>
-      <td>${label('audit_action', e.action)}</td><td>${e.object}</td><td>${e.detail}</td></tr>`).reduce(catHtml, '');
+    const rows = page.entries.map((e) => html`<tr><td>${e.id}</td><td>${e.at}</td><td>${code(e.actor)}</td>
+      <td>${label('audit_action', e.action)}</td><td>${code(e.object)}</td><td>${code(e.detail)}</td></tr>`).reduce(catHtml, '');
     if (append) body.insertAdjacentHTML('beforeend', String(rows));
     else body.innerHTML = rows || html`<tr><td colspan="6" class="empty">没有符合条件的记录</td></tr>`;
     next = page.next_before;
@@ -56,7 +56,7 @@ export async function viewAudit(_param, $view) {
     chain.className = v.intact ? 'ok' : 'error';
     chain.innerHTML = String(v.intact
       ? html`数据完整：${v.rows_checked} 行数据与写入它们的审计记录一致`
-      : html`发现 ${v.data.length} 处与审计记录不符：<ul>${v.data.slice(0, 20).map((p) => html`<li>${p.table}：${p.problem}</li>`)}</ul>`);
+      : html`发现 ${v.data.length} 处与审计记录不符：<ul>${v.data.slice(0, 20).map((p) => html`<li>${code(p.table)}：${code(p.problem)}</li>`)}</ul>`);
   });
   await load(false);
 }

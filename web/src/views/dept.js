@@ -1,5 +1,5 @@
 // views/dept.js: a department's (or township's) workbench: its items and the report form.
-import { state, label, may, ApiError, api, deptName, badge, loading, loadPlan, loadProgress, allItems, html, esc, catHtml } from '../common.js';
+import { state, label, may, ApiError, api, deptName, badge, loading, loadPlan, loadProgress, allItems, periodLabel, planText, html, esc, catHtml } from '../common.js';
 import { noticeSection, loadNotices } from './notices.js';
 
 export async function viewDept(param, $view) {
@@ -22,17 +22,17 @@ export async function viewDept(param, $view) {
   const mine = items.map((i) => ({ ...i, s: status[i.id] }));
   const overdue = mine.filter((i) => i.s && (i.s.status === 'overdue' || i.s.status === 'lagging'));
   const canReport = may('write', 'report') && (!state.me.department || state.me.department === dept);
-  const row = (i) => html`<tr data-item="${esc(i.id)}"><td>${esc(i.id)}</td><td>${esc(i.text)}</td><td>${i.lead.includes(dept) ? '牵头' : group && !i.responsible.includes(dept) ? '乡镇共同' : '责任'}</td>
+  const row = (i) => html`<tr data-item="${esc(i.id)}"><td>${esc(i.id)}</td><td>${planText(i.text)}</td><td>${i.lead.includes(dept) ? '牵头' : group && !i.responsible.includes(dept) ? '乡镇共同' : '责任'}</td>
     <td>${i.s ? badge('s-' + i.s.status, label('status', i.s.status), i.s.reason) : '—'}</td><td>${i.s ? esc(i.s.percent) + '%' : '—'}</td>
-    <td>${i.s && i.s.latest_report ? esc(i.s.latest_report.period) : html`<span class="muted">未报送</span>`}</td></tr>`;
+    <td>${i.s && i.s.latest_report ? periodLabel(i.s.latest_report.period) : html`<span class="muted">未报送</span>`}</td></tr>`;
   const table = (list) => list.length ? html`<table><thead><tr><th>编号</th><th>工作事项</th><th>角色</th><th>状态</th><th>完成</th><th>最新报送</th></tr></thead><tbody>${list.map(row).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">无</div>`;
   $view().innerHTML = html`<h1>部门工作台：${esc(deptName(dept) || '请选择部门')}</h1>
     ${ownUnit ? '' : html`<div class="filters"><label>部门 <select id="dept-pick"><option value="">请选择部门或乡镇</option>${deptOptions}</select></label></div>`}
     ${notes.section}
     <h2>进度报送</h2>
     ${canReport && mine.length ? html`<form class="stack" id="report-form">
-      <label>工作事项 <select name="item" required>${mine.map((i) => html`<option value="${esc(i.id)}">${esc(i.id)} ${esc(i.text.slice(0, 40))}</option>`).reduce(catHtml, '')}</select></label>
-      <label>报送期 <input name="period" required placeholder="如 2026-Q4" value="${esc(currentQuarter())}"></label>
+      <label>工作事项 <select name="item" required>${mine.map((i) => html`<option value="${esc(i.id)}">${esc(i.id)} ${planText(i.text.slice(0, 40))}</option>`).reduce(catHtml, '')}</select></label>
+      <label>报送期 <select name="period">${recentQuarters().map((q, i) => html`<option value="${q}" ${i === 0 ? 'selected' : ''}>${periodLabel(q)}</option>`).reduce(catHtml, '')}</select></label>
       <label>状态 <select name="status"><option value="in_progress">推进中</option><option value="done">已完成</option><option value="not_started">未启动</option></select></label>
       <label>完成百分比 <input name="percent" type="number" min="0" max="100" step="1" required></label>
       <label>进展说明 <textarea name="narrative" rows="3" required></textarea></label>
@@ -62,7 +62,11 @@ export async function viewDept(param, $view) {
     } catch (e) { out.className = 'error'; out.textContent = e.message; }
   });
 }
-function currentQuarter() {
+// The quarter now (Beijing time) and the three before it: a late report names its own quarter.
+function recentQuarters() {
   const d = new Date(Date.now() + 8 * 3600e3);
-  return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+  let y = d.getUTCFullYear(), q = Math.floor(d.getUTCMonth() / 3) + 1;
+  const out = [];
+  for (let k = 0; k < 4; k++) { out.push(`${y}-Q${q}`); if (--q === 0) { q = 4; y--; } }
+  return out;
 }

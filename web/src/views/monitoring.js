@@ -1,14 +1,14 @@
 // views/monitoring.js: the monitoring network: stations, map, AQI calendar, water sections, noise zones, alarms; one station.
-import { factorLabel, unitLabel, label, api, loading, chart, html, esc, catHtml } from '../common.js';
+import { factorLabel, factorName, unitLabel, code, label, api, loading, chart, html, esc, catHtml } from '../common.js';
 
 export async function viewMonitoring(_param, $view) {
   loading('监测站点');
   const [stations, alarms] = await Promise.all([api('/api/stations'), api('/api/alarms').catch(() => [])]);
   $view().innerHTML = html`<h1>监测网络 <span class="muted">（${stations.length} 个站点）</span></h1>
-    <div class="grid2"><div id="map" role="img" aria-label="站点分布图"></div>
-    <div><h2 style="margin-top:0">站点</h2>${stations.length ? html`<table><thead><tr><th>MN</th><th>名称</th><th>类型</th><th>乡镇/河流</th></tr></thead><tbody>${
-      stations.map((s) => html`<tr><td><a href="#/station/${esc(s.mn)}">${esc(s.mn)}</a></td><td>${esc(s.name)}</td><td>${esc(label('station_kind', s.kind) || s.kind)}</td><td>${esc(s.township)} ${esc(s.river)}</td></tr>`).reduce(catHtml, '')}</tbody></table>`
-      : html`<div class="empty">尚未登记站点（shanshui station add）</div>`}</div></div>
+    <div class="grid2"><div><div id="map" role="region" aria-label="站点分布图"></div><div id="map-legend" class="legend" aria-label="图例"></div></div>
+    <div><h2 style="margin-top:0">站点</h2>${stations.length ? html`<table><thead><tr><th>站点编码</th><th>名称</th><th>类型</th><th>乡镇/河流</th></tr></thead><tbody>${
+      stations.map((s) => html`<tr><td><a href="#/station/${esc(s.mn)}">${code(s.mn)}</a></td><td>${esc(s.name)}</td><td>${esc(label('station_kind', s.kind) || s.kind)}</td><td>${esc(s.township)} ${esc(s.river)}</td></tr>`).reduce(catHtml, '')}</tbody></table>`
+      : html`<div class="empty">尚未登记站点（由管理员在命令行登记）</div>`}</div></div>
     <h2>空气质量日历（AQI，按 HJ 633 依日期选用 2012 或 2026 版）</h2>
     ${stations.some((s) => s.kind === 'air') ? html`<div class="filters"><label>站点 <select id="aqi-station">${stations.filter((s) => s.kind === 'air').map((s) =>
       html`<option value="${esc(s.mn)}">${esc(s.name)}</option>`).reduce(catHtml, '')}</select></label>
@@ -20,8 +20,12 @@ export async function viewMonitoring(_param, $view) {
     <h2>声环境功能区（GB 3096—2008，昼间 Ld / 夜间 Ln）</h2>
     <div id="noise-table"><p class="loading">加载中…</p></div>
     <h2>报警（${alarms.length}）</h2>${alarms.length ? html`<table><thead><tr><th>站点</th><th>类型</th><th>时间</th><th>说明</th></tr></thead><tbody>${
-      alarms.slice(0, 200).map((a) => html`<tr><td>${esc(a.mn)}</td><td>${esc({ over_standard: '超标', silent: '断线', maintenance: '长时间维护' }[a.kind] || a.kind)}</td><td>${esc(a.time || '—')}</td><td>${esc(alarmText(a.detail))}</td></tr>`).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">当前无报警</div>`}`;
-  import('../map.js').then((m) => m.drawStationMap(stations));
+      alarms.slice(0, 200).map((a) => html`<tr><td>${code(a.mn)}</td><td>${esc({ over_standard: '超标', silent: '断线', maintenance: '长时间维护' }[a.kind] || a.kind)}</td><td>${esc(a.time || '—')}</td><td>${esc(alarmText(a.detail))}</td></tr>`).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">当前无报警</div>`}`;
+  import('../map.js').then((m) => {
+    m.drawStationMap(stations);
+    document.getElementById('map-legend').innerHTML = String(m.legend().map(([color, name, kind]) =>
+      html`<span class="key"><i class="key-${kind}" style="--c:${color}"></i>${name}</span>`).reduce(catHtml, ''));
+  });
   const month = document.getElementById('water-month');
   month.addEventListener('change', () => { drawWaterTable(month.value); drawNoiseTable(month.value); });
   drawWaterTable(month.value);
@@ -108,15 +112,19 @@ function alarmText(detail) {
 }
 export async function viewStation(mn, $view) {
   loading('站点数据');
-  const obs = await api(`/api/stations/${encodeURIComponent(mn)}/observations?limit=2000`);
+  const [obs, stations] = await Promise.all([api(`/api/stations/${encodeURIComponent(mn)}/observations?limit=2000`), api('/api/stations')]);
   const factors = [...new Set(obs.map((o) => o.factor))];
-  $view().innerHTML = html`<p><a href="#/monitoring">← 监测网络</a></p><h1>站点 ${esc(mn)}</h1>
-    ${obs.length ? html`<div id="chart" class="chart"></div><p class="muted">最近 ${obs.length} 条观测；因子 ${factors.map(factorLabel).join('、')}</p>` : html`<div class="empty">该站点暂无数据</div>`}`;
+  const station = stations.find((s) => s.mn === mn);
+  $view().innerHTML = html`<p><a href="#/monitoring">← 监测网络</a></p><h1>${station ? station.name : '站点'} <span class="muted">${code(mn)}</span></h1>
+    ${obs.length ? html`<div id="chart" class="chart"></div><p class="muted">最近 ${obs.length} 条观测；因子 ${factors.map(factorLabel).reduce((a, b) => html`${a}${a ? '、' : ''}${b}`, '')}</p>` : html`<div class="empty">该站点暂无数据</div>`}`;
   if (!obs.length) return;
   // Each series named by its factor and unit (the unit as the station sent it).
   const unitOf = (f) => unitLabel((obs.find((o) => o.factor === f) || {}).unit || '');
-  const series = factors.map((f) => ({ name: `${factorLabel(f)} ${unitOf(f)}`.trim(), type: 'line', showSymbol: false,
+  const series = factors.map((f) => ({ name: `${factorName(f)} ${unitOf(f)}`.trim(), type: 'line', showSymbol: false,
     data: obs.filter((o) => o.factor === f && Number.isFinite(Number(o.value))).map((o) => [o.time, Number(o.value)]) }));
+  // The axis carries the unit when every factor shares one; otherwise each series names its own.
+  const units = [...new Set(factors.map(unitOf))];
   (await chart(document.getElementById('chart'))).setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: {},
-    xAxis: { type: 'time' }, yAxis: { type: 'value', scale: true }, dataZoom: [{ type: 'inside' }, {}], series });
+    xAxis: { type: 'time', name: '时间' }, yAxis: { type: 'value', scale: true, name: units.length === 1 ? units[0] : '数值（单位见图例）' },
+    dataZoom: [{ type: 'inside' }, {}], series });
 }

@@ -1,6 +1,6 @@
 // views/overview.js: the overview: a summary of where the targets stand, then every target as a
 // card (latest value with its unit, three lens badges), with filters that match what they say.
-import { state, label, deptName, lensBadges, latest, sparkline, loading, loadPlan, loadProgress, allItems, html, esc, catHtml } from '../common.js';
+import { state, label, deptName, lensBadges, latest, sparkline, loading, loadPlan, loadProgress, allItems, planText, valueText, html, esc, catHtml } from '../common.js';
 
 // The summary's four groups, by the chosen lens's rating.
 const GROUPS = [
@@ -51,8 +51,8 @@ export async function viewOverview(_param, $view) {
     document.getElementById('cards').innerHTML = shown.length ? shown.map((t) => {
       const v = latest(t);
       return html`<a class="card" data-target="${esc(t.id)}" href="#/target/${esc(t.id)}">
-        <div class="name">${esc(t.name)}</div>
-        <div class="nums"><span class="value">${v ? v.value : '—'}${v && t.unit ? html`<small class="unit">${t.unit}</small>` : ''}</span><span class="goal">目标 ${t.label}${v ? html` · ${v.year}年${v.provisional ? '（年内）' : ''}` : ''}</span></div>
+        <div class="name">${planText(t.name)}</div>
+        <div class="nums"><span class="value">${v ? valueText(v.value) : '—'}${v && t.unit ? html`<small class="unit">${t.unit}</small>` : ''}</span><span class="goal">目标 ${planText(t.label)}${v ? html` · ${v.year}年${v.provisional ? '（年内）' : ''}` : ''}</span></div>
         ${sparkline(t.series)}
         <div class="badges">${lensBadges(t)}</div>
         <div class="muted">牵头：${esc(deptName(t.lead))}</div></a>`;

@@ -1,5 +1,5 @@
 // views/supervision.js: 督办 and 赛马比拼: the supervision list and the department scorecard.
-import { label, may, api, badge, loading, loadPlan, allItems, html, esc, catHtml } from '../common.js';
+import { label, may, api, badge, loading, loadPlan, allItems, planText, methodLabel, html, esc, catHtml } from '../common.js';
 import { issueForm, bindIssueForms, noticeSection, loadNotices } from './notices.js';
 
 export async function viewSupervision(_param, $view) {
@@ -14,7 +14,7 @@ export async function viewSupervision(_param, $view) {
   // What each entry is about, in words: a work item's text or a target's name, with a link.
   const items = Object.fromEntries(allItems(plan).map((i) => [i.id, i]));
   const targets = Object.fromEntries(plan.targets.map((t) => [t.id, t]));
-  const about = (ref) => items[ref] ? html`<a href="#/tasks">${ref}</a> ${items[ref].text.slice(0, 60)}`
+  const about = (ref) => items[ref] ? html`<a href="#/tasks">${ref}</a> ${planText(items[ref].text.slice(0, 60))}`
     : targets[ref] ? html`<a href="#/target/${ref}">${targets[ref].name}</a>` : ref;
   // Counts per department, worst first; each count filters the list.
   const perDept = {};
@@ -43,8 +43,8 @@ export async function viewScorecard(_param, $view) {
   loading('赛马比拼');
   const sc = await api('/api/scorecard');
   const comps = Object.keys(sc.weights || {});
-  $view().innerHTML = html`<h1>部门赛马比拼</h1><p class="muted">方法 ${esc(sc.method)}：${esc(sc.formula)}；权重 ${comps.map((c) => html`${esc(c)} ${esc(sc.weights[c])}`).join('，')}</p>
-    ${sc.departments.length ? html`<table><thead><tr><th>排名</th><th>部门</th><th>得分</th>${comps.map((c) => html`<th>${esc(c)}</th>`).reduce(catHtml, '')}<th>牵头事项</th><th>配合事项</th><th>牵头指标</th></tr></thead><tbody>${
+  $view().innerHTML = html`<h1>部门赛马比拼</h1><p class="muted">方法：${methodLabel(sc.method)}。${esc(sc.formula)}；权重：${comps.map((c) => `${label('scorecard_component', c)} ${sc.weights[c]}`).join('，')}</p>
+    ${sc.departments.length ? html`<table><thead><tr><th>排名</th><th>部门</th><th>得分</th>${comps.map((c) => html`<th>${label('scorecard_component', c)}</th>`).reduce(catHtml, '')}<th>牵头事项</th><th>配合事项</th><th>牵头指标</th></tr></thead><tbody>${
       sc.departments.map((d) => html`<tr><td>${d.rank}</td><td>${esc(d.name)}</td><td>${Number(d.score).toFixed(1)}</td>${comps.map((c) =>
         html`<td>${d.components && d.components[c] != null && (!d.applicable || d.applicable[c] !== false) ? (100 * d.components[c]).toFixed(0) + '%' : '—'}</td>`).reduce(catHtml, '')}<td>${d.items_led}</td><td>${d.items_shared ?? 0}</td><td>${d.targets_led}</td></tr>`).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">暂无评分</div>`}`;
 }

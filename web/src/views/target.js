@@ -1,25 +1,27 @@
 // views/target.js: a target: its lenses explained, its series with provenance (computed values link to their lineage), its history.
-import { label, may, api, deptName, badge, loading, loadPlan, chart, html, esc, catHtml } from '../common.js';
+import { label, may, api, deptName, badge, loading, loadPlan, chart, code, planText, valueText, methodLabel, html, esc, catHtml } from '../common.js';
 
 export async function viewTarget(id, $view) {
   loading('指标');
   const [plan, t] = await Promise.all([loadPlan(), api('/api/targets/' + encodeURIComponent(id))]);
   const lensHtml = ['schedule', 'unsd', 'current'].map((k) => {
     const l = t.lenses[k];
-    const inputs = Object.entries(l.inputs || {}).map(([a, b]) => html`<code>${esc(a)} = ${esc(b)}</code>`).join(' ');
+    // Inputs by their names in the formula; a bound and a verdict in words.
+    const shown = (a, b) => (a === 'bound' ? label('bound', b) : valueText(b));
+    const inputs = Object.entries(l.inputs || {}).map(([a, b]) => html`<span class="input">${label('lens_input', a)} = ${shown(a, b)}</span>`).reduce((x, y) => html`${x}${x ? '；' : ''}${y}`, '');
     return html`<div class="lens"><b>${label('lens', k)}</b> ${badge('r-' + l.rating, label('rating', l.rating) || l.label)}
-      <div>公式：<code>${esc(l.formula)}</code></div><div>代入：${inputs || '—'}</div>
-      <div class="muted">判定：${esc(l.thresholds)}${l.reason ? '；' + esc(l.reason) : ''}（方法 ${esc(l.method)}）</div></div>`;
+      ${l.formula ? html`<div>公式：${l.formula}</div>` : ''}<div>代入：${inputs || '—'}</div>
+      <div class="muted">判定：${l.thresholds || ''}${l.thresholds && l.reason ? '；' : ''}${planText(l.reason)}（方法：${methodLabel(l.method)}）</div></div>`;
   }).reduce(catHtml, '');
   // A year-so-far value (live from monitoring) says so; a computed value links to its lineage.
   const rows = (t.series || []).map((s) => html`<tr${s.provisional ? html` class="provisional"` : ''}><td>${esc(s.year)}${s.provisional ? '（年内累计，暂定）' : ''}</td>
-    <td>${s.provenance.run_id ? html`<a class="lineage" href="#/lineage/run:${esc(s.provenance.run_id)}">${esc(s.value)}</a>` : esc(s.value)}</td>
+    <td>${s.provenance.run_id ? html`<a class="lineage" href="#/lineage/run:${esc(s.provenance.run_id)}">${esc(s.value)}</a>` : valueText(s.value)}</td>
     <td>${esc(s.provenance.kind === 'computed' ? '计算' : '报送')}</td>
-    <td>${esc(s.provenance.method)} v${esc(s.provenance.method_version)}</td><td>${esc(s.provenance.run_id ? `评估运行 #${s.provenance.run_id}；${s.provenance.note || ''}` : s.provenance.source)}</td>
+    <td>${methodLabel(s.provenance.method)}（${/^\d+$/.test(String(s.provenance.method_version)) ? `第${s.provenance.method_version}版` : code(s.provenance.method_version)}）</td><td>${esc(s.provenance.run_id ? `评估运行 #${s.provenance.run_id}；${s.provenance.note || ''}` : s.provenance.source)}</td>
     <td>${esc(deptName(s.provenance.reporter))}</td><td>${esc(s.provenance.recorded_at)}</td></tr>`).reduce(catHtml, '');
   const newest = (t.series || []).at(-1);
   const stale = t.stale ? html`<div class="error stale">数据过期：${newest ? html`最新数值为 ${esc(newest.year)} 年` : '基期以来尚无数值'}，已超出报送周期，当前状态不作“已实现”判定</div>` : '';
-  $view().innerHTML = html`<p><a href="#/">← 目标总览</a></p><h1>${esc(t.name)} <span class="muted">${esc(t.label)}</span></h1>
+  $view().innerHTML = html`<p><a href="#/">← 目标总览</a></p><h1>${esc(t.name)} <span class="muted">${planText(t.label)}</span></h1>
     ${stale}<p class="muted">行动计划原文：“${esc(t.quote)}”（${esc(t.clause)}）· 牵头：${esc(deptName(t.lead))} · 基期 ${esc(t.baseline?.year)} 年 ${esc(t.baseline?.value)}（${esc(t.baseline?.source)}）</p>
     <div class="grid2"><div id="chart" class="chart" role="img" aria-label="指标序列图"></div><div>${lensHtml}</div></div>
     <h2>数值来源（可追溯至监测数据）</h2>
@@ -55,7 +57,7 @@ export async function viewTarget(id, $view) {
         const value = e.action === 'measurement.add' ? e.detail.split(' ')[0] : null;
         const change = value == null ? '' : last[e.object] != null ? html`${esc(last[e.object])} → ${esc(value)}` : html`（首次）→ ${esc(value)}`;
         if (value != null) last[e.object] = value;
-        return html`<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${label('audit_action', e.action)}</td><td>${esc(e.object)}</td><td>${change}</td><td>${esc(e.detail)}</td></tr>`;
+        return html`<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${code(e.actor)}</td><td>${label('audit_action', e.action)}</td><td>${code(e.object)}</td><td>${change}</td><td>${code(e.detail)}</td></tr>`;
       }).reduce(catHtml, '');
       document.getElementById('history').innerHTML = log.length ? html`<table><thead><tr><th>#</th><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>旧值 → 新值</th><th>内容与依据</th></tr></thead><tbody>${rowsHtml}</tbody></table>` : html`<div class="empty">无变更记录</div>`;
     } catch (e) { document.getElementById('history').innerHTML = html`<div class="error">${esc(e.message)}</div>`; }

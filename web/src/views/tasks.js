@@ -1,5 +1,5 @@
 // views/tasks.js: the task board: action lines, key tasks and work items with their status.
-import { label, may, api, deptName, badge, loading, loadPlan, loadProgress, html, esc } from '../common.js';
+import { label, may, api, deptName, badge, loading, loadPlan, loadProgress, periodLabel, planText, html, esc } from '../common.js';
 
 export async function viewTasks(_param, $view) {
   loading('任务台账');
@@ -13,15 +13,15 @@ export async function viewTasks(_param, $view) {
   for (const a of plan.actions) {
     parts.push(html`<tr class="action"><td colspan="7">${esc(a.name)}</td></tr>`);
     for (const t of a.tasks) {
-      parts.push(html`<tr class="task"><td>${esc(t.id)}</td><td colspan="6">${esc(t.name)}</td></tr>`);
+      parts.push(html`<tr class="task"><td>${esc(t.id)}</td><td colspan="6">${planText(t.name)}</td></tr>`);
       for (const i of t.items) {
         const s = byId[i.id];
         const r = s && s.latest_report;
-        parts.push(html`<tr data-item="${esc(i.id)}"><td>${esc(i.id)}</td><td>${esc(i.text)}${i.due ? html`<div class="muted">完成时限 ${esc(i.due)}</div>` : ''}</td>
+        parts.push(html`<tr data-item="${esc(i.id)}"><td>${esc(i.id)}</td><td>${planText(i.text)}${i.due ? html`<div class="muted">完成时限 ${esc(i.due)}</div>` : ''}</td>
           <td>${i.lead.map(deptName).join('、')}</td><td>${i.responsible.map(deptName).join('、')}</td>
           <td>${s ? badge('s-' + s.status, label('status', s.status) || s.status_label, s.reason) : '—'}</td>
           <td>${s ? html`<div class="bar" title="${s.percent}%"><i style="width:${Math.min(100, s.percent)}%"></i></div>${esc(s.percent)}%` : '—'}</td>
-          <td>${r ? html`${esc(r.period)}：${esc(r.narrative)}${r.evidence ? html`<div class="muted">佐证：${esc(r.evidence)}</div>` : ''}` : (s ? html`<span class="muted">未报送</span>` : '—')}
+          <td>${r ? html`${periodLabel(r.period)}：${esc(r.narrative)}${r.evidence ? html`<div class="muted">佐证：${esc(r.evidence)}</div>` : ''}` : (s ? html`<span class="muted">未报送</span>` : '—')}
             ${s && s.status === 'done' && may('write', 'close_item') ? html`<form class="close-form" data-item="${i.id}">
               <input name="evidence" required placeholder="销号佐证（文号）" size="16"> <input name="note" placeholder="说明" size="10">
               <button type="submit">销号</button> <span class="close-result" role="status"></span></form>` : ''}</td></tr>`);
