@@ -197,7 +197,7 @@ class Cli(unittest.TestCase):
         explained = run("progress", "--target", "tourism_revenue", "--as-of", AS_OF, db=self.db).stdout
         self.assertIn("unsd: 需加快 (acceleration_needed)  [unsd-progress-chart-2023/v1]", explained)
         self.assertIn("CAGR_a=0.156821", explained)
-        self.assertIn("thresholds: latest meets target", explained)
+        self.assertIn("thresholds: 最新值达到目标 → 已实现", explained)
         p = run("progress", "--target", "no_such_target", db=self.db, ok=(1,))
         self.assertIn("unknown target 'no_such_target'", p.stderr)
         table = run("progress", "--as-of", AS_OF, db=self.db).stdout
