@@ -11,8 +11,6 @@
 namespace shanshui::http {
 namespace {
 
-constexpr size_t kMaxNoticeText = 2000;
-
 // What a notice is about, as a clerk reads it: the item's text or the target's name.
 std::string subject_text(const plan::Plan& p, const store::Notice& n) {
   if (n.subject_kind == "item")
@@ -38,7 +36,6 @@ json notice_json(const plan::Plan& p, const service::NoticeView& v) {
           {"issued_by", v.notice.issued_by},
           {"issued_at", v.notice.issued_at},
           {"state", v.state},
-          {"state_label", service::notice_state_label(v.state)},
           {"overdue", v.overdue},
           {"events", events}};
 }
@@ -116,15 +113,14 @@ std::vector<Route> notice_routes() {
                  auto why = action == "answer" ? service::refuse_answer(c.user, n->department)
                                                : service::refuse_write(c.user, service::Write::supervise, *p, nullptr);
                  if (refused(c, why, "notice:" + c.arg)) return;
-                 if (text.empty() || text.size() > kMaxNoticeText)
-                   return send_error(c.res, 400, "text: 1 to 2000 bytes");
+                 if (text.empty() || text.size() > service::kMaxNoticeText)
+                   return send_error(c.res, 400, "text: 1 to " + std::to_string(service::kMaxNoticeText) + " bytes");
                  auto events = c.store.notice_events();
                  if (!events) return send_internal(c.res, events.error().message);
                  std::vector<store::NoticeEvent> mine;
                  for (const auto& e : *events)
                    if (e.notice_id == id) mine.push_back(e);
-                 if (auto no = service::refuse_step(service::notice_state(mine), action))
-                   return send_error(c.res, 409, *no);
+                 if (auto no = service::refuse_step(mine, action)) return send_error(c.res, 409, *no);
                  if (auto s = c.store.add_notice_event({0, id, action, text, c.user->username, ""}); !s)
                    return send_internal(c.res, s.error().message);
                  mine.push_back({0, id, action, text, c.user->username, ""});

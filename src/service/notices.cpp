@@ -16,16 +16,11 @@ std::string notice_state(const std::vector<store::NoticeEvent>& events) {
   return state;
 }
 
-const char* notice_state_label(const std::string& state) {
-  if (state == "issued") return "待答复";
-  if (state == "answered") return "待办结";
-  if (state == "escalated") return "已通报";
-  if (state == "resolved") return "已办结";
-  return "未知";
-}
-
-std::optional<std::string> refuse_step(const std::string& state, const std::string& action) {
+std::optional<std::string> refuse_step(const std::vector<store::NoticeEvent>& steps, const std::string& action) {
   if (action != "answer" && action != "resolve" && action != "escalate") return "action: answer, resolve or escalate";
+  std::string state = notice_state(steps);
+  if (steps.size() >= kMaxNoticeSteps)
+    return "the notice has " + std::to_string(kMaxNoticeSteps) + " steps already; issue a new one";
   if (state == "resolved") return std::string("the notice is resolved; nothing follows");
   // The office resolves on an answer; it may escalate (通报) a notice left unanswered or answered
   // badly, but not twice in a row without a new answer.
@@ -56,7 +51,8 @@ std::optional<std::string> check_notice(const plan::Plan& plan, store::Notice& n
   }
   if (!plan.find_department(n.department)) return "no department '" + n.department + "'";
   if (!Date::parse(n.due)) return std::string("due: a date like 2026-12-31");
-  if (n.request.empty() || n.request.size() > 2000) return std::string("request: 1 to 2000 bytes");
+  if (n.request.empty() || n.request.size() > kMaxNoticeText)
+    return "request: 1 to " + std::to_string(kMaxNoticeText) + " bytes";
   return std::nullopt;
 }
 

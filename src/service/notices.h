@@ -17,11 +17,14 @@ namespace shanshui::service {
 /// A notice's state, from its events: "issued" (waiting for the answer), "answered" (waiting for
 /// the office), "escalated" (通报: waiting for a new answer), "resolved" (done; nothing follows).
 std::string notice_state(const std::vector<store::NoticeEvent>& events);
-/// The Chinese name of a state (待答复, 待办结, 已通报, 已办结).
-const char* notice_state_label(const std::string& state);
+/// Storage budget of the workflow: a request or a step is at most this many bytes, and a notice
+/// takes at most kMaxNoticeSteps steps (answers and decisions) before the office must issue a new one.
+constexpr size_t kMaxNoticeText = 2000;
+constexpr size_t kMaxNoticeSteps = 50;
 
-/// Whether `action` ("answer" | "resolve" | "escalate") may follow `state`, else the reason.
-std::optional<std::string> refuse_step(const std::string& state, const std::string& action);
+/// Whether `action` ("answer" | "resolve" | "escalate") may follow the steps taken so far, else
+/// the reason. The states' names for people are in the label catalogue (group notice_state).
+std::optional<std::string> refuse_step(const std::vector<store::NoticeEvent>& steps, const std::string& action);
 
 /// Checks a new notice against the plan: the subject exists, the department is known, the due
 /// date is a date, the request is 1–2000 bytes. Fills in the department (the subject's first lead)

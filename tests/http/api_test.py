@@ -389,7 +389,7 @@ class ApiTest(unittest.TestCase):
         mine = self.call("GET", "/api/notices?department=eeb&state=resolved", "department").json()
         n = next(x for x in mine if x["id"] == nid)
         self.assertEqual([e["action"] for e in n["events"]], ["answer", "escalate", "answer", "resolve"])
-        self.assertEqual(n["state_label"], "已办结")
+        self.assertEqual(self.call("GET", "/api/labels").json()["notice_state"][n["state"]], "已办结")
         self.assertIn("T18.2", n["subject"])
         self.assertTrue(n["subject_text"])
         self.assertEqual(self.call("GET", "/api/notices?department=gaotang", "office").json(), [])

@@ -329,7 +329,7 @@ TEST(Notices, StepsFollowTheWorkflowTable) {
       if (a != "-") events.push_back({0, 1, a, "", "", ""});
     const std::string& action = row.at(1);
     const std::string& expected = row.at(2);
-    auto no = refuse_step(notice_state(events), action);
+    auto no = refuse_step(events, action);
     std::string got = "refused";
     if (!no) {
       events.push_back({0, 1, action, "", "", ""});
@@ -339,6 +339,13 @@ TEST(Notices, StepsFollowTheWorkflowTable) {
     ++rows;
   }
   EXPECT_GE(rows, 12);
+}
+
+TEST(Notices, AnswersStopAtTheStepBudget) {
+  std::vector<store::NoticeEvent> steps(kMaxNoticeSteps - 1, {0, 1, "answer", "x", "eeb", ""});
+  EXPECT_FALSE(refuse_step(steps, "answer"));
+  steps.push_back({0, 1, "answer", "x", "eeb", ""});
+  EXPECT_TRUE(refuse_step(steps, "answer"));
 }
 
 TEST(Notices, OverdueOnlyWhileWaitingForTheDepartment) {

@@ -45,6 +45,6 @@ export async function viewScorecard(_param, $view) {
   const comps = Object.keys(sc.weights || {});
   $view().innerHTML = html`<h1>部门赛马比拼</h1><p class="muted">方法：${methodLabel(sc.method)}。${esc(sc.formula)}；权重：${comps.map((c) => `${label('scorecard_component', c)} ${sc.weights[c]}`).join('，')}</p>
     ${sc.departments.length ? html`<table><thead><tr><th>排名</th><th>部门</th><th>得分</th>${comps.map((c) => html`<th>${label('scorecard_component', c)}</th>`).reduce(catHtml, '')}<th>牵头事项</th><th>配合事项</th><th>牵头指标</th></tr></thead><tbody>${
-      sc.departments.map((d) => html`<tr><td>${d.rank}</td><td>${esc(d.name)}</td><td>${Number(d.score).toFixed(1)}</td>${comps.map((c) =>
+      sc.departments.map((d) => html`<tr><td>${d.rank}</td><td>${esc(d.name)}</td><td>${Number(d.score).toFixed(1)} 分</td>${comps.map((c) =>
         html`<td>${d.components && d.components[c] != null && (!d.applicable || d.applicable[c] !== false) ? (100 * d.components[c]).toFixed(0) + '%' : '—'}</td>`).reduce(catHtml, '')}<td>${d.items_led}</td><td>${d.items_shared ?? 0}</td><td>${d.targets_led}</td></tr>`).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">暂无评分</div>`}`;
 }
