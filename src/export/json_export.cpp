@@ -55,6 +55,9 @@ json target_json(const plan::Target& t) {
   j["baseline"] = t.baseline_value
                       ? json{{"value", *t.baseline_value}, {"year", t.baseline_year}, {"source", t.baseline_source}}
                       : json(nullptr);
+  if (t.reference)
+    j["reference"] = {
+        {"value", t.reference->value}, {"of_baseline", t.reference->of_baseline}, {"source", t.reference->source}};
   j["limit"] = t.limit ? json(*t.limit) : json(nullptr);
   j["method"] = {{"kind", t.measure.kind},
                  {"method", t.measure.method},

@@ -53,12 +53,29 @@ LensResult unable(const char* lens, const char* method, Said why) {
 Said no_target_value(const Target& t) {
   return {"规划未明确目标值（“" + t.written + "”）", "the plan states no target value ('" + t.written + "')"};
 }
+
+// An unspecified target with nothing to rate it against: 目标待定, grey, never a failure.
+LensResult pending(const char* lens, const char* method, const Target& t, const std::optional<Said>& detail = {}) {
+  Said none = no_target_value(t);
+  LensResult r = unable(lens, method, {"目标待定：" + none.zh, "target pending: " + none.en});
+  r.rating = "target_pending";
+  if (detail) reason(r, {r.reason + "；" + detail->zh, r.en.reason + "; " + detail->en});
+  return r;
+}
 Said near_limit(const Target& t) {
   return {"临界规则：距 " + t.value + " 不足 1 个百分点，视为实现", "near-limit rule: within 1 point of " + t.value};
 }
 const Said kAlreadyMet{"最新值已达到目标", "the latest value already meets the target"};
 const Said kHoldLevel{"目标等于基准值（保持水平），最新值未达到",
                       "target equals the baseline (hold the level) and the latest value misses it"};
+// A target missed by the latest value: "not yet achieved" while its year is still ahead (not a
+// failure: the schedule and UNSD lenses say whether the pace is enough), "not achieved" after.
+const char* missed(const Target& t, int latest_year) {
+  return latest_year < t.year ? "not_yet_achieved" : "not_achieved";
+}
+const Said kMissedThresholds{"达到 → 已实现；未达到且未到目标年 → 尚未达标；目标年已到仍未达到 → 未达标",
+                             "met → achieved; missed before the target year → not_yet_achieved; missed in or after "
+                             "it → not_achieved"};
 const Said kNoRate{"存在非正值，增长率无定义", "growth rate undefined for non-positive values"};
 
 // Near-limit rule (UNSD): a target of 0 % or 100 % counts as achieved within 1 point of it.
@@ -135,9 +152,10 @@ LensResult categorical(const char* lens, const char* method, const Target& t, co
     reason(r, {"是否型目标：实现或未实现", "binary target: achieved or not"});
   }
   bool lens_unsd = std::string(lens) == "unsd";
-  r.rating = *ok ? "achieved" : lens_unsd ? "stagnation_or_regression" : "not_achieved";
-  thresholds(r, {"达到 → 已实现；未达到 → " + std::string(lens_unsd ? "停滞或倒退" : "未达标"),
-                 "met → achieved; not met → " + std::string(lens_unsd ? "stagnation_or_regression" : "not_achieved")});
+  r.rating = *ok ? "achieved" : lens_unsd ? "stagnation_or_regression" : missed(t, latest.year);
+  thresholds(r, lens_unsd
+                    ? Said{"达到 → 已实现；未达到 → 停滞或倒退", "met → achieved; not met → stagnation_or_regression"}
+                    : kMissedThresholds);
   return r;
 }
 
@@ -170,6 +188,8 @@ const char* lens_rating_label(const std::string& r) {
   if (r == "acceleration_needed") return "需加快";
   if (r == "stagnation_or_regression") return "停滞或倒退";
   if (r == "not_achieved") return "未达标";
+  if (r == "not_yet_achieved") return "尚未达标";
+  if (r == "target_pending") return "目标待定";
   if (r == "unable") return "无法评估";
   if (r == "stale") return "数据过期";
   return "?";
@@ -230,7 +250,7 @@ std::vector<Observation> with_baseline(const Target& t, const std::vector<Observ
   return out;
 }
 
-LensResult current_lens(const Target& t, const std::vector<Observation>& series) {
+static LensResult current_lens_as_written(const Target& t, const std::vector<Observation>& series) {
   if (t.bound == Bound::water_class || t.bound == Bound::binary)
     return categorical("current", kCurrentMethod, t, series);
   if (t.bound == Bound::qualitative) {
@@ -238,7 +258,7 @@ LensResult current_lens(const Target& t, const std::vector<Observation>& series)
       LensResult r;
       r.lens = "current";
       r.method = kCurrentMethod;
-      r.rating = series.back().value == "yes" ? "achieved" : "not_achieved";
+      r.rating = series.back().value == "yes" ? "achieved" : missed(t, series.back().year);
       r.inputs = {{"latest_year", std::to_string(series.back().year)}, {"verdict", series.back().value}};
       reason(r, {"定性目标：采用监测部门报送的结论",
                  "qualitative target: the reported verdict of the measuring department"});
@@ -248,7 +268,7 @@ LensResult current_lens(const Target& t, const std::vector<Observation>& series)
                   {"定性目标：需由监测部门报送“是/否”结论", "qualitative target: needs a reported verdict (yes/no)"});
   }
   if (series.empty()) return unable("current", kCurrentMethod, {"暂无监测值", "no measurement yet"});
-  if (t.unspecified) return unable("current", kCurrentMethod, no_target_value(t));
+  if (t.unspecified) return pending("current", kCurrentMethod, t);
   LensResult r;
   r.lens = "current";
   r.method = kCurrentMethod;
@@ -262,7 +282,7 @@ LensResult current_lens(const Target& t, const std::vector<Observation>& series)
               {"v_T", t.value},
               {"bound", to_string(t.bound)}};
   bool ok = meets_target(t, latest.value).value_or(false);
-  r.rating = ok ? "achieved" : "not_achieved";
+  r.rating = ok ? "achieved" : missed(t, latest.year);
   r.value = *target - *v;
   formula(r,
           {"按约束比较最新值与目标值；差距 = 目标值 − 最新值", "v_t compared with v_T by the bound; gap = v_T - v_t"});
@@ -276,8 +296,8 @@ LensResult current_lens(const Target& t, const std::vector<Observation>& series)
   return r;
 }
 
-LensResult schedule_lens(const Target& t, const std::vector<Observation>& series) {
-  if (t.unspecified && t.bound != Bound::qualitative) return unable("schedule", kScheduleMethod, no_target_value(t));
+static LensResult schedule_lens_as_written(const Target& t, const std::vector<Observation>& series) {
+  if (t.unspecified && t.bound != Bound::qualitative) return pending("schedule", kScheduleMethod, t);
   Span span{};
   LensResult r;
   if (auto done = start_numeric("schedule", kScheduleMethod, t, series,
@@ -313,7 +333,7 @@ LensResult schedule_lens(const Target& t, const std::vector<Observation>& series
   return r;
 }
 
-LensResult unsd_lens(const Target& t, const std::vector<Observation>& series) {
+static LensResult unsd_lens_as_written(const Target& t, const std::vector<Observation>& series) {
   Span span{};
   LensResult r;
   if (auto done = start_numeric(
@@ -324,23 +344,23 @@ LensResult unsd_lens(const Target& t, const std::vector<Observation>& series) {
   double years = s->t - s->b;
 
   if (t.unspecified) {
-    // No numeric target: rate the direction of change (UNSD table for indicators without a target).
-    if (s->vb <= 0 || s->vt <= 0) return unable("unsd", kUnsdMethod, kNoRate);
-    if (t.direction == Direction::none)
-      return unable("unsd", kUnsdMethod, {"既无目标值也无期望方向", "no target value and no desired direction"});
+    // No numeric target and no reference: the direction of change is reported (UNSD's table for
+    // indicators without a target), but the target itself is pending — never red.
+    if (s->vb <= 0 || s->vt <= 0) return pending("unsd", kUnsdMethod, t, kNoRate);
     double cagr = std::pow(s->vt / s->vb, 1.0 / years) - 1;
-    double d = t.direction == Direction::decrease ? -1 : 1;
     r.inputs.push_back({"CAGR_a", fmt(cagr, 6)});
     r.value = cagr;
-    formula(r, {"实际年均增速 = (最新值 / 基准值)^(1/(最新年份 − 基准年)) − 1，按期望方向评定（无目标值）",
-                "CAGR_a = (v_t / v_b)^(1/(t-b)) - 1, rated in the desired direction (no target value)"});
-    thresholds(r, {"期望方向上的年均增速 ≥ 2% → 按期实现；0.5%～2% → 需加快；更低 → 停滞或倒退",
-                   "d·CAGR ≥ 2% → on_track; 0.5% ≤ d·CAGR < 2% → acceleration_needed; below → "
-                   "stagnation_or_regression"});
-    double x = d * cagr;
-    r.rating = x >= 0.02 - kEps ? "on_track" : x >= 0.005 - kEps ? "acceleration_needed" : "stagnation_or_regression";
+    r.rating = "target_pending";
+    formula(r, {"实际年均增速 = (最新值 / 基准值)^(1/(最新年份 − 基准年)) − 1（无目标值，仅供参考）",
+                "CAGR_a = (v_t / v_b)^(1/(t-b)) - 1 (no target value: for information)"});
+    double d = t.direction == Direction::decrease ? -1 : t.direction == Direction::increase ? 1 : 0;
+    std::string pct = fmt(cagr * 100, 2) + "%";
+    Said trend = d * cagr > kEps ? Said{"，年均变化 " + pct + "，向期望方向", ", " + pct + " a year, the desired way"}
+                 : d * cagr < -kEps
+                     ? Said{"，年均变化 " + pct + "，背离期望方向", ", " + pct + " a year, the wrong way"}
+                     : Said{"，年均变化 " + pct, ", " + pct + " a year"};
     Said none = no_target_value(t);
-    reason(r, {none.zh + "：仅按变化方向评定", none.en + ": direction-only rating"});
+    reason(r, {"目标待定：" + none.zh + trend.zh, "target pending: " + none.en + trend.en});
     return r;
   }
 
@@ -385,6 +405,43 @@ LensResult unsd_lens(const Target& t, const std::vector<Observation>& series) {
   r.value = p;
   r.rating = p >= 0.95 - kEps ? "on_track" : p >= 0.10 - kEps ? "acceleration_needed" : "stagnation_or_regression";
   return r;
+}
+
+namespace {
+
+using Lens = LensResult (*)(const Target&, const std::vector<Observation>&);
+
+// An unspecified target with a reference (a national standard, or the plan's baseline) is rated
+// against it like a stated value, and every result says so; without one it stays pending.
+LensResult against_reference(Lens lens, const Target& t, const std::vector<Observation>& series) {
+  if (!t.unspecified || !t.reference || t.reference->value.empty()) return lens(t, series);
+  Target rated = t;
+  rated.unspecified = false;
+  rated.value = t.reference->value;
+  LensResult r = lens(rated, series);
+  r.inputs.push_back({"reference", t.reference->value});
+  Said basis = t.reference->of_baseline
+                   ? Said{"目标待定（“" + t.written + "”）：暂以规划基准值 " + t.reference->value + " 为参照（" +
+                              t.reference->source + "）",
+                          "target pending ('" + t.written + "'): rated against the plan's baseline " +
+                              t.reference->value + " (" + t.reference->source + ")"}
+                   : Said{"目标待定（“" + t.written + "”）：暂以 " + t.reference->source + " 为参照",
+                          "target pending ('" + t.written + "'): rated against " + t.reference->source};
+  reason(r, {basis.zh + (r.reason.empty() ? "" : "；" + r.reason),
+             basis.en + (r.en.reason.empty() ? "" : "; " + r.en.reason)});
+  return r;
+}
+
+}  // namespace
+
+LensResult schedule_lens(const Target& t, const std::vector<Observation>& series) {
+  return against_reference(schedule_lens_as_written, t, series);
+}
+LensResult unsd_lens(const Target& t, const std::vector<Observation>& series) {
+  return against_reference(unsd_lens_as_written, t, series);
+}
+LensResult current_lens(const Target& t, const std::vector<Observation>& series) {
+  return against_reference(current_lens_as_written, t, series);
 }
 
 std::vector<LensResult> assess(const Target& t, const std::vector<Observation>& series) {

@@ -154,7 +154,7 @@ void resolve(const Plan& plan, std::vector<DeptRef>& refs) {
 Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
   r.only(n, {"id",      "indicator", "name",     "unit",    "bound",      "value",      "value_hi",
              "written", "year",      "baseline", "limit",   "direction",  "cumulative", "clause",
-             "quote",   "lead",      "items",    "measure", "amendments", "notes"},
+             "quote",   "lead",      "items",    "measure", "amendments", "notes",      "reference"},
          "a target");
   Target t;
   t.line = Reader::line(n);
@@ -201,6 +201,22 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
     }
     t.baseline_year = r.integer(bl, "year", false);
     t.baseline_source = r.str(bl, "source", false);
+  }
+  if (YAML::Node ref = n["reference"]; ref && !ref.IsNull()) {
+    r.only(ref, {"value", "source"}, "a reference");
+    Reference rf;
+    rf.value = r.str(ref, "value");
+    rf.source = r.str(ref, "source");
+    if (!t.unspecified) r.error(ref, "a reference is for an unspecified target only (this one has a value)");
+    if (!numeric) r.error(ref, "a reference needs a numeric bound (>=, <=, =, ~)");
+    if (rf.value == "baseline") {
+      rf.of_baseline = true;
+      if (!t.baseline_value) r.error(ref["value"], "reference 'baseline' but the target has no baseline value");
+      rf.value = t.baseline_value.value_or("");
+    } else if (auto d = Decimal::parse(rf.value); !d) {
+      r.error(ref["value"], d.error().message);
+    }
+    t.reference = rf;
   }
   if (n["limit"]) t.limit = r.number(n, "limit");
   std::string dir = r.str(n, "direction", false);

@@ -93,6 +93,15 @@ struct Amendment {
   std::string note;
 };
 
+/// What an unspecified target is rated against until the plan states a value: a national standard
+/// (GB 3095-2012 Table 1, grade II, for PM2.5 "达到市级考核要求") or the plan's own baseline
+/// ("不低于国家要求": hold the level). Shown with its source on every rating it produces.
+struct Reference {
+  std::string value;  // decimal text; the baseline's value when `of_baseline`
+  bool of_baseline = false;
+  std::string source;  // "GB 3095-2012 表1 二级：年平均 35 µg/m³"
+};
+
 /// A target as a contract (目标): bound, value, year, baseline, owner, method, source clause.
 struct Target {
   std::string id;
@@ -100,10 +109,11 @@ struct Target {
   std::string name;
   std::string unit;
   Bound bound = Bound::at_least;
-  std::string value;         // decimal text, class ("II") or "yes"; "" when unspecified/qualitative
-  std::string value_hi;      // upper end of a range
-  bool unspecified = false;  // "XX" placeholder in the draft
-  std::string written;       // the target as the draft writes it ("95%左右", "XX亿元")
+  std::string value;                   // decimal text, class ("II") or "yes"; "" when unspecified/qualitative
+  std::string value_hi;                // upper end of a range
+  bool unspecified = false;            // "XX" placeholder in the draft
+  std::optional<Reference> reference;  // what an unspecified target is rated against, if anything
+  std::string written;                 // the target as the draft writes it ("95%左右", "XX亿元")
   int year = 0;
   std::optional<std::string> baseline_value;
   int baseline_year = 0;

@@ -12,8 +12,9 @@ using Catalogue = std::map<std::string, std::map<std::string, std::string>>;
 
 Catalogue chinese() {
   Catalogue c;
-  for (const char* r : {"achieved", "on_schedule", "slightly_behind", "behind", "on_track", "acceleration_needed",
-                        "stagnation_or_regression", "not_achieved", "unable", "stale"})
+  for (const char* r :
+       {"achieved", "on_schedule", "slightly_behind", "behind", "on_track", "acceleration_needed",
+        "stagnation_or_regression", "not_yet_achieved", "not_achieved", "target_pending", "unable", "stale"})
     c["rating"][r] = plan::lens_rating_label(r);
   for (const char* s : {"not_started", "on_schedule", "lagging", "overdue", "done", "closed"})
     c["status"][s] = plan::item_status_label(s);
@@ -51,7 +52,8 @@ Catalogue chinese() {
                      {"target", "目标"},
                      {"years_meeting", "达标年数"},
                      {"years", "年数"},
-                     {"verdict", "结论"}};
+                     {"verdict", "结论"},
+                     {"reference", "参照值"}};
   c["bound"] = {{">=", "不低于"},   {"<=", "不高于"},       {"=", "等于"},
                 {"~", "约为"},      {"range", "区间"},      {"water_class", "水质类别"},
                 {"binary", "是否"}, {"qualitative", "定性"}};
@@ -107,7 +109,9 @@ Catalogue english() {
                  {"on_track", "on track"},
                  {"acceleration_needed", "acceleration needed"},
                  {"stagnation_or_regression", "stagnation or regression"},
+                 {"not_yet_achieved", "not yet achieved"},
                  {"not_achieved", "not achieved"},
+                 {"target_pending", "target pending"},
                  {"unable", "cannot be assessed"},
                  {"stale", "out of date"}};
   c["status"] = {{"not_started", "not started"},
@@ -155,7 +159,8 @@ Catalogue english() {
                      {"target", "target"},
                      {"years_meeting", "years meeting"},
                      {"years", "years"},
-                     {"verdict", "verdict"}};
+                     {"verdict", "verdict"},
+                     {"reference", "reference value"}};
   c["bound"] = {{">=", "at least"},   {"<=", "at most"},
                 {"=", "equal"},       {"~", "about"},
                 {"range", "range"},   {"water_class", "water class"},

@@ -103,9 +103,14 @@ Target make_target(const std::map<std::string, std::string>& row) {
   Target t;
   t.id = row.at("case");
   t.bound = *bound_from_string(row.at("bound"));
-  if (row.at("target") == "unspecified") {
+  const std::string& target = row.at("target");
+  if (target.rfind("unspecified", 0) == 0) {
     t.unspecified = true;
     t.written = "未写明";
+    // "unspecified@35": rated against a national standard of 35; "unspecified@baseline": against
+    // the plan's baseline (filled in below, once the baseline is read).
+    if (auto at = target.find('@'); at != std::string::npos)
+      t.reference = Reference{target.substr(at + 1), target.substr(at + 1) == "baseline", "GB 3095-2012 二级"};
   } else {
     t.value = row.at("target");
   }
@@ -118,6 +123,7 @@ Target make_target(const std::map<std::string, std::string>& row) {
     t.baseline_year = std::stoi(row.at("baseline").substr(0, colon));
     t.baseline_value = row.at("baseline").substr(colon + 1);
   }
+  if (t.reference && t.reference->of_baseline) t.reference->value = t.baseline_value.value_or("");
   return t;
 }
 
@@ -155,8 +161,15 @@ TEST(Lenses, EveryCaseRatesAsExpected) {
       EXPECT_NEAR(std::stod(it->second), std::stod(row["expected"]), 0.005) << where;
     }
     EXPECT_FALSE(r.method.empty()) << where;
-    if (r.rating == "unable") {
-      EXPECT_FALSE(r.reason.empty()) << where << ": unable must say why";
+    if (t.unspecified) {
+      // An unspecified target is never red: rated against its reference (and says so) or pending.
+      EXPECT_TRUE(t.reference || r.rating == "target_pending" || r.rating == "unable") << where;
+      if (t.reference) {
+        EXPECT_NE(r.reason.find("目标待定"), std::string::npos) << where << ": " << r.reason;
+      }
+    }
+    if (r.rating == "unable" || r.rating == "target_pending") {
+      EXPECT_FALSE(r.reason.empty()) << where << ": unable or pending must say why";
     } else if (t.bound != Bound::qualitative) {
       EXPECT_FALSE(r.formula.empty()) << where << ": a rating must show its formula";
     }

@@ -2,14 +2,17 @@
 // card (latest value with its unit, three lens badges), with filters that match what they say.
 import { state, label, deptName, lensBadges, latest, sparkline, loading, loadPlan, loadProgress, allItems, planText, valueText, html, esc, catHtml } from '../common.js';
 
-// The summary's four groups, by the chosen lens's rating.
+// The summary's groups, by the chosen lens's rating: "not yet achieved" (the target year is still
+// ahead) is not "behind", and a target the plan leaves open (目标待定) is never counted as failing.
 const GROUPS = [
   ['achieved', '已实现', ['achieved']],
   ['on_track', '按序时或按期', ['on_schedule', 'on_track']],
+  ['not_yet', '尚未达标（未到目标年）', ['not_yet_achieved']],
   ['behind', '滞后或需加快', ['slightly_behind', 'behind', 'acceleration_needed', 'stagnation_or_regression', 'not_achieved']],
+  ['pending', '目标待定', ['target_pending']],
   ['no_data', '无法评估或数据过期', ['unable', 'stale']],
 ];
-const groupOf = (rating) => (GROUPS.find(([, , rs]) => rs.includes(rating)) || GROUPS[3])[0];
+const groupOf = (rating) => (GROUPS.find(([, , rs]) => rs.includes(rating)) || GROUPS[GROUPS.length - 1])[0];
 
 export async function viewOverview(_param, $view) {
   loading('目标');
