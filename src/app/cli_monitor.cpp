@@ -198,6 +198,7 @@ int serve(const Common& c, const ServeArgs& a) {
     o.transport.max_connections = static_cast<size_t>(std::max(1, a.http_max_connections));
     o.transport.max_per_address = static_cast<size_t>(std::max(1, a.http_max_per_address));
     o.cache = !a.no_cache;
+    o.evidence_budget = std::max<int64_t>(0, a.evidence_budget_mb) * 1024 * 1024;
     o.web_dir = a.web.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/web/public" : a.web;
     if (listener) {
       const hj212::Listener* l = listener.get();

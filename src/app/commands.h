@@ -85,6 +85,7 @@ struct ServeArgs {
   int accept_past_days = 800, accept_ahead_minutes = 60;
   int hj212_max_connections = 1000, hj212_max_per_address = 64, http_max_connections = 2000, http_max_per_address = 128;
   bool no_cache = false, behind_tls = false;
+  int64_t evidence_budget_mb = 2048;  // all uploaded evidence files together
   std::vector<std::string> trusted_proxies;
 };
 int serve(const Common& c, const ServeArgs& a);

@@ -262,6 +262,8 @@ int run(int argc, char** argv) {
   serve_cmd->add_option(
       "--trusted-proxy", sv.trusted_proxies,
       "address of a reverse proxy whose X-Forwarded-For names the client (for login throttling); repeatable");
+  serve_cmd->add_option("--evidence-budget-mb", sv.evidence_budget_mb,
+                        "MiB all uploaded evidence files may take together (default 2048; 507 beyond)");
   serve_cmd->add_flag("--no-cache", sv.no_cache, "rebuild every read view on each request (for benchmarks)");
   serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");

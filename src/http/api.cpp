@@ -9,6 +9,7 @@
 
 #include "plan/loader.h"
 #include "service/csv.h"
+#include "service/evidence.h"
 #include "service/tracking.h"
 
 namespace shanshui::http {
@@ -91,6 +92,26 @@ bool refused(Ctx& c, const std::optional<std::string>& why, const std::string& o
   return true;
 }
 
+bool unknown_evidence_sent(Ctx& c, const std::string& evidence) {
+  for (size_t at = evidence.find("sha256:"); at != std::string::npos; at = evidence.find("sha256:", at + 7)) {
+    std::string hex = evidence.substr(at + 7, 64);
+    if (!service::is_sha256_hex(hex)) {
+      send_error(c.res, 400, "evidence: 'sha256:' must be followed by the 64 hex digits of an uploaded file");
+      return true;
+    }
+    auto f = c.store.evidence(hex, false);
+    if (!f) {
+      send_internal(c.res, f.error().message);
+      return true;
+    }
+    if (!*f) {
+      send_error(c.res, 400, "evidence: no uploaded file sha256:" + hex + " (upload it first: POST /api/evidence)");
+      return true;
+    }
+  }
+  return false;
+}
+
 // A field of a JSON request body as text: strings as they are, numbers and booleans as written,
 // missing or null as "".
 std::string field(const nlohmann::json& b, const char* key) {
@@ -164,7 +185,8 @@ bool match_path(std::string_view pattern, std::string_view path, std::string* ar
 const std::vector<Route>& all_routes() {
   static const std::vector<Route> routes = [] {
     std::vector<Route> all;
-    for (auto part : {session_routes, plan_routes, notice_routes, monitoring_routes, lineage_routes, audit_routes})
+    for (auto part :
+         {session_routes, plan_routes, notice_routes, evidence_routes, monitoring_routes, lineage_routes, audit_routes})
       for (auto& r : part()) all.push_back(std::move(r));
     return all;
   }();

@@ -47,6 +47,7 @@ struct Ctx {
   std::string client;                        // the client's address (behind a trusted proxy: from X-Forwarded-For)
   std::string db_path;                       // the database file (the audit key lives beside it)
   std::function<std::string()> live_status;  // JSON of the live evaluation ("" when it does not run)
+  int64_t evidence_budget = service::kDefaultEvidenceBudget;  // bytes all evidence files may take
 };
 
 /// Who may call a route: the one place a route's access is declared. Dispatch enforces it before
@@ -87,6 +88,7 @@ std::vector<Route> monitoring_routes();
 std::vector<Route> lineage_routes();
 std::vector<Route> audit_routes();
 std::vector<Route> notice_routes();
+std::vector<Route> evidence_routes();
 const std::vector<Route>& all_routes();
 
 /// Matches "/api/targets/forest_coverage" against "/api/targets/{id}".
@@ -99,6 +101,9 @@ void send_error(Response& res, int status, const std::string& message);
 void send_internal(Response& res, const std::string& detail);
 /// 401/403 with the reason when `why` is set; every 403 is also written to the audit log.
 bool refused(Ctx& c, const std::optional<std::string>& why, const std::string& object);
+/// Sends 400 and returns true when an evidence text names an uploaded file ("sha256:<hex>") that
+/// is not stored: a report or closure never points at nothing.
+bool unknown_evidence_sent(Ctx& c, const std::string& evidence);
 /// A write refused because its content cannot be true: 400 with the reason, and an audit entry.
 void refuse_invalid(Ctx& c, const std::string& object, const std::string& intake_reason);
 /// The plan in force, or nullopt with the error sent (404 before any plan is imported).

@@ -80,6 +80,8 @@ const std::map<std::string, json>& responses() {
       {"GET /api/audit/verify",
        object({"entries", "intact", "chain_intact", "rows_checked", "data"}, {{"intact", boolean()}, {"data", arr()}})},
       {"GET /api/export/{format}", object({"plan", "as_of", "targets"})},
+      {"POST /api/evidence", object({"sha256", "ref", "name", "media_type", "size", "url"},
+                                    {{"sha256", str()}, {"ref", str()}, {"size", num()}})},
   };
   return m;
 }
@@ -143,6 +145,18 @@ std::string openapi_json() {
       [std::string(r.method) == "POST" && key != "POST /api/login" && key != "POST /api/logout" ? "201" : "200"] = ok;
     if (auto req = requests().find(key); req != requests().end())
       op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", req->second}}}}}};
+    if (key == "POST /api/evidence") {  // the file itself, not JSON; the same content again answers 200
+      op["requestBody"] = {
+          {"required", true},
+          {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+      op["responses"]["200"] = ok;
+      op["responses"]["413"] = {{"description", "larger than 8 MiB"}};
+      op["responses"]["415"] = {{"description", "not an accepted type, with the reason"}};
+      op["responses"]["507"] = {{"description", "the evidence storage budget is used up"}};
+    }
+    if (key == "GET /api/evidence/{id}")  // the stored file as uploaded, as an attachment
+      op["responses"]["200"]["content"] = {
+          {"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}};
     // Security for reads too: what a route needs, whoever calls it.
     op["security"] = r.access.needs_login()
                          ? json::array({{{"bearer", json::array()}}, {{"cookie", json::array()}}})

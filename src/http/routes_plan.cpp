@@ -97,6 +97,7 @@ std::vector<Route> plan_routes() {
          const plan::WorkItem* item = p->find_item(str("item"));
          if (refused(c, service::refuse_write(c.user, service::Write::report, *p, item), "report " + str("item")))
            return;
+         if (unknown_evidence_sent(c, str("evidence"))) return;
          std::string reporter =
              c.user->role == "admin" && !str("reporter").empty() ? str("reporter") : c.user->department;
          auto row = one_row(
@@ -127,6 +128,7 @@ std::vector<Route> plan_routes() {
                  std::string evidence = field(b, "evidence");
                  if (evidence.empty())
                    return send_error(c.res, 400, "closing needs evidence (销号 only with evidence)");
+                 if (unknown_evidence_sent(c, evidence)) return;
                  auto t = service::load_tracking(c.store, *p, Date::today_beijing());
                  if (!t) return send_internal(c.res, t.error().message);
                  const auto* iv = t->view.find_item(item->id);

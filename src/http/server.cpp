@@ -54,13 +54,14 @@ Result<int> Server::bind() {
   const bool secure = impl_->opt.behind_tls;
   auto health = impl_->opt.listener_health;
   auto live = impl_->opt.live_status;
+  const int64_t evidence_budget = impl_->opt.evidence_budget;
   auto guard = std::make_shared<service::LoginGuard>();
   const std::vector<std::string> proxies = impl_->opt.trusted_proxies;
   auto hashes = std::make_shared<service::HashGate>(2);  // two cores: more at once only queues in memory
   // One dispatcher matches the route table by path segments (no regex per route).
   const std::vector<Route>* table = &all_routes();
-  auto dispatch = [db, table, cache, use_cache, secure, health, live, guard, hashes, proxies](const Request& req,
-                                                                                              Response& res) {
+  auto dispatch = [db, table, cache, use_cache, secure, health, live, guard, hashes, proxies, evidence_budget](
+                      const Request& req, Response& res) {
     std::string arg;
     const Route* found = nullptr;
     for (const auto& r : *table)
@@ -78,9 +79,9 @@ Result<int> Server::bind() {
       store = std::move(*st);
       store_path = db;
     }
-    Ctx c{req, res,    *store, std::nullopt, std::nullopt, false,
-          arg, secure, health, guard.get(),  hashes.get(), client_address(req, proxies),
-          db,  live};
+    Ctx c{req, res,    *store,         std::nullopt, std::nullopt, false,
+          arg, secure, health,         guard.get(),  hashes.get(), client_address(req, proxies),
+          db,  live,   evidence_budget};
     std::string token;
     if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
       token = a.substr(7);

@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "http/transport.h"
+#include "service/evidence.h"
 
 namespace shanshui::http {
 
@@ -33,8 +34,9 @@ struct ServerOptions {
   bool behind_tls = false;                   // served through a TLS proxy: Secure cookies and HSTS
   std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For names the client
   TransportOptions transport;                // connection, size and time limits (host and port are taken from above)
-  std::function<ListenerHealth()> listener_health;  // set when the HJ 212 listener runs alongside
-  std::function<std::string()> live_status;         // JSON of the live evaluation, when it runs alongside
+  std::function<ListenerHealth()> listener_health;            // set when the HJ 212 listener runs alongside
+  std::function<std::string()> live_status;                   // JSON of the live evaluation, when it runs alongside
+  int64_t evidence_budget = service::kDefaultEvidenceBudget;  // bytes all uploaded evidence may take (507 beyond)
 };
 
 class Server {

@@ -42,6 +42,7 @@ struct Transport::Impl {
   Handler handler;
   TransportStats stats;
   std::map<std::string, size_t> per_address;  // I/O thread only
+  size_t uploads_in_flight = 0;               // bodies above the ordinary limit being received; I/O thread only
   std::list<std::weak_ptr<Conn>> conns;       // I/O thread only, oldest first (for eviction)
 
   std::mutex jobs_mu;
@@ -175,7 +176,23 @@ struct Transport::Impl {
         return fail(parser_.error_status(), parser_.error_reason());
       }
       if (s == RequestParser::State::done) return dispatch();
+      // A body larger than the ordinary limit (an evidence upload) takes one of a few slots while
+      // it arrives, so that many strangers cannot each hold megabytes at once.
+      if (!upload_slot_ && parser_.past_headers() && parser_.body_length() > owner_.opt.limits.max_body) {
+        if (owner_.uploads_in_flight >= owner_.opt.max_uploads_in_flight) {
+          owner_.stats.overloaded++;
+          return fail(503, "too many uploads at once; try again shortly");
+        }
+        ++owner_.uploads_in_flight;
+        upload_slot_ = true;
+      }
       read();
+    }
+
+    void release_upload_slot() {
+      if (!upload_slot_) return;
+      upload_slot_ = false;
+      --owner_.uploads_in_flight;
     }
 
     void dispatch() {
@@ -183,6 +200,7 @@ struct Transport::Impl {
       ++timer_generation_;  // no deadline while a worker handles it
       timer_.cancel();
       auto req = std::make_shared<Request>(parser_.take());
+      release_upload_slot();
       req->remote_addr = address_;
       owner_.stats.requests++;
       bool keep = req->keep_alive && ++served_ < owner_.opt.max_requests_per_connection;
@@ -243,6 +261,7 @@ struct Transport::Impl {
     void release() {
       if (released_) return;
       released_ = true;
+      release_upload_slot();
       if (listed_) owner_.conns.erase(in_list_);
       owner_.stats.open--;
       auto it = owner_.per_address.find(address_);
@@ -257,6 +276,7 @@ struct Transport::Impl {
     std::string address_;
     std::array<char, 16384> chunk_{};
     Phase phase_ = Phase::idle;
+    bool upload_slot_ = false;
     Clock::time_point request_began_;
     bool released_ = false, listed_ = false;
     std::list<std::weak_ptr<Conn>>::iterator in_list_;

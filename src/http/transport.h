@@ -33,6 +33,7 @@ struct TransportOptions {
   size_t workers = 16;                                // threads running handlers
   size_t max_queued = 512;                            // complete requests waiting for a worker (503 beyond)
   size_t max_requests_per_connection = 10000;
+  size_t max_uploads_in_flight = 4;  // bodies above limits.max_body being received at once (503 beyond)
   std::vector<std::pair<std::string, std::string>> headers;  // added to every response (security headers)
 };
 

@@ -273,9 +273,11 @@ RequestParser::State RequestParser::end_of_headers() {
   if (hosts > 1) return fail(400, "more than one Host header");
   if (hosts == 0 && req_.version == "HTTP/1.1") return fail(400, "HTTP/1.1 request without Host");
   body_length_ = length ? std::stoull(*length) : 0;
-  if (body_length_ > limits_.max_body)
-    return fail(413,
-                "body of " + std::to_string(body_length_) + " bytes; the limit is " + std::to_string(limits_.max_body));
+  const size_t limit = req_.method == "POST" && !limits_.upload_path.empty() && req_.path == limits_.upload_path
+                           ? std::max(limits_.max_body, limits_.max_upload_body)
+                           : limits_.max_body;
+  if (body_length_ > limit)
+    return fail(413, "body of " + std::to_string(body_length_) + " bytes; the limit is " + std::to_string(limit));
   std::string conn;
   for (char c : connection) conn += lower(c);
   req_.keep_alive = req_.version == "HTTP/1.1" ? conn.find("close") == std::string::npos

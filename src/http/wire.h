@@ -20,6 +20,11 @@ struct ParseLimits {
   size_t max_header_bytes = 16 * 1024;  // all header lines together (431 beyond)
   size_t max_headers = 64;              // header fields (431 beyond)
   size_t max_body = 1024 * 1024;        // Content-Length (413 beyond)
+  // Evidence files (scans, photos, spreadsheets) are larger than any other body: a POST to
+  // `upload_path` may carry up to max_upload_body. The transport also caps how many such bodies
+  // are in flight at once (TransportOptions::max_uploads_in_flight), so strangers cannot multiply it.
+  size_t max_upload_body = 8 * 1024 * 1024;
+  std::string upload_path = "/api/evidence";
 };
 
 /// One request, complete.
@@ -72,6 +77,8 @@ class RequestParser {
   bool started() const { return !buf_.empty() || stage_ != Stage::request_line; }
   /// While need_more: the headers are complete and only the body is missing.
   bool past_headers() const { return stage_ == Stage::body; }
+  /// The announced body length once past the headers (0 before).
+  size_t body_length() const { return body_length_; }
   /// After error: the status to answer (400, 413, 414, 431, 501, 505) and why.
   int error_status() const { return error_status_; }
   const std::string& error_reason() const { return error_reason_; }

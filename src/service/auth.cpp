@@ -57,6 +57,8 @@ const char* write_name(Write w) {
       return "supervise";
     case Write::answer_notice:
       return "answer_notice";
+    case Write::upload_evidence:
+      return "upload_evidence";
   }
   return "?";
 }
@@ -89,6 +91,9 @@ std::optional<std::string> refuse_write(const std::optional<store::User>& user, 
     case Write::answer_notice:
       if (role == "department" || role == "township") return std::nullopt;
       return std::string("departments and townships answer the notices addressed to them");
+    case Write::upload_evidence:  // whoever reports, answers or closes attaches evidence
+      if (role == "department" || role == "township" || role == "office") return std::nullopt;
+      return std::string("departments, townships and the office upload evidence");
     case Write::import_plan:
     case Write::manage_station:
     case Write::manage_user:
@@ -152,7 +157,7 @@ Permissions permissions(const std::optional<store::User>& user, const plan::Plan
   for (Read r : {Read::indicators, Read::internal, Read::audit})
     if (!refuse_read(user, r)) p.read.push_back(read_key(r));
   for (Write w : {Write::report, Write::close_item, Write::import_plan, Write::add_measurement, Write::manage_station,
-                  Write::manage_user, Write::supervise, Write::answer_notice}) {
+                  Write::manage_user, Write::supervise, Write::answer_notice, Write::upload_evidence}) {
     // add_measurement is allowed per indicator: a department may when the plan says it measures one.
     bool any_target = false;
     if (w == Write::add_measurement)

@@ -34,7 +34,8 @@ enum class Write {
   manage_station,
   manage_user,
   supervise,
-  answer_notice
+  answer_notice,
+  upload_evidence
 };
 const char* write_name(Write w);
 

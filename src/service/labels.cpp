@@ -32,7 +32,8 @@ Catalogue chinese() {
       {"station.remove", "注销站点"}, {"user.add", "添加用户"},          {"ingest.batch", "监测数据入库"},
       {"denied", "拒绝越权操作"},     {"login.failed", "登录失败"},      {"refused.invalid", "拒收不实数据"},
       {"assessment.run", "评估运行"}, {"audit.seal", "封存既有数据"},    {"notice.issue", "下发督办"},
-      {"notice.answer", "答复督办"},  {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"}};
+      {"notice.answer", "答复督办"},  {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"},
+      {"evidence.add", "上传证明材料"}};
   c["notice_state"] = {{"issued", "待答复"}, {"answered", "待办结"}, {"escalated", "已通报"}, {"resolved", "已办结"}};
   // The named inputs of a lens (plan/lenses.cpp) and the bounds of a target.
   c["lens_input"] = {{"b", "基准年"},
@@ -96,7 +97,8 @@ Catalogue chinese() {
   c["write"] = {{"report", "报送进展"},          {"close_item", "销号"},
                 {"import_plan", "导入计划"},     {"add_measurement", "录入指标值"},
                 {"manage_station", "管理站点"},  {"manage_user", "管理用户"},
-                {"supervise", "下发和办结督办"}, {"answer_notice", "答复督办"}};
+                {"supervise", "下发和办结督办"}, {"answer_notice", "答复督办"},
+                {"upload_evidence", "上传证明材料"}};
   return c;
 }
 
@@ -137,7 +139,8 @@ Catalogue english() {
                        {"login.failed", "login failed"},        {"refused.invalid", "value refused as impossible"},
                        {"assessment.run", "assessment run"},    {"audit.seal", "existing rows sealed"},
                        {"notice.issue", "notice issued"},       {"notice.answer", "notice answered"},
-                       {"notice.resolve", "notice resolved"},   {"notice.escalate", "notice escalated"}};
+                       {"notice.resolve", "notice resolved"},   {"notice.escalate", "notice escalated"},
+                       {"evidence.add", "evidence uploaded"}};
   c["notice_state"] = {{"issued", "awaiting answer"},
                        {"answered", "awaiting decision"},
                        {"escalated", "escalated"},
@@ -210,7 +213,8 @@ Catalogue english() {
                 {"manage_station", "manage stations"},
                 {"manage_user", "manage users"},
                 {"supervise", "issue and decide notices"},
-                {"answer_notice", "answer notices"}};
+                {"answer_notice", "answer notices"},
+                {"upload_evidence", "upload evidence"}};
   return c;
 }
 

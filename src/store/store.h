@@ -80,6 +80,20 @@ struct NoticeEvent {
   std::string at;
 };
 
+/// An evidence file (a scanned 文件, a photo, a spreadsheet) uploaded for a report or a closure.
+/// Stored once per content, keyed by its SHA-256, and covered by the row hashes like every write;
+/// reports and closures name it in their evidence text as "sha256:<hex>".
+struct EvidenceFile {
+  int64_t id = 0;
+  std::string sha256;      // hex of the content
+  std::string name;        // the file name as uploaded (UTF-8)
+  std::string media_type;  // sniffed from the content, not taken from the client
+  int64_t size = 0;
+  std::string content;  // empty when listed without content
+  std::string uploaded_by;
+  std::string uploaded_at;
+};
+
 /// An input row that was refused, kept for inspection.
 struct RejectedRow {
   std::string source;
@@ -284,6 +298,13 @@ class Store {
   virtual Status add_notice_event(const NoticeEvent& e) = 0;
   /// Every event, by notice and then in order.
   virtual Result<std::vector<NoticeEvent>> notice_events() = 0;
+
+  /// Stores an evidence file; false when the same content is already stored (nothing changes).
+  virtual Result<bool> add_evidence(const EvidenceFile& f) = 0;
+  /// One evidence file by its SHA-256 (hex), with its content when `with_content`.
+  virtual Result<std::optional<EvidenceFile>> evidence(const std::string& sha256, bool with_content) = 0;
+  /// Bytes of evidence stored so far (the storage budget counts against this).
+  virtual Result<int64_t> evidence_bytes() = 0;
 
   virtual Status add_rejected(const std::vector<RejectedRow>& rows) = 0;
   virtual Result<std::vector<RejectedRow>> rejected() = 0;

@@ -5,7 +5,7 @@ tests/data/http/role-matrix.csv, the public's view, and an audit-tamper check.
 
 Usage: api_test.py PATH/TO/shanshui SOURCE_DIR
 """
-import csv, gzip, http.client, json, os, re, shutil, socket, sqlite3, subprocess, sys, tempfile, unittest
+import csv, gzip, hashlib, http.client, json, os, re, shutil, socket, sqlite3, subprocess, sys, tempfile, unittest, urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from peers import free_port  # noqa: E402
 
@@ -52,7 +52,7 @@ def request(port, method, path, body=None, headers=None):
     data = None
     if body is not None:
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-        h["Content-Type"] = "application/json"
+        h.setdefault("Content-Type", "application/json")
     c.request(method, path, body=data, headers=h)
     r = c.getresponse()
     out = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
@@ -300,7 +300,9 @@ class ApiTest(unittest.TestCase):
         checked = 0
         for row in rows:
             for role in ["public", "auditor", "township", "department", "office", "admin"]:
-                body = json.loads(row["body"].replace("{role}", role))
+                raw = row["body"].replace("{role}", role)
+                # "raw:…" is a file upload's body as it is (the evidence route takes bytes, not JSON)
+                body = raw[4:].encode() if raw.startswith("raw:") else json.loads(raw)
                 openapi = re.sub(r"^/api/(items|notices)/[^/]+/", r"/api/\1/{id}/", row["path"]) if row["path"].count("/") > 3 else None
                 r = self.call(row["method"], row["path"], role, body=body, openapi=openapi)
                 want = row[role]
@@ -399,6 +401,59 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(sorted(e["action"] for e in log if e["action"] != "denied"),
                          ["notice.answer", "notice.answer", "notice.escalate", "notice.resolve"])
         self.assertEqual(sum(e["action"] == "denied" for e in log), 2)  # the township's answer, the department's decision
+
+    # ---- evidence files ----
+    def test_evidence_is_uploaded_once_typed_by_content_and_referenced(self):
+        pdf = b"%PDF-1.7\n" + "巫山县生态环境局 整改验收意见".encode() + os.urandom(2000)
+        name = "巫山环发〔2026〕31号 验收意见.pdf"
+        q = "/api/evidence?name=" + urllib.parse.quote(name)
+        r = self.call("POST", q, "office", body=pdf, headers={"Content-Type": "application/pdf"})
+        self.assertEqual(r.status, 201, r.body)
+        f = r.json()
+        self.assertEqual(f["sha256"], hashlib.sha256(pdf).hexdigest())
+        self.assertEqual((f["name"], f["media_type"], f["size"]), (name, "application/pdf", len(pdf)))
+        self.assertEqual(f["ref"], "sha256:" + f["sha256"])
+        # the same content again: the one stored copy, 200
+        again = self.call("POST", "/api/evidence?name=copy.pdf", "department", body=pdf)
+        self.assertEqual((again.status, again.json()["name"]), (200, name))
+        # download: the bytes, as an attachment that cannot run as a page
+        d = self.call("GET", "/api/evidence/" + f["sha256"], "township", openapi="/api/evidence/{id}")
+        self.assertEqual(d.status, 200)
+        self.assertEqual(d.body, pdf)
+        self.assertEqual(d.headers["content-type"], "application/pdf")
+        self.assertIn("attachment; filename*=UTF-8''", d.headers["content-disposition"])
+        self.assertIn(urllib.parse.quote(name, safe="").replace("%2E", "."), d.headers["content-disposition"])
+        self.assertIn("sandbox", d.headers["content-security-policy"])
+        self.assertEqual(self.call("GET", "/api/evidence/" + f["sha256"], openapi="/api/evidence/{id}").status, 401)
+        self.assertEqual(self.call("GET", "/api/evidence/" + "0" * 64, "office", openapi="/api/evidence/{id}").status, 404)
+        self.assertEqual(self.call("GET", "/api/evidence/not-a-hash", "office", openapi="/api/evidence/{id}").status, 400)
+        # refused: the content decides the type, not the name or the header
+        for body, fname, status, why in ((b"<html><script>alert(1)</script>", "x.pdf", 415, "not an accepted"),
+                                         (b"%PDF-1.4 x", "photo.jpg", 415, "application/pdf"),
+                                         (b"%PDF-1.4 x", "", 400, "name"),
+                                         (b"", "empty.pdf", 415, "empty")):
+            r = self.call("POST", "/api/evidence?name=" + urllib.parse.quote(fname), "office", body=body)
+            self.assertEqual(r.status, status, (fname, r.body))
+            self.assertIn(why, r.json()["error_en"] if "error_en" in r.json() else r.json()["error"])
+        # over 8 MiB: refused from the headers alone, before the body is read
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
+            sock.sendall(b"POST /api/evidence?name=big.pdf HTTP/1.1\r\nHost: x\r\nContent-Length: 8388700\r\n\r\n%PDF-")
+            self.assertIn(b" 413 ", sock.recv(200))
+        self.assertEqual(self.call("POST", "/api/evidence?name=a.pdf", "auditor", body=pdf).status, 403)
+        # a closure or report may name the file; a file that was never uploaded is refused
+        missing = "sha256:" + "1" * 64
+        r = self.call("POST", "/api/items/T04.3/close", "office", body={"evidence": missing}, openapi="/api/items/{id}/close")
+        self.assertEqual(r.status, 400, r.body)
+        r = self.call("POST", "/api/reports", "department",
+                      body={"item": "T18.1", "period": "2026-Q4", "status": "in_progress", "percent": 85,
+                            "narrative": "附验收意见", "evidence": "巫山环发〔2026〕31号 " + f["ref"]})
+        self.assertEqual(r.status, 201, r.body)
+        item = self.call("GET", "/api/items/T18.1", "office", openapi="/api/items/{id}").json()
+        self.assertTrue(any(f["ref"] in rep["evidence"] for rep in item["reports"]))
+        # stored once, in the audit chain, and the chain still verifies
+        log = self.call("GET", "/api/audit?object=" + f["ref"], "auditor").json()
+        self.assertEqual([e["action"] for e in log], ["evidence.add"])
+        self.assertTrue(self.call("GET", "/api/audit/verify", "auditor").json()["intact"])
 
     # ---- audit ----
     def test_audit_history_of_a_value(self):

@@ -298,6 +298,48 @@ class HttpParsing(ServedTestCase):
         self.assert_serving("cache")
 
 
+class HttpUploads(ServedTestCase):
+    """Evidence uploads take larger bodies than anything else: strangers must not multiply them."""
+
+    extra = ("--evidence-budget-mb", "1")
+
+    def login(self):
+        _, _, body = self.server.http.request("POST", "/api/login", {"username": "eeb", "password": "eeb-test-2027"})
+        return {"Authorization": "Bearer " + json.loads(body)["token"], "Content-Type": "application/octet-stream"}
+
+    def test_strangers_cannot_hold_many_large_bodies(self):
+        s = self.server
+        rss = s.rss_mb()
+        head = b"POST /api/evidence?name=x.pdf HTTP/1.1\r\nHost: x\r\nContent-Length: 8000000\r\n\r\n%PDF-"
+        held = []
+        for i in range(4):  # four uploads may be in flight at once, each trickling its body
+            c = connect(s.http_port, f"127.0.0.{40 + i}")
+            c.sendall(head + b"0" * 100000)
+            held.append(c)
+        time.sleep(0.3)
+        # the fifth, from anywhere, is told to come back later instead of taking more memory
+        self.assertEqual(raw_http(s.http_port, head, "127.0.0.50"), 503)
+        self.assertLess(s.rss_mb() - rss, 60)
+        self.assert_serving("large bodies held open")
+        for c in held:
+            c.close()
+        time.sleep(0.3)
+        # slots come back: a stranger's complete upload is refused for want of a login, not of a slot
+        self.assertEqual(Http(s.http_port, "127.0.0.51").request(
+            "POST", "/api/evidence?name=x.pdf", b"%PDF-" + b"0" * 2000000,
+            {"Content-Type": "application/octet-stream"})[0], 401)
+        self.assertEqual(s.query("SELECT count(*) FROM evidence_files")[0][0], 0)
+
+    def test_the_storage_budget_holds(self):
+        s, h = self.server, self.login()
+        statuses = [s.http.request("POST", f"/api/evidence?name=scan{i}.pdf", b"%PDF-1.7 " + os.urandom(300000), h)[0]
+                    for i in range(5)]
+        self.assertEqual(statuses[:3], [201, 201, 201])  # 3 × 0.3 MB fit in 1 MiB …
+        self.assertEqual(statuses[3:], [507, 507])       # … the rest do not, and are not stored
+        self.assertEqual(s.query("SELECT count(*) FROM evidence_files")[0][0], 3)
+        self.assert_serving("storage budget")
+
+
 class HttpLogin(ServedTestCase):
     def test_huge_usernames_are_refused_before_anything_is_stored(self):
         s = self.server

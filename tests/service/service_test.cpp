@@ -7,6 +7,7 @@
 
 #include "export/exports.h"
 #include "plan/loader.h"
+#include "service/evidence.h"
 #include "service/login_guard.h"
 #include "service/notices.h"
 #include "service/scorecard.h"
@@ -339,6 +340,60 @@ TEST(Notices, StepsFollowTheWorkflowTable) {
     ++rows;
   }
   EXPECT_GE(rows, 12);
+}
+
+// "\x89PNG" → the bytes, as the evidence table writes them.
+std::string unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] == 'x') {
+      out += static_cast<char>(std::stoi(s.substr(i + 2, 2), nullptr, 16));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// tests/data/evidence/types.csv: a name and first bytes → the stored type, or the refusal.
+TEST(Evidence, TypeComesFromTheContent) {
+  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/evidence/types.csv");
+  std::string body;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind('#', 0) != 0) body += line + "\n";
+  auto csv = parse_csv(body, "types.csv");
+  ASSERT_TRUE(csv) << csv.error().message;
+  int rows = 0;
+  for (const auto& rec : csv->records) {
+    const auto& row = rec.fields;
+    auto got = evidence_media_type(unescape(row.at(2)), row.at(1));
+    const std::string& expect = row.at(3);
+    if (expect.rfind("refused: ", 0) == 0) {
+      ASSERT_FALSE(got) << row.at(0) << " was accepted as " << *got;
+      EXPECT_NE(got.error().message.find(expect.substr(9)), std::string::npos)
+          << row.at(0) << ": " << got.error().message;
+    } else {
+      ASSERT_TRUE(got) << row.at(0) << ": " << got.error().message;
+      EXPECT_EQ(*got, expect) << row.at(0);
+    }
+    ++rows;
+  }
+  EXPECT_GE(rows, 15);
+}
+
+TEST(Evidence, NamesAreKeptSafe) {
+  EXPECT_EQ(*evidence_file_name("C:\\scans\\巫山环发〔2026〕12号.pdf"), "巫山环发〔2026〕12号.pdf");
+  EXPECT_EQ(*evidence_file_name("../../etc/passwd"), "passwd");
+  EXPECT_FALSE(evidence_file_name(""));
+  EXPECT_FALSE(evidence_file_name("dir/"));
+  EXPECT_FALSE(evidence_file_name("a\nb.pdf"));
+  EXPECT_FALSE(evidence_file_name("\xff\xfe.pdf"));
+  EXPECT_FALSE(evidence_file_name(std::string(201, 'a')));
+  EXPECT_TRUE(is_sha256_hex(std::string(64, 'a')));
+  EXPECT_FALSE(is_sha256_hex(std::string(64, 'A')));
+  EXPECT_FALSE(is_sha256_hex(std::string(63, 'a')));
 }
 
 TEST(Notices, AnswersStopAtTheStepBudget) {

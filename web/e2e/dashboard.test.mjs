@@ -2,8 +2,9 @@
 // `shanshui serve` (see fixture.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { env, ART, page, login } from './fixture.mjs';
+import { env, ART, page, login, token } from './fixture.mjs';
 
 test('the overview renders every target as a card with three lens badges', async () => {
   const p = await page();
@@ -14,11 +15,20 @@ test('the overview renders every target as a card with three lens badges', async
   assert.equal(cards, targets.targets.length);
   assert.equal(cards, 70);
   assert.equal(await p.locator('.card .badge').count(), 3 * 70);
-  // the summary's four groups add up to all targets, and each one filters the cards
+  // the summary's groups add up to all targets, and each one filters the cards
   const sums = await p.locator('#summary button b').allInnerTexts();
   assert.equal(sums.map(Number).reduce((a, b) => a + b, 0), 70);
+  const groups = await p.locator('#summary button').evaluateAll((bs) => bs.map((b) => b.dataset.group));
   await p.locator('#summary button[data-group="behind"]').click();
-  assert.equal(await p.locator('.card').count(), Number(sums[2]));
+  assert.equal(await p.locator('.card').count(), Number(sums[groups.indexOf('behind')]));
+  // a target the plan leaves open is never counted as behind, and never shown in red
+  const prog = await p.evaluate(() => window.shanshui.state.progress);
+  const pending = prog.targets.filter((t) => t.value === 'unspecified' && !t.reference).map((t) => t.id);
+  assert.ok(pending.length >= 3, 'the draft leaves several targets open');
+  for (const id of pending) {
+    const ratings = Object.values(prog.targets.find((t) => t.id === id).lenses).map((l) => l.rating);
+    assert.ok(ratings.every((r) => ['target_pending', 'unable', 'stale'].includes(r)), `${id}: ${ratings}`);
+  }
   await p.locator('#summary button[data-group="behind"]').click();
   assert.equal(await p.locator('.card').count(), 70);
   // the rating filter asks the chosen lens only
@@ -181,8 +191,18 @@ test('the office closes a completed item and corrects a value with its reason', 
   // T20.2 was reported done by its lead (the department test above): the office closes it with evidence
   const form = p.locator('form.close-form[data-item="T20.2"]');
   await form.locator('input[name=evidence]').fill('巫山发改〔2026〕88号');
+  const scan = Buffer.from('%PDF-1.7\n巫山县发展改革委 验收意见（扫描件）\n%%EOF\n');
+  await form.locator('input[type=file]').setInputFiles({ name: '验收意见.pdf', mimeType: 'application/pdf', buffer: scan });
   await form.locator('button[type=submit]').click();
   await p.waitForFunction(() => /已销号/.test(document.querySelector('tr[data-item="T20.2"]')?.textContent ?? ''));
+  // the file was uploaded, stored with its hash, and the closure names it next to the document number
+  const auth = { headers: { Authorization: 'Bearer ' + await token('office') } };
+  const closure = (await (await fetch(env.base + '/api/items/T20.2', auth)).json()).closure;
+  const sha = createHash('sha256').update(scan).digest('hex');
+  assert.equal(closure.evidence, `巫山发改〔2026〕88号 附件《验收意见.pdf》sha256:${sha}`);
+  const file = await fetch(env.base + '/api/evidence/' + sha, auth);
+  assert.equal(file.status, 200);
+  assert.deepEqual(Buffer.from(await file.arrayBuffer()), scan);
   // a second value for a year is a correction: refused without a reason, stored with one
   await p.goto(env.base + '/#/target/forest_coverage');
   await p.waitForSelector('#value-form');

@@ -25,6 +25,32 @@ export async function api(path, options = {}) {
   return data;
 }
 
+/** Largest evidence file the server takes (service::kMaxEvidenceBytes). */
+export const MAX_EVIDENCE_BYTES = 8 * 1024 * 1024;
+/** Uploads an evidence file as it is (the server tells its type from the bytes); returns what
+ * goes into a report's or closure's evidence text: the file's name and its "sha256:<hex>" ref. */
+export async function uploadEvidence(file) {
+  if (file.size > MAX_EVIDENCE_BYTES) throw new ApiError(413, `文件 ${file.name} 超过 8 MB，请压缩或分册后上传`);
+  const res = await fetch('/api/evidence?name=' + encodeURIComponent(file.name), {
+    method: 'POST', body: file, credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': state.me.csrf || '' } });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, (data && data.error) || `${res.status}`);
+  return `附件《${data.name}》${data.ref}`;
+}
+/** The evidence text of a report or closure, with each uploaded file ("sha256:<hex>") as a download link. */
+export function evidenceHtml(text) {
+  const parts = String(text ?? '').split(/(sha256:[0-9a-f]{64})/);
+  return parts.map((p, i) => (i % 2 ? html`<a href="/api/evidence/${p.slice(7)}" download>下载附件</a>` : esc(p))).reduce(catHtml, '');
+}
+/** The evidence a form names: its document number and, when a file is chosen, the uploaded file. */
+export async function formEvidence(form) {
+  const docno = (form.querySelector('[name=evidence]')?.value || '').trim();
+  const file = form.querySelector('input[type=file]')?.files?.[0];
+  return [docno, file ? await uploadEvidence(file) : ''].filter(Boolean).join(' ');
+}
+export const EVIDENCE_ACCEPT = '.pdf,.ofd,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx';
+
 export function deptName(id) {
   const d = state.plan && state.plan.departments.find((x) => x.id === id);
   return d ? d.name : id;

@@ -56,6 +56,7 @@ const std::vector<CoveredTable>& covered_tables() {
        "indicator, period, method, method_version, rules, input_sha256, value, completeness, detail, computed_at"},
       {"notices", "subject_kind, subject, department, due, request, issued_by, issued_at"},
       {"notice_events", "notice_id, action, text, actor, at"},
+      {"evidence_files", "sha256, name, media_type, size, content, uploaded_by, uploaded_at"},
   };
   return kTables;
 }

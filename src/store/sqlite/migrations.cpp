@@ -253,6 +253,20 @@ CREATE TABLE notice_events (
 );
 CREATE INDEX notice_events_by_notice ON notice_events (notice_id, id);
 )sql",
+    // 10: evidence files for reports and closures, one row per content (SHA-256), row-hashed.
+    R"sql(
+CREATE TABLE evidence_files (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL CHECK (size > 0),
+  content BLOB NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL,
+  row_hash BLOB
+);
+)sql",
 };
 
 }  // namespace

@@ -271,6 +271,50 @@ class SqliteStore final : public Store {
                                 {std::to_string(id)});
   }
 
+  Result<bool> add_evidence(const EvidenceFile& f) override {
+    auto added = insert_all(
+        std::vector<EvidenceFile>{f}, "evidence_files",
+        "INSERT INTO evidence_files (sha256, name, media_type, size, content, uploaded_by, uploaded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+        [](Statement& st, const EvidenceFile& x) {
+          st.bind(1, x.sha256)
+              .bind(2, x.name)
+              .bind(3, x.media_type)
+              .bind(4, static_cast<int64_t>(x.content.size()))
+              .bind_blob(5, x.content)
+              .bind(6, x.uploaded_by)
+              .bind(7, x.uploaded_at.empty() ? now_iso8601() : x.uploaded_at);
+        },
+        [](const EvidenceFile& x) {
+          return std::tuple<std::string, std::string, std::string>{
+              "evidence.add", "sha256:" + x.sha256,
+              x.name + " (" + x.media_type + ", " + std::to_string(x.content.size()) + " bytes) by " + x.uploaded_by};
+        });
+    SS_TRY(added);
+    return *added > 0;
+  }
+
+  Result<std::optional<EvidenceFile>> evidence(const std::string& sha256, bool with_content) override {
+    return select_one<EvidenceFile>(
+        with_content ? "SELECT id, sha256, name, media_type, size, content, uploaded_by, uploaded_at "
+                       "FROM evidence_files WHERE sha256 = ?1"
+                     : "SELECT id, sha256, name, media_type, size, '', uploaded_by, uploaded_at "
+                       "FROM evidence_files WHERE sha256 = ?1",
+        [](const Statement& st) {
+          return EvidenceFile{st.integer(0), st.text(1), st.text(2), st.text(3),
+                              st.integer(4), st.text(5), st.text(6), st.text(7)};
+        },
+        {sha256});
+  }
+
+  Result<int64_t> evidence_bytes() override {
+    auto st = c_.prepare("SELECT COALESCE(SUM(size), 0) FROM evidence_files");
+    SS_TRY(st);
+    auto row = st->step();
+    SS_TRY(row);
+    return st->integer(0);
+  }
+
   Result<int> add_reports(const std::vector<ProgressReport>& rows) override {
     return insert_all(
         rows, "reports",

@@ -1,5 +1,5 @@
 // views/dept.js: a department's (or township's) workbench: its items and the report form.
-import { state, label, may, ApiError, api, deptName, badge, loading, loadPlan, loadProgress, allItems, periodLabel, planText, html, esc, catHtml } from '../common.js';
+import { state, label, may, ApiError, api, deptName, badge, loading, loadPlan, loadProgress, allItems, periodLabel, planText, formEvidence, EVIDENCE_ACCEPT, html, esc, catHtml } from '../common.js';
 import { noticeSection, loadNotices } from './notices.js';
 
 export async function viewDept(param, $view) {
@@ -36,14 +36,18 @@ export async function viewDept(param, $view) {
       <label>状态 <select name="status"><option value="in_progress">推进中</option><option value="done">已完成</option><option value="not_started">未启动</option></select></label>
       <label>完成百分比 <input name="percent" type="number" min="0" max="100" step="1" required></label>
       <label>进展说明 <textarea name="narrative" rows="3" required></textarea></label>
-      <label>佐证材料（文号、文件或链接） <input name="evidence"></label>
+      <label>佐证材料（文号或链接） <input name="evidence"></label>
+      <label>佐证文件（PDF、图片或办公文档，8 MB以内） <input type="file" name="file" accept="${EVIDENCE_ACCEPT}"></label>
       <button type="submit">提交报送</button> <span id="report-result" role="status"></span></form>`
       : html`<div class="empty">${canReport ? '本部门没有可报送的事项' : '只有本部门用户可以报送本部门承担的事项'}</div>`}
     <h2>逾期或滞后（${overdue.length}）</h2>${table(overdue)}
     <h2>本部门承担的工作事项（${mine.length}）</h2>${table(mine)}`;
   if (canReport) for (const tr of document.querySelectorAll('#view tr[data-item]')) {
-    tr.style.cursor = 'pointer'; tr.title = '点击填报此事项';
-    tr.addEventListener('click', () => { const sel = document.querySelector('select[name=item]'); sel.value = tr.dataset.item; sel.focus(); window.scrollTo(0, 0); });
+    // A row picks the item to report on, by mouse or by keyboard (Tab to it, Enter or Space).
+    tr.style.cursor = 'pointer'; tr.title = '点击或按回车填报此事项'; tr.tabIndex = 0;
+    const pickItem = () => { const sel = document.querySelector('select[name=item]'); sel.value = tr.dataset.item; sel.focus(); window.scrollTo(0, 0); };
+    tr.addEventListener('click', pickItem);
+    tr.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pickItem(); } });
   }
   notes.bind();
   const pick = document.getElementById('dept-pick');
@@ -52,9 +56,11 @@ export async function viewDept(param, $view) {
   if (form) form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = Object.fromEntries(new FormData(form).entries());
+    delete f.file;
     const out = document.getElementById('report-result');
     out.className = 'loading'; out.textContent = '提交中';
     try {
+      f.evidence = await formEvidence(form);
       await api('/api/reports', { method: 'POST', body: { ...f, percent: Number(f.percent) } });
       await viewDept(dept, $view);
       const msg = document.getElementById('report-result');

@@ -1,5 +1,5 @@
 // views/tasks.js: the task board: action lines, key tasks and work items with their status.
-import { label, may, api, deptName, badge, loading, loadPlan, loadProgress, periodLabel, planText, html, esc } from '../common.js';
+import { label, may, api, deptName, badge, loading, loadPlan, loadProgress, periodLabel, planText, evidenceHtml, formEvidence, EVIDENCE_ACCEPT, html, esc } from '../common.js';
 
 export async function viewTasks(_param, $view) {
   loading('任务台账');
@@ -21,9 +21,12 @@ export async function viewTasks(_param, $view) {
           <td>${i.lead.map(deptName).join('、')}</td><td>${i.responsible.map(deptName).join('、')}</td>
           <td>${s ? badge('s-' + s.status, label('status', s.status) || s.status_label, s.reason) : '—'}</td>
           <td>${s ? html`<div class="bar" title="${s.percent}%"><i style="width:${Math.min(100, s.percent)}%"></i></div>${esc(s.percent)}%` : '—'}</td>
-          <td>${r ? html`${periodLabel(r.period)}：${esc(r.narrative)}${r.evidence ? html`<div class="muted">佐证：${esc(r.evidence)}</div>` : ''}` : (s ? html`<span class="muted">未报送</span>` : '—')}
+          <td>${r ? html`${periodLabel(r.period)}：${esc(r.narrative)}${r.evidence ? html`<div class="muted">佐证：${evidenceHtml(r.evidence)}</div>` : ''}` : (s ? html`<span class="muted">未报送</span>` : '—')}
+            ${s && s.closure ? html`<div class="muted">销号佐证：${evidenceHtml(s.closure.evidence)}</div>` : ''}
             ${s && s.status === 'done' && may('write', 'close_item') ? html`<form class="close-form" data-item="${i.id}">
-              <input name="evidence" required placeholder="销号佐证（文号）" size="16"> <input name="note" placeholder="说明" size="10">
+              <input name="evidence" placeholder="销号佐证（文号）" aria-label="销号佐证文号" size="16">
+              <input type="file" name="file" accept="${EVIDENCE_ACCEPT}" aria-label="佐证文件（PDF、图片或办公文档，8 MB以内）">
+              <input name="note" placeholder="说明" aria-label="销号说明" size="10">
               <button type="submit">销号</button> <span class="close-result" role="status"></span></form>` : ''}</td></tr>`);
       }
     }
@@ -32,10 +35,12 @@ export async function viewTasks(_param, $view) {
   // The office closes (销号) completed items here, with evidence.
   for (const form of document.querySelectorAll('.close-form')) form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const f = Object.fromEntries(new FormData(form).entries());
     const out = form.querySelector('.close-result');
     try {
-      await api(`/api/items/${encodeURIComponent(form.dataset.item)}/close`, { method: 'POST', body: f });
+      const evidence = await formEvidence(form);
+      if (!evidence) throw new Error('销号须有佐证：填写文号或上传文件');
+      const note = form.querySelector('[name=note]').value;
+      await api(`/api/items/${encodeURIComponent(form.dataset.item)}/close`, { method: 'POST', body: { evidence, note } });
       await viewTasks(_param, $view);
     } catch (e) { out.className = 'close-result error'; out.textContent = e.message; }
   });
