@@ -97,6 +97,8 @@ bool match_path(std::string_view pattern, std::string_view path, std::string* ar
 std::string dump(const json& j);
 void send_json(Response& res, int status, const std::string& body);
 void send_error(Response& res, int status, const std::string& message);
+/// The JSON body of an error: {"error": Chinese, "error_en": English, "status"}.
+std::string error_json(int status, const std::string& message);
 /// A failure inside the server: details to the log under a reference number, the number to the client.
 void send_internal(Response& res, const std::string& detail);
 /// 401/403 with the reason when `why` is set; every 403 is also written to the audit log.

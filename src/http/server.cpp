@@ -170,6 +170,7 @@ Result<int> Server::bind() {
     files->serve(req, res);
   };
   TransportOptions t = impl_->opt.transport;
+  t.error_body = error_json;
   t.host = impl_->opt.host;
   t.port = impl_->opt.port;
   for (auto& h : security_headers(secure)) t.headers.push_back(std::move(h));

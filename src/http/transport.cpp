@@ -59,7 +59,8 @@ struct Transport::Impl {
     Response r;
     r.status = status;
     for (const auto& [k, v] : opt.headers) r.set_header(k, v);
-    r.set_content(error_body(status, message), "application/json; charset=utf-8");
+    r.set_content(opt.error_body ? opt.error_body(status, message) : error_body(status, message),
+                  "application/json; charset=utf-8");
     return r;
   }
 

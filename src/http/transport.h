@@ -35,6 +35,9 @@ struct TransportOptions {
   size_t max_requests_per_connection = 10000;
   size_t max_uploads_in_flight = 4;  // bodies above limits.max_body being received at once (503 beyond)
   std::vector<std::pair<std::string, std::string>> headers;  // added to every response (security headers)
+  // The JSON body of the front's own refusals (413, 408, 503 …); the server passes the API's, so
+  // that they are worded like every other error. Unset: {"error": message, "status"}.
+  std::function<std::string(int status, const std::string& message)> error_body;
 };
 
 /// Counters, readable from any thread.

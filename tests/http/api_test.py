@@ -79,6 +79,7 @@ class ApiTest(unittest.TestCase):
         cls.tokens = {}
         cls.exercised = set()  # (method, openapi path) of every request the tests make
         cls.answers = []  # (method, openapi path, status, JSON body) of every 2xx JSON answer
+        cls.errors = []  # (method, path, status, JSON body) of every error answer
 
     @classmethod
     def tearDownClass(cls):
@@ -95,6 +96,8 @@ class ApiTest(unittest.TestCase):
         if (200 <= r.status < 300 and r.headers.get("content-type", "").startswith("application/json")
                 and r.headers.get("content-encoding") != "gzip"):
             self.answers.append((method, openapi or path.split("?")[0], r.status, r.json()))
+        if r.status >= 400 and r.headers.get("content-type", "").startswith("application/json"):
+            self.errors.append((method, path, r.status, r.json()))
         return r
 
     def token(self, role):
@@ -133,13 +136,13 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(request(self.port, "GET", "/package.json").status, 404)  # only web/public is served
         r = request(self.port, "GET", "/api/no-such-thing")
         self.assertEqual(r.status, 404)
-        self.assertIn("no route", r.json()["error"])
+        self.assertIn("no route", r.json()["error_en"])
         r = self.call("GET", "/api/targets/not_a_target", openapi="/api/targets/{id}")
         self.assertEqual(r.status, 404)
-        self.assertIn("not_a_target", r.json()["error"])
+        self.assertIn("not_a_target", r.json()["error_en"])
         r = self.call("POST", "/api/reports", "department", body="{not json")
         self.assertEqual(r.status, 400)
-        self.assertIn("JSON", r.json()["error"])
+        self.assertIn("JSON", r.json()["error_en"])
 
     def test_public_sees_indicators_but_no_items(self):
         r = self.call("GET", "/api/progress")
@@ -269,7 +272,7 @@ class ApiTest(unittest.TestCase):
         body = {"item": "T18.3", "period": "2026-Q4", "status": "in_progress", "percent": 70, "narrative": "csrf test"}
         r = self.call("POST", "/api/reports", body=body, headers={"Cookie": session})
         self.assertEqual(r.status, 403)
-        self.assertIn("CSRF", r.json()["error"])
+        self.assertIn("CSRF", r.json()["error_en"])
         r = self.call("POST", "/api/reports", body=body, headers={"Cookie": session, "X-CSRF-Token": csrf})
         self.assertEqual(r.status, 201, r.body)
         r = self.call("POST", "/api/logout", body={}, headers={"Cookie": session, "X-CSRF-Token": csrf})
@@ -284,7 +287,7 @@ class ApiTest(unittest.TestCase):
             self.assertEqual(r.status, 401)
         r = self.call("POST", "/api/login", body={"username": "victim", "password": "right-password"})
         self.assertEqual(r.status, 429)
-        self.assertIn("too many", r.json()["error"])
+        self.assertIn("too many", r.json()["error_en"])
         r = self.call("POST", "/api/login", body={"username": "eeb"})
         self.assertEqual(r.status, 400)
 
@@ -327,7 +330,7 @@ class ApiTest(unittest.TestCase):
                       body={"item": "T05.1", "period": "2026-Q4", "status": "done", "percent": 100, "evidence": "x",
                             "reporter": "culture"})
         self.assertEqual(r.status, 403)
-        self.assertIn("neither leads nor shares T05.1", r.json()["error"])
+        self.assertIn("neither leads nor shares T05.1", r.json()["error_en"])
         r = self.call("POST", "/api/reports", "department",
                       body={"item": "T18.4", "period": "2026-Q4", "status": "done", "percent": 100, "evidence": "x",
                             "reporter": "forestry"})
@@ -434,7 +437,7 @@ class ApiTest(unittest.TestCase):
                                          (b"", "empty.pdf", 415, "empty")):
             r = self.call("POST", "/api/evidence?name=" + urllib.parse.quote(fname), "office", body=body)
             self.assertEqual(r.status, status, (fname, r.body))
-            self.assertIn(why, r.json()["error_en"] if "error_en" in r.json() else r.json()["error"])
+            self.assertIn(why, r.json()["error_en"] if "error_en" in r.json() else r.json()["error_en"])
         # over 8 MiB: refused from the headers alone, before the body is read
         with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
             sock.sendall(b"POST /api/evidence?name=big.pdf HTTP/1.1\r\nHost: x\r\nContent-Length: 8388700\r\n\r\n%PDF-")
@@ -461,7 +464,7 @@ class ApiTest(unittest.TestCase):
         r = self.call("POST", "/api/measurements", "office",
                       body={"indicator": "forest_coverage", "period": "2025", "value": "64.6", "source": "history test"})
         self.assertEqual(r.status, 400, r.body)
-        self.assertIn("a correction needs its reason", r.json()["error"])
+        self.assertIn("a correction needs its reason", r.json()["error_en"])
         r = self.call("POST", "/api/measurements", "office",
                       body={"indicator": "forest_coverage", "period": "2025", "value": "64.6", "source": "history test",
                             "note": "与林草湿监测数据对接后更正"})
@@ -481,7 +484,7 @@ class ApiTest(unittest.TestCase):
             r = self.call("POST", "/api/measurements", "office",
                           body={"indicator": "forest_coverage", "period": period, "value": value, "source": "typo"})
             self.assertEqual(r.status, 400, r.body)
-            self.assertIn(why, r.json()["error"])
+            self.assertIn(why, r.json()["error_en"])
         log = self.call("GET", "/api/audit?object=forest_coverage", "auditor").json()
         refused = [e for e in log[before:] if e["action"] == "refused.invalid"]
         self.assertEqual(len(refused), 2, log[before:])
@@ -571,6 +574,16 @@ class ApiTest(unittest.TestCase):
         quick = self.call("GET", "/api/audit/verify?rows=0", role="auditor").json()
         self.assertTrue(quick["chain_intact"])
         self.assertEqual(quick["rows_checked"], 0)
+
+    def test_zz_every_error_is_said_in_chinese(self):
+        """Every refusal the tests provoked: "error" in Chinese from the catalogue, "error_en" beside it."""
+        self.assertGreaterEqual(len(self.errors), 40)
+        han = re.compile(r"[\u4e00-\u9fff]")
+        untranslated = sorted({e[3].get("error_en", "?") for e in self.errors
+                               if not han.search(e[3].get("error", "")) or e[3].get("error") == e[3].get("error_en")})
+        self.assertEqual(untranslated, [], "add these to data/i18n/messages.tsv")
+        for method, path, status, body in self.errors:
+            self.assertEqual(body["status"], status, (method, path))
 
     def test_zz_openapi_matches_the_routes(self):
         doc = self.call("GET", "/api/openapi.json").json()

@@ -225,7 +225,8 @@ class HttpParsing(ServedTestCase):
             self.assertIn(status, (400, 401, 403), path)
         status, _, body = h.request("POST", "/api/login", body="[" * 100000)
         self.assertEqual(status, 400)
-        self.assertIn("nested deeper", json.loads(body)["error"])
+        self.assertIn("nested deeper", json.loads(body)["error_en"])
+        self.assertIn("嵌套", json.loads(body)["error"])
         self.assert_serving("nested JSON")
 
     def test_limits_on_the_request_itself(self):
@@ -273,7 +274,8 @@ class HttpParsing(ServedTestCase):
         try:
             status, _, body = s.http.request("GET", "/api/progress?as_of=2026-02-03")
             self.assertEqual(status, 500)
-            msg = json.loads(body)["error"]
+            doc = json.loads(body)
+            msg = doc["error"] + doc["error_en"]
             self.assertNotIn(s.dir, msg)
             self.assertNotIn(".db", msg)
             self.assertNotIn("closures", msg)  # no SQL either
@@ -497,7 +499,7 @@ class HttpData(ServedTestCase):
             status, _, body = h.request("POST", "/api/reports", {"item": item, "period": period, "status": "in_progress",
                                                                  "percent": 10, "narrative": "x"}, auth)
             self.assertEqual(status, 400, period)
-            self.assertIn(why, json.loads(body)["error"])
+            self.assertIn(why, json.loads(body)["error_en"])
 
     def test_formulas_do_not_reach_the_csv_export(self):
         h = self.server.http

@@ -2,13 +2,16 @@
 // closure reopening, exports.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "export/exports.h"
 #include "plan/loader.h"
 #include "service/evidence.h"
 #include "service/login_guard.h"
+#include "service/messages.h"
 #include "service/notices.h"
 #include "service/scorecard.h"
 #include "service/supervision.h"
@@ -415,6 +418,62 @@ TEST(Notices, OverdueOnlyWhileWaitingForTheDepartment) {
   EXPECT_FALSE(views[1].overdue);    // answered: the office's turn
   EXPECT_TRUE(views[2].overdue);
   EXPECT_EQ(notice_views(ns, es, *Date::parse("2026-12-05"), "agri").size(), 1u);
+}
+
+}  // namespace
+}  // namespace shanshui::service
+
+namespace shanshui::service {
+namespace {
+
+bool has_han(const std::string& s) {
+  // CJK Unified Ideographs U+4E00–U+9FFF are E4 B8 80 – E9 BF BF in UTF-8.
+  for (size_t i = 0; i + 2 < s.size(); ++i) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0xE4 && b <= 0xE9) return true;
+  }
+  return false;
+}
+
+size_t holes(const std::string& s) {
+  size_t n = 0;
+  for (size_t i = 0; i + 1 < s.size(); ++i)
+    if (s[i] == '{' && (s[i + 1] == '}' ||
+                        (i + 2 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])) && s[i + 2] == '}')))
+      ++n;
+  return n;
+}
+
+// Every row of data/i18n/messages.tsv: Chinese on the right, the same holes on both sides, no
+// two holes side by side (they could not be told apart), no pattern twice.
+TEST(Messages, CatalogueIsWellFormed) {
+  const auto& rows = message_catalogue();
+  ASSERT_GE(rows.size(), 100u);
+  std::set<std::string> seen;
+  for (const auto& [en, zh] : rows) {
+    EXPECT_TRUE(has_han(zh)) << en;
+    EXPECT_EQ(holes(en), holes(zh)) << en;
+    EXPECT_EQ(en.find("{}{}"), std::string::npos) << en;
+    EXPECT_TRUE(seen.insert(en).second) << "twice: " << en;
+  }
+}
+
+// tests/data/i18n/messages.csv: a message and the Chinese the API must send.
+TEST(Messages, TranslateAsTheTableSays) {
+  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/i18n/messages.csv");
+  std::string body;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind('#', 0) != 0) body += line + "\n";
+  auto csv = parse_csv(body, "messages.csv");
+  ASSERT_TRUE(csv) << csv.error().message;
+  ASSERT_GE(csv->records.size(), 10u);
+  for (const auto& rec : csv->records) {
+    auto zh = message_zh(rec.fields.at(0));
+    ASSERT_TRUE(zh) << rec.fields.at(0);
+    EXPECT_EQ(*zh, rec.fields.at(1));
+  }
+  EXPECT_FALSE(message_zh("a sentence nobody wrote"));
 }
 
 }  // namespace

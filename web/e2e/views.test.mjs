@@ -15,7 +15,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 // classes, file formats, the plan's own abbreviations (LNG, FM, 5G) and its item numbers (T05.11).
 // Anything else in Latin letters is an untranslated word or a raw code.
 const ALLOWED = new Set(['PM', 'SO', 'NO', 'CO', 'O', 'AQI', 'IAQI', 'COD', 'BOD', 'pH', 'NH', 'N', 'P', 'TP', 'TN',
-  'GEP', 'GDP', 'GB', 'HJ', 'CSV', 'JSON', 'xlsx', 'Excel', 'PDF', 'mg', 'g', 'L', 'm', 'km', 'dB', 'A', 'Ld', 'Ln', 'Leq',
+  'GEP', 'GDP', 'GB', 'HJ', 'CSV', 'JSON', 'xlsx', 'Excel', 'PDF', 'MB', 'OFD', 'Word', 'PowerPoint', 'mg', 'g', 'L', 'm', 'km', 'dB', 'A', 'Ld', 'Ln', 'Leq',
   'CRC', 'SHA', 'MN', 'CN', 'kg', 'kWh', 'ha', 'I', 'II', 'III', 'IV', 'V', 'LNG', 'FM', 'G',
   'T', 'C', 'a', 'b']);  // GB/T, 附录C, noise zones 4a/4b (GB 3096)
 const allowed = (w) => ALLOWED.has(w) || /^(PM\d+|T\d\d)$/.test(w);
