@@ -214,6 +214,7 @@ json item_view_doc(const plan::Plan& p, const service::ItemView& iv) {
              {"percent", iv.status.percent},
              {"expected_percent", iv.status.expected},
              {"reason", iv.status.reason},
+             {"reason_en", iv.status.reason_en},
              {"lead", ids(iv.item->lead)},
              {"targets", iv.targets},
              {"reopened", iv.reopened}};
@@ -281,7 +282,8 @@ std::string supervision_json(const plan::Plan& p, const std::vector<service::Sup
                  {"department_name", d ? d->name : e.department},
                  {"kind", e.kind},
                  {"ref", e.ref},
-                 {"message", e.message}});
+                 {"message", e.message},
+                 {"message_en", e.message_en}});
   }
   return dump(a);
 }

@@ -31,6 +31,7 @@ ItemStatus item_status(const WorkItem& item, int plan_start_year, const std::opt
   if (closure.closed && !closure.reopened) {
     s.code = "closed";
     s.reason = "已销号（有佐证并经审批）";
+    s.reason_en = "closed (with evidence, approved)";
     return s;
   }
   bool done = latest && (latest->percent >= 100 || latest->status == "done");
@@ -38,22 +39,27 @@ ItemStatus item_status(const WorkItem& item, int plan_start_year, const std::opt
     s.code = "done";
     auto period = Period::parse(latest->period);
     s.reason = "已于" + (period ? period->chinese() : latest->period) + "报送完成";
+    s.reason_en = "reported done for " + latest->period;
     return s;
   }
   if (closure.reopened) {
     s.code = "lagging";
     s.reason = "销号后重新打开：" + closure.reopen_reason;
+    s.reason_en = "reopened after closing: " + closure.reopen_reason;
     return s;
   }
   if (as_of > end) {
     s.code = "overdue";
     std::snprintf(buf, sizeof buf, "完成时限 %s，已完成 %.0f%%", item.due.c_str(), s.percent);
     s.reason = buf;
+    std::snprintf(buf, sizeof buf, "due %s, %.0f%% done", item.due.c_str(), s.percent);
+    s.reason_en = buf;
     return s;
   }
   if (!latest || (latest->percent <= 0 && latest->status != "in_progress")) {
     s.code = "not_started";
     s.reason = latest ? latest->period + " 报送为未启动" : "尚未报送进展";
+    s.reason_en = latest ? latest->period + " reported not started" : "no progress reported yet";
     return s;
   }
   if (s.percent < s.expected - lag_tolerance) {
@@ -61,11 +67,16 @@ ItemStatus item_status(const WorkItem& item, int plan_start_year, const std::opt
     std::snprintf(buf, sizeof buf, "已完成 %.0f%%，时间已过 %.0f%%（容差 %.0f 个百分点）", s.percent, s.expected,
                   lag_tolerance);
     s.reason = buf;
+    std::snprintf(buf, sizeof buf, "%.0f%% done, %.0f%% of the time gone (tolerance %.0f points)", s.percent,
+                  s.expected, lag_tolerance);
+    s.reason_en = buf;
     return s;
   }
   s.code = "on_schedule";
   std::snprintf(buf, sizeof buf, "已完成 %.0f%%，时间已过 %.0f%%", s.percent, s.expected);
   s.reason = buf;
+  std::snprintf(buf, sizeof buf, "%.0f%% done, %.0f%% of the time gone", s.percent, s.expected);
+  s.reason_en = buf;
   return s;
 }
 

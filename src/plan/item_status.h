@@ -26,9 +26,10 @@ struct ClosureState {
 /// Status of a work item. code is one of not_started, on_schedule, lagging, overdue, done, closed.
 struct ItemStatus {
   std::string code;
-  double percent = 0;   // latest reported % done
-  double expected = 0;  // % of the item's time elapsed (plan start → due)
-  std::string reason;
+  double percent = 0;     // latest reported % done
+  double expected = 0;    // % of the item's time elapsed (plan start → due)
+  std::string reason;     // in Chinese (what the county reads)
+  std::string reason_en;  // the same in English, for the dashboard's English mode
 };
 
 /// Chinese label of an item status code.

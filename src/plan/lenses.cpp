@@ -51,7 +51,8 @@ LensResult unable(const char* lens, const char* method, Said why) {
 }
 
 Said no_target_value(const Target& t) {
-  return {"规划未明确目标值（“" + t.written + "”）", "the plan states no target value ('" + t.written + "')"};
+  // The English leaves out the draft's Chinese wording (the page quotes it beside the rating).
+  return {"规划未明确目标值（“" + t.written + "”）", "the plan states no target value"};
 }
 
 // An unspecified target with nothing to rate it against: 目标待定, grey, never a failure.
@@ -423,10 +424,11 @@ LensResult against_reference(Lens lens, const Target& t, const std::vector<Obser
   Said basis = t.reference->of_baseline
                    ? Said{"目标待定（“" + t.written + "”）：暂以规划基准值 " + t.reference->value + " 为参照（" +
                               t.reference->source + "）",
-                          "target pending ('" + t.written + "'): rated against the plan's baseline " +
-                              t.reference->value + " (" + t.reference->source + ")"}
+                          "target pending: rated against the plan's baseline " + t.reference->value}
                    : Said{"目标待定（“" + t.written + "”）：暂以 " + t.reference->source + " 为参照",
-                          "target pending ('" + t.written + "'): rated against " + t.reference->source};
+                          "target pending: rated against " + (t.reference->source_en.empty()
+                                                                  ? "the reference value " + t.reference->value
+                                                                  : t.reference->source_en)};
   reason(r, {basis.zh + (r.reason.empty() ? "" : "；" + r.reason),
              basis.en + (r.en.reason.empty() ? "" : "; " + r.en.reason)});
   return r;

@@ -203,10 +203,11 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
     t.baseline_source = r.str(bl, "source", false);
   }
   if (YAML::Node ref = n["reference"]; ref && !ref.IsNull()) {
-    r.only(ref, {"value", "source"}, "a reference");
+    r.only(ref, {"value", "source", "source_en"}, "a reference");
     Reference rf;
     rf.value = r.str(ref, "value");
     rf.source = r.str(ref, "source");
+    rf.source_en = r.str(ref, "source_en", false);
     if (!t.unspecified) r.error(ref, "a reference is for an unspecified target only (this one has a value)");
     if (!numeric) r.error(ref, "a reference needs a numeric bound (>=, <=, =, ~)");
     if (rf.value == "baseline") {

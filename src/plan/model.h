@@ -99,7 +99,8 @@ struct Amendment {
 struct Reference {
   std::string value;  // decimal text; the baseline's value when `of_baseline`
   bool of_baseline = false;
-  std::string source;  // "GB 3095-2012 表1 二级：年平均 35 µg/m³"
+  std::string source;     // "GB 3095-2012 表1 二级：年平均 35 µg/m³"
+  std::string source_en;  // the same in English ("" → "the reference value 35")
 };
 
 /// A target as a contract (目标): bound, value, year, baseline, owner, method, source clause.

@@ -6,9 +6,8 @@
 
 namespace shanshui::service {
 
-// The catalogue files, embedded at build time (src/CMakeLists.txt → i18n_catalogue.cpp).
+// The catalogue file, embedded at build time (src/CMakeLists.txt → i18n_catalogue.cpp).
 extern const char* const kMessagesTsv;
-extern const char* const kUiTsv;
 
 namespace {
 
@@ -98,11 +97,6 @@ std::optional<std::string> translate(const std::string& en, int depth) {
 
 const std::vector<std::pair<std::string, std::string>>& message_catalogue() {
   static const auto rows = parse_tsv(kMessagesTsv);
-  return rows;
-}
-
-const std::vector<std::pair<std::string, std::string>>& ui_catalogue() {
-  static const auto rows = parse_tsv(kUiTsv);
   return rows;
 }
 

@@ -18,7 +18,4 @@ std::optional<std::string> message_zh(const std::string& en);
 /// The catalogue's rows as written (English pattern, Chinese pattern), for checks.
 const std::vector<std::pair<std::string, std::string>>& message_catalogue();
 
-/// The user interface's words (data/i18n/ui.tsv): Chinese as written in the dashboard → English.
-const std::vector<std::pair<std::string, std::string>>& ui_catalogue();
-
 }  // namespace shanshui::service

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <set>
 
+#include "service/labels.h"
+
 namespace shanshui::service {
 
 std::vector<SupervisionEntry> supervision_list(const plan::Plan& plan, const TrackingView& view,
@@ -18,7 +20,9 @@ std::vector<SupervisionEntry> supervision_list(const plan::Plan& plan, const Tra
     if (lagging && !t.lead.id.empty())
       out.push_back({t.lead.id, "lagging_target", t.id,
                      t.name + "：趋势预测" + plan::lens_rating_label(unsd.rating) + "，序时进度" +
-                         plan::lens_rating_label(sched.rating)});
+                         plan::lens_rating_label(sched.rating),
+                     t.id + ": trend (UNSD) " + label(Lang::en, "rating", unsd.rating) + ", time-proportional " +
+                         label(Lang::en, "rating", sched.rating)});
   }
   auto due = last_due_period(plan, view.as_of);
   std::set<std::string> reported;  // item ids with a report for the due period or later
@@ -32,10 +36,12 @@ std::vector<SupervisionEntry> supervision_list(const plan::Plan& plan, const Tra
     for (const auto& lead : iv.item->lead) {
       if (lead.id.empty()) continue;
       if (code == "overdue" || code == "lagging")
-        out.push_back({lead.id, code == "overdue" ? "overdue_item" : "lagging_item", iv.item->id, iv.status.reason});
+        out.push_back({lead.id, code == "overdue" ? "overdue_item" : "lagging_item", iv.item->id, iv.status.reason,
+                       iv.status.reason_en});
       if (due && code != "done" && code != "closed" && !reported.count(iv.item->id))
         out.push_back({lead.id, "missing_report", iv.item->id,
-                       due->period.chinese() + "进展未报送（截止 " + due->deadline.iso() + "）"});
+                       due->period.chinese() + "进展未报送（截止 " + due->deadline.iso() + "）",
+                       "no report for " + due->period.label() + " (due " + due->deadline.iso() + ")"});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const SupervisionEntry& a, const SupervisionEntry& b) {

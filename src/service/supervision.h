@@ -13,7 +13,8 @@ struct SupervisionEntry {
   std::string department;  // department id
   std::string kind;        // lagging_target | overdue_item | lagging_item | missing_report
   std::string ref;         // target or item id
-  std::string message;
+  std::string message;     // in Chinese
+  std::string message_en;  // the same in English
 };
 
 /// Lagging targets (UNSD lens below on track, or schedule lens behind) for their lead; overdue

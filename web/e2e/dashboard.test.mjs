@@ -323,3 +323,30 @@ test('督办 as a workflow: the office issues a notice, the department answers, 
   await office.close();
   await dept.close();
 });
+
+test('the language toggle switches every word, errors included, and back', async () => {
+  const p = await page();
+  await p.goto(env.base + '/#/');
+  await p.waitForSelector('.card');
+  assert.equal(await p.locator('nav a[href="#/"]').innerText(), '目标总览');
+  await p.click('#lang');
+  await p.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.ready === '1');
+  await p.waitForSelector('.card');
+  assert.equal(await p.locator('nav a[href="#/"]').innerText(), 'Targets');
+  assert.equal(await p.title(), 'Targets · Shanshui');
+  assert.match(await p.locator('.card .badge').first().innerText(), /^(time-proportional|trend|current)/);
+  assert.equal(await p.locator('#lang').innerText(), '中文');
+  await p.screenshot({ path: join(ART, 'overview-en.png'), fullPage: false });
+  // a refusal from the server in the user's language
+  await p.goto(env.base + '/#/login');
+  await p.fill('input[name=username]', 'office');
+  await p.fill('input[name=password]', 'not-the-password');
+  await p.click('button[type=submit]');
+  await p.waitForSelector('#login-result.error, .error');
+  assert.match(await p.locator('.error').first().innerText(), /[Ww]rong user name or password/);
+  await p.click('#lang');
+  await p.waitForFunction(() => document.documentElement.lang === 'zh-CN' && document.body.dataset.ready === '1');
+  assert.equal(await p.locator('nav a[href="#/tasks"]').innerText(), '任务台账');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

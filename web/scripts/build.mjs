@@ -22,6 +22,7 @@ await build({
   entryNames: 'app',
   chunkNames: 'chunk-[hash]',
   legalComments: 'none',
+  loader: { '.tsv': 'text' },  // data/i18n/ui.tsv: the interface's words, one catalogue
   logLevel: 'warning',
 });
 mkdirSync(join(web, 'public', 'vendor'), { recursive: true });

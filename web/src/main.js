@@ -1,7 +1,8 @@
 // main.js: the dashboard's entry — hash routes to one view module each; a view renders into the
 // page only while it is still the current route (a slow answer never overwrites a newer view), and
 // charts are disposed on every route change.
-import { state, api, loadPlan, loadLabels, refreshMe, prefetchProgress, showError, disposeCharts } from './common.js';
+import { state, api, html, loadPlan, loadLabels, refreshMe, prefetchProgress, showError, disposeCharts } from './common.js';
+import { tx, lang, isEnglish, setLanguage, missingEnglish } from './i18n.js';
 import { viewOverview } from './views/overview.js';
 import { viewTarget } from './views/target.js';
 import { viewTasks } from './views/tasks.js';
@@ -17,8 +18,8 @@ const routes = { '': viewOverview, target: viewTarget, tasks: viewTasks, dept: v
   lineage: viewLineage };
 
 // The page title names the view (screen readers announce it; tabs and history show it).
-const TITLES = { '': '目标总览', target: '指标详情', tasks: '任务台账', dept: '部门工作台', supervision: '调度督办',
-  scorecard: '赛马比拼', monitoring: '监测网络', station: '站点数据', audit: '审计日志', login: '登录', lineage: '数据溯源' };
+const TITLES = { '': tx('目标总览'), target: tx('指标详情'), tasks: tx('任务台账'), dept: tx('部门工作台'), supervision: tx('调度督办'),
+  scorecard: tx('赛马比拼'), monitoring: tx('监测网络'), station: tx('站点数据'), audit: tx('审计日志'), login: tx('登录'), lineage: tx('数据溯源') };
 
 let current = 0;
 async function route() {
@@ -28,8 +29,8 @@ async function route() {
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === '#/' + name);
   const view = routes[name];
   const main = document.getElementById('view');
-  document.title = `${TITLES[name] || '页面不存在'} · 山水`;
-  if (!view) { main.innerHTML = '<div class="empty">页面不存在</div>'; return; }
+  document.title = `${TITLES[name] || tx('页面不存在')} · ${tx('山水')}`;
+  if (!view) { main.innerHTML = html`<div class="empty">${tx('页面不存在')}</div>`; return; }
   // Once another route has started, this view's late writes land in a detached element.
   const detached = document.createElement('div');
   const $view = () => (seq === current ? main : detached);
@@ -43,6 +44,19 @@ document.getElementById('logout').addEventListener('click', async () => {
   route();
 });
 window.addEventListener('hashchange', route);
+// The page shell (index.html) is written in Chinese: in English its words are swapped once, and the
+// document says which language it is in (screen readers, translation tools, the browser tests).
+document.documentElement.lang = isEnglish ? 'en' : 'zh-CN';
+if (isEnglish) {
+  const shell = [...document.querySelectorAll('#skip, header a, header button:not(#lang), #who, footer, footer a, main .loading')];
+  for (const el of shell)
+    for (const n of el.childNodes) if (n.nodeType === Node.TEXT_NODE && n.textContent.trim()) n.textContent = n.textContent.replace(n.textContent.trim(), tx(n.textContent.trim()));
+}
+const toggle = document.getElementById('lang');
+toggle.textContent = isEnglish ? '中文' : 'English';
+toggle.lang = isEnglish ? 'zh-CN' : 'en';
+toggle.setAttribute('aria-label', isEnglish ? '切换到中文' : 'Switch to English');
+toggle.addEventListener('click', () => setLanguage(lang === 'en' ? 'zh' : 'en'));
 // On a phone a table's rows are stacked (style.css): each cell shows its column's name, taken from
 // the table's header whenever a view draws a table.
 const labelCells = (root) => {
@@ -60,7 +74,7 @@ document.getElementById('skip').addEventListener('click', (ev) => {
   ev.preventDefault();
   document.getElementById('view').focus();
 });
-window.shanshui = { state, route };  // for the browser tests and the console
+window.shanshui = { state, route, missingEnglish };  // for the browser tests and the console
 // First load: everything the first view needs is asked for at once (on a slow link each
 // round trip costs about half a second): the plan, the labels, who the user is and, for the
 // overview, the progress.

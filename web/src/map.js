@@ -1,5 +1,6 @@
 // map.js: the station map — OpenLayers modules imported one by one (only what the map uses ships),
 // local vector layers only (no internet tiles on a county network); loaded when the monitoring view opens.
+import { tx } from './i18n.js';
 import Map from 'ol/Map.js';
 import View from 'ol/View.js';
 import Feature from 'ol/Feature.js';
@@ -15,17 +16,17 @@ import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
 const ol = { Map, View, Feature, geom: { Point }, proj: { fromLonLat }, layer: { Vector: VectorLayer },
   source: { Vector: VectorSource }, format: { GeoJSON }, style: { Style, Circle, Fill, Stroke, Text } };
 
-const NEIGHBOURS = [['奉节县', 109.46, 31.02], ['巫溪县', 109.57, 31.40], ['巴东县（湖北）', 110.34, 31.04],
-  ['建始县（湖北）', 109.72, 30.60], ['神农架林区（湖北）', 110.30, 31.55]];
+const NEIGHBOURS = [[tx('奉节县'), 109.46, 31.02], [tx('巫溪县'), 109.57, 31.40], [tx('巴东县（湖北）'), 110.34, 31.04],
+  [tx('建始县（湖北）'), 109.72, 30.60], [tx('神农架林区（湖北）'), 110.30, 31.55]];
 
 /** The legend under the map: what each symbol means. */
-export const legend = () => [['#2b6cb0', '空气自动站', 'dot'], ['#0f9d9a', '水质断面', 'dot'], ['#8a5a00', '噪声监测点', 'dot'],
-  ['#5aa9e6', '河流', 'line'], ['#6b8f71', '县界', 'area'], ['#5f6b71', '邻县（示意）', 'text']];
+export const legend = () => [['#2b6cb0', tx('空气自动站'), 'dot'], ['#0f9d9a', tx('水质断面'), 'dot'], ['#8a5a00', tx('噪声监测点'), 'dot'],
+  ['#5aa9e6', tx('河流'), 'line'], ['#6b8f71', tx('县界'), 'area'], ['#5f6b71', tx('邻县（示意）'), 'text']];
 
 export function drawStationMap(stations) {
   const el = document.getElementById('map');
   const located = stations.filter((s) => s.lon != null && s.lat != null);
-  if (!located.length) { el.innerHTML = '<div class="empty">站点无坐标</div>'; return; }
+  if (!located.length) { el.innerHTML = `<div class="empty">${tx('站点无坐标')}</div>`; return; }
   const colors = { air: '#2b6cb0', water: '#0f9d9a', noise: '#8a5a00' };
   const features = located.map((s) => {
     const f = new ol.Feature({ geometry: new ol.geom.Point(ol.proj.fromLonLat([s.lon, s.lat])), station: s });
@@ -54,8 +55,8 @@ export function drawStationMap(stations) {
   }) });
   // Labels are decluttered (a label that would overlap a drawn one is left out at this zoom), the
   // controls speak Chinese, and a metric scale bar sits in the corner.
-  const controls = defaultControls({ zoomOptions: { zoomInTipLabel: '放大', zoomOutTipLabel: '缩小' },
-    rotateOptions: { tipLabel: '恢复正北方向' }, attributionOptions: { tipLabel: '数据来源' } }).extend([new ScaleLine({ units: 'metric' })]);
+  const controls = defaultControls({ zoomOptions: { zoomInTipLabel: tx('放大'), zoomOutTipLabel: tx('缩小') },
+    rotateOptions: { tipLabel: tx('恢复正北方向') }, attributionOptions: { tipLabel: tx('数据来源') } }).extend([new ScaleLine({ units: 'metric' })]);
   const map = new ol.Map({ target: el, controls,
     layers: [new ol.layer.Vector({ source: basemap, style: baseStyle, declutter: true }), new ol.layer.Vector({ source: neighbours, declutter: true }),
       new ol.layer.Vector({ source, declutter: true })],

@@ -1,8 +1,9 @@
 // views/target.js: a target: its lenses explained, its series with provenance (computed values link to their lineage), its history.
-import { label, may, api, deptName, badge, loading, loadPlan, chart, code, planText, valueText, methodLabel, html, esc, catHtml } from '../common.js';
+import { zh, label, may, api, deptName, badge, loading, loadPlan, chart, code, planText, planWords, said, valueText, methodLabel, html, esc, catHtml } from '../common.js';
+import { tx } from '../i18n.js';
 
 export async function viewTarget(id, $view) {
-  loading('指标');
+  loading(tx('指标'));
   const [plan, t] = await Promise.all([loadPlan(), api('/api/targets/' + encodeURIComponent(id))]);
   const lensHtml = ['schedule', 'unsd', 'current'].map((k) => {
     const l = t.lenses[k];
@@ -10,30 +11,30 @@ export async function viewTarget(id, $view) {
     const shown = (a, b) => (a === 'bound' ? label('bound', b) : valueText(b));
     const inputs = Object.entries(l.inputs || {}).map(([a, b]) => html`<span class="input">${label('lens_input', a)} = ${shown(a, b)}</span>`).reduce((x, y) => html`${x}${x ? '；' : ''}${y}`, '');
     return html`<div class="lens"><b>${label('lens', k)}</b> ${badge('r-' + l.rating, label('rating', l.rating) || l.label)}
-      ${l.formula ? html`<div>公式：${l.formula}</div>` : ''}<div>代入：${inputs || '—'}</div>
-      <div class="muted">判定：${l.thresholds || ''}${l.thresholds && l.reason ? '；' : ''}${planText(l.reason)}（方法：${methodLabel(l.method)}）</div></div>`;
+      ${l.formula ? html`<div>${tx('公式：')}${said(l, 'formula')}</div>` : ''}<div>${tx('代入：')}${inputs || '—'}</div>
+      <div class="muted">${tx('判定：')}${said(l, 'thresholds')}${l.thresholds && l.reason ? tx('；') : ''}${planWords(said(l, 'reason'))}${tx('（方法：')}${methodLabel(l.method)}）</div></div>`;
   }).reduce(catHtml, '');
   // A year-so-far value (live from monitoring) says so; a computed value links to its lineage.
-  const rows = (t.series || []).map((s) => html`<tr${s.provisional ? html` class="provisional"` : ''}><td>${esc(s.year)}${s.provisional ? '（年内累计，暂定）' : ''}</td>
+  const rows = (t.series || []).map((s) => html`<tr${s.provisional ? html` class="provisional"` : ''}><td>${esc(s.year)}${s.provisional ? tx('（年内累计，暂定）') : ''}</td>
     <td>${s.provenance.run_id ? html`<a class="lineage" href="#/lineage/run:${esc(s.provenance.run_id)}">${esc(s.value)}</a>` : valueText(s.value)}</td>
-    <td>${esc(s.provenance.kind === 'computed' ? '计算' : '报送')}</td>
-    <td>${methodLabel(s.provenance.method)}（${/^\d+$/.test(String(s.provenance.method_version)) ? `第${s.provenance.method_version}版` : code(s.provenance.method_version)}）</td><td>${esc(s.provenance.run_id ? `评估运行 #${s.provenance.run_id}；${s.provenance.note || ''}` : s.provenance.source)}</td>
-    <td>${esc(deptName(s.provenance.reporter))}</td><td>${esc(s.provenance.recorded_at)}</td></tr>`).reduce(catHtml, '');
+    <td>${esc(s.provenance.kind === 'computed' ? tx('计算') : tx('报送'))}</td>
+    <td>${methodLabel(s.provenance.method)}（${/^\d+$/.test(String(s.provenance.method_version)) ? `${tx('第')}${s.provenance.method_version}${tx('版')}` : code(s.provenance.method_version)}）</td><td>${s.provenance.run_id ? `${tx('评估运行 #')}${s.provenance.run_id}${tx('；')}` : ''}${zh(s.provenance.run_id ? s.provenance.note || '' : s.provenance.source)}</td>
+    <td>${zh(deptName(s.provenance.reporter))}</td><td>${esc(s.provenance.recorded_at)}</td></tr>`).reduce(catHtml, '');
   const newest = (t.series || []).at(-1);
-  const stale = t.stale ? html`<div class="error stale">数据过期：${newest ? html`最新数值为 ${esc(newest.year)} 年` : '基期以来尚无数值'}，已超出报送周期，当前状态不作“已实现”判定</div>` : '';
-  $view().innerHTML = html`<p><a href="#/">← 目标总览</a></p><h1>${esc(t.name)} <span class="muted">${planText(t.label)}</span></h1>
-    ${stale}<p class="muted">行动计划原文：“${esc(t.quote)}”（${esc(t.clause)}）· 牵头：${esc(deptName(t.lead))} · 基期 ${esc(t.baseline?.year)} 年 ${esc(t.baseline?.value)}（${esc(t.baseline?.source)}）</p>
-    <div class="grid2"><div id="chart" class="chart" role="img" aria-label="指标序列图"></div><div>${lensHtml}</div></div>
-    <h2>数值来源（可追溯至监测数据）</h2>
-    ${rows ? html`<p class="muted">点击计算值可逐级追溯：评估运行 → 站点逐日 → 逐时观测 → 原始报文。</p><table><thead><tr><th>年份</th><th>数值</th><th>类型</th><th>方法</th><th>来源</th><th>报送</th><th>记录时间</th></tr></thead><tbody>${rows}</tbody></table>` : html`<div class="empty">尚无数值</div>`}
-    ${t.method.kind === 'reported' && may('write', 'add_measurement') ? html`<h2>录入或更正数值</h2>
+  const stale = t.stale ? html`<div class="error stale">${tx('数据过期：')}${newest ? html`${tx('最新数值为')} ${esc(newest.year)} ${tx('年')}` : tx('基期以来尚无数值')}${tx('，已超出报送周期，当前状态不作“已实现”判定')}</div>` : '';
+  $view().innerHTML = html`<p><a href="#/">${tx('← 目标总览')}</a></p><h1>${zh(t.name)} <span class="muted">${planText(t.label)}</span></h1>
+    ${stale}<p class="muted">${tx('行动计划原文：“')}${zh(t.quote)}”（${zh(t.clause)}${tx('）· 牵头：')}${zh(deptName(t.lead))} ${tx('· 基期')} ${esc(t.baseline?.year)} ${tx('年')} ${esc(t.baseline?.value)}（${zh(t.baseline?.source)}）</p>
+    <div class="grid2"><div id="chart" class="chart" role="img" aria-label="${tx('指标序列图')}"></div><div>${lensHtml}</div></div>
+    <h2>${tx('数值来源（可追溯至监测数据）')}</h2>
+    ${rows ? html`<p class="muted">${tx('点击计算值可逐级追溯：评估运行 → 站点逐日 → 逐时观测 → 原始报文。')}</p><table><thead><tr><th>${tx('年份')}</th><th>${tx('数值')}</th><th>${tx('类型')}</th><th>${tx('方法')}</th><th>${tx('来源')}</th><th>${tx('报送')}</th><th>${tx('记录时间')}</th></tr></thead><tbody>${rows}</tbody></table>` : html`<div class="empty">${tx('尚无数值')}</div>`}
+    ${t.method.kind === 'reported' && may('write', 'add_measurement') ? html`<h2>${tx('录入或更正数值')}</h2>
       <form class="stack" id="value-form">
-        <label>年份 <input name="period" required pattern="\\d{4}" placeholder="如 2026" size="6"></label>
-        <label>数值（${t.unit}） <input name="value" required size="10"></label>
-        <label>来源（统计公报、文件号等） <input name="source" required></label>
-        <label>更正原因（该年已有数值时必填） <input name="note"></label>
-        <button type="submit">保存</button> <span id="value-result" role="status"></span></form>` : ''}
-    <h2>变更历史</h2><div id="history">${may('read', 'audit') ? html`<p class="loading">加载中…</p>` : html`<div class="empty">登录为办公室或审计角色可查看每个数值的变更历史</div>`}</div>`;
+        <label>${tx('年份')} <input name="period" required pattern="\\d{4}" placeholder="${tx('如 2026')}" size="6"></label>
+        <label>${tx('数值（')}${zh(t.unit)}） <input name="value" required size="10"></label>
+        <label>${tx('来源（统计公报、文件号等）')} <input name="source" required></label>
+        <label>${tx('更正原因（该年已有数值时必填）')} <input name="note"></label>
+        <button type="submit">${tx('保存')}</button> <span id="value-result" role="status"></span></form>` : ''}
+    <h2>${tx('变更历史')}</h2><div id="history">${may('read', 'audit') ? html`<p class="loading">${tx('加载中…')}</p>` : html`<div class="empty">${tx('登录为办公室或审计角色可查看每个数值的变更历史')}</div>`}</div>`;
   drawTargetChart(t, plan);
   const form = document.getElementById('value-form');
   if (form) form.addEventListener('submit', async (ev) => {
@@ -44,7 +45,7 @@ export async function viewTarget(id, $view) {
       await api('/api/measurements', { method: 'POST', body: { indicator: t.indicator, ...f } });
       await viewTarget(id, $view);
       const done = document.getElementById('value-result');
-      if (done) { done.className = 'ok'; done.textContent = `已保存 ${f.period} 年的数值`; }
+      if (done) { done.className = 'ok'; done.textContent = `${tx('已保存')} ${f.period} ${tx('年的数值')}`; }
     } catch (e) { out.className = 'error'; out.textContent = e.message; }
   });
   if (may('read', 'audit')) {
@@ -55,11 +56,11 @@ export async function viewTarget(id, $view) {
       const last = {};
       const rowsHtml = log.map((e) => {
         const value = e.action === 'measurement.add' ? e.detail.split(' ')[0] : null;
-        const change = value == null ? '' : last[e.object] != null ? html`${esc(last[e.object])} → ${esc(value)}` : html`（首次）→ ${esc(value)}`;
+        const change = value == null ? '' : last[e.object] != null ? html`${esc(last[e.object])} → ${esc(value)}` : html`${tx('（首次）→')} ${esc(value)}`;
         if (value != null) last[e.object] = value;
         return html`<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${code(e.actor)}</td><td>${label('audit_action', e.action)}</td><td>${code(e.object)}</td><td>${change}</td><td>${code(e.detail)}</td></tr>`;
       }).reduce(catHtml, '');
-      document.getElementById('history').innerHTML = log.length ? html`<table><thead><tr><th>#</th><th>时间</th><th>操作人</th><th>操作</th><th>对象</th><th>旧值 → 新值</th><th>内容与依据</th></tr></thead><tbody>${rowsHtml}</tbody></table>` : html`<div class="empty">无变更记录</div>`;
+      document.getElementById('history').innerHTML = log.length ? html`<table><thead><tr><th>#</th><th>${tx('时间')}</th><th>${tx('操作人')}</th><th>${tx('操作')}</th><th>${tx('对象')}</th><th>${tx('旧值 → 新值')}</th><th>${tx('内容与依据')}</th></tr></thead><tbody>${rowsHtml}</tbody></table>` : html`<div class="empty">${tx('无变更记录')}</div>`;
     } catch (e) { document.getElementById('history').innerHTML = html`<div class="error">${esc(e.message)}</div>`; }
   }
 }
@@ -69,13 +70,13 @@ async function drawTargetChart(t, plan) {
   const [start, end] = plan.period;
   const years = []; for (let y = Math.min(t.baseline?.year ?? start, start); y <= end; y++) years.push(String(y));
   const byYear = Object.fromEntries((t.series || []).map((s) => [String(s.year), Number(s.value)]));
-  const series = [{ name: '实际值', type: 'line', data: years.map((y) => byYear[y] ?? null), connectNulls: true, symbolSize: 7 }];
+  const series = [{ name: tx('实际值'), type: 'line', data: years.map((y) => byYear[y] ?? null), connectNulls: true, symbolSize: 7 }];
   const goal = Number(t.lenses?.schedule?.inputs?.v_T ?? NaN);
-  if (Number.isFinite(goal)) series.push({ name: '目标值', type: 'line', data: years.map(() => goal), lineStyle: { type: 'dashed' }, symbol: 'none' });
+  if (Number.isFinite(goal)) series.push({ name: tx('目标值'), type: 'line', data: years.map(() => goal), lineStyle: { type: 'dashed' }, symbol: 'none' });
   const b = t.baseline && Number(t.baseline.value);
   if (Number.isFinite(goal) && Number.isFinite(b) && t.baseline.year) {
     const by = Number(t.baseline.year);
-    series.push({ name: '序时进度线', type: 'line', symbol: 'none', lineStyle: { type: 'dotted' },
+    series.push({ name: tx('序时进度线'), type: 'line', symbol: 'none', lineStyle: { type: 'dotted' },
       data: years.map((y) => (Number(y) < by ? null : b + ((goal - b) * (Number(y) - by)) / (end - by))) });
   }
   const c = await chart(el);
