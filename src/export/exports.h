@@ -9,6 +9,7 @@
 #include "plan/lint.h"
 #include "plan/model.h"
 #include "service/audit_digest.h"
+#include "service/notices.h"
 #include "service/scorecard.h"
 #include "service/supervision.h"
 #include "service/tracking.h"
@@ -43,6 +44,8 @@ std::string scorecard_json(const plan::Plan& plan, const std::vector<service::Sc
 
 /// The progress table as CSV, one row per work item, in the task list's layout.
 std::string progress_csv(const plan::Plan& plan, const service::TrackingView& view);
+/// 督办 notices as CSV for Excel (BOM, Chinese headers and states, what each is about, every step).
+std::string notices_csv(const plan::Plan& plan, const std::vector<service::NoticeView>& notices);
 
 /// Writes the 打表 workbook: sheet 重点任务清单 (the task list layout plus status, % done, latest
 /// report and the lenses of linked targets), sheet 目标 (every target and its three lenses) and

@@ -2,6 +2,7 @@
 #include "http/api.h"
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -128,6 +129,21 @@ bool unknown_evidence_sent(Ctx& c, const std::string& evidence) {
     }
   }
   return false;
+}
+
+void set_attachment(Response& res, const std::string& name, const std::string& ascii_fallback) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string encoded;
+  for (unsigned char ch : name) {
+    if (std::isalnum(ch) || std::string_view("!#$&+-.^_`|~").find(static_cast<char>(ch)) != std::string_view::npos) {
+      encoded += static_cast<char>(ch);
+    } else {
+      encoded += '%';
+      encoded += kHex[ch >> 4];
+      encoded += kHex[ch & 15];
+    }
+  }
+  res.set_header("Content-Disposition", "attachment; filename=\"" + ascii_fallback + "\"; filename*=UTF-8''" + encoded);
 }
 
 // A field of a JSON request body as text: strings as they are, numbers and booleans as written,

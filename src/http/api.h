@@ -97,6 +97,9 @@ bool match_path(std::string_view pattern, std::string_view path, std::string* ar
 std::string dump(const json& j);
 void send_json(Response& res, int status, const std::string& body);
 void send_error(Response& res, int status, const std::string& message);
+/// Content-Disposition: attachment with the file's name in UTF-8 (RFC 6266 / RFC 8187 filename*)
+/// and an ASCII fallback for old clients: "打表推进表_2026-12-05.xlsx".
+void set_attachment(Response& res, const std::string& name, const std::string& ascii_fallback);
 /// The JSON body of an error: {"error": Chinese, "error_en": English, "status"}.
 std::string error_json(int status, const std::string& message);
 /// A failure inside the server: details to the log under a reference number, the number to the client.

@@ -2,7 +2,6 @@
 // file as the body, its name in ?name=) and download. The type comes from the content, the
 // size is capped per file and in all, and a download can never run as a page in the dashboard's
 // origin (attachment, sandbox CSP, nosniff).
-#include <cctype>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -13,22 +12,6 @@
 
 namespace shanshui::http {
 namespace {
-
-// RFC 8187 / RFC 6266 filename*: UTF-8, percent-encoded except attr-chars.
-std::string disposition(const std::string& name) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out = "attachment; filename*=UTF-8''";
-  for (unsigned char ch : name) {
-    if (std::isalnum(ch) || std::string_view("!#$&+-.^_`|~").find(static_cast<char>(ch)) != std::string_view::npos) {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
 
 json evidence_json(const store::EvidenceFile& f) {
   return {{"sha256", f.sha256},
@@ -89,7 +72,7 @@ std::vector<Route> evidence_routes() {
                  if (!*f) return send_error(c.res, 404, "no evidence file " + c.arg);
                  c.res.status = 200;
                  c.res.set_content(std::move((*f)->content), (*f)->media_type);
-                 c.res.set_header("Content-Disposition", disposition((*f)->name));
+                 set_attachment(c.res, (*f)->name, "evidence");
                  c.res.set_header("Content-Security-Policy", "sandbox; default-src 'none'");
                  c.res.set_header("X-Content-Type-Options", "nosniff");
                  c.res.set_header("Cache-Control", "private, max-age=86400, immutable");

@@ -3,6 +3,7 @@
 // service/notices).
 #include <nlohmann/json.hpp>
 
+#include "export/exports.h"
 #include "http/api.h"
 #include "plan/model.h"
 #include "service/auth.h"
@@ -45,7 +46,8 @@ json notice_json(const plan::Plan& p, const service::NoticeView& v) {
 std::vector<Route> notice_routes() {
   std::vector<Route> r;
   r.push_back({"GET", "/api/notices",
-               "督办 notices, newest first, with their answers and decisions; ?department= and ?state= filter",
+               "督办 notices, newest first, with their answers and decisions; ?department= and ?state= filter; "
+               "?format=csv: the same for Excel (UTF-8 with BOM, Chinese headers), as an attachment",
                Access::reading(service::Read::internal), [](Ctx& c) {
                  auto p = plan_or_send(c);
                  if (!p) return;
@@ -57,9 +59,17 @@ std::vector<Route> notice_routes() {
                  if (!notices) return send_internal(c.res, notices.error().message);
                  auto events = c.store.notice_events();
                  if (!events) return send_internal(c.res, events.error().message);
+                 std::vector<service::NoticeView> shown;
+                 for (auto& v : service::notice_views(*notices, *events, Date::today_beijing(), dept))
+                   if (state.empty() || v.state == state) shown.push_back(std::move(v));
+                 std::string format = c.req.get_param_value("format");
+                 if (format == "csv") {
+                   set_attachment(c.res, "督办通知_" + Date::today_beijing().iso() + ".csv", "notices.csv");
+                   return c.res.set_content(exporting::notices_csv(*p, shown), "text/csv; charset=utf-8");
+                 }
+                 if (!format.empty() && format != "json") return send_error(c.res, 400, "format: json or csv");
                  json out = json::array();
-                 for (const auto& v : service::notice_views(*notices, *events, Date::today_beijing(), dept))
-                   if (state.empty() || v.state == state) out.push_back(notice_json(*p, v));
+                 for (const auto& v : shown) out.push_back(notice_json(*p, v));
                  send_json(c.res, 200, dump(out));
                }});
   r.push_back({"POST", "/api/notices",

@@ -198,7 +198,7 @@ std::vector<Route> plan_routes() {
                  if (format != "xlsx" && format != "csv" && format != "json")
                    return send_error(c.res, 404, "no export format '" + format + "': xlsx, csv or json");
                  if (format == "csv") {
-                   c.res.set_header("Content-Disposition", "attachment; filename=\"progress.csv\"");
+                   set_attachment(c.res, "打表推进表_" + t->view.as_of.iso() + ".csv", "progress.csv");
                    return c.res.set_content(exporting::progress_csv(t->plan, t->view), "text/csv; charset=utf-8");
                  }
                  if (format == "json") return send_json(c.res, 200, exporting::progress_json(t->plan, t->view));
@@ -214,7 +214,7 @@ std::vector<Route> plan_routes() {
                  auto bytes = plan::read_file(path);
                  std::remove(path.c_str());
                  if (!bytes) return send_internal(c.res, bytes.error().message);
-                 c.res.set_header("Content-Disposition", "attachment; filename=\"progress.xlsx\"");
+                 set_attachment(c.res, "打表推进表_" + t->view.as_of.iso() + ".xlsx", "progress.xlsx");
                  c.res.set_content(*bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
                }});
   return r;

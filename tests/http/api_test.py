@@ -398,6 +398,17 @@ class ApiTest(unittest.TestCase):
         self.assertIn("T18.2", n["subject"])
         self.assertTrue(n["subject_text"])
         self.assertEqual(self.call("GET", "/api/notices?department=gaotang", "office").json(), [])
+        # the same list for Excel: BOM, Chinese headers and states, every step, a Chinese file name
+        r = self.call("GET", "/api/notices?department=eeb&format=csv", "office")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.body.startswith(b"\xef\xbb\xbf"))
+        rows = list(csv.reader(r.body.decode("utf-8-sig").splitlines(keepends=True)))
+        self.assertEqual(rows[0][:3], ["编号", "对象类型", "对象编号"])
+        mine = next(row for row in rows[1:] if row[0] == str(nid))
+        self.assertEqual((mine[1], mine[2], mine[9]), ("工作事项", "T18.2", "已办结"))
+        self.assertIn("通报：措施不具体，予以通报", mine[11])
+        self.assertIn("filename*=UTF-8''%E7%9D%A3%E5%8A%9E", r.headers["content-disposition"])  # 督办通知_…
+        self.assertEqual(self.call("GET", "/api/notices?format=pdf", "office").status, 400)
         self.assertEqual(self.call("GET", "/api/notices").status, 401)
         # every step is in the audit log
         log = self.call("GET", f"/api/audit?object=notice:{nid}", "auditor").json()
@@ -424,7 +435,8 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(d.status, 200)
         self.assertEqual(d.body, pdf)
         self.assertEqual(d.headers["content-type"], "application/pdf")
-        self.assertIn("attachment; filename*=UTF-8''", d.headers["content-disposition"])
+        self.assertIn("attachment; filename=", d.headers["content-disposition"])
+        self.assertIn("filename*=UTF-8''", d.headers["content-disposition"])
         self.assertIn(urllib.parse.quote(name, safe="").replace("%2E", "."), d.headers["content-disposition"])
         self.assertIn("sandbox", d.headers["content-security-policy"])
         self.assertEqual(self.call("GET", "/api/evidence/" + f["sha256"], openapi="/api/evidence/{id}").status, 401)

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { env, ART, page, login, token } from './fixture.mjs';
 
@@ -318,6 +319,12 @@ test('督办 as a workflow: the office issues a notice, the department answers, 
   await office.waitForSelector(`.notice[data-notice="${id}"][data-state="resolved"]`);
   assert.match(await office.locator(`.notice[data-notice="${id}"]`).innerText(), /已办结[\s\S]*答复：已召开专题会[\s\S]*办结：同意办结/);
   await office.screenshot({ path: join(ART, 'notices.png'), fullPage: false });
+  // the list for Excel: a CSV named in Chinese, with a BOM and the whole history
+  const [download] = await Promise.all([office.waitForEvent('download'), office.click('#notices-csv')]);
+  assert.match(download.suggestedFilename(), /^督办通知_\d{4}-\d{2}-\d{2}\.csv$/);
+  const bytes = readFileSync(await download.path());
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  assert.match(bytes.toString('utf8'), /已办结[\s\S]*答复：已召开专题会，月底前完成/);
   assert.deepEqual(office.errors, []);
   assert.deepEqual(dept.errors, []);
   await office.close();

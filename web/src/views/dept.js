@@ -12,7 +12,7 @@ export async function viewDept(param, $view) {
   const dept = param || (ownUnit ? state.me.department : '') || '';
   const [plan, prog, notices] = await Promise.all([loadPlan(), loadProgress(true), dept ? loadNotices(dept) : []]);
   // Notices still waiting for this department come first: answering them is today's work.
-  const notes = noticeSection(notices, () => viewDept(param, $view));
+  const notes = noticeSection(notices, () => viewDept(param, $view), dept);
   const deptOptions = plan.departments.map((d) => html`<option value="${esc(d.id)}"${zhLang()} ${d.id === dept ? 'selected' : ''}>${d.name}</option>`).reduce(catHtml, '');
   // A township also shares every item the plan gives to the townships as a group (各乡镇（街道）).
   const unit = plan.departments.find((d) => d.id === dept);

@@ -40,10 +40,12 @@ function noticeCard(n) {
 }
 
 /** The notices as cards, with the state filter; `rerender` redraws the view after a step. */
-export function noticeSection(notices, rerender) {
+export function noticeSection(notices, rerender, department = '') {
   const counts = {};
   for (const n of notices) counts[n.state] = (counts[n.state] || 0) + 1;
+  const csv = '/api/notices?format=csv' + (department ? '&department=' + encodeURIComponent(department) : '');
   const section = html`<section id="notices"><h2>${tx('督办通知（')}${notices.length}）</h2>
+    ${notices.length ? html`<p><a id="notices-csv" href="${csv}" download>${tx('⬇ 导出督办通知（CSV，可用 Excel 打开）')}</a></p>` : ''}
     <div class="summary" id="notice-states">${['issued', 'answered', 'escalated', 'resolved'].map((s) =>
       html`<button type="button" class="sum" data-state="${s}">${label('notice_state', s)} <b>${counts[s] || 0}</b> ${tx('件')}</button>`).reduce(catHtml, '')}</div>
     <div id="notice-list">${notices.length ? notices.map(noticeCard).reduce(catHtml, '') : html`<div class="empty">${tx('暂无督办通知')}</div>`}</div></section>`;
