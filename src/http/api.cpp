@@ -132,7 +132,7 @@ bool unknown_evidence_sent(Ctx& c, const std::string& evidence) {
 }
 
 void set_attachment(Response& res, const std::string& name, const std::string& ascii_fallback) {
-  static const char* kHex = "0123456789ABCDEF";
+  constexpr const char* kHex = "0123456789ABCDEF";
   std::string encoded;
   for (unsigned char ch : name) {
     if (std::isalnum(ch) || std::string_view("!#$&+-.^_`|~").find(static_cast<char>(ch)) != std::string_view::npos) {

@@ -67,7 +67,7 @@ class RequestParser {
  public:
   enum class State { need_more, done, error };
 
-  explicit RequestParser(ParseLimits limits = {}) : limits_(limits) {}
+  explicit RequestParser(ParseLimits limits = {}) : limits_(std::move(limits)) {}
   /// Adds bytes and parses as far as they allow.
   State feed(std::string_view bytes);
   /// Parses what is buffered (after take(), for a pipelined next request).

@@ -38,7 +38,7 @@ constexpr std::array<Kind, 3> kOleKinds{{
     {"ppt", "application/vnd.ms-powerpoint"},
 }};
 
-const char* kAccepted = "PDF, OFD, JPEG, PNG, Word, Excel or PowerPoint";
+constexpr const char* kAccepted = "PDF, OFD, JPEG, PNG, Word, Excel or PowerPoint";
 
 template <size_t N>
 Result<std::string> by_extension(const std::array<Kind, N>& kinds, const std::string& ext, const char* container) {

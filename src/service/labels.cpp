@@ -27,12 +27,12 @@ Catalogue chinese() {
                            {"missing_report", "未按期报送"},
                            {"lagging_target", "指标滞后"}};
   c["audit_action"] = {
-      {"plan.import", "导入计划"},    {"measurement.add", "录入指标值"}, {"report.add", "报送进展"},
-      {"item.close", "销号"},         {"input.rejected", "拒收输入行"},  {"station.add", "登记站点"},
-      {"station.remove", "注销站点"}, {"user.add", "添加用户"},          {"ingest.batch", "监测数据入库"},
-      {"denied", "拒绝越权操作"},     {"login.failed", "登录失败"},      {"refused.invalid", "拒收不实数据"},
-      {"assessment.run", "评估运行"}, {"audit.seal", "封存既有数据"},    {"notice.issue", "下发督办"},
-      {"notice.answer", "答复督办"},  {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"},
+      {"plan.import", "导入计划"},     {"measurement.add", "录入指标值"}, {"report.add", "报送进展"},
+      {"item.close", "销号"},          {"input.rejected", "拒收输入行"},  {"station.add", "登记站点"},
+      {"station.remove", "注销站点"},  {"user.add", "添加用户"},          {"ingest.batch", "监测数据入库"},
+      {"denied", "拒绝越权操作"},      {"login.failed", "登录失败"},      {"refused.invalid", "拒收不实数据"},
+      {"assessment.run", "评估运行"},  {"audit.seal", "封存既有数据"},    {"notice.issue", "下发督办"},
+      {"notice.answer", "答复督办"},   {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"},
       {"evidence.add", "上传证明材料"}};
   c["notice_state"] = {{"issued", "待答复"}, {"answered", "待办结"}, {"escalated", "已通报"}, {"resolved", "已办结"}};
   // The named inputs of a lens (plan/lenses.cpp) and the bounds of a target.
@@ -94,10 +94,14 @@ Catalogue chinese() {
                               {"targets_on_track", "指标按期"}};
   c["verdict"] = {{"yes", "是"}, {"no", "否"}};
   c["read"] = {{"indicators", "查看公开指标"}, {"internal", "查看内部台账"}, {"audit", "查看审计日志"}};
-  c["write"] = {{"report", "报送进展"},          {"close_item", "销号"},
-                {"import_plan", "导入计划"},     {"add_measurement", "录入指标值"},
-                {"manage_station", "管理站点"},  {"manage_user", "管理用户"},
-                {"supervise", "下发和办结督办"}, {"answer_notice", "答复督办"},
+  c["write"] = {{"report", "报送进展"},
+                {"close_item", "销号"},
+                {"import_plan", "导入计划"},
+                {"add_measurement", "录入指标值"},
+                {"manage_station", "管理站点"},
+                {"manage_user", "管理用户"},
+                {"supervise", "下发和办结督办"},
+                {"answer_notice", "答复督办"},
                 {"upload_evidence", "上传证明材料"}};
   return c;
 }

@@ -23,8 +23,11 @@ export async function viewMonitoring(_param, $view) {
     <h2>${tx('报警（')}${alarms.length}）</h2>${alarms.length ? html`<table><thead><tr><th>${tx('站点')}</th><th>${tx('类型')}</th><th>${tx('时间')}</th><th>${tx('说明')}</th></tr></thead><tbody>${
       alarms.slice(0, 200).map((a) => html`<tr><td>${code(a.mn)}</td><td>${esc({ over_standard: tx('超标'), silent: tx('断线'), maintenance: tx('长时间维护') }[a.kind] || a.kind)}</td><td>${esc(a.time || '—')}</td><td>${esc(alarmText(a.detail))}</td></tr>`).reduce(catHtml, '')}</tbody></table>` : html`<div class="empty">${tx('当前无报警')}</div>`}`;
   import('../map.js').then((m) => {
+    // The map's code may arrive after the user has moved on to another view: then there is no map to draw.
+    const legend = document.getElementById('map-legend');
+    if (!legend || !document.getElementById('map')) return;
     m.drawStationMap(stations);
-    document.getElementById('map-legend').innerHTML = String(m.legend().map(([color, name, kind]) =>
+    legend.innerHTML = String(m.legend().map(([color, name, kind]) =>
       html`<span class="key"><i class="key-${kind}" style="--c:${color}"></i>${name}</span>`).reduce(catHtml, ''));
   });
   const month = document.getElementById('water-month');
