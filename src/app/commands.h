@@ -35,6 +35,24 @@ int supervision(const Common& c, const std::string& as_of);
 int scorecard(const Common& c, const std::string& as_of);
 int export_table(const Common& c, const std::string& format, const std::string& out, const std::string& as_of);
 
+// ---- the one map (cli_geo.cpp) ----
+struct LayerImportArgs {
+  std::string file, kind, name, crs, encoding;
+  bool repair = false;
+};
+struct ScreenArgs {
+  std::string project, industry, zoning;
+  double radius_m = 0, buffer_m = 0;
+};
+/// data/zoning of the source tree: the screening rules and the access list.
+std::string default_zoning_dir();
+int layer_import(const Common& c, const LayerImportArgs& a);
+int layer_list(const Common& c);
+int layer_export(const Common& c, const std::string& out);
+/// Writes the demo layers as GeoJSON into `dir` (default var/demo-layers) and imports each.
+int layer_demo(const Common& c, const std::string& dir);
+int screen(const Common& c, const ScreenArgs& a);
+
 }  // namespace shanshui::app
 
 namespace shanshui::app {

@@ -253,6 +253,40 @@ int run(int argc, char** argv) {
   common(sremove, false);
   sremove->callback([&] { rc = station_remove(c, mn); });
 
+  auto* layer = app.add_subcommand("layer", "the one map's layers: import, list, export");
+  layer->require_subcommand(1);
+  LayerImportArgs la;
+  auto* limport = layer->add_subcommand(
+      "import",
+      "import a GeoPackage, Shapefile (GBK attributes read as UTF-8) or GeoJSON layer, checked and in CGCS2000");
+  limport->add_option("file", la.file, "vector file")->required();
+  limport->add_option("--kind", la.kind, "layer kind: ecological_red_line, permanent_farmland, control_unit, …")
+      ->required();
+  limport->add_option("--name", la.name, "layer name (default: the file's name)");
+  limport->add_option("--crs", la.crs, "the CRS of a file that declares none (EPSG:4490, EPSG:4525 …)");
+  limport->add_option("--encoding", la.encoding, "attribute encoding of a Shapefile without .cpg (default CP936)");
+  limport->add_flag("--repair", la.repair, "repair invalid geometries (GEOS MakeValid) instead of refusing the file");
+  common(limport, false);
+  limport->callback([&] { rc = layer_import(c, la); });
+  auto* llist = layer->add_subcommand("list", "every stored layer version");
+  common(llist);
+  llist->callback([&] { rc = layer_list(c); });
+  std::string gpkg;
+  auto* lexport = layer->add_subcommand("export", "the current layers as one GeoPackage");
+  lexport->add_option("--out", gpkg, "GeoPackage file to write")->required();
+  common(lexport, false);
+  lexport->callback([&] { rc = layer_export(c, gpkg); });
+
+  ScreenArgs scr;
+  auto* screen_cmd = app.add_subcommand("screen", "三线一单 pre-screening of a project site against the stored layers");
+  screen_cmd->add_option("--project", scr.project, "GeoJSON of the site (polygon, point, or line)")->required();
+  screen_cmd->add_option("--industry", scr.industry, "GB/T 4754-2017 industry code, e.g. C2614");
+  screen_cmd->add_option("--radius", scr.radius_m, "site radius in metres for a point");
+  screen_cmd->add_option("--buffer", scr.buffer_m, "corridor half-width in metres for a line");
+  screen_cmd->add_option("--zoning", scr.zoning, "directory of rules.csv and access-list.csv (default data/zoning)");
+  common(screen_cmd);
+  screen_cmd->callback([&] { rc = screen(c, scr); });
+
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API and dashboard and/or the HJ 212 listener");
   ServeArgs sv;
   serve_cmd->add_option("--http-port", sv.http_port, "HTTP port for the API and the dashboard (0: any free port)");
@@ -405,6 +439,12 @@ int run(int argc, char** argv) {
 
   auto* demo = app.add_subcommand("demo", "reproducible demo data");
   demo->require_subcommand(1);
+  std::string demo_dir;
+  auto* ldemo =
+      demo->add_subcommand("layers", "Wushan's spatial layers (approximations): written as GeoJSON and imported");
+  ldemo->add_option("--out", demo_dir, "where the GeoJSON files go (default var/demo-layers)");
+  common(ldemo, false);
+  ldemo->callback([&] { rc = layer_demo(c, demo_dir); });
   auto* demo_air_cmd =
       demo->add_subcommand("air", "hourly air data for the Wushan demo stations (or N synthetic ones)");
   std::string from = "2021-01-01", to = "2025-12-31";

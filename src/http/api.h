@@ -89,6 +89,7 @@ std::vector<Route> lineage_routes();
 std::vector<Route> audit_routes();
 std::vector<Route> notice_routes();
 std::vector<Route> evidence_routes();
+std::vector<Route> geo_routes();
 const std::vector<Route>& all_routes();
 
 /// Matches "/api/targets/forest_coverage" against "/api/targets/{id}".

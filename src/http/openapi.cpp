@@ -80,6 +80,15 @@ const std::map<std::string, json>& responses() {
       {"GET /api/audit/verify",
        object({"entries", "intact", "chain_intact", "rows_checked", "data"}, {{"intact", boolean()}, {"data", arr()}})},
       {"GET /api/export/{format}", object({"plan", "as_of", "targets"})},
+      {"GET /api/layers", array_of(object({"id", "name", "kind", "version", "features", "source_crs"},
+                                          {{"id", num()}, {"kind", str()}, {"features", num()}}))},
+      {"GET /api/layers/{id}", object({"type", "features"}, {{"type", str()}, {"features", arr()}})},
+      {"POST /api/screen",
+       object({"project_area_m2", "verdict", "verdict_label", "findings", "overlaps", "nearby", "clauses"},
+              {{"project_area_m2", num()},
+               {"verdict", str()},
+               {"findings", arr()},
+               {"overlaps", array_of(object({"kind", "layer", "feature", "area_m2", "share"}))}})},
       {"POST /api/evidence", object({"sha256", "ref", "name", "media_type", "size", "url"},
                                     {{"sha256", str()}, {"ref", str()}, {"size", num()}})},
   };
@@ -94,6 +103,10 @@ const std::map<std::string, json>& requests() {
       {"POST /api/reports",
        object({"item", "period", "status", "percent"}, {{"narrative", str()}, {"evidence", str()}})},
       {"POST /api/items/{id}/close", object({"evidence"}, {{"note", str()}})},
+      {"POST /api/screen", object({"project"}, {{"project", json::object({{"type", "object"}})},
+                                                {"industry", str()},
+                                                {"radius_m", num()},
+                                                {"buffer_m", num()}})},
       {"POST /api/measurements",
        object({"indicator", "period", "value"}, {{"method", str()}, {"source", str()}, {"note", str()}})},
       {"POST /api/stations",
@@ -141,8 +154,10 @@ std::string openapi_json() {
     auto resp = responses().find(key);
     json ok = {{"description", "OK"}};
     if (resp != responses().end()) ok["content"] = {{"application/json", {{"schema", resp->second}}}};
-    op["responses"]
-      [std::string(r.method) == "POST" && key != "POST /api/login" && key != "POST /api/logout" ? "201" : "200"] = ok;
+    op["responses"][std::string(r.method) == "POST" && key != "POST /api/login" && key != "POST /api/logout" &&
+                            key != "POST /api/screen"
+                        ? "201"
+                        : "200"] = ok;
     if (auto req = requests().find(key); req != requests().end())
       op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", req->second}}}}}};
     if (key == "POST /api/evidence") {  // the file itself, not JSON; the same content again answers 200

@@ -94,6 +94,29 @@ struct EvidenceFile {
   std::string uploaded_at;
 };
 
+/// A spatial layer of the one map (生态保护红线, 管控单元 …) as imported: one version per import.
+struct SpatialLayer {
+  int64_t id = 0;
+  std::string name;  // "生态保护红线"
+  std::string kind;  // geo::layer_kinds()
+  int version = 0;   // assigned on import: 1, 2, … per name
+  std::string source, source_sha256, source_crs;
+  int64_t feature_count = 0;
+  std::string imported_at;
+};
+
+/// One feature of a layer: attributes as JSON text, geometry as WKB in CGCS2000 lon/lat
+/// (EPSG:4490). Stored as a GeoPackage geometry blob with its envelope, so GDAL and QGIS read the
+/// table (gpkg_contents registers it).
+struct SpatialFeature {
+  int64_t id = 0;
+  int64_t layer_id = 0;
+  std::string fid, name, code, zone;
+  std::string attributes;  // JSON object
+  std::string wkb;
+  double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+};
+
 /// An input row that was refused, kept for inspection.
 struct RejectedRow {
   std::string source;
@@ -305,6 +328,14 @@ class Store {
   virtual Result<std::optional<EvidenceFile>> evidence(const std::string& sha256, bool with_content) = 0;
   /// Bytes of evidence stored so far (the storage budget counts against this).
   virtual Result<int64_t> evidence_bytes() = 0;
+
+  /// Stores a layer and its features in one transaction, as the next version of its name (set in
+  /// `layer.version` and `layer.id`); one audit entry covers all rows.
+  virtual Status add_layer(SpatialLayer& layer, const std::vector<SpatialFeature>& features) = 0;
+  /// Every stored layer version, oldest first.
+  virtual Result<std::vector<SpatialLayer>> layers() = 0;
+  /// The features of one layer version, in import order.
+  virtual Result<std::vector<SpatialFeature>> layer_features(int64_t layer_id) = 0;
 
   virtual Status add_rejected(const std::vector<RejectedRow>& rows) = 0;
   virtual Result<std::vector<RejectedRow>> rejected() = 0;

@@ -274,6 +274,105 @@ class Cli(unittest.TestCase):
         self.assertEqual(item["closure"]["approved_by"], "ndrc")
 
 
+class GeoCli(unittest.TestCase):
+    """The one map: layers in every format, refused geometries and CRSs, GeoPackage out, screening."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="shanshui-geo-")
+        self.db = os.path.join(self.dir, "g.db")
+        run("plan", "import", PLAN, db=self.db)
+        self.layers = os.path.join(self.dir, "layers")
+        run("demo", "layers", "--out", self.layers, db=self.db)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def layer_list(self):
+        return json.loads(run("layer", "list", "--json", db=self.db).stdout)
+
+    def test_every_format_and_the_same_file_twice(self):
+        towns = os.path.join(self.layers, "township.geojson")
+        # a Shapefile with GBK attributes and no .cpg, as agencies send them; and a GeoPackage
+        shp = os.path.join(self.dir, "towns.shp")
+        subprocess.run(["ogr2ogr", "-f", "ESRI Shapefile", "-lco", "ENCODING=CP936", shp, towns], check=True)
+        if os.path.exists(shp[:-4] + ".cpg"):
+            os.remove(shp[:-4] + ".cpg")
+        with open(shp[:-4] + ".dbf", "rb") as f:
+            self.assertIn("高唐街道".encode("gbk"), f.read())
+        gpkg = os.path.join(self.dir, "towns.gpkg")
+        subprocess.run(["ogr2ogr", "-f", "GPKG", gpkg, towns], check=True)
+        for path, name in ((shp, "乡镇（Shapefile）"), (gpkg, "乡镇（GeoPackage）")):
+            p = run("layer", "import", "--kind", "township", "--name", name, path, db=self.db)
+            self.assertIn("26 features", p.stdout)
+        by_name = {l["name"]: l for l in self.layer_list()}
+        self.assertEqual(by_name["乡镇（Shapefile）"]["features"], 26)
+        con = sqlite3.connect(self.db)
+        names = {r[0] for r in con.execute(
+            "SELECT f.name FROM geo_features f JOIN geo_layers l ON l.id = f.layer_id WHERE l.name = '乡镇（Shapefile）'")}
+        con.close()
+        self.assertIn("高唐街道", names)  # GBK read back as UTF-8
+        # the same file under the same name is the version already stored
+        run("layer", "import", "--kind", "township", "--name", "乡镇（GeoPackage）", gpkg, db=self.db)
+        self.assertEqual(sum(l["name"] == "乡镇（GeoPackage）" for l in self.layer_list()), 1)
+
+    def test_bad_geometries_and_crss_are_refused_with_where_and_why(self):
+        bowtie = self.write("bowtie.geojson", {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": "b1"}, "geometry": {"type": "Polygon", "coordinates": [
+                [[109.80, 31.10], [109.82, 31.12], [109.82, 31.10], [109.80, 31.12], [109.80, 31.10]]]}}]})
+        before = dump(self.db)
+        p = run("layer", "import", "--kind", "ecological_red_line", bowtie, db=self.db, ok=(1,))
+        self.assertIn("Self-intersection at 109.81, 31.11", p.stderr)
+        self.assertIn("--repair", p.stderr)
+        self.assertEqual(dump(self.db), before)  # nothing stored
+        p = run("layer", "import", "--kind", "ecological_red_line", "--repair", bowtie, db=self.db)
+        self.assertIn("(repaired)", p.stderr)
+        # Gauss–Krüger metres in a GeoJSON file (which means lon/lat)
+        gk = self.write("gk.geojson", {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
+                [[37412000, 3441000], [37413000, 3441000], [37413000, 3442000], [37412000, 3441000]]]}}]})
+        p = run("layer", "import", "--kind", "park", gk, db=self.db, ok=(1,))
+        self.assertIn("the file's CRS is wrong", p.stderr)
+        # …but as a Shapefile with its CRS said (EPSG:4525, zone 37 with prefix) it is read and reprojected
+        shp = os.path.join(self.dir, "gk.shp")
+        subprocess.run(["ogr2ogr", "-f", "ESRI Shapefile", "-a_srs", "EPSG:4525", shp, gk], check=True)
+        os.remove(shp[:-4] + ".prj")
+        p = run("layer", "import", "--kind", "park", shp, db=self.db, ok=(1,))
+        self.assertIn("no CRS", p.stderr)
+        run("layer", "import", "--kind", "park", "--crs", "EPSG:4525", shp, db=self.db)
+        p = run("layer", "import", "--kind", "no_such_kind", bowtie, db=self.db, ok=(1,))
+        self.assertIn("unknown layer kind", p.stderr)
+
+    def test_geopackage_out_and_the_database_itself_open_in_gdal(self):
+        out = os.path.join(self.dir, "map.gpkg")
+        run("layer", "export", "--out", out, db=self.db)
+        info = subprocess.run(["ogrinfo", "-ro", "-so", "-al", out], capture_output=True, text=True, check=True).stdout
+        self.assertIn("township_1", info)
+        self.assertIn("Feature Count: 26", info)
+        # the working database is a GeoPackage too: GDAL (and so QGIS) reads the one map's features from it
+        # when told the driver (its schema version, not GeoPackage's, is in user_version)
+        info = subprocess.run(["ogrinfo", "-ro", "-so", "-al", "GPKG:" + self.db], capture_output=True, text=True)
+        self.assertEqual(info.returncode, 0, info.stderr)
+        self.assertIn("geo_features", info.stdout)
+        self.assertIn("CGCS2000", info.stdout + info.stderr)
+
+    def test_screening_prints_overlaps_clauses_and_a_verdict(self):
+        site = self.write("site.geojson", {"type": "Polygon", "coordinates": [
+            [[109.770, 31.052], [109.773, 31.052], [109.773, 31.054], [109.770, 31.054], [109.770, 31.052]]]})
+        p = run("screen", "--project", site, "--industry", "C2614", db=self.db)
+        self.assertIn("研判结论：不符合", p.stdout)
+        self.assertIn("长江干流岸线一公里范围内的化工项目", p.stdout)
+        self.assertIn("ZH50023730002", p.stdout)
+        self.assertIn("《长江保护法》第二十六条", p.stdout)
+        p = run("screen", "--project", site, "--industry", "Z1234", db=self.db, ok=(1,))
+        self.assertIn("GB/T 4754", p.stderr)
+
+    def write(self, name, doc):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        return path
+
+
 class LineageCli(unittest.TestCase):
     """Live evaluation, lineage and its export, recomputed by a third party (this test), and
     tampering named by audit verify."""

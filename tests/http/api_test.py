@@ -69,6 +69,7 @@ class ApiTest(unittest.TestCase):
         cli("measure", "import", "--db", cls.db, os.path.join(SRC, "data/demo/measurements.csv"))
         cli("report", "submit", "--claim-reported-at", "--db", cls.db, os.path.join(SRC, "data/demo/reports.csv"))
         cli("station", "import", "--db", cls.db, os.path.join(SRC, "data/demo/stations.csv"))
+        cli("demo", "layers", "--db", cls.db, "--out", os.path.join(cls.dir, "layers"))
         for role, (user, args) in ROLES.items():
             cli("user", "add", "--db", cls.db, "--name", user, "--password", password(user), *args)
         cls.port = free_port()
@@ -415,6 +416,47 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(sorted(e["action"] for e in log if e["action"] != "denied"),
                          ["notice.answer", "notice.answer", "notice.escalate", "notice.resolve"])
         self.assertEqual(sum(e["action"] == "denied" for e in log), 2)  # the township's answer, the department's decision
+
+    # ---- the one map ----
+    def test_screening_cases(self):
+        """tests/data/screen/cases.jsonl: a project (GeoJSON), its industry, and the verdict, layers,
+        finding and clause the screening must give — or the refusal, for bad input."""
+        with open(os.path.join(SRC, "tests/data/screen/cases.jsonl"), encoding="utf-8") as f:
+            cases = [json.loads(line) for line in f if line.strip()]
+        self.assertGreaterEqual(len(cases), 12)
+        for c in cases:
+            body = {k: c[k] for k in ("project", "industry", "radius_m", "buffer_m") if k in c}
+            r = self.call("POST", "/api/screen", body=body)
+            with self.subTest(case=c["case"]):
+                self.assertEqual(r.status, c.get("status", 200), r.body)
+                d = r.json()
+                if r.status != 200:
+                    self.assertIn(c["error"], d["error_en"])
+                    continue
+                self.assertEqual(d["verdict"], c["verdict"], d["findings"])
+                kinds = {o["kind"] for o in d["overlaps"]}
+                self.assertTrue(set(c.get("overlaps", [])) <= kinds, kinds)
+                if "finding" in c:
+                    self.assertTrue(any(c["finding"] in f["reason"] for f in d["findings"]), d["findings"])
+                if "clause" in c:
+                    self.assertTrue(any(c["clause"] in x["text"] for x in d["clauses"]), d["clauses"])
+                for o in d["overlaps"]:
+                    self.assertLessEqual(o["share"], 1.000001)
+                    self.assertLessEqual(o["area_m2"], d["project_area_m2"] * 1.000001)
+
+    def test_layers_and_their_features(self):
+        layers = self.call("GET", "/api/layers").json()
+        kinds = {l["kind"] for l in layers}
+        for k in ("county", "township", "ecological_red_line", "permanent_farmland", "urban_boundary", "control_unit",
+                  "nature_reserve", "heritage_site", "water_source", "river", "park", "road"):
+            self.assertIn(k, kinds)
+        towns = next(l for l in layers if l["kind"] == "township")
+        self.assertEqual(towns["features"], 26)
+        fc = self.call("GET", f"/api/layers/{towns['id']}", openapi="/api/layers/{id}").json()
+        self.assertEqual(fc["type"], "FeatureCollection")
+        self.assertIn("高唐街道", {f["properties"]["name"] for f in fc["features"]})
+        self.assertEqual(self.call("GET", "/api/layers/999999", openapi="/api/layers/{id}").status, 404)
+        self.assertEqual(self.call("GET", "/api/layers/x", openapi="/api/layers/{id}").status, 400)
 
     # ---- evidence files ----
     def test_evidence_is_uploaded_once_typed_by_content_and_referenced(self):

@@ -57,6 +57,8 @@ const std::vector<CoveredTable>& covered_tables() {
       {"notices", "subject_kind, subject, department, due, request, issued_by, issued_at"},
       {"notice_events", "notice_id, action, text, actor, at"},
       {"evidence_files", "sha256, name, media_type, size, content, uploaded_by, uploaded_at"},
+      {"geo_layers", "name, kind, version, source, source_sha256, source_crs, feature_count, imported_at"},
+      {"geo_features", "layer_id, feature_id, name, code, zone, attributes, geom"},
   };
   return kTables;
 }

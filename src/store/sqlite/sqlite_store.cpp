@@ -271,6 +271,113 @@ class SqliteStore final : public Store {
                                 {std::to_string(id)});
   }
 
+  // A GeoPackage geometry blob (GeoPackage 1.3 §2.1.3): "GP", version 0, flags (little-endian,
+  // xy envelope), the SRS id, the envelope, then the WKB.
+  static std::string gpkg_blob(const SpatialFeature& f) {
+    std::string out = {'G', 'P', 0, 0x03};
+    auto put = [&out](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); };
+    int32_t srs = 4490;
+    put(&srs, 4);
+    for (double v : {f.min_x, f.max_x, f.min_y, f.max_y}) put(&v, 8);
+    out += f.wkb;
+    return out;
+  }
+  static std::string wkb_of_gpkg(const std::string& blob) {
+    if (blob.size() < 8 || blob[0] != 'G' || blob[1] != 'P') return "";
+    static constexpr size_t kEnvelopeBytes[] = {0, 32, 48, 48, 64, 0, 0, 0};
+    size_t header = 8 + kEnvelopeBytes[(static_cast<unsigned char>(blob[3]) >> 1) & 7];
+    return blob.size() > header ? blob.substr(header) : "";
+  }
+
+  Status add_layer(SpatialLayer& layer, const std::vector<SpatialFeature>& features) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    auto v = c_.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM geo_layers WHERE name = ?");
+    SS_TRY(v);
+    v->bind(1, layer.name);
+    SS_TRY(v->step());
+    layer.version = static_cast<int>(v->integer(0));
+    layer.feature_count = static_cast<int64_t>(features.size());
+    if (layer.imported_at.empty()) layer.imported_at = now_iso8601();
+    auto ins = c_.prepare(
+        "INSERT INTO geo_layers (name, kind, version, source, source_sha256, source_crs, feature_count, imported_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    SS_TRY(ins);
+    ins->bind(1, layer.name)
+        .bind(2, layer.kind)
+        .bind(3, static_cast<int64_t>(layer.version))
+        .bind(4, layer.source)
+        .bind(5, layer.source_sha256)
+        .bind(6, layer.source_crs)
+        .bind(7, layer.feature_count)
+        .bind(8, layer.imported_at);
+    SS_TRY(ins->run());
+    layer.id = sqlite3_last_insert_rowid(c_.raw());
+    auto layer_leaf = sqlite::seal_row(c_, *sqlite::covered_table("geo_layers"), layer.id);
+    SS_TRY(layer_leaf);
+    RangeBuilder rows("geo_features");
+    auto f_ins = c_.prepare(
+        "INSERT INTO geo_features (layer_id, feature_id, name, code, zone, attributes, geom, min_x, min_y, max_x, "
+        "max_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SS_TRY(f_ins);
+    const auto* covered = sqlite::covered_table("geo_features");
+    for (const auto& f : features) {
+      f_ins->bind(1, layer.id)
+          .bind(2, f.fid)
+          .bind(3, f.name)
+          .bind(4, f.code)
+          .bind(5, f.zone)
+          .bind(6, f.attributes)
+          .bind_blob(7, gpkg_blob(f))
+          .bind(8, f.min_x)
+          .bind(9, f.min_y)
+          .bind(10, f.max_x)
+          .bind(11, f.max_y);
+      SS_TRY(f_ins->run());
+      f_ins->reset();
+      int64_t id = sqlite3_last_insert_rowid(c_.raw());
+      auto leaf = sqlite::seal_row(c_, *covered, id);
+      SS_TRY(leaf);
+      rows.add(id, *leaf);
+    }
+    std::vector<RowRange> ranges = {{"geo_layers", layer.id, layer.id, 1, to_hex(*layer_leaf), false}};
+    if (rows.range.count) ranges.push_back(rows.done());
+    SS_TRY(append_audit("layer.import", "layer:" + layer.name,
+                        "version " + std::to_string(layer.version) + ", " + layer.kind + ", " +
+                            std::to_string(features.size()) + " features from " + layer.source + " (" +
+                            layer.source_crs + ", sha256 " + layer.source_sha256.substr(0, 16) + "…)",
+                        format_ranges(ranges)));
+    SS_TRY(
+        c_.exec("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
+                "min_x = (SELECT MIN(min_x) FROM geo_features), min_y = (SELECT MIN(min_y) FROM geo_features), "
+                "max_x = (SELECT MAX(max_x) FROM geo_features), max_y = (SELECT MAX(max_y) FROM geo_features) "
+                "WHERE table_name = 'geo_features'"));
+    return tx.commit();
+  }
+
+  Result<std::vector<SpatialLayer>> layers() override {
+    return select_all<SpatialLayer>(
+        "SELECT id, name, kind, version, source, source_sha256, source_crs, feature_count, imported_at FROM geo_layers "
+        "ORDER BY id",
+        [](const Statement& st) {
+          return SpatialLayer{st.integer(0), st.text(1), st.text(2), static_cast<int>(st.integer(3)),
+                              st.text(4),    st.text(5), st.text(6), st.integer(7),
+                              st.text(8)};
+        });
+  }
+
+  Result<std::vector<SpatialFeature>> layer_features(int64_t layer_id) override {
+    return select_all<SpatialFeature>(
+        "SELECT fid, layer_id, feature_id, name, code, zone, attributes, geom, min_x, min_y, max_x, max_y "
+        "FROM geo_features WHERE layer_id = ?1 ORDER BY fid",
+        [](const Statement& st) {
+          return SpatialFeature{st.integer(0), st.integer(1), st.text(2),  st.text(3),
+                                st.text(4),    st.text(5),    st.text(6),  wkb_of_gpkg(st.text(7)),
+                                st.real(8),    st.real(9),    st.real(10), st.real(11)};
+        },
+        {std::to_string(layer_id)});
+  }
+
   Result<bool> add_evidence(const EvidenceFile& f) override {
     auto added = insert_all(
         std::vector<EvidenceFile>{f}, "evidence_files",

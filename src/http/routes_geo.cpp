@@ -1,0 +1,109 @@
+// routes_geo.cpp: the one map over HTTP — the layer catalogue, a layer's features as GeoJSON for
+// the map, and POST /api/screen (三线一单 pre-screening). A Screener is built per worker thread
+// and rebuilt when a layer is imported.
+#include <nlohmann/json.hpp>
+
+#include "geo/layer.h"
+#include "geo/screen.h"
+#include "http/api.h"
+#include "service/zoning.h"
+
+namespace shanshui::http {
+namespace {
+
+// This thread's screener over the current layers; rebuilt when the newest layer id changes.
+Result<const geo::Screener*> screener(Ctx& c) {
+  thread_local std::unique_ptr<geo::Screener> cached;
+  thread_local std::string key;
+  auto layers = c.store.layers();
+  if (!layers) return tl::unexpected(layers.error());
+  std::string now = c.db_path + "#" + (layers->empty() ? "0" : std::to_string(layers->back().id));
+  if (!cached || key != now) {
+    auto built = service::build_screener(c.store, std::string(SHANSHUI_SOURCE_DIR) + "/data/zoning");
+    if (!built) return tl::unexpected(built.error());
+    cached = std::move(*built);
+    key = now;
+  }
+  return cached.get();
+}
+
+// A number from the body: a JSON number or numeric text; `fallback` when absent.
+std::optional<double> number(const json& b, const char* key, double fallback) {
+  if (!b.contains(key) || b[key].is_null()) return fallback;
+  if (b[key].is_number()) return b[key].get<double>();
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<Route> geo_routes() {
+  std::vector<Route> r;
+  r.push_back({"GET", "/api/layers", "The one map's layers: every stored version with its kind, source and CRS",
+               Access::reading(service::Read::indicators), [](Ctx& c) {
+                 auto layers = c.store.layers();
+                 if (!layers) return send_internal(c.res, layers.error().message);
+                 json a = json::array();
+                 for (const auto& l : *layers)
+                   a.push_back({{"id", l.id},
+                                {"name", l.name},
+                                {"kind", l.kind},
+                                {"version", l.version},
+                                {"features", l.feature_count},
+                                {"source", l.source},
+                                {"source_sha256", l.source_sha256},
+                                {"source_crs", l.source_crs},
+                                {"imported_at", l.imported_at}});
+                 send_json(c.res, 200, dump(a));
+               }});
+  r.push_back({"GET", "/api/layers/{id}", "One layer version's features as GeoJSON (RFC 7946, lon/lat)",
+               Access::reading(service::Read::indicators), [](Ctx& c) {
+                 int64_t id = 0;
+                 try {
+                   id = std::stoll(c.arg);
+                 } catch (...) {
+                   return send_error(c.res, 400, "the id must be a number");
+                 }
+                 auto features = c.store.layer_features(id);
+                 if (!features) return send_internal(c.res, features.error().message);
+                 if (features->empty()) return send_error(c.res, 404, "no layer " + c.arg);
+                 json fc = {{"type", "FeatureCollection"}, {"features", json::array()}};
+                 for (const auto& f : *features) {
+                   auto g = geo::geojson_of(f.wkb);
+                   if (!g) return send_internal(c.res, g.error().message);
+                   fc["features"].push_back({{"type", "Feature"},
+                                             {"id", f.fid},
+                                             {"properties",
+                                              {{"name", f.name},
+                                               {"code", f.code},
+                                               {"zone", f.zone},
+                                               {"attributes", json::parse(f.attributes, nullptr, false)}}},
+                                             {"geometry", json::parse(*g)}});
+                 }
+                 send_json(c.res, 200, dump(fc));
+               }});
+  r.push_back(
+      {"POST", "/api/screen",
+       "三线一单 pre-screening {project: GeoJSON geometry or Feature (lon/lat), industry?: GB/T 4754 code, radius_m?: "
+       "for a point, buffer_m?: for a line}: overlaps, nearby protected features, access-list clauses, verdict with "
+       "reasons; open to anyone (investors screen before they apply); nothing is stored",
+       Access::open(), [](Ctx& c) {
+         auto parsed = body_json(c);
+         if (!parsed) return;
+         const json& b = *parsed;
+         if (!b.is_object() || !b.contains("project") || !b["project"].is_object())
+           return send_error(c.res, 400, "send {\"project\": GeoJSON, \"industry\": …}");
+         auto wkb = geo::geometry_from_geojson(b["project"].dump());
+         if (!wkb) return send_error(c.res, 400, wkb.error().message);
+         std::string industry = field(b, "industry");
+         auto radius = number(b, "radius_m", 0), buffer = number(b, "buffer_m", 0);
+         if (!radius || !buffer) return send_error(c.res, 400, "radius_m and buffer_m: numbers of metres");
+         auto s = screener(c);
+         if (!s) return send_internal(c.res, s.error().message);
+         auto result = (*s)->screen({*wkb, *radius, *buffer, industry});
+         if (!result) return send_error(c.res, 400, result.error().message);
+         send_json(c.res, 200, service::screening_json(*result, industry));
+       }});
+  return r;
+}
+
+}  // namespace shanshui::http

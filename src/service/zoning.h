@@ -1,0 +1,41 @@
+// zoning.h: the one map as the platform keeps it — layers imported into the store (checked,
+// in CGCS2000, one audited version per import), the screening rules and access list read from
+// data/zoning/*.csv, a Screener per thread over the current layers, and the JSON of a screening.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "geo/layer.h"
+#include "geo/screen.h"
+#include "store/store.h"
+
+namespace shanshui::service {
+
+/// data/zoning/rules.csv and access-list.csv (comment lines start with '#'); errors name file:line.
+Result<std::vector<geo::Rule>> parse_rules(const std::string& csv_text, const std::string& origin);
+Result<std::vector<geo::Clause>> parse_access_list(const std::string& csv_text, const std::string& origin);
+
+/// Reads a layer file (geo::read_layer) and stores it as the next version of its name (the same
+/// file again under the same name returns the version already stored).
+Result<store::SpatialLayer> import_layer(store::Store& s, const std::string& path, const geo::ReadOptions& options,
+                                         std::vector<geo::GeometryProblem>* problems);
+/// Stores an already built layer (the demo layers) the same way.
+Result<store::SpatialLayer> store_layer(store::Store& s, const geo::Layer& layer);
+
+/// The latest version of every stored layer name.
+Result<std::vector<geo::Layer>> current_layers(store::Store& s);
+
+/// A Screener over the current layers with the rules and access list of `zoning_dir`.
+Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std::string& zoning_dir);
+
+/// A screening as JSON: project area, overlaps, nearby features, clauses, findings, verdict (with
+/// its Chinese label), in the API's shape.
+std::string screening_json(const geo::Screening& r, const std::string& industry);
+
+/// The Chinese label of a screening verdict (符合, 有条件符合, 需人工研判, 不符合).
+const char* screening_verdict_label(const std::string& verdict);
+
+}  // namespace shanshui::service

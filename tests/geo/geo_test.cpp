@@ -1,0 +1,100 @@
+// geo_test: areas against known answers (tests/data/geo/areas.csv), GB/T 4754 codes, and the
+// screening engine on small hand-made layers whose overlaps can be worked out by hand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "geo/crs.h"
+#include "geo/layer.h"
+#include "geo/screen.h"
+#include "plan/loader.h"
+#include "service/csv.h"
+
+namespace shanshui::geo {
+namespace {
+
+const std::string kData = SHANSHUI_TEST_DATA;
+
+std::string wkb_of(const std::string& geojson) {
+  auto w = geometry_from_geojson(geojson);
+  EXPECT_TRUE(w) << (w ? "" : w.error().message);
+  return w ? *w : "";
+}
+
+TEST(Area, KnownAnswersFromTheTable) {
+  auto raw = plan::read_file(kData + "/geo/areas.csv");
+  ASSERT_TRUE(raw);
+  std::string text;
+  std::istringstream in(*raw);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind('#', 0) != 0) text += line + "\n";
+  auto csv = service::parse_csv(text, "areas.csv");
+  ASSERT_TRUE(csv) << csv.error().message;
+  ASSERT_GE(csv->records.size(), 4u);
+  for (const auto& r : csv->records) {
+    const auto& f = r.fields;
+    auto wkb = wkb_from_wkt(f.at(1));
+    ASSERT_TRUE(wkb) << f.at(0) << ": " << wkb.error().message;
+    auto a = area_of(*wkb);
+    ASSERT_TRUE(a) << f.at(0) << ": " << a.error().message;
+    EXPECT_NEAR(a->ellipsoid_m2, std::stod(f.at(2)), std::stod(f.at(2)) * std::stod(f.at(3))) << f.at(0);
+    double ratio = a->gk_m2 / a->ellipsoid_m2 - 1;
+    EXPECT_NEAR(ratio, std::stod(f.at(4)), std::stod(f.at(5))) << f.at(0);
+    EXPECT_LT(std::fabs(ratio), kGkAreaTolerance) << f.at(0) << ": the documented tolerance";
+  }
+}
+
+TEST(Industry, Gbt4754Codes) {
+  for (const char* ok : {"C2614", "C26", "C261", "I6510", "D4420", "A0111", "T9700", ""})
+    EXPECT_TRUE(check_industry(ok)) << ok;
+  for (const char* bad : {"X9999", "c2614", "C", "C2", "C261455", "A2500", "C12", "C2a14"})
+    EXPECT_FALSE(check_industry(bad)) << bad;
+}
+
+// Two squares 1 km apart in GK terms: a red line and a farmland patch; the site overlaps half of the
+// red line square's width.
+TEST(Screen, OverlapsSharesDistancesAndRules) {
+  Layer red{"红线", "ecological_red_line", "t", "", "EPSG:4490", "", 1, {}};
+  red.features.push_back({"r1",
+                          "红线一",
+                          "",
+                          "",
+                          {},
+                          wkb_of(R"({"type":"Polygon","coordinates":[[[109.90,31.10],[109.91,31.10],[109.91,31.11],)"
+                                 R"([109.90,31.11],[109.90,31.10]]]})")});
+  Layer farm{"农田", "permanent_farmland", "t", "", "EPSG:4490", "", 1, {}};
+  farm.features.push_back({"f1",
+                           "农田一",
+                           "",
+                           "",
+                           {},
+                           wkb_of(R"({"type":"Polygon","coordinates":[[[109.93,31.10],[109.94,31.10],[109.94,31.11],)"
+                                  R"([109.93,31.11],[109.93,31.10]]]})")});
+  std::vector<Rule> rules = {{"ecological_red_line", "", "overlaps", 0, {}, "non_compliant", "占用红线", "依据"},
+                             {"permanent_farmland", "", "within", 3000, {}, "conditional", "邻近农田", "依据"}};
+  auto s = Screener::build({red, farm}, rules, {});
+  ASSERT_TRUE(s) << s.error().message;
+  // A site from 109.905 to 109.915: half inside the red line square, 1.5 km from the farmland.
+  auto r = (*s)->screen({wkb_of(R"({"type":"Polygon","coordinates":[[[109.905,31.102],[109.915,31.102],)"
+                                R"([109.915,31.108],[109.905,31.108],[109.905,31.102]]]})"),
+                         0, 0, ""});
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->overlaps.size(), 1u);
+  EXPECT_EQ(r->overlaps[0].feature, "r1");
+  EXPECT_NEAR(r->overlaps[0].share, 0.5, 0.002);  // the meridian at 109.91 halves it (GK: nearly)
+  ASSERT_EQ(r->nearby.size(), 1u);
+  EXPECT_EQ(r->nearby[0].feature, "f1");
+  EXPECT_NEAR(r->nearby[0].distance_m, 0.015 * 111320 * std::cos(31.105 * M_PI / 180), 60);
+  EXPECT_EQ(r->verdict, "non_compliant");
+  ASSERT_EQ(r->findings.size(), 2u);
+  EXPECT_EQ(r->findings[1].verdict, "conditional");
+  // A point with a radius is a disc; without one it is refused.
+  auto disc = (*s)->screen({wkb_of(R"({"type":"Point","coordinates":[109.905,31.105]})"), 100, 0, ""});
+  ASSERT_TRUE(disc);
+  EXPECT_NEAR(disc->project_area_m2, M_PI * 100 * 100, M_PI * 100 * 100 * 0.01);
+  EXPECT_FALSE((*s)->screen({wkb_of(R"({"type":"Point","coordinates":[109.905,31.105]})"), 0, 0, ""}));
+}
+
+}  // namespace
+}  // namespace shanshui::geo
