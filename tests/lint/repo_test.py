@@ -21,10 +21,11 @@ ALLOWED = {
     "hj212/ingest": {"core", "hj212/codec", "hj212/ingest", "store", "plan"},
     "hj212/simulator": {"core", "hj212/codec", "hj212/simulator", "store", "plan"},
     "hj212/listener": {"core", "hj212/codec", "hj212/ingest", "hj212/listener", "store", "plan"},
+    "geo": {"core", "geo"},
     "store": {"core", "store", "plan"},
-    "service": {"core", "plan", "quality", "hj212/codec", "store", "service"},
-    "export": {"core", "plan", "quality", "hj212/codec", "store", "service", "export"},
-    "http": {"core", "plan", "quality", "hj212/codec", "store", "service", "export", "http"},
+    "service": {"core", "plan", "quality", "hj212/codec", "store", "geo", "service"},
+    "export": {"core", "plan", "quality", "hj212/codec", "store", "geo", "service", "export"},
+    "http": {"core", "plan", "quality", "hj212/codec", "store", "geo", "service", "export", "http"},
     "app": None,  # the top: anything
 }
 
