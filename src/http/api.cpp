@@ -219,8 +219,8 @@ bool match_path(std::string_view pattern, std::string_view path, std::string* ar
 const std::vector<Route>& all_routes() {
   static const std::vector<Route> routes = [] {
     std::vector<Route> all;
-    for (auto part :
-         {session_routes, plan_routes, notice_routes, evidence_routes, geo_routes, monitoring_routes, lineage_routes, audit_routes})
+    for (auto part : {session_routes, plan_routes, notice_routes, evidence_routes, geo_routes, monitoring_routes,
+                      lineage_routes, audit_routes})
       for (auto& r : part()) all.push_back(std::move(r));
     return all;
   }();
