@@ -1,4 +1,5 @@
 // cli_geo.cpp: the one map on the command line — `layer import|list|export|demo` and `screen`.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -7,10 +8,12 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "core/civil_time.h"
 #include "core/text.h"
 #include "geo/demo.h"
 #include "geo/layer.h"
 #include "geo/screen.h"
+#include "service/tracking.h"
 #include "service/zoning.h"
 
 namespace shanshui::app {
@@ -98,6 +101,34 @@ int layer_demo(const Common& c, const std::string& dir) {
     std::cout << "demo layer " << stored->name << " (" << stored->kind << "): " << stored->feature_count
               << " features\n";
   }
+  return 0;
+}
+
+int coverage(const Common& c, int year, bool record) {
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  auto p = service::stored_plan(**st);
+  if (!p) return refuse(p.error().message);
+  if (!*p) return refuse("no plan imported yet (shanshui plan import)");
+  int y = year ? year : Date::today_beijing().year;
+  auto values = service::coverage_indicators(**st, **p, y, record);
+  if (!values) return refuse(values.error().message);
+  if (c.json) {
+    json a = json::array();
+    for (const auto& v : *values)
+      a.push_back({{"indicator", v.indicator},
+                   {"period", v.period},
+                   {"value", v.value},
+                   {"covered_km2", v.covered_km2},
+                   {"whole_km2", v.whole_km2},
+                   {"run", v.run_id}});
+    std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  for (const auto& v : *values)
+    std::printf("%s %s：%s%%（%.2f / %.2f km²）%s\n", v.indicator.c_str(), v.period.c_str(), v.value.c_str(),
+                v.covered_km2, v.whole_km2,
+                v.run_id ? (" 已记录，评估运行 #" + std::to_string(v.run_id)).c_str() : (record ? " 与上次相同" : ""));
   return 0;
 }
 

@@ -52,6 +52,8 @@ int layer_export(const Common& c, const std::string& out);
 /// Writes the demo layers as GeoJSON into `dir` (default var/demo-layers) and imports each.
 int layer_demo(const Common& c, const std::string& dir);
 int screen(const Common& c, const ScreenArgs& a);
+/// `shanshui coverage [--record] [--year Y]`: coverage indicators from the layers (protected-area share).
+int coverage(const Common& c, int year, bool record);
 
 }  // namespace shanshui::app
 

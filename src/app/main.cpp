@@ -287,6 +287,14 @@ int run(int argc, char** argv) {
   common(screen_cmd);
   screen_cmd->callback([&] { rc = screen(c, scr); });
 
+  int cov_year = 0;
+  bool cov_record = false;
+  auto* cov = app.add_subcommand("coverage", "coverage indicators from the layers: the protected-area share");
+  cov->add_option("--year", cov_year, "the year the value is for (default: this year)");
+  cov->add_flag("--record", cov_record, "store each value as a computed measurement with its provenance");
+  common(cov);
+  cov->callback([&] { rc = coverage(c, cov_year, cov_record); });
+
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API and dashboard and/or the HJ 212 listener");
   ServeArgs sv;
   serve_cmd->add_option("--http-port", sv.http_port, "HTTP port for the API and the dashboard (0: any free port)");

@@ -98,15 +98,45 @@ double geodesic_area(const GEOSGeometry* polygon) {
 Result<std::string> to_analysis(const std::string& wkb_lonlat) { return project(wkb_lonlat, PJ_FWD); }
 Result<std::string> from_analysis(const std::string& wkb_metres) { return project(wkb_metres, PJ_INV); }
 
+Result<Coverage> coverage(const std::vector<std::string>& parts_wkb, const std::string& whole_wkb) {
+  Geom whole = from_wkb(whole_wkb);
+  if (!whole) return fail("the whole: " + detail::geos_error());
+  std::vector<GEOSGeometry*> raw;
+  for (const auto& w : parts_wkb) {
+    Geom g = from_wkb(w);
+    if (!g) {
+      for (auto* r : raw) GEOSGeom_destroy_r(geos(), r);
+      return fail("a part: " + detail::geos_error());
+    }
+    raw.push_back(g.release());
+  }
+  Geom collection(
+      GEOSGeom_createCollection_r(geos(), GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned int>(raw.size())));
+  Geom merged(GEOSUnaryUnion_r(geos(), collection.get()));
+  if (!merged) return fail("union: " + detail::geos_error());
+  Geom inside(GEOSIntersection_r(geos(), merged.get(), whole.get()));
+  if (!inside) return fail("intersection: " + detail::geos_error());
+  auto covered = area_of(detail::to_wkb(inside.get()));
+  auto all = area_of(whole_wkb);
+  if (!covered) return tl::unexpected(covered.error());
+  if (!all) return tl::unexpected(all.error());
+  return Coverage{covered->ellipsoid_m2, all->ellipsoid_m2};
+}
+
 Result<Area> area_of(const std::string& wkb_lonlat) {
   Geom g = from_wkb(wkb_lonlat);
   if (!g) return fail("not a geometry: " + detail::geos_error());
   Area a;
-  int parts = GEOSGetNumGeometries_r(geos(), g.get());
-  for (int i = 0; i < parts; ++i) {
-    const GEOSGeometry* part = GEOSGetGeometryN_r(geos(), g.get(), i);
-    if (GEOSGeomTypeId_r(geos(), part) == GEOS_POLYGON) a.ellipsoid_m2 += geodesic_area(part);
-  }
+  // Polygons wherever they are: alone, in a multipolygon, or in a collection (an intersection's result).
+  auto add = [&a](const GEOSGeometry* x, auto& self) -> void {
+    int type = GEOSGeomTypeId_r(geos(), x);
+    if (type == GEOS_POLYGON) {
+      a.ellipsoid_m2 += geodesic_area(x);
+    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+      for (int i = 0; i < GEOSGetNumGeometries_r(geos(), x); ++i) self(GEOSGetGeometryN_r(geos(), x, i), self);
+    }
+  };
+  add(g.get(), add);
   auto projected = to_analysis(wkb_lonlat);
   if (!projected) return tl::unexpected(projected.error());
   Geom p = from_wkb(*projected);

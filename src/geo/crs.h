@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -26,6 +27,14 @@ struct Area {
 
 /// The area of a (multi)polygon given as WKB in CGCS2000 lon/lat; 0 for points and lines.
 Result<Area> area_of(const std::string& wkb_lonlat);
+
+/// The share of `whole` (one county outline) covered by the union of `parts`, by ellipsoidal areas:
+/// overlapping parts count once, parts outside `whole` not at all. Areas in m².
+struct Coverage {
+  double covered_m2 = 0, whole_m2 = 0;
+  double share() const { return whole_m2 > 0 ? covered_m2 / whole_m2 : 0; }
+};
+Result<Coverage> coverage(const std::vector<std::string>& parts_wkb, const std::string& whole_wkb);
 
 /// A WKB geometry from CGCS2000 lon/lat to GK CM 111°E metres, and back.
 Result<std::string> to_analysis(const std::string& wkb_lonlat);

@@ -168,6 +168,20 @@ Result<std::vector<Layer>> demo_layers() {
   Layer reserves = layer("自然保护地", "nature_reserve");
   SS_ADD(reserves, core.get(), "wulipo-core", "重庆五里坡国家级自然保护区（核心保护区）", "", "core");
   SS_ADD(reserves, general.get(), "wulipo-general", "重庆五里坡国家级自然保护区（一般控制区）", "", "general");
+  // Natural parks (自然公园: scenic area, wetland park, forest park) — the rest of the county's
+  // protected-area share (46.2 % in the plan, 五里坡 alone 11.9 %; docs/reference/wushan.md).
+  auto wetland_c = b.point(109.79, 31.26);
+  auto forest_c = b.point(109.95, 31.14);
+  if (!wetland_c || !forest_c) return fail("demo parks");
+  Geom scenic = Builder::unite(Builder::buffer(yangtze->get(), 5800).get(), Builder::buffer(daning->get(), 5800).get());
+  scenic = Builder::minus(Builder::inter(scenic.get(), county->get()).get(), reserve.get());
+  Geom wetland = Builder::minus(Builder::buffer(wetland_c->get(), 2160).get(), reserve.get());
+  Geom forest = Builder::minus(Builder::buffer(forest_c->get(), 2500).get(), reserve.get());
+  SS_ADD(reserves, scenic.get(), "sanxia-scenic", "长江三峡国家级风景名胜区（巫山段，含小三峡）", "", "natural_park");
+  SS_ADD(reserves, Builder::inter(wetland.get(), county->get()).get(), "dachang-wetland", "重庆大昌湖国家湿地公园", "",
+         "natural_park");
+  SS_ADD(reserves, Builder::inter(forest.get(), county->get()).get(), "lizi-forest", "梨子坪国家森林公园", "",
+         "natural_park");
   out.push_back(std::move(reserves));
 
   auto heritage_box = b.gk("POLYGON((110.03 31.37, 110.13 31.37, 110.13 31.44, 110.03 31.44, 110.03 31.37))");

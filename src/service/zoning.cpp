@@ -1,13 +1,17 @@
 // zoning.cpp: layers in the store, screening rules and the access list as data (see zoning.h).
 #include "service/zoning.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/decimal.h"
 #include "core/text.h"
+#include "geo/crs.h"
 #include "service/csv.h"
 
 namespace shanshui::service {
@@ -170,6 +174,69 @@ Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std
   auto layers = current_layers(s);
   if (!layers) return tl::unexpected(layers.error());
   return geo::Screener::build(*layers, std::move(*rules), std::move(*clauses));
+}
+
+Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record) {
+  auto layers = current_layers(s);
+  if (!layers) return tl::unexpected(layers.error());
+  std::vector<std::string> county, parts;
+  std::vector<std::string> inputs;  // "name v<version> sha256" of every layer used: the provenance
+  for (const auto& l : *layers) {
+    if (l.kind != "county" && l.kind != "nature_reserve") continue;
+    inputs.push_back(l.name + " v" + std::to_string(l.version) + " " + l.source_sha256);
+    for (const auto& f : l.features) (l.kind == "county" ? county : parts).push_back(f.wkb);
+  }
+  std::vector<CoverageValue> out;
+  for (const auto& t : plan.targets) {
+    if (t.measure.method != "geo.protected_area_share") continue;
+    if (county.size() != 1) return fail("protected-area share: needs one county outline (a layer of kind county)");
+    if (parts.empty()) return fail("protected-area share: no layer of kind nature_reserve");
+    auto c = geo::coverage(parts, county.front());
+    if (!c) return tl::unexpected(c.error());
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6f", 100 * c->share());
+    auto exact = Decimal::parse(buf);
+    if (!exact) return tl::unexpected(exact.error());
+    CoverageValue v{t.indicator,         std::to_string(year), exact->round_half_even(1).str(),
+                    c->covered_m2 / 1e6, c->whole_m2 / 1e6,    0};
+    std::sort(inputs.begin(), inputs.end());
+    std::string input_sha = text::sha256_hex(text::join(inputs, "\n"));
+    char detail[256];
+    std::snprintf(detail, sizeof detail, "自然保护地 %.2f km² / 县域 %.2f km²（CGCS2000 椭球面积）", v.covered_km2,
+                  v.whole_km2);
+    if (record) {
+      auto runs = s.assessment_runs(t.indicator, v.period, 1);
+      if (!runs) return tl::unexpected(runs.error());
+      bool same = !runs->empty() && runs->front().value == v.value && runs->front().input_sha256 == input_sha;
+      if (!same) {
+        store::AssessmentRun run{0,
+                                 t.indicator,
+                                 v.period,
+                                 t.measure.method,
+                                 t.measure.version,
+                                 "union of the nature_reserve layers ∩ the county outline; areas on the CGCS2000 "
+                                 "ellipsoid (PROJ geodesic); percent rounded to 1 decimal by GB/T 8170",
+                                 input_sha,
+                                 v.value,
+                                 "layers: " + text::join(inputs, "; "),
+                                 json{{"kind", "coverage"},
+                                      {"covered_km2", std::round(v.covered_km2 * 1e4) / 1e4},
+                                      {"whole_km2", std::round(v.whole_km2 * 1e4) / 1e4},
+                                      {"layers", inputs},
+                                      {"note", detail}}
+                                     .dump(),
+                                 ""};
+        std::vector<store::Measurement> rows = {{0, t.indicator, v.period, v.value, "computed", t.measure.method,
+                                                 t.measure.version, "layers sha256:" + input_sha, t.measure.by_id,
+                                                 detail, ""}};
+        auto id = s.record_assessment(run, rows);
+        if (!id) return tl::unexpected(id.error());
+        v.run_id = *id;
+      }
+    }
+    out.push_back(v);
+  }
+  return out;
 }
 
 std::string screening_json(const geo::Screening& r, const std::string& industry) {

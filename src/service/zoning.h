@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "geo/layer.h"
 #include "geo/screen.h"
+#include "plan/model.h"
 #include "store/store.h"
 
 namespace shanshui::service {
@@ -30,6 +31,19 @@ Result<std::vector<geo::Layer>> current_layers(store::Store& s);
 
 /// A Screener over the current layers with the rules and access list of `zoning_dir`.
 Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std::string& zoning_dir);
+
+/// One coverage statistic computed from the layers, as recorded.
+struct CoverageValue {
+  std::string indicator, period, value;  // value: percent, one decimal (GB/T 8170)
+  double covered_km2 = 0, whole_km2 = 0;
+  int64_t run_id = 0;  // 0 when the same value and inputs were recorded before
+};
+
+/// Computes the plan's coverage indicators from the current layers and, when `record`, stores each
+/// as an assessment run with its measurement (computed, with provenance: the layers' names,
+/// versions and file hashes). geo.protected_area_share = union of the nature_reserve layers ∩
+/// the county outline, by CGCS2000 ellipsoidal areas, for the year of `as_of`.
+Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record);
 
 /// A screening as JSON: project area, overlaps, nearby features, clauses, findings, verdict (with
 /// its Chinese label), in the API's shape.

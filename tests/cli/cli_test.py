@@ -366,6 +366,32 @@ class GeoCli(unittest.TestCase):
         p = run("screen", "--project", site, "--industry", "Z1234", db=self.db, ok=(1,))
         self.assertIn("GB/T 4754", p.stderr)
 
+    def test_the_protected_area_share_is_computed_from_the_layers(self):
+        v = json.loads(run("coverage", "--record", "--year", "2026", "--json", db=self.db).stdout)
+        self.assertEqual(len(v), 1)
+        share = v[0]
+        self.assertEqual((share["indicator"], share["period"]), ("protected_area_share", "2026"))
+        self.assertRegex(share["value"], r"^\d+\.\d$")  # percent, one decimal (GB/T 8170)
+        self.assertTrue(40 < float(share["value"]) < 50, share)
+        self.assertAlmostEqual(share["whole_km2"], 2958, delta=30)  # the county, ≈2,958 km² (reference)
+        self.assertGreater(share["run"], 0)
+        # the same layers again: nothing new is recorded
+        again = json.loads(run("coverage", "--record", "--year", "2026", "--json", db=self.db).stdout)
+        self.assertEqual(again[0]["run"], 0)
+        # the target now has a computed value whose provenance names the layers
+        con = sqlite3.connect(self.db)
+        row = con.execute("SELECT kind, method, source FROM measurements WHERE indicator = 'protected_area_share' "
+                          "AND period = '2026'").fetchone()
+        run_row = con.execute("SELECT method, input_sha256, completeness FROM assessment_runs "
+                              "WHERE indicator = 'protected_area_share'").fetchone()
+        con.close()
+        self.assertEqual(row[:2], ("computed", "geo.protected_area_share"))
+        self.assertIn("layers sha256:", row[2])
+        self.assertIn("自然保护地", run_row[2])
+        self.assertEqual(len(run_row[1]), 64)
+        p = run("progress", "--target", "protected_area_share", "--as-of", "2026-12-01", db=self.db)
+        self.assertIn(share["value"], p.stdout)
+
     def write(self, name, doc):
         path = os.path.join(self.dir, name)
         with open(path, "w", encoding="utf-8") as f:
