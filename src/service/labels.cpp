@@ -27,13 +27,13 @@ Catalogue chinese() {
                            {"missing_report", "未按期报送"},
                            {"lagging_target", "指标滞后"}};
   c["audit_action"] = {
-      {"plan.import", "导入计划"},     {"measurement.add", "录入指标值"}, {"report.add", "报送进展"},
-      {"item.close", "销号"},          {"input.rejected", "拒收输入行"},  {"station.add", "登记站点"},
-      {"station.remove", "注销站点"},  {"user.add", "添加用户"},          {"ingest.batch", "监测数据入库"},
-      {"denied", "拒绝越权操作"},      {"login.failed", "登录失败"},      {"refused.invalid", "拒收不实数据"},
-      {"assessment.run", "评估运行"},  {"audit.seal", "封存既有数据"},    {"notice.issue", "下发督办"},
-      {"notice.answer", "答复督办"},   {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"},
-      {"evidence.add", "上传证明材料"}};
+      {"plan.import", "导入计划"},      {"measurement.add", "录入指标值"}, {"report.add", "报送进展"},
+      {"item.close", "销号"},           {"input.rejected", "拒收输入行"},  {"station.add", "登记站点"},
+      {"station.remove", "注销站点"},   {"user.add", "添加用户"},          {"ingest.batch", "监测数据入库"},
+      {"denied", "拒绝越权操作"},       {"login.failed", "登录失败"},      {"refused.invalid", "拒收不实数据"},
+      {"assessment.run", "评估运行"},   {"audit.seal", "封存既有数据"},    {"notice.issue", "下发督办"},
+      {"notice.answer", "答复督办"},    {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"},
+      {"evidence.add", "上传证明材料"}, {"layer.import", "导入图层"}};
   c["notice_state"] = {{"issued", "待答复"}, {"answered", "待办结"}, {"escalated", "已通报"}, {"resolved", "已办结"}};
   // The named inputs of a lens (plan/lenses.cpp) and the bounds of a target.
   c["lens_input"] = {{"b", "基准年"},
@@ -93,6 +93,44 @@ Catalogue chinese() {
                               {"on_time_reporting", "按时报送"},
                               {"targets_on_track", "指标按期"}};
   c["verdict"] = {{"yes", "是"}, {"no", "否"}};
+  c["layer_kind"] = {{"county", "县界"},
+                     {"township", "乡镇（街道）"},
+                     {"ecological_red_line", "生态保护红线"},
+                     {"permanent_farmland", "永久基本农田"},
+                     {"urban_boundary", "城镇开发边界"},
+                     {"control_unit", "生态环境管控单元"},
+                     {"nature_reserve", "自然保护地"},
+                     {"heritage_site", "世界遗产地"},
+                     {"water_source", "饮用水水源保护区"},
+                     {"river", "河流"},
+                     {"park", "公园绿地与广场"},
+                     {"road", "道路"},
+                     {"land_cover", "地表覆盖"},
+                     {"other", "其他图层"}};
+  c["screen_verdict"] = {
+      {"compliant", "符合"}, {"conditional", "有条件符合"}, {"review", "需人工研判"}, {"non_compliant", "不符合"}};
+  c["clause_dimension"] = {{"space_layout", "空间布局约束"},
+                           {"discharge", "污染物排放管控"},
+                           {"risk", "环境风险防控"},
+                           {"resource", "资源开发效率要求"}};
+  c["clause_rule"] = {{"prohibit", "禁止"}, {"restrict", "限制"}, {"require", "要求"}, {"encourage", "鼓励"}};
+  // A feature's zone, by layer kind: "kind:zone" (docs/geo.md).
+  c["layer_zone"] = {{"nature_reserve:core", "核心保护区"},
+                     {"nature_reserve:general", "一般控制区"},
+                     {"nature_reserve:natural_park", "自然公园"},
+                     {"water_source:1", "一级保护区"},
+                     {"water_source:2", "二级保护区"},
+                     {"water_source:quasi", "准保护区"},
+                     {"control_unit:1", "优先保护单元"},
+                     {"control_unit:2", "重点管控单元"},
+                     {"control_unit:3", "一般管控单元"},
+                     {"river:mainstem", "干流"},
+                     {"river:tributary", "支流"},
+                     {"park:park", "公园"},
+                     {"park:square", "广场"},
+                     {"road:expressway", "高速公路"},
+                     {"road:county", "县道"},
+                     {"heritage_site:property", "遗产地"}};
   c["read"] = {{"indicators", "查看公开指标"}, {"internal", "查看内部台账"}, {"audit", "查看审计日志"}};
   c["write"] = {{"report", "报送进展"},
                 {"close_item", "销号"},
@@ -144,7 +182,7 @@ Catalogue english() {
                        {"assessment.run", "assessment run"},    {"audit.seal", "existing rows sealed"},
                        {"notice.issue", "notice issued"},       {"notice.answer", "notice answered"},
                        {"notice.resolve", "notice resolved"},   {"notice.escalate", "notice escalated"},
-                       {"evidence.add", "evidence uploaded"}};
+                       {"evidence.add", "evidence uploaded"},   {"layer.import", "layer imported"}};
   c["notice_state"] = {{"issued", "awaiting answer"},
                        {"answered", "awaiting decision"},
                        {"escalated", "escalated"},
@@ -207,6 +245,46 @@ Catalogue english() {
                               {"on_time_reporting", "on-time reporting"},
                               {"targets_on_track", "targets on track"}};
   c["verdict"] = {{"yes", "yes"}, {"no", "no"}};
+  c["layer_kind"] = {{"county", "county boundary"},
+                     {"township", "townships"},
+                     {"ecological_red_line", "ecological protection red line"},
+                     {"permanent_farmland", "permanent basic farmland"},
+                     {"urban_boundary", "urban development boundary"},
+                     {"control_unit", "environmental control units"},
+                     {"nature_reserve", "protected areas"},
+                     {"heritage_site", "world heritage"},
+                     {"water_source", "drinking-water source zones"},
+                     {"river", "rivers"},
+                     {"park", "parks and squares"},
+                     {"road", "roads"},
+                     {"land_cover", "land cover"},
+                     {"other", "other layers"}};
+  c["screen_verdict"] = {{"compliant", "compliant"},
+                         {"conditional", "compliant with conditions"},
+                         {"review", "needs review"},
+                         {"non_compliant", "not compliant"}};
+  c["clause_dimension"] = {{"space_layout", "spatial layout"},
+                           {"discharge", "pollutant discharge"},
+                           {"risk", "risk prevention"},
+                           {"resource", "resource efficiency"}};
+  c["clause_rule"] = {
+      {"prohibit", "prohibit"}, {"restrict", "restrict"}, {"require", "require"}, {"encourage", "encourage"}};
+  c["layer_zone"] = {{"nature_reserve:core", "core zone"},
+                     {"nature_reserve:general", "general control zone"},
+                     {"nature_reserve:natural_park", "natural park"},
+                     {"water_source:1", "grade I zone"},
+                     {"water_source:2", "grade II zone"},
+                     {"water_source:quasi", "quasi-protection zone"},
+                     {"control_unit:1", "priority protection unit"},
+                     {"control_unit:2", "key control unit"},
+                     {"control_unit:3", "general control unit"},
+                     {"river:mainstem", "main stem"},
+                     {"river:tributary", "tributary"},
+                     {"park:park", "park"},
+                     {"park:square", "square"},
+                     {"road:expressway", "expressway"},
+                     {"road:county", "county road"},
+                     {"heritage_site:property", "heritage property"}};
   c["read"] = {{"indicators", "read published indicators"},
                {"internal", "read internal tracking"},
                {"audit", "read the audit log"}};

@@ -357,3 +357,30 @@ test('the language toggle switches every word, errors included, and back', async
   assert.deepEqual(p.errors, []);
   await p.close();
 });
+
+test('anyone draws a project site on the one map and reads the screening verdict', async () => {
+  const p = await page();
+  await p.goto(env.base + '/#/screen');
+  await p.waitForSelector('#site-layers input[type=checkbox]');  // the layers are on the map
+  assert.ok(await p.locator('#site-layers input[data-kind="ecological_red_line"]').isChecked());
+  const box = await p.locator('#site-map').boundingBox();
+  const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+  // a square of 40 px around the county seat (about 10 km across at this zoom), closed by a double click
+  for (const [dx, dy] of [[-20, -20], [20, -20], [20, 20]]) {
+    await p.mouse.click(cx + dx, cy + dy);
+    await p.waitForTimeout(150);
+  }
+  await p.mouse.dblclick(cx - 20, cy + 20);
+  await p.waitForFunction(() => !document.getElementById('screen-run').disabled);
+  await p.fill('input[name=industry]', 'C2614');
+  await p.click('#screen-run');
+  await p.waitForSelector('#screen-verdict');
+  const verdict = await p.locator('#screen-verdict').getAttribute('data-verdict');
+  assert.equal(verdict, 'non_compliant');  // the county seat's surroundings hold red line and water-source zones
+  assert.match(await p.locator('#screen-result').innerText(), /不符合[\s\S]*生态保护红线[\s\S]*生态环境准入清单/);
+  assert.ok(await p.locator('#screen-result table tbody tr').count() > 3);
+  await p.screenshot({ path: join(ART, 'screen.png'), fullPage: false });
+  // a feature of a layer tells what it is when clicked: the red line under the drawn site
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

@@ -36,6 +36,8 @@ before(async () => {
   cli('measure', 'import', '--db', db, join(SRC, 'data/demo/measurements.csv'));
   cli('report', 'submit', '--claim-reported-at', '--db', db, join(SRC, 'data/demo/reports.csv'));
   cli('station', 'import', '--db', db, join(SRC, 'data/demo/stations.csv'));
+  cli('demo', 'layers', '--db', db, '--out', join(dir, 'layers'));
+  cli('coverage', '--db', db, '--record');
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/air-daily-obs.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/water-month-obs.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/noise-month-obs.csv'));

@@ -1,6 +1,9 @@
-// map.js: the station map — OpenLayers modules imported one by one (only what the map uses ships),
-// local vector layers only (no internet tiles on a county network); loaded when the monitoring view opens.
+// map.js: the one map — stations, the county's spatial layers (/api/layers) with a switcher and
+// feature info, and drawing a project site for screening. OpenLayers modules imported one by one
+// (only what the map uses ships), local vector layers only (no internet tiles on a county network);
+// loaded when a view with a map opens.
 import { tx } from './i18n.js';
+import Draw from 'ol/interaction/Draw.js';
 import Map from 'ol/Map.js';
 import View from 'ol/View.js';
 import Feature from 'ol/Feature.js';
@@ -62,5 +65,117 @@ export function drawStationMap(stations) {
       new ol.layer.Vector({ source, declutter: true })],
     view: new ol.View({ center: ol.proj.fromLonLat([109.88, 31.12]), zoom: 9 }) });
   basemap.once('featuresloadend', () => map.getView().fit(basemap.getExtent(), { padding: [10, 10, 10, 10] }));
-  map.on('click', (ev) => map.forEachFeatureAtPixel(ev.pixel, (f) => { location.hash = '#/station/' + f.get('station').mn; return true; }));
+  // A station opens its page; a feature of a plan layer shows what it is in the info panel.
+  map.on('click', (ev) => map.forEachFeatureAtPixel(ev.pixel, (f) => {
+    if (f.get('station')) { location.hash = '#/station/' + f.get('station').mn; return true; }
+    if (f.get('kind')) { showInfo(f); return true; }
+    return false;
+  }));
+  return map;
+}
+
+// ---- the county's spatial layers (/api/layers) ----
+
+// How each kind of layer is drawn: fill, outline, and whether it is on when the map opens.
+const KIND_STYLE = {
+  county: ['rgba(0,0,0,0)', '#4f6f56', true], township: ['rgba(0,0,0,0)', '#8a969c', false],
+  ecological_red_line: ['rgba(200,40,40,0.20)', '#b02a2a', true], permanent_farmland: ['rgba(230,190,60,0.35)', '#a07a00', true],
+  urban_boundary: ['rgba(120,120,120,0.15)', '#505a60', true], control_unit: ['rgba(0,0,0,0)', '#7a4fa0', false],
+  nature_reserve: ['rgba(60,150,80,0.22)', '#2e7d4f', true], heritage_site: ['rgba(40,120,160,0.18)', '#1f5f8b', false],
+  water_source: ['rgba(70,140,220,0.30)', '#1f5f8b', true], river: ['rgba(0,0,0,0)', '#5aa9e6', false],
+  park: ['rgba(80,170,90,0.45)', '#2e7d4f', false], road: ['rgba(0,0,0,0)', '#6b5a3a', false],
+};
+const styleOf = (kind) => {
+  const [fill, stroke] = KIND_STYLE[kind] || ['rgba(0,0,0,0.05)', '#555'];
+  return new ol.style.Style({ fill: new ol.style.Fill({ color: fill }), stroke: new ol.style.Stroke({ color: stroke, width: 1.5 }) });
+};
+
+let infoPanel = null, zoneLabel = null;
+function showInfo(f) {
+  if (!infoPanel) return;
+  const zone = f.get('zone') && zoneLabel ? zoneLabel(f.get('kind'), f.get('zone')) : '';
+  const rows = [[tx('图层'), f.get('layer')], [tx('名称'), f.get('name')], [tx('编码'), f.get('code')], [tx('分区'), zone]]
+    .filter(([, v]) => v);
+  infoPanel.replaceChildren(...rows.map(([k, v]) => {
+    const div = document.createElement('div');
+    const b = document.createElement('b');
+    b.textContent = `${k}${tx('：')}`;
+    const span = document.createElement('span');
+    span.textContent = v;
+    span.lang = 'zh-CN';  // the county's own data
+    div.append(b, span);
+    return div;
+  }));
+}
+
+/** Adds the latest version of every stored layer under the other layers, with a switcher in
+ * `switcher` (one checkbox per kind) and feature info in `info`. `labels` names the kinds. */
+export async function addPlanLayers(map, { switcher, info, kindLabel, zone, only } = {}) {
+  infoPanel = info || null;
+  zoneLabel = zone || null;
+  const all = await (await fetch('/api/layers', { credentials: 'same-origin' })).json();
+  const latest = new globalThis.Map();  // (Map here is OpenLayers' map)
+  for (const l of all) if (!latest.has(l.name) || latest.get(l.name).version < l.version) latest.set(l.name, l);
+  const byKind = new globalThis.Map();
+  const fmt = new ol.format.GeoJSON({ featureProjection: 'EPSG:3857' });
+  for (const l of latest.values()) {
+    if (only && !only.includes(l.kind)) continue;
+    const fc = await (await fetch('/api/layers/' + l.id, { credentials: 'same-origin' })).json();
+    const features = fmt.readFeatures(fc);
+    for (const f of features) {
+      const p = f.getProperties();
+      f.setProperties({ kind: l.kind, layer: l.name, name: p.name, code: p.code, zone: p.zone });
+    }
+    const layer = new ol.layer.Vector({ source: new ol.source.Vector({ features }), style: styleOf(l.kind),
+      visible: (KIND_STYLE[l.kind] || [])[2] ?? false });
+    map.getLayers().insertAt(1, layer);
+    if (!byKind.has(l.kind)) byKind.set(l.kind, []);
+    byKind.get(l.kind).push(layer);
+  }
+  if (switcher) {
+    switcher.replaceChildren(...[...byKind.entries()].map(([kind, layers]) => {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = layers[0].getVisible();
+      box.dataset.kind = kind;
+      box.addEventListener('change', () => layers.forEach((x) => x.setVisible(box.checked)));
+      const swatch = document.createElement('i');
+      swatch.className = 'key-area';
+      swatch.style.setProperty('--c', (KIND_STYLE[kind] || ['', '#555'])[1]);
+      label.append(box, swatch, ' ' + (kindLabel ? kindLabel(kind) : kind));
+      return label;
+    }));
+  }
+  return byKind;
+}
+
+/** A map for drawing a project site: the county and its controls, and a polygon tool. `onDrawn`
+ * receives the site as a GeoJSON geometry in lon/lat. */
+export async function drawSiteMap(el, { onDrawn, switcher, info, kindLabel, zone }) {
+  const drawn = new ol.source.Vector();
+  const controls = defaultControls({ zoomOptions: { zoomInTipLabel: tx('放大'), zoomOutTipLabel: tx('缩小') },
+    rotateOptions: { tipLabel: tx('恢复正北方向') }, attributionOptions: { tipLabel: tx('数据来源') } }).extend([new ScaleLine({ units: 'metric' })]);
+  const map = new ol.Map({ target: el, controls,
+    layers: [new ol.layer.Vector({ source: drawn, style: new ol.style.Style({ fill: new ol.style.Fill({ color: 'rgba(255,140,0,0.35)' }),
+      stroke: new ol.style.Stroke({ color: '#d2691e', width: 2.5 }) }) })],
+    view: new ol.View({ center: ol.proj.fromLonLat([109.88, 31.12]), zoom: 9 }) });
+  const byKind = await addPlanLayers(map, { switcher, info, kindLabel, zone });
+  const county = byKind.get('county');  // the whole county in view
+  if (county) map.getView().fit(county[0].getSource().getExtent(), { padding: [10, 10, 10, 10] });
+  map.on('click', (ev) => map.forEachFeatureAtPixel(ev.pixel, (f) => (f.get('kind') ? (showInfo(f), true) : false)));
+  const draw = new Draw({ source: drawn, type: 'Polygon' });
+  draw.on('drawstart', () => drawn.clear());
+  draw.on('drawend', (ev) => {
+    const geometry = new ol.format.GeoJSON().writeGeometryObject(ev.feature.getGeometry(),
+      { featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326', decimals: 7 });
+    onDrawn(geometry);
+  });
+  map.addInteraction(draw);
+  return { map, showSite: (geometry) => {
+    drawn.clear();
+    const f = new ol.format.GeoJSON().readFeature({ type: 'Feature', geometry }, { featureProjection: 'EPSG:3857' });
+    drawn.addFeature(f);
+    map.getView().fit(drawn.getExtent(), { maxZoom: 15, padding: [40, 40, 40, 40] });
+  } };
 }

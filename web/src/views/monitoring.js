@@ -6,7 +6,8 @@ export async function viewMonitoring(_param, $view) {
   loading(tx('监测站点'));
   const [stations, alarms] = await Promise.all([api('/api/stations'), api('/api/alarms').catch(() => [])]);
   $view().innerHTML = html`<h1>${tx('监测网络')} <span class="muted">（${stations.length} ${tx('个站点）')}</span></h1>
-    <div class="grid2"><div><div id="map" role="region" aria-label="${tx('站点分布图')}"></div><div id="map-legend" class="legend" aria-label="${tx('图例')}"></div></div>
+    <div class="grid2"><div><div id="map" role="region" aria-label="${tx('站点分布图')}"></div><div id="map-legend" class="legend" aria-label="${tx('图例')}"></div>
+      <fieldset id="layer-switch" class="layer-switch"><legend>${tx('一张图图层')}</legend></fieldset><div id="feature-info" class="feature-info" aria-live="polite"></div></div>
     <div><h2 style="margin-top:0">${tx('站点')}</h2>${stations.length ? html`<table><thead><tr><th>${tx('站点编码')}</th><th>${tx('名称')}</th><th>${tx('类型')}</th><th>${tx('乡镇/河流')}</th></tr></thead><tbody>${
       stations.map((s) => html`<tr><td><a href="#/station/${esc(s.mn)}">${code(s.mn)}</a></td><td>${zh(s.name)}</td><td>${esc(label('station_kind', s.kind) || s.kind)}</td><td>${zh(`${s.township || ''} ${s.river || ''}`.trim())}</td></tr>`).reduce(catHtml, '')}</tbody></table>`
       : html`<div class="empty">${tx('尚未登记站点（由管理员在命令行登记）')}</div>`}</div></div>
@@ -26,7 +27,10 @@ export async function viewMonitoring(_param, $view) {
     // The map's code may arrive after the user has moved on to another view: then there is no map to draw.
     const legend = document.getElementById('map-legend');
     if (!legend || !document.getElementById('map')) return;
-    m.drawStationMap(stations);
+    const map = m.drawStationMap(stations);
+    // The county's spatial layers under the stations: a switcher per kind, feature info on click.
+    if (map) m.addPlanLayers(map, { switcher: document.getElementById('layer-switch'), info: document.getElementById('feature-info'),
+      kindLabel: (k) => label('layer_kind', k), zone: (k, z) => label('layer_zone', `${k}:${z}`) }).catch(() => {});
     legend.innerHTML = String(m.legend().map(([color, name, kind]) =>
       html`<span class="key"><i class="key-${kind}" style="--c:${color}"></i>${name}</span>`).reduce(catHtml, ''));
   });
