@@ -2,6 +2,8 @@
 // distances mean what they say) from the reference outline and centres, and stored as lon/lat.
 #include "geo/demo.h"
 
+#include <cstdio>
+#include <random>
 #include <string>
 #include <utility>
 
@@ -107,6 +109,72 @@ Layer layer(const char* name, const char* kind) {
 }
 
 }  // namespace
+
+Result<Layer> demo_control_units(int n, unsigned seed) {
+  Builder b;
+  auto county = b.gk(kCounty);
+  if (!county) return tl::unexpected(county.error());
+  double minx = 0, miny = 0, maxx = 0, maxy = 0;
+  GEOSGeom_getXMin_r(geos(), county->get(), &minx);
+  GEOSGeom_getYMin_r(geos(), county->get(), &miny);
+  GEOSGeom_getXMax_r(geos(), county->get(), &maxx);
+  GEOSGeom_getYMax_r(geos(), county->get(), &maxy);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> ux(minx, maxx), uy(miny, maxy);
+  // Seeds inside the county only, so that every cell keeps a part of it: n seeds → n units.
+  detail::Prepared inside(GEOSPrepare_r(geos(), county->get()));
+  std::string mp = "MULTIPOINT(";
+  char buf[64];
+  for (int i = 0; i < n;) {
+    double x = ux(rng), y = uy(rng);
+    Geom p(GEOSGeom_createPointFromXY_r(geos(), x, y));
+    if (GEOSPreparedContains_r(geos(), inside.get(), p.get()) != 1) continue;
+    std::snprintf(buf, sizeof buf, "%s%.2f %.2f", i ? ", " : "", x, y);
+    mp += buf;
+    ++i;
+  }
+  Geom seeds = b.from_wkt(mp + ")");
+  Geom cells(GEOSVoronoiDiagram_r(geos(), seeds.get(), nullptr, 0, 0));
+  if (!cells) return fail("demo units: " + detail::geos_error());
+  Layer units = layer("生态环境管控单元（基准测试）", "control_unit");
+  int count = GEOSGetNumGeometries_r(geos(), cells.get());
+  for (int i = 0; i < count; ++i) {
+    Geom cell = Builder::inter(GEOSGetGeometryN_r(geos(), cells.get(), i), county->get());
+    if (!cell || GEOSisEmpty_r(geos(), cell.get())) continue;
+    int type = 1 + static_cast<int>(rng() % 3);
+    std::snprintf(buf, sizeof buf, "ZH500237%d%04d", type, (i % 9999) + 1);
+    auto f = feature(cell.get(), buf, std::string("管控单元 ") + buf, buf, std::to_string(type));
+    if (!f) return tl::unexpected(f.error());
+    units.features.push_back(std::move(*f));
+  }
+  return units;
+}
+
+Result<std::vector<std::string>> demo_sites(int n, unsigned seed) {
+  Builder b;
+  auto county = b.gk(kCounty);
+  if (!county) return tl::unexpected(county.error());
+  double minx = 0, miny = 0, maxx = 0, maxy = 0;
+  GEOSGeom_getXMin_r(geos(), county->get(), &minx);
+  GEOSGeom_getYMin_r(geos(), county->get(), &miny);
+  GEOSGeom_getXMax_r(geos(), county->get(), &maxx);
+  GEOSGeom_getYMax_r(geos(), county->get(), &maxy);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> ux(minx, maxx), uy(miny, maxy), side(50, 500);
+  std::vector<std::string> out;
+  char wkt[256];
+  while (static_cast<int>(out.size()) < n) {
+    double x = ux(rng), y = uy(rng), s = side(rng);
+    std::snprintf(wkt, sizeof wkt, "POLYGON((%.2f %.2f, %.2f %.2f, %.2f %.2f, %.2f %.2f, %.2f %.2f))", x, y, x + s, y,
+                  x + s, y + s, x, y + s, x, y);
+    Geom sq = b.from_wkt(wkt);
+    if (GEOSContains_r(geos(), county->get(), sq.get()) != 1) continue;
+    auto ll = from_analysis(to_wkb(sq.get()));
+    if (!ll) return tl::unexpected(ll.error());
+    out.push_back(*ll);
+  }
+  return out;
+}
 
 Result<std::vector<Layer>> demo_layers() {
   Builder b;

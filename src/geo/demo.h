@@ -13,4 +13,11 @@ namespace shanshui::geo {
 
 Result<std::vector<Layer>> demo_layers();
 
+/// `n` control units tiling the county (Voronoi cells of seeded random points, clipped), with codes
+/// ZH500237 + type + serial: the benchmark's "10,000 control units". Reproducible for a seed.
+Result<Layer> demo_control_units(int n, unsigned seed);
+
+/// `n` project sites inside the county: squares of 50–500 m side (as WKB, lon/lat), reproducible.
+Result<std::vector<std::string>> demo_sites(int n, unsigned seed);
+
 }  // namespace shanshui::geo

@@ -363,6 +363,19 @@ Result<std::string> wkb_from_wkt(const std::string& wkt) {
   return detail::to_wkb(g.get());
 }
 
+Result<std::string> wkt_of(const std::string& wkb) {
+  Geom g = from_wkb(wkb);
+  if (!g) return fail("not a geometry: " + detail::geos_error());
+  GEOSWKTWriter* w = GEOSWKTWriter_create_r(geos());
+  GEOSWKTWriter_setTrim_r(geos(), w, 1);
+  GEOSWKTWriter_setRoundingPrecision_r(geos(), w, 12);
+  char* text = GEOSWKTWriter_write_r(geos(), w, g.get());
+  std::string out = text ? text : "";
+  GEOSFree_r(geos(), text);
+  GEOSWKTWriter_destroy_r(geos(), w);
+  return out;
+}
+
 Result<std::string> geojson_of(const std::string& wkb) {
   register_drivers();
   OGRGeometryH g = nullptr;

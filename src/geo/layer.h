@@ -74,6 +74,9 @@ Status write_geopackage(const std::vector<Layer>& layers, const std::string& pat
 /// A geometry from WKT (lon/lat) as WKB, for tests and tools.
 Result<std::string> wkb_from_wkt(const std::string& wkt);
 
+/// WKT of a WKB geometry (lon/lat, full precision), for tools and benchmarks.
+Result<std::string> wkt_of(const std::string& wkb);
+
 /// A WKB geometry as GeoJSON geometry text (lon/lat, 7 decimals ≈ 1 cm).
 Result<std::string> geojson_of(const std::string& wkb);
 

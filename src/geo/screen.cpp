@@ -31,6 +31,13 @@ bool industry_matches(const std::vector<std::string>& prefixes, const std::strin
                      [&](const std::string& p) { return !industry.empty() && industry.rfind(p, 0) == 0; });
 }
 
+// The kinds whose nearest feature is reported (and worth a distance computation).
+const std::set<std::string>& protected_kinds() {
+  static const std::set<std::string> kinds = {"ecological_red_line", "nature_reserve", "heritage_site", "water_source",
+                                              "permanent_farmland",  "river",          "urban_boundary"};
+  return kinds;
+}
+
 std::string metres(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.0f", v);
@@ -152,11 +159,15 @@ Result<Screening> Screener::screen(const Project& project) const {
   // Overlaps and nearest protected features, per kind, through each kind's STRtree.
   Geom search(GEOSBuffer_r(geos(), site.get(), kSearchRadiusM, 4));
   Geom search_env(GEOSEnvelope_r(geos(), search.get()));
+  Geom site_env(GEOSEnvelope_r(geos(), site.get()));
   std::map<std::string, double> covered;  // per kind: the site's area inside the layer
   for (const auto& [kind, tree] : impl_->trees) {
+    // Protected kinds are searched 5 km around the site for the nearest feature; the others (control
+    // units, townships …) only where the site is.
+    const bool nearby_wanted = protected_kinds().count(kind) > 0;
     std::vector<Indexed*> candidates;
     GEOSSTRtree_query_r(
-        geos(), tree.get(), search_env.get(),
+        geos(), tree.get(), nearby_wanted ? search_env.get() : site_env.get(),
         [](void* item, void* list) {
           static_cast<std::vector<Indexed*>*>(list)->push_back(static_cast<Indexed*>(item));
         },
@@ -177,7 +188,8 @@ Result<Screening> Screener::screen(const Project& project) const {
         continue;
       }
       double d = 0;
-      if (GEOSPreparedDistance_r(geos(), prepared_site.get(), c->geom.get(), &d) == 1 && d <= nearest_d) {
+      if (nearby_wanted && GEOSPreparedDistance_r(geos(), prepared_site.get(), c->geom.get(), &d) == 1 &&
+          d <= nearest_d) {
         nearest_d = d;
         nearest = c;
       }
@@ -185,7 +197,7 @@ Result<Screening> Screener::screen(const Project& project) const {
     static const std::set<std::string> kProtected = {"ecological_red_line", "nature_reserve",     "heritage_site",
                                                      "water_source",        "permanent_farmland", "river",
                                                      "urban_boundary"};
-    if (nearest && kProtected.count(kind))
+    if (nearest)
       out.nearby.push_back({kind, nearest->layer->name, nearest->feature->id, nearest->feature->name,
                             nearest->feature->zone, nearest_d});
   }
