@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "geo/screen.h"
 #include "plan/lint.h"
 #include "plan/model.h"
 #include "service/audit_digest.h"
@@ -57,5 +58,9 @@ Status write_progress_xlsx(const plan::Plan& plan, const service::TrackingView& 
 
 /// Short label of a target's value as the plan writes it ("≥65%", "II类", "XX亿元").
 std::string target_label(const plan::Target& t);
+
+/// A screening as a workbook (研判结论, 涉及图层, 周边保护要素, 准入清单条款), in Chinese.
+Status write_screening_xlsx(const geo::Screening& r, const std::string& industry, const std::string& as_of,
+                            const std::string& path);
 
 }  // namespace shanshui::exporting

@@ -1,11 +1,15 @@
 // routes_geo.cpp: the one map over HTTP — the layer catalogue, a layer's features as GeoJSON for
 // the map, and POST /api/screen (三线一单 pre-screening). A Screener is built per worker thread
 // and rebuilt when a layer is imported.
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "export/exports.h"
 #include "geo/layer.h"
 #include "geo/screen.h"
 #include "http/api.h"
+#include "plan/loader.h"
+#include "service/auth.h"
 #include "service/zoning.h"
 
 namespace shanshui::http {
@@ -85,7 +89,8 @@ std::vector<Route> geo_routes() {
       {"POST", "/api/screen",
        "三线一单 pre-screening {project: GeoJSON geometry or Feature (lon/lat), industry?: GB/T 4754 code, radius_m?: "
        "for a point, buffer_m?: for a line}: overlaps, nearby protected features, access-list clauses, verdict with "
-       "reasons; open to anyone (investors screen before they apply); nothing is stored",
+       "reasons; ?format=xlsx: the same as a workbook to file; open to anyone (investors screen before they apply); "
+       "nothing is stored",
        Access::open(), [](Ctx& c) {
          auto parsed = body_json(c);
          if (!parsed) return;
@@ -101,6 +106,18 @@ std::vector<Route> geo_routes() {
          if (!s) return send_internal(c.res, s.error().message);
          auto result = (*s)->screen({*wkb, *radius, *buffer, industry});
          if (!result) return send_error(c.res, 400, result.error().message);
+         std::string format = c.req.get_param_value("format");
+         if (format == "xlsx") {  // the report to file: the same screening as a workbook
+           std::string today = Date::today_beijing().iso();
+           std::string path = "/tmp/shanshui-screen-" + service::random_token().substr(0, 16) + ".xlsx";
+           auto st = exporting::write_screening_xlsx(*result, industry, today, path);
+           auto bytes = st ? plan::read_file(path) : Result<std::string>(tl::unexpected(st.error()));
+           std::remove(path.c_str());
+           if (!bytes) return send_internal(c.res, bytes.error().message);
+           set_attachment(c.res, "项目预筛查_" + today + ".xlsx", "screening.xlsx");
+           return c.res.set_content(*bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+         }
+         if (!format.empty() && format != "json") return send_error(c.res, 400, "format: json or xlsx");
          send_json(c.res, 200, service::screening_json(*result, industry));
        }});
   return r;

@@ -444,6 +444,22 @@ class ApiTest(unittest.TestCase):
                     self.assertLessEqual(o["share"], 1.000001)
                     self.assertLessEqual(o["area_m2"], d["project_area_m2"] * 1.000001)
 
+    def test_screening_report_as_a_workbook(self):
+        import openpyxl, io
+        site = {"type": "Polygon", "coordinates": [[[109.770, 31.052], [109.773, 31.052], [109.773, 31.054],
+                                                    [109.770, 31.054], [109.770, 31.052]]]}
+        r = self.call("POST", "/api/screen?format=xlsx", body={"project": site, "industry": "C2614"})
+        self.assertEqual(r.status, 200)
+        self.assertIn("filename*=UTF-8''%E9%A1%B9%E7%9B%AE", r.headers["content-disposition"])  # 项目预筛查_…
+        wb = openpyxl.load_workbook(io.BytesIO(r.body))
+        self.assertEqual(wb.sheetnames, ["研判结论", "涉及图层", "周边保护要素", "准入清单条款"])
+        summary = [[c.value for c in row] for row in wb["研判结论"].iter_rows()]
+        self.assertIn(["研判结论", "不符合", None], summary)
+        self.assertTrue(any(row[1] and "长江干流岸线一公里" in row[1] for row in summary))
+        layers = [row[0].value for row in wb["涉及图层"].iter_rows(min_row=2)]
+        self.assertIn("生态环境管控单元", layers)
+        self.assertEqual(self.call("POST", "/api/screen?format=pdf", body={"project": site}).status, 400)
+
     def test_layers_and_their_features(self):
         layers = self.call("GET", "/api/layers").json()
         kinds = {l["kind"] for l in layers}

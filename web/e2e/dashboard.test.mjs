@@ -380,7 +380,14 @@ test('anyone draws a project site on the one map and reads the screening verdict
   assert.match(await p.locator('#screen-result').innerText(), /不符合[\s\S]*生态保护红线[\s\S]*生态环境准入清单/);
   assert.ok(await p.locator('#screen-result table tbody tr').count() > 3);
   await p.screenshot({ path: join(ART, 'screen.png'), fullPage: false });
-  // a feature of a layer tells what it is when clicked: the red line under the drawn site
+  // the report to file: a workbook named in Chinese, and a printout without the map and the form
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('#screen-xlsx')]);
+  assert.match(download.suggestedFilename(), /^项目预筛查_\d{4}-\d{2}-\d{2}\.xlsx$/);
+  assert.deepEqual([...readFileSync(await download.path()).subarray(0, 2)], [0x50, 0x4b]);  // a zip: xlsx
+  await p.emulateMedia({ media: 'print' });
+  assert.equal(await p.locator('#site-map').isVisible(), false);
+  assert.equal(await p.locator('#screen-verdict').isVisible(), true);
+  await p.emulateMedia({ media: 'screen' });
   assert.deepEqual(p.errors, []);
   await p.close();
 });

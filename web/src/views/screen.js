@@ -51,6 +51,19 @@ export async function viewScreen(_param, $view) {
       const r = await api('/api/screen', { method: 'POST', body });
       status.textContent = '';
       out.innerHTML = String(result(r));
+      // The report to file: the same screening as a workbook, or the page printed without the map's controls.
+      document.getElementById('screen-xlsx').addEventListener('click', async () => {
+        const res = await fetch('/api/screen?format=xlsx', { method: 'POST', credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        if (!res.ok) { status.textContent = tx('导出失败'); return; }
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(await res.blob());
+        a.download = `${tx('项目预筛查')}_${new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)}.xlsx`;
+        document.body.append(a);
+        a.click();
+        a.remove();
+      });
+      document.getElementById('screen-print').addEventListener('click', () => window.print());
     } catch (e) { status.textContent = ''; out.innerHTML = html`<div class="error" role="alert">${e.message}</div>`; }
   });
 }
@@ -69,7 +82,8 @@ function result(r) {
   const clauses = r.clauses.length ? html`<table><thead><tr><th>${tx('管控单元')}</th><th>${tx('维度')}</th><th>${tx('类型')}</th><th>${tx('条款')}</th></tr></thead><tbody>${
     r.clauses.map((c) => html`<tr><td>${code(c.unit_code)}</td><td>${esc(label('clause_dimension', c.dimension))}</td><td>${esc(label('clause_rule', c.rule))}</td><td>${zh(c.text)}<div class="muted">${zh(c.source)}</div></td></tr>`).reduce(catHtml, '')}</tbody></table>`
     : html`<div class="empty">${tx('无')}</div>`;
-  return html`<h2>${tx('研判结论')}</h2><p><span id="screen-verdict" class="verdict v-${r.verdict}" data-verdict="${r.verdict}">${label('screen_verdict', r.verdict)}</span>
+  return html`<h2>${tx('研判结论')}</h2>
+    <p class="report-actions"><button type="button" id="screen-xlsx">${tx('⬇ 导出研判报告（xlsx）')}</button> <button type="button" id="screen-print">${tx('打印研判报告')}</button></p><p><span id="screen-verdict" class="verdict v-${r.verdict}" data-verdict="${r.verdict}">${label('screen_verdict', r.verdict)}</span>
     <span class="muted">${tx('项目用地')} ${ha(r.project_area_m2)} ${tx('公顷')}${r.industry ? html` · ${tx('行业')} ${code(r.industry)}` : ''}</span></p>
     ${findings}<h2>${tx('涉及的图层')}</h2>${overlaps}<h2>${tx('周边 5 公里内最近的保护要素')}</h2>${nearby}<h2>${tx('适用的生态环境准入清单条款')}</h2>${clauses}`;
 }
