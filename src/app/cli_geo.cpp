@@ -48,18 +48,7 @@ int layer_list(const Common& c) {
   auto layers = (*st)->layers();
   if (!layers) return refuse(layers.error().message);
   if (c.json) {
-    json a = json::array();
-    for (const auto& l : *layers)
-      a.push_back({{"id", l.id},
-                   {"name", l.name},
-                   {"kind", l.kind},
-                   {"version", l.version},
-                   {"features", l.feature_count},
-                   {"source", l.source},
-                   {"source_sha256", l.source_sha256},
-                   {"source_crs", l.source_crs},
-                   {"imported_at", l.imported_at}});
-    std::cout << a.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    std::cout << service::layers_json(*layers) << "\n";
     return 0;
   }
   for (const auto& l : *layers)

@@ -2,6 +2,7 @@
 // distances mean what they say) from the reference outline and centres, and stored as lon/lat.
 #include "geo/demo.h"
 
+#include <array>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -108,17 +109,23 @@ Layer layer(const char* name, const char* kind) {
   return l;
 }
 
+// The bounding box of a GK shape: min x, min y, max x, max y.
+std::array<double, 4> bounds(const GEOSGeometry* g) {
+  std::array<double, 4> b{};
+  GEOSGeom_getXMin_r(geos(), g, &b[0]);
+  GEOSGeom_getYMin_r(geos(), g, &b[1]);
+  GEOSGeom_getXMax_r(geos(), g, &b[2]);
+  GEOSGeom_getYMax_r(geos(), g, &b[3]);
+  return b;
+}
+
 }  // namespace
 
 Result<Layer> demo_control_units(int n, unsigned seed) {
   Builder b;
   auto county = b.gk(kCounty);
   if (!county) return tl::unexpected(county.error());
-  double minx = 0, miny = 0, maxx = 0, maxy = 0;
-  GEOSGeom_getXMin_r(geos(), county->get(), &minx);
-  GEOSGeom_getYMin_r(geos(), county->get(), &miny);
-  GEOSGeom_getXMax_r(geos(), county->get(), &maxx);
-  GEOSGeom_getYMax_r(geos(), county->get(), &maxy);
+  auto [minx, miny, maxx, maxy] = bounds(county->get());
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> ux(minx, maxx), uy(miny, maxy);
   // Seeds inside the county only, so that every cell keeps a part of it: n seeds → n units.
@@ -154,11 +161,7 @@ Result<std::vector<std::string>> demo_sites(int n, unsigned seed) {
   Builder b;
   auto county = b.gk(kCounty);
   if (!county) return tl::unexpected(county.error());
-  double minx = 0, miny = 0, maxx = 0, maxy = 0;
-  GEOSGeom_getXMin_r(geos(), county->get(), &minx);
-  GEOSGeom_getYMin_r(geos(), county->get(), &miny);
-  GEOSGeom_getXMax_r(geos(), county->get(), &maxx);
-  GEOSGeom_getYMax_r(geos(), county->get(), &maxy);
+  auto [minx, miny, maxx, maxy] = bounds(county->get());
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> ux(minx, maxx), uy(miny, maxy), side(50, 500);
   std::vector<std::string> out;

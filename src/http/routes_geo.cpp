@@ -46,18 +46,7 @@ std::vector<Route> geo_routes() {
                Access::reading(service::Read::indicators), [](Ctx& c) {
                  auto layers = c.store.layers();
                  if (!layers) return send_internal(c.res, layers.error().message);
-                 json a = json::array();
-                 for (const auto& l : *layers)
-                   a.push_back({{"id", l.id},
-                                {"name", l.name},
-                                {"kind", l.kind},
-                                {"version", l.version},
-                                {"features", l.feature_count},
-                                {"source", l.source},
-                                {"source_sha256", l.source_sha256},
-                                {"source_crs", l.source_crs},
-                                {"imported_at", l.imported_at}});
-                 send_json(c.res, 200, dump(a));
+                 send_json(c.res, 200, service::layers_json(*layers));
                }});
   r.push_back({"GET", "/api/layers/{id}", "One layer version's features as GeoJSON (RFC 7946, lon/lat)",
                Access::reading(service::Read::indicators), [](Ctx& c) {

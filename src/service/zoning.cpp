@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,6 +11,7 @@
 #include "core/decimal.h"
 #include "core/text.h"
 #include "geo/crs.h"
+#include "plan/loader.h"
 #include "service/csv.h"
 
 namespace shanshui::service {
@@ -156,16 +156,9 @@ Result<std::vector<geo::Layer>> current_layers(store::Store& s) {
 }
 
 Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std::string& zoning_dir) {
-  auto read = [](const std::string& path) -> Result<std::string> {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(path + ": cannot open");
-    std::ostringstream all;
-    all << in.rdbuf();
-    return all.str();
-  };
-  auto rules_text = read(zoning_dir + "/rules.csv");
+  auto rules_text = plan::read_file(zoning_dir + "/rules.csv");
   if (!rules_text) return tl::unexpected(rules_text.error());
-  auto list_text = read(zoning_dir + "/access-list.csv");
+  auto list_text = plan::read_file(zoning_dir + "/access-list.csv");
   if (!list_text) return tl::unexpected(list_text.error());
   auto rules = parse_rules(*rules_text, "rules.csv");
   if (!rules) return tl::unexpected(rules.error());
@@ -237,6 +230,21 @@ Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const pl
     out.push_back(v);
   }
   return out;
+}
+
+std::string layers_json(const std::vector<store::SpatialLayer>& layers) {
+  json a = json::array();
+  for (const auto& l : layers)
+    a.push_back({{"id", l.id},
+                 {"name", l.name},
+                 {"kind", l.kind},
+                 {"version", l.version},
+                 {"features", l.feature_count},
+                 {"source", l.source},
+                 {"source_sha256", l.source_sha256},
+                 {"source_crs", l.source_crs},
+                 {"imported_at", l.imported_at}});
+  return a.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string screening_json(const geo::Screening& r, const std::string& industry) {

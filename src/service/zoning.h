@@ -45,6 +45,10 @@ struct CoverageValue {
 /// the county outline, by CGCS2000 ellipsoidal areas, for the year of `as_of`.
 Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record);
 
+/// The layer catalogue as JSON (every stored version: id, name, kind, version, features, source,
+/// file hash, CRS, import time): what `layer list --json` prints and GET /api/layers sends.
+std::string layers_json(const std::vector<store::SpatialLayer>& layers);
+
 /// A screening as JSON: project area, overlaps, nearby features, clauses, findings, verdict (with
 /// its Chinese label), in the API's shape.
 std::string screening_json(const geo::Screening& r, const std::string& industry);
