@@ -123,6 +123,58 @@ Result<Coverage> coverage(const std::vector<std::string>& parts_wkb, const std::
   return Coverage{covered->ellipsoid_m2, all->ellipsoid_m2};
 }
 
+namespace {
+// The union of WKB geometries (GEOS unary union), or an error.
+Result<Geom> union_of(const std::vector<std::string>& wkbs) {
+  std::vector<GEOSGeometry*> raw;
+  for (const auto& w : wkbs) {
+    Geom g = from_wkb(w);
+    if (!g) {
+      for (auto* r : raw) GEOSGeom_destroy_r(geos(), r);
+      return fail("a geometry: " + detail::geos_error());
+    }
+    raw.push_back(g.release());
+  }
+  Geom collection(
+      GEOSGeom_createCollection_r(geos(), GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned int>(raw.size())));
+  Geom merged(GEOSUnaryUnion_r(geos(), collection.get()));
+  if (!merged) return fail("union: " + detail::geos_error());
+  return merged;
+}
+}  // namespace
+
+Result<Coverage> service_coverage(const std::vector<std::string>& sites_wkb, double min_site_m2, double radius_m,
+                                  const std::vector<std::string>& served_wkb) {
+  std::vector<std::string> areas_gk;  // the eligible sites' service areas, in GK metres
+  for (const auto& w : sites_wkb) {
+    auto a = area_of(w);
+    if (!a) return tl::unexpected(a.error());
+    if (a->ellipsoid_m2 < min_site_m2) continue;
+    auto gk = to_analysis(w);
+    if (!gk) return tl::unexpected(gk.error());
+    Geom g = from_wkb(*gk);
+    Geom buffered(GEOSBuffer_r(geos(), g.get(), radius_m, 16));
+    if (!buffered) return fail("buffer: " + detail::geos_error());
+    areas_gk.push_back(detail::to_wkb(buffered.get()));
+  }
+  auto served = union_of(served_wkb);
+  if (!served) return tl::unexpected(served.error());
+  auto served_wkb_all = detail::to_wkb(served->get());
+  auto whole = area_of(served_wkb_all);
+  if (!whole) return tl::unexpected(whole.error());
+  if (areas_gk.empty()) return Coverage{0, whole->ellipsoid_m2};
+  auto service = union_of(areas_gk);
+  if (!service) return tl::unexpected(service.error());
+  auto service_ll = from_analysis(detail::to_wkb(service->get()));
+  if (!service_ll) return tl::unexpected(service_ll.error());
+  Geom s = from_wkb(*service_ll);
+  Geom covered(GEOSIntersection_r(geos(), s.get(), served->get()));
+  if (!covered) return fail("intersection: " + detail::geos_error());
+  auto c = area_of(detail::to_wkb(covered.get()));
+  if (!c) return tl::unexpected(c.error());
+  return Coverage{c->ellipsoid_m2, whole->ellipsoid_m2};
+}
+
 Result<Area> area_of(const std::string& wkb_lonlat) {
   Geom g = from_wkb(wkb_lonlat);
   if (!g) return fail("not a geometry: " + detail::geos_error());

@@ -351,6 +351,19 @@ Result<std::vector<Layer>> demo_layers() {
            "", i == 1 ? "square" : "park");
   }
   out.push_back(std::move(parks));
+  // Residential land in the county seat (the 5-minute park coverage's denominator): blocks on both
+  // banks of the 大宁河 mouth, some near the parks and some not.
+  Layer homes = layer("居住用地", "residential");
+  const std::pair<double, double> blocks[] = {{109.874, 31.079}, {109.881, 31.086}, {109.866, 31.083},
+                                              {109.893, 31.094}, {109.908, 31.103}, {109.921, 31.111},
+                                              {109.862, 31.074}, {109.899, 31.083}};
+  for (int i = 0; i < 8; ++i) {
+    auto c = b.point(blocks[i].first, blocks[i].second);
+    if (!c) return tl::unexpected(c.error());
+    Geom block = Builder::buffer(c->get(), 280);
+    SS_ADD(homes, block.get(), "R" + std::to_string(i + 1), "居住片区" + std::to_string(i + 1), "", "");
+  }
+  out.push_back(std::move(homes));
   auto g42 = b.gk("LINESTRING(109.61 31.03, 109.76 31.06, 109.88 31.10, 109.97 31.15, 110.10 31.16, 110.19 31.17)");
   auto south = b.gk("LINESTRING(109.885 31.075, 109.88 31.00, 109.90 30.92, 109.80 30.86, 109.70 30.83)");
   if (!g42 || !south) return fail("demo roads");

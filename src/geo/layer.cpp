@@ -141,6 +141,7 @@ const std::vector<std::string>& layer_kinds() {
       "water_source",         // 饮用水水源保护区 (zone = 1/2/quasi)
       "river",                // 长江、大宁河 … (shorelines for distance rules)
       "park",                 // 公园绿地、广场
+      "residential",          // 居住用地 (the 5-minute park coverage's denominator)
       "road",                 // 道路
       "land_cover",           // 地表覆盖 (zone = class, e.g. forest)
       "other",

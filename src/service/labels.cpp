@@ -87,6 +87,8 @@ Catalogue chinese() {
                  {"reported.soil_survey", "部门报送：土壤调查"},
                  {"reported.statistics", "部门报送：统计数据"},
                  {"reported.urban_statistics", "部门报送：城建统计"},
+                 {"geo.protected_area_share", "图层计算：自然保护地占县域面积（椭球面积）"},
+                 {"geo.park_5min_coverage", "图层计算：公园绿地、广场 300 米服务半径覆盖居住用地"},
                  {"reported.water_function_zones", "部门报送：水功能区监测"}};
   c["scorecard_component"] = {{"item_progress", "事项进度"},
                               {"no_overdue", "无逾期事项"},
@@ -106,6 +108,7 @@ Catalogue chinese() {
                      {"park", "公园绿地与广场"},
                      {"road", "道路"},
                      {"land_cover", "地表覆盖"},
+                     {"residential", "居住用地"},
                      {"other", "其他图层"}};
   c["screen_verdict"] = {
       {"compliant", "符合"}, {"conditional", "有条件符合"}, {"review", "需人工研判"}, {"non_compliant", "不符合"}};
@@ -239,6 +242,8 @@ Catalogue english() {
                  {"reported.soil_survey", "reported: soil survey"},
                  {"reported.statistics", "reported: statistics"},
                  {"reported.urban_statistics", "reported: urban statistics"},
+                 {"geo.protected_area_share", "from the layers: protected areas over the county (ellipsoidal areas)"},
+                 {"geo.park_5min_coverage", "from the layers: residential land within 300 m of parks and squares"},
                  {"reported.water_function_zones", "reported: water function zones"}};
   c["scorecard_component"] = {{"item_progress", "item progress"},
                               {"no_overdue", "no overdue items"},
@@ -258,6 +263,7 @@ Catalogue english() {
                      {"park", "parks and squares"},
                      {"road", "roads"},
                      {"land_cover", "land cover"},
+                     {"residential", "residential land"},
                      {"other", "other layers"}};
   c["screen_verdict"] = {{"compliant", "compliant"},
                          {"conditional", "compliant with conditions"},

@@ -169,34 +169,83 @@ Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std
   return geo::Screener::build(*layers, std::move(*rules), std::move(*clauses));
 }
 
-Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record) {
-  auto layers = current_layers(s);
-  if (!layers) return tl::unexpected(layers.error());
-  std::vector<std::string> county, parts;
+namespace {
+
+// One coverage indicator as computed: the areas, the rule in words, the note, the layers used.
+struct Computed {
+  geo::Coverage c;
+  std::string rules, note;
   std::vector<std::string> inputs;  // "name v<version> sha256" of every layer used: the provenance
-  for (const auto& l : *layers) {
-    if (l.kind != "county" && l.kind != "nature_reserve") continue;
-    inputs.push_back(l.name + " v" + std::to_string(l.version) + " " + l.source_sha256);
-    for (const auto& f : l.features) (l.kind == "county" ? county : parts).push_back(f.wkb);
+};
+
+// The features of the current layers of `kinds`, and the layers' identities.
+std::vector<std::string> features_of(const std::vector<geo::Layer>& layers, const std::string& kind,
+                                     std::vector<std::string>* inputs) {
+  std::vector<std::string> out;
+  for (const auto& l : layers) {
+    if (l.kind != kind) continue;
+    inputs->push_back(l.name + " v" + std::to_string(l.version) + " " + l.source_sha256);
+    for (const auto& f : l.features) out.push_back(f.wkb);
   }
-  std::vector<CoverageValue> out;
-  for (const auto& t : plan.targets) {
-    if (t.measure.method != "geo.protected_area_share") continue;
+  return out;
+}
+
+Result<Computed> compute(const std::string& method, const std::vector<geo::Layer>& layers) {
+  Computed r;
+  if (method == "geo.protected_area_share") {
+    auto county = features_of(layers, "county", &r.inputs);
+    auto parts = features_of(layers, "nature_reserve", &r.inputs);
     if (county.size() != 1) return fail("protected-area share: needs one county outline (a layer of kind county)");
     if (parts.empty()) return fail("protected-area share: no layer of kind nature_reserve");
     auto c = geo::coverage(parts, county.front());
     if (!c) return tl::unexpected(c.error());
+    r.c = *c;
+    r.rules =
+        "union of the nature_reserve layers ∩ the county outline; areas on the CGCS2000 ellipsoid (PROJ "
+        "geodesic); percent rounded to 1 decimal by GB/T 8170";
+    char note[256];
+    std::snprintf(note, sizeof note, "自然保护地 %.2f km² / 县域 %.2f km²（CGCS2000 椭球面积）", c->covered_m2 / 1e6,
+                  c->whole_m2 / 1e6);
+    r.note = note;
+    return r;
+  }
+  // 公园绿地、广场步行5分钟覆盖率 by the buffer method: residential land within 300 m (≈ 5 minutes'
+  // walk) of a park or square of at least 400 m² (docs/reference/zoning-compensation.md §7).
+  auto parks = features_of(layers, "park", &r.inputs);
+  auto homes = features_of(layers, "residential", &r.inputs);
+  if (homes.empty()) return fail("5-minute park coverage: no layer of kind residential");
+  auto c = geo::service_coverage(parks, 400, 300, homes);
+  if (!c) return tl::unexpected(c.error());
+  r.c = *c;
+  r.rules =
+      "residential land within 300 m (5 minutes' walk, buffer method) of parks and squares of at least "
+      "400 m²; buffers in GK CM 111E, areas on the CGCS2000 ellipsoid; percent rounded to 1 decimal by GB/T "
+      "8170";
+  char note[256];
+  std::snprintf(note, sizeof note, "覆盖居住用地 %.2f 公顷 / 居住用地 %.2f 公顷（服务半径 300 米，缓冲区法）",
+                c->covered_m2 / 1e4, c->whole_m2 / 1e4);
+  r.note = note;
+  return r;
+}
+
+}  // namespace
+
+Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record) {
+  auto layers = current_layers(s);
+  if (!layers) return tl::unexpected(layers.error());
+  std::vector<CoverageValue> out;
+  for (const auto& t : plan.targets) {
+    if (t.measure.method != "geo.protected_area_share" && t.measure.method != "geo.park_5min_coverage") continue;
+    auto r = compute(t.measure.method, *layers);
+    if (!r) return tl::unexpected(r.error());
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6f", 100 * c->share());
+    std::snprintf(buf, sizeof buf, "%.6f", 100 * r->c.share());
     auto exact = Decimal::parse(buf);
     if (!exact) return tl::unexpected(exact.error());
-    CoverageValue v{t.indicator,         std::to_string(year), exact->round_half_even(1).str(),
-                    c->covered_m2 / 1e6, c->whole_m2 / 1e6,    0};
-    std::sort(inputs.begin(), inputs.end());
-    std::string input_sha = text::sha256_hex(text::join(inputs, "\n"));
-    char detail[256];
-    std::snprintf(detail, sizeof detail, "自然保护地 %.2f km² / 县域 %.2f km²（CGCS2000 椭球面积）", v.covered_km2,
-                  v.whole_km2);
+    CoverageValue v{t.indicator,           std::to_string(year), exact->round_half_even(1).str(),
+                    r->c.covered_m2 / 1e6, r->c.whole_m2 / 1e6,  0};
+    std::sort(r->inputs.begin(), r->inputs.end());
+    std::string input_sha = text::sha256_hex(text::join(r->inputs, "\n"));
     if (record) {
       auto runs = s.assessment_runs(t.indicator, v.period, 1);
       if (!runs) return tl::unexpected(runs.error());
@@ -207,21 +256,20 @@ Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const pl
                                  v.period,
                                  t.measure.method,
                                  t.measure.version,
-                                 "union of the nature_reserve layers ∩ the county outline; areas on the CGCS2000 "
-                                 "ellipsoid (PROJ geodesic); percent rounded to 1 decimal by GB/T 8170",
+                                 r->rules,
                                  input_sha,
                                  v.value,
-                                 "layers: " + text::join(inputs, "; "),
+                                 "layers: " + text::join(r->inputs, "; "),
                                  json{{"kind", "coverage"},
                                       {"covered_km2", std::round(v.covered_km2 * 1e4) / 1e4},
                                       {"whole_km2", std::round(v.whole_km2 * 1e4) / 1e4},
-                                      {"layers", inputs},
-                                      {"note", detail}}
+                                      {"layers", r->inputs},
+                                      {"note", r->note}}
                                      .dump(),
                                  ""};
         std::vector<store::Measurement> rows = {{0, t.indicator, v.period, v.value, "computed", t.measure.method,
                                                  t.measure.version, "layers sha256:" + input_sha, t.measure.by_id,
-                                                 detail, ""}};
+                                                 r->note, ""}};
         auto id = s.record_assessment(run, rows);
         if (!id) return tl::unexpected(id.error());
         v.run_id = *id;

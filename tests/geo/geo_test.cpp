@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "geo/crs.h"
@@ -43,6 +44,28 @@ TEST(Area, KnownAnswersFromTheTable) {
     EXPECT_NEAR(ratio, std::stod(f.at(4)), std::stod(f.at(5))) << f.at(0);
     EXPECT_LT(std::fabs(ratio), kGkAreaTolerance) << f.at(0) << ": the documented tolerance";
   }
+}
+
+// Two equal residential squares, one 95 m east of a 1 ha park (all of it within 300 m), one about
+// 950 m away; a 105 m² pocket of green next to the far one is below the 400 m² threshold.
+TEST(Coverage, FiveMinuteParkCoverageByTheBufferMethod) {
+  auto sq = [](double x, double y, double d) {
+    char wkt[200];
+    std::snprintf(wkt, sizeof wkt, "POLYGON((%.4f %.4f, %.4f %.4f, %.4f %.4f, %.4f %.4f, %.4f %.4f))", x, y, x + d, y,
+                  x + d, y + d, x, y + d, x, y);
+    return *wkb_from_wkt(wkt);
+  };
+  std::vector<std::string> parks = {sq(109.900, 31.100, 0.001), sq(109.9104, 31.1004, 0.0001)};
+  std::vector<std::string> homes = {sq(109.902, 31.100, 0.001), sq(109.910, 31.100, 0.001)};
+  auto c = service_coverage(parks, 400, 300, homes);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_NEAR(c->share(), 0.5, 0.001);
+  auto all = service_coverage(parks, 0, 300, homes);  // without the size threshold the pocket counts
+  ASSERT_TRUE(all);
+  EXPECT_NEAR(all->share(), 1.0, 0.001);
+  auto none = service_coverage({}, 400, 300, homes);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->covered_m2, 0);
 }
 
 TEST(Industry, Gbt4754Codes) {

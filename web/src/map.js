@@ -84,6 +84,7 @@ const KIND_STYLE = {
   nature_reserve: ['rgba(60,150,80,0.22)', '#2e7d4f', true], heritage_site: ['rgba(40,120,160,0.18)', '#1f5f8b', false],
   water_source: ['rgba(70,140,220,0.30)', '#1f5f8b', true], river: ['rgba(0,0,0,0)', '#5aa9e6', false],
   park: ['rgba(80,170,90,0.45)', '#2e7d4f', false], road: ['rgba(0,0,0,0)', '#6b5a3a', false],
+  residential: ['rgba(230,150,120,0.30)', '#b5651d', false],
 };
 const styleOf = (kind) => {
   const [fill, stroke] = KIND_STYLE[kind] || ['rgba(0,0,0,0.05)', '#555'];
