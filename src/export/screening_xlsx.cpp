@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "export/exports.h"
+#include "export/xlsx_style.h"
 #include "service/csv.h"
 #include "service/labels.h"
 #include "service/zoning.h"
@@ -13,9 +14,7 @@
 namespace shanshui::exporting {
 namespace {
 
-lxw_error text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::string& s, lxw_format* f) {
-  return worksheet_write_string(ws, row, col, service::neutralize_formula(s).c_str(), f);
-}
+using xlsx::text;
 
 std::string zh(const char* group, const std::string& code) { return service::label(service::Lang::zh, group, code); }
 
@@ -25,21 +24,13 @@ Status write_screening_xlsx(const geo::Screening& r, const std::string& industry
                             const std::string& path) {
   lxw_workbook* wb = workbook_new(path.c_str());
   if (!wb) return fail(path + ": cannot create workbook");
-  lxw_format* head = workbook_add_format(wb);
-  format_set_bold(head);
-  format_set_border(head, LXW_BORDER_THIN);
-  format_set_bg_color(head, 0xD9E1F2);
-  format_set_text_wrap(head);
-  lxw_format* cell = workbook_add_format(wb);
-  format_set_text_wrap(cell);
-  format_set_border(cell, LXW_BORDER_THIN);
-  format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+  const xlsx::Formats formats = xlsx::add_formats(wb);
+  lxw_format* head = formats.head;
+  lxw_format* cell = formats.cell;
+  lxw_format* title = formats.title;
   lxw_format* num = workbook_add_format(wb);
   format_set_border(num, LXW_BORDER_THIN);
   format_set_num_format(num, "#,##0.00");
-  lxw_format* title = workbook_add_format(wb);
-  format_set_bold(title);
-  format_set_font_size(title, 14);
 
   auto table = [&](const char* name, std::vector<std::pair<const char*, double>> columns) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, name);

@@ -3,17 +3,15 @@
 
 #include "core/text.h"
 #include "export/exports.h"
+#include "export/xlsx_style.h"
 #include "plan/item_status.h"
 #include "service/csv.h"
 
 namespace shanshui::exporting {
 namespace {
 
-// Every text cell goes through here: text that Excel would run as a formula when a clerk edits
-// the cell is neutralised (service::neutralize_formula).
 lxw_error write_text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const char* text, lxw_format* format) {
-  std::string safe = service::neutralize_formula(text ? text : "");
-  return worksheet_write_string(ws, row, col, safe.c_str(), format);
+  return xlsx::text(ws, row, col, text ? text : "", format);
 }
 
 std::string depts(const std::vector<plan::DeptRef>& refs) {
@@ -42,24 +40,14 @@ Status write_progress_xlsx(const plan::Plan& p, const service::TrackingView& vie
                            const service::AuditDigest* digest) {
   lxw_workbook* wb = workbook_new(path.c_str());
   if (!wb) return fail(path + ": cannot create workbook");
-  lxw_format* head = workbook_add_format(wb);
-  format_set_bold(head);
-  format_set_border(head, LXW_BORDER_THIN);
-  format_set_bg_color(head, 0xD9E1F2);
-  format_set_text_wrap(head);
-  format_set_align(head, LXW_ALIGN_CENTER);
-  format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
-  lxw_format* cell = workbook_add_format(wb);
-  format_set_text_wrap(cell);
-  format_set_border(cell, LXW_BORDER_THIN);
-  format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+  const xlsx::Formats formats = xlsx::add_formats(wb);
+  lxw_format* head = formats.head;
+  lxw_format* cell = formats.cell;
+  lxw_format* title = formats.title;
   lxw_format* pct = workbook_add_format(wb);
   format_set_border(pct, LXW_BORDER_THIN);
   format_set_num_format(pct, "0\"%\"");
   format_set_align(pct, LXW_ALIGN_VERTICAL_TOP);
-  lxw_format* title = workbook_add_format(wb);
-  format_set_bold(title);
-  format_set_font_size(title, 14);
 
   // Sheet 1: the task list in the draft's layout, plus progress.
   lxw_worksheet* ws = workbook_add_worksheet(wb, "重点任务清单");
