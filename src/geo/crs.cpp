@@ -21,7 +21,8 @@ struct Transform {
   PJ_CONTEXT* ctx = proj_context_create();
   PJ* pj = nullptr;
   Transform() {
-    PJ* raw = proj_create_crs_to_crs(ctx, "EPSG:4490", "EPSG:4546", nullptr);
+    const std::string from = "EPSG:" + std::to_string(kStorageEpsg), to = "EPSG:" + std::to_string(kAnalysisEpsg);
+    PJ* raw = proj_create_crs_to_crs(ctx, from.c_str(), to.c_str(), nullptr);
     // GIS order on both sides: longitude, latitude in; easting, northing out.
     if (raw) pj = proj_normalize_for_visualization(ctx, raw);
     proj_destroy(raw);

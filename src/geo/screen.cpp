@@ -137,6 +137,9 @@ Result<Screening> Screener::screen(const Project& project) const {
   if (!gk) return tl::unexpected(gk.error());
   Geom site = from_wkb(*gk);
   if (!site) return fail("the project's geometry: " + detail::geos_error());
+  // The cost of an overlay grows with the site's vertices: a budget, like every input's.
+  if (GEOSGetNumCoordinates_r(geos(), site.get()) > kMaxSiteVertices)
+    return fail("the project has more than " + std::to_string(kMaxSiteVertices) + " vertices: simplify the site");
   int type = GEOSGeomTypeId_r(geos(), site.get());
   bool areal = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
   bool point = type == GEOS_POINT || type == GEOS_MULTIPOINT;

@@ -84,6 +84,7 @@ class Screener {
   Result<Screening> screen(const Project& project) const;
 
   static constexpr double kSearchRadiusM = 5000;  // nearby protected features are looked for this far
+  static constexpr int kMaxSiteVertices = 10000;  // a site is a parcel, not a survey: more is refused
 
  private:
   Screener();

@@ -1,6 +1,7 @@
 // routes_geo.cpp: the one map over HTTP — the layer catalogue, a layer's features as GeoJSON for
 // the map, and POST /api/screen (三线一单 pre-screening). A Screener is built per worker thread
 // and rebuilt when a layer is imported.
+#include <atomic>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,11 @@ Result<const geo::Screener*> screener(Ctx& c) {
   return cached.get();
 }
 
+// Screening is open to anyone and costs CPU: at most this many run at once, the rest get 503 and a
+// Retry-After, so strangers cannot take every worker from the county's own users.
+constexpr int kMaxConcurrentScreenings = 2;
+std::atomic<int> screenings{0};
+
 // A number from the body: a JSON number or numeric text; `fallback` when absent.
 std::optional<double> number(const json& b, const char* key, double fallback) {
   if (!b.contains(key) || b[key].is_null()) return fallback;
@@ -43,13 +49,16 @@ std::optional<double> number(const json& b, const char* key, double fallback) {
 std::vector<Route> geo_routes() {
   std::vector<Route> r;
   r.push_back({"GET", "/api/layers", "The one map's layers: every stored version with its kind, source and CRS",
-               Access::reading(service::Read::indicators), [](Ctx& c) {
+               Access::reading(service::Read::indicators),
+               [](Ctx& c) {
                  auto layers = c.store.layers();
                  if (!layers) return send_internal(c.res, layers.error().message);
                  send_json(c.res, 200, service::layers_json(*layers));
-               }});
+               },
+               /*cached=*/true});
   r.push_back({"GET", "/api/layers/{id}", "One layer version's features as GeoJSON (RFC 7946, lon/lat)",
-               Access::reading(service::Read::indicators), [](Ctx& c) {
+               Access::reading(service::Read::indicators),
+               [](Ctx& c) {
                  int64_t id = 0;
                  try {
                    id = std::stoll(c.arg);
@@ -73,7 +82,8 @@ std::vector<Route> geo_routes() {
                                              {"geometry", json::parse(*g)}});
                  }
                  send_json(c.res, 200, dump(fc));
-               }});
+               },
+               /*cached=*/true});
   r.push_back(
       {"POST", "/api/screen",
        "三线一单 pre-screening {project: GeoJSON geometry or Feature (lon/lat), industry?: GB/T 4754 code, radius_m?: "
@@ -91,6 +101,14 @@ std::vector<Route> geo_routes() {
          std::string industry = field(b, "industry");
          auto radius = number(b, "radius_m", 0), buffer = number(b, "buffer_m", 0);
          if (!radius || !buffer) return send_error(c.res, 400, "radius_m and buffer_m: numbers of metres");
+         struct Slot {
+           bool held = ++screenings <= kMaxConcurrentScreenings;
+           ~Slot() { --screenings; }
+         } slot;
+         if (!slot.held) {
+           c.res.set_header("Retry-After", "1");
+           return send_error(c.res, 503, "too many screenings at once; try again in a second");
+         }
          auto s = screener(c);
          if (!s) return send_internal(c.res, s.error().message);
          auto result = (*s)->screen({*wkb, *radius, *buffer, industry});

@@ -460,6 +460,16 @@ class ApiTest(unittest.TestCase):
         self.assertIn("生态环境管控单元", layers)
         self.assertEqual(self.call("POST", "/api/screen?format=pdf", body={"project": site}).status, 400)
 
+    def test_a_site_has_a_vertex_budget(self):
+        import math
+        ring = [[round(109.9 + 0.01 * math.cos(2 * math.pi * k / 10500), 6),
+                 round(31.1 + 0.01 * math.sin(2 * math.pi * k / 10500), 6)] for k in range(10500)]
+        ring.append(ring[0])
+        r = self.call("POST", "/api/screen", body={"project": {"type": "Polygon", "coordinates": [ring]}})
+        self.assertEqual(r.status, 400, r.body[:200])
+        self.assertIn("vertices", r.json()["error_en"])
+        self.assertIn("顶点", r.json()["error"])
+
     def test_layers_and_their_features(self):
         layers = self.call("GET", "/api/layers").json()
         kinds = {l["kind"] for l in layers}
