@@ -100,7 +100,7 @@ int coverage(const Common& c, int year, bool record) {
   if (!p) return refuse(p.error().message);
   if (!*p) return refuse("no plan imported yet (shanshui plan import)");
   int y = year ? year : Date::today_beijing().year;
-  auto values = service::coverage_indicators(**st, **p, y, record);
+  auto values = service::coverage_indicators(**st, **p, y, record, default_zoning_dir());
   if (!values) return refuse(values.error().message);
   if (c.json) {
     json a = json::array();
@@ -108,6 +108,9 @@ int coverage(const Common& c, int year, bool record) {
       a.push_back({{"indicator", v.indicator},
                    {"period", v.period},
                    {"value", v.value},
+                   {"method", v.method},
+                   {"role", v.role},
+                   {"townships", v.townships},
                    {"covered_km2", v.covered_km2},
                    {"whole_km2", v.whole_km2},
                    {"run", v.run_id}});
@@ -115,8 +118,9 @@ int coverage(const Common& c, int year, bool record) {
     return 0;
   }
   for (const auto& v : *values)
-    std::printf("%s %s：%s%%（%.2f / %.2f km²）%s\n", v.indicator.c_str(), v.period.c_str(), v.value.c_str(),
-                v.covered_km2, v.whole_km2,
+    std::printf("%s %s：%s%%（%.2f / %.2f km²；%s %s；%zu 个乡镇（街道）分项）%s\n", v.indicator.c_str(),
+                v.period.c_str(), v.value.c_str(), v.covered_km2, v.whole_km2, v.method.c_str(),
+                v.role == "check" ? "核验" : "计量", v.townships,
                 v.run_id ? (" 已记录，评估运行 #" + std::to_string(v.run_id)).c_str() : (record ? " 与上次相同" : ""));
   return 0;
 }

@@ -289,7 +289,9 @@ int run(int argc, char** argv) {
 
   int cov_year = 0;
   bool cov_record = false;
-  auto* cov = app.add_subcommand("coverage", "coverage indicators from the layers: the protected-area share");
+  auto* cov = app.add_subcommand("coverage",
+                                 "coverage indicators from the layers: protected-area share, forest share, 5-minute "
+                                 "park coverage (with their cross-checks and township breakdown)");
   cov->add_option("--year", cov_year, "the year the value is for (default: this year)");
   cov->add_flag("--record", cov_record, "store each value as a computed measurement with its provenance");
   common(cov);

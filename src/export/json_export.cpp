@@ -63,6 +63,8 @@ json target_json(const plan::Target& t) {
                  {"method", t.measure.method},
                  {"version", t.measure.version},
                  {"by", t.measure.by_id.empty() ? t.measure.by : t.measure.by_id}};
+  if (!t.measure.check_method.empty())
+    j["method"]["check"] = {{"method", t.measure.check_method}, {"version", t.measure.check_version}};
   json am = json::array();
   for (const auto& a : t.amendments)
     am.push_back({{"from", a.from}, {"to", a.to}, {"where", a.where}, {"note", a.note}});

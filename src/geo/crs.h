@@ -28,21 +28,6 @@ struct Area {
 /// The area of a (multi)polygon given as WKB in CGCS2000 lon/lat; 0 for points and lines.
 Result<Area> area_of(const std::string& wkb_lonlat);
 
-/// The share of `whole` (one county outline) covered by the union of `parts`, by ellipsoidal areas:
-/// overlapping parts count once, parts outside `whole` not at all. Areas in m².
-struct Coverage {
-  double covered_m2 = 0, whole_m2 = 0;
-  double share() const { return whole_m2 > 0 ? covered_m2 / whole_m2 : 0; }
-};
-Result<Coverage> coverage(const std::vector<std::string>& parts_wkb, const std::string& whole_wkb);
-
-/// The share of `served` (residential land) within `radius_m` of the `sites` (parks and squares)
-/// whose own area is at least `min_site_m2`: the buffer method of the 5-minute park coverage
-/// (docs/reference/zoning-compensation.md §7.2; 300 m ≈ 5 minutes' walk, sites ≥ 400 m²). Buffers
-/// in GK CM 111°E; areas on the ellipsoid.
-Result<Coverage> service_coverage(const std::vector<std::string>& sites_wkb, double min_site_m2, double radius_m,
-                                  const std::vector<std::string>& served_wkb);
-
 /// A WKB geometry from CGCS2000 lon/lat to GK CM 111°E metres, and back.
 Result<std::string> to_analysis(const std::string& wkb_lonlat);
 Result<std::string> from_analysis(const std::string& wkb_metres);

@@ -63,7 +63,7 @@ constexpr const char* kDaning =
 
 // Shapes in GK metres, built from lon/lat WKT.
 struct Builder {
-  Geom from_wkt(const std::string& wkt) {
+  static Geom from_wkt(const std::string& wkt) {
     GEOSWKTReader* r = GEOSWKTReader_create_r(geos());
     Geom g(GEOSWKTReader_read_r(geos(), r, wkt.c_str()));
     GEOSWKTReader_destroy_r(geos(), r);
@@ -119,17 +119,12 @@ std::array<double, 4> bounds(const GEOSGeometry* g) {
   return b;
 }
 
-}  // namespace
-
-Result<Layer> demo_control_units(int n, unsigned seed) {
-  Builder b;
-  auto county = b.gk(kCounty);
-  if (!county) return tl::unexpected(county.error());
-  auto [minx, miny, maxx, maxy] = bounds(county->get());
-  std::mt19937 rng(seed);
+// `n` cells tiling `area` (GK): the Voronoi cells of n random points inside it, clipped to it, so
+// that every cell keeps a part of it.
+Result<std::vector<Geom>> voronoi_cells(const GEOSGeometry* area, int n, std::mt19937& rng) {
+  auto [minx, miny, maxx, maxy] = bounds(area);
   std::uniform_real_distribution<double> ux(minx, maxx), uy(miny, maxy);
-  // Seeds inside the county only, so that every cell keeps a part of it: n seeds → n units.
-  detail::Prepared inside(GEOSPrepare_r(geos(), county->get()));
+  detail::Prepared inside(GEOSPrepare_r(geos(), area));
   std::string mp = "MULTIPOINT(";
   char buf[64];
   for (int i = 0; i < n;) {
@@ -140,17 +135,33 @@ Result<Layer> demo_control_units(int n, unsigned seed) {
     mp += buf;
     ++i;
   }
-  Geom seeds = b.from_wkt(mp + ")");
+  Geom seeds = Builder::from_wkt(mp + ")");
   Geom cells(GEOSVoronoiDiagram_r(geos(), seeds.get(), nullptr, 0, 0));
-  if (!cells) return fail("demo units: " + detail::geos_error());
-  Layer units = layer("生态环境管控单元（基准测试）", "control_unit");
+  if (!cells) return fail("demo cells: " + detail::geos_error());
+  std::vector<Geom> out;
   int count = GEOSGetNumGeometries_r(geos(), cells.get());
   for (int i = 0; i < count; ++i) {
-    Geom cell = Builder::inter(GEOSGetGeometryN_r(geos(), cells.get(), i), county->get());
-    if (!cell || GEOSisEmpty_r(geos(), cell.get())) continue;
+    Geom cell = Builder::inter(GEOSGetGeometryN_r(geos(), cells.get(), i), area);
+    if (cell && !GEOSisEmpty_r(geos(), cell.get())) out.push_back(std::move(cell));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Layer> demo_control_units(int n, unsigned seed) {
+  Builder b;
+  auto county = b.gk(kCounty);
+  if (!county) return tl::unexpected(county.error());
+  std::mt19937 rng(seed);
+  auto cells = voronoi_cells(county->get(), n, rng);
+  if (!cells) return tl::unexpected(cells.error());
+  Layer units = layer("生态环境管控单元（基准测试）", "control_unit");
+  char buf[64];
+  for (size_t i = 0; i < cells->size(); ++i) {
     int type = 1 + static_cast<int>(rng() % 3);
-    std::snprintf(buf, sizeof buf, "ZH500237%d%04d", type, (i % 9999) + 1);
-    auto f = feature(cell.get(), buf, std::string("管控单元 ") + buf, buf, std::to_string(type));
+    std::snprintf(buf, sizeof buf, "ZH500237%d%04d", type, static_cast<int>(i % 9999) + 1);
+    auto f = feature((*cells)[i].get(), buf, std::string("管控单元 ") + buf, buf, std::to_string(type));
     if (!f) return tl::unexpected(f.error());
     units.features.push_back(std::move(*f));
   }
@@ -287,6 +298,7 @@ Result<std::vector<Layer>> demo_layers() {
 
   // Permanent basic farmland: patches in the valleys, outside the red line and the urban boundary.
   Layer farmland = layer("永久基本农田", "permanent_farmland");
+  Geom farm_gk(GEOSGeom_createEmptyPolygon_r(geos()));
   {
     const std::pair<double, double> patches[] = {{109.80, 31.25}, {109.90, 30.93}, {109.70, 30.84}, {109.94, 31.22},
                                                  {109.84, 31.01}, {109.77, 31.07}, {109.96, 31.17}, {110.06, 31.11}};
@@ -298,6 +310,7 @@ Result<std::vector<Layer>> demo_layers() {
       patch = Builder::minus(patch.get(), urban.get());
       patch = Builder::inter(patch.get(), county->get());
       ++i;
+      farm_gk = Builder::unite(farm_gk.get(), patch.get());
       SS_ADD(farmland, patch.get(), "jbnt-" + std::to_string(i), "永久基本农田保护片区" + std::to_string(i), "", "");
     }
   }
@@ -371,7 +384,80 @@ Result<std::vector<Layer>> demo_layers() {
   SS_ADD(roads, Builder::inter(g42->get(), county->get()).get(), "road-1", "沪渝高速（示意）", "", "expressway");
   SS_ADD(roads, Builder::inter(south->get(), county->get()).get(), "road-2", "县道（县城—官渡—庙宇，示意）", "",
          "county");
+  // Streets and stairways of the county seat: a 150 m grid inside the development boundary with a
+  // quarter of its links missing (the steep slopes), cut by the rivers except at two bridges. The
+  // walking network of the 5-minute park coverage.
+  {
+    auto [sx0, sy0, sx1, sy1] = bounds(urban.get());
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> coin(0, 1);
+    Geom water = Builder::unite(Builder::buffer(yangtze->get(), 150).get(), Builder::buffer(daning->get(), 80).get());
+    Geom land = Builder::minus(urban.get(), water.get());
+    std::string mls = "MULTILINESTRING(";
+    char seg[128];
+    constexpr double kStep = 150;
+    for (double x = sx0; x <= sx1; x += kStep)
+      for (double y = sy0; y <= sy1; y += kStep)
+        for (int dir = 0; dir < 2; ++dir) {
+          if (coin(rng) < 0.25) continue;
+          std::snprintf(seg, sizeof seg, "%s(%.2f %.2f, %.2f %.2f)", mls.back() == '(' ? "" : ", ", x, y,
+                        x + (dir ? 0 : kStep), y + (dir ? kStep : 0));
+          mls += seg;
+        }
+    Geom grid = b.from_wkt(mls + ")");
+    auto bridge1 = b.gk("LINESTRING(109.8835 31.0905, 109.8905 31.0905)");
+    auto bridge2 = b.gk("LINESTRING(109.8865 31.1020, 109.8935 31.1020)");
+    if (!grid || !bridge1 || !bridge2) return fail("demo streets");
+    Geom streets = Builder::unite(Builder::inter(grid.get(), land.get()).get(),
+                                  Builder::unite(bridge1->get(), bridge2->get()).get());
+    SS_ADD(roads, streets.get(), "street-seat", "县城街巷与梯道（示意）", "", "street");
+  }
   out.push_back(std::move(roads));
+
+  // Land cover (GB/T 21010-2017 classes, data/zoning/land-cover-classes.csv): Voronoi patches
+  // of about 4 km², their class drawn by where the patch lies — mostly forest in the red line,
+  // built-up inside the development boundary, cropland in the farmland, a mix elsewhere.
+  {
+    std::mt19937 rng(11);
+    auto cells = voronoi_cells(county->get(), 700, rng);
+    if (!cells) return tl::unexpected(cells.error());
+    std::uniform_real_distribution<double> coin(0, 1);
+    struct Share {
+      const char* code;
+      const char* name;
+      double p;
+    };
+    const Share red_mix[] = {{"0301", "乔木林地", 0.86}, {"0302", "竹林地", 0.04}, {"0305", "灌木林地", 0.10}};
+    const Share urban_mix[] = {{"0701", "城镇住宅用地", 0.55},
+                               {"0601", "工业用地", 0.15},
+                               {"0810", "公园与绿地", 0.10},
+                               {"1004", "城镇村道路用地", 0.20}};
+    const Share farm_mix[] = {{"0103", "旱地", 0.70}, {"0101", "水田", 0.15}, {"0702", "农村宅基地", 0.15}};
+    const Share rest_mix[] = {{"0301", "乔木林地", 0.50},  {"0302", "竹林地", 0.04},   {"0305", "灌木林地", 0.12},
+                              {"0103", "旱地", 0.18},      {"0404", "其他草地", 0.08}, {"0201", "果园", 0.05},
+                              {"0702", "农村宅基地", 0.03}};
+    Layer cover = layer("土地利用现状（地表覆盖）", "land_cover");
+    detail::Prepared in_red(GEOSPrepare_r(geos(), red.get()));
+    detail::Prepared in_urban(GEOSPrepare_r(geos(), urban.get()));
+    detail::Prepared in_farm(GEOSPrepare_r(geos(), farm_gk.get()));
+    int i = 0;
+    for (const auto& cell : *cells) {
+      Geom centre(GEOSPointOnSurface_r(geos(), cell.get()));
+      auto draw = [&](const auto& mix) {
+        double r = coin(rng), acc = 0;
+        for (const auto& m : mix)
+          if ((acc += m.p) >= r) return m;
+        return mix[0];
+      };
+      Share s = GEOSPreparedContains_r(geos(), in_urban.get(), centre.get()) == 1  ? draw(urban_mix)
+                : GEOSPreparedContains_r(geos(), in_red.get(), centre.get()) == 1  ? draw(red_mix)
+                : GEOSPreparedContains_r(geos(), in_farm.get(), centre.get()) == 1 ? draw(farm_mix)
+                                                                                   : draw(rest_mix);
+      ++i;
+      SS_ADD(cover, cell.get(), "lc-" + std::to_string(i), s.name, s.code, s.name);
+    }
+    out.push_back(std::move(cover));
+  }
 #undef SS_ADD
   return out;
 }

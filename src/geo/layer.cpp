@@ -202,7 +202,8 @@ Result<Layer> read_layer(const std::string& path, const ReadOptions& options, st
   const std::string id_f = pick_field(defn, options.id_field, {"id", "fid", "BSM", "OBJECTID"});
   const std::string name_f =
       pick_field(defn, options.name_field, {"name", "名称", "MC", "HJZHGKDYMC", "ZRBHDMC", "XZQMC", "SYDMC"});
-  const std::string code_f = pick_field(defn, options.code_field, {"code", "编码", "HJZHGKDYBM", "XZQDM", "DM"});
+  const std::string code_f =
+      pick_field(defn, options.code_field, {"code", "编码", "HJZHGKDYBM", "XZQDM", "DLBM", "DM"});
   const std::string zone_f =
       pick_field(defn, options.zone_field, {"zone", "分区", "ZHGKDYFL", "GNFQ", "BHQJB", "class", "DLMC"});
 

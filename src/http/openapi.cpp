@@ -83,6 +83,8 @@ const std::map<std::string, json>& responses() {
       {"GET /api/layers", array_of(object({"id", "name", "kind", "version", "features", "source_crs"},
                                           {{"id", num()}, {"kind", str()}, {"features", num()}}))},
       {"GET /api/layers/{id}", object({"type", "features"}, {{"type", str()}, {"features", arr()}})},
+      {"GET /api/targets/{id}/townships", object({"target", "indicator", "unit", "views", "townships"},
+                                                 {{"views", arr()}, {"townships", object({"type", "features"})}})},
       {"POST /api/screen",
        object({"project_area_m2", "verdict", "verdict_label", "findings", "overlaps", "nearby", "clauses"},
               {{"project_area_m2", num()},

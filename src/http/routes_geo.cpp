@@ -84,6 +84,22 @@ std::vector<Route> geo_routes() {
                  send_json(c.res, 200, dump(fc));
                },
                /*cached=*/true});
+  r.push_back({"GET", "/api/targets/{id}/townships",
+               "A target computed from the layers, by township: its latest measure and cross-check runs with "
+               "each township's value, and the township polygons (GeoJSON) for the choropleth",
+               Access::reading(service::Read::indicators),
+               [](Ctx& c) {
+                 auto p = plan_or_send(c);
+                 if (!p) return;
+                 auto doc = service::township_breakdown_json(c.store, *p, c.arg);
+                 if (!doc) {
+                   if (doc.error().message.rfind("no target", 0) == 0)
+                     return send_error(c.res, 404, doc.error().message);
+                   return send_internal(c.res, doc.error().message);
+                 }
+                 send_json(c.res, 200, *doc);
+               },
+               /*cached=*/true});
   r.push_back(
       {"POST", "/api/screen",
        "三线一单 pre-screening {project: GeoJSON geometry or Feature (lon/lat), industry?: GB/T 4754 code, radius_m?: "

@@ -237,7 +237,7 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
   t.lead = {lead, lead.empty() ? "" : plan.resolve_department(lead)};
   t.items = r.strings(n, "items");
   if (YAML::Node m = n["measure"]; m && !m.IsNull()) {
-    r.only(m, {"kind", "method", "version", "by"}, "a measuring method");
+    r.only(m, {"kind", "method", "version", "by", "check"}, "a measuring method");
     t.measure.kind = r.str(m, "kind");
     if (t.measure.kind != "computed" && t.measure.kind != "reported") {
       r.error(m["kind"], "measure kind must be 'computed' or 'reported'");
@@ -246,6 +246,11 @@ Target load_target(const Reader& r, const YAML::Node& n, const Plan& plan) {
     t.measure.version = r.str(m, "version", false);
     t.measure.by = r.str(m, "by", false);
     t.measure.by_id = t.measure.by.empty() ? "" : plan.resolve_department(t.measure.by);
+    if (YAML::Node c = m["check"]; c && !c.IsNull()) {
+      r.only(c, {"method", "version"}, "a cross-check method");
+      t.measure.check_method = r.str(c, "method");
+      t.measure.check_version = r.str(c, "version", false);
+    }
   }
   for (const auto& a : r.seq(n, "amendments", false)) {
     r.only(a, {"from", "to", "where", "note"}, "an amendment");

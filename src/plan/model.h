@@ -83,6 +83,10 @@ struct MeasureMethod {
   std::string version;  // method version, e.g. "HJ663-2013/v1"
   std::string by;       // department (written) that computes or reports it
   std::string by_id;
+  // A second, independent figure computed beside the official one (forest share from the land-cover
+  // layer beside the forest survey's 森林覆盖率; the network variant beside the buffer method): shown
+  // with its own provenance, never rated. Empty when the target has none.
+  std::string check_method, check_version;
 };
 
 /// An earlier value of a target, replaced by an amendment written into the draft.

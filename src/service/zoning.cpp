@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/decimal.h"
 #include "core/text.h"
+#include "geo/coverage.h"
 #include "geo/crs.h"
 #include "plan/loader.h"
 #include "service/csv.h"
@@ -169,115 +171,293 @@ Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std
   return geo::Screener::build(*layers, std::move(*rules), std::move(*clauses));
 }
 
-namespace {
-
-// One coverage indicator as computed: the areas, the rule in words, the note, the layers used.
-struct Computed {
-  geo::Coverage c;
-  std::string rules, note;
-  std::vector<std::string> inputs;  // "name v<version> sha256" of every layer used: the provenance
-};
-
-// The features of the current layers of `kinds`, and the layers' identities.
-std::vector<std::string> features_of(const std::vector<geo::Layer>& layers, const std::string& kind,
-                                     std::vector<std::string>* inputs) {
-  std::vector<std::string> out;
-  for (const auto& l : layers) {
-    if (l.kind != kind) continue;
-    inputs->push_back(l.name + " v" + std::to_string(l.version) + " " + l.source_sha256);
-    for (const auto& f : l.features) out.push_back(f.wkb);
+Result<std::map<std::string, bool>> parse_land_classes(const std::string& text, const std::string& origin) {
+  auto t = table(text, origin, {"code", "name", "forest"});
+  if (!t) return tl::unexpected(t.error());
+  std::map<std::string, bool> out;
+  for (const auto& r : t->records) {
+    const std::string& code = r.fields.at(static_cast<size_t>(t->column("code")));
+    const std::string& forest = r.fields.at(static_cast<size_t>(t->column("forest")));
+    if (forest != "yes" && forest != "no")
+      return fail(origin + ":" + std::to_string(r.line) + ": forest '" + forest + "' (yes or no)");
+    if (!out.emplace(code, forest == "yes").second)
+      return fail(origin + ":" + std::to_string(r.line) + ": class " + code + " listed twice");
   }
   return out;
 }
 
-Result<Computed> compute(const std::string& method, const std::vector<geo::Layer>& layers) {
-  Computed r;
-  if (method == "geo.protected_area_share") {
-    auto county = features_of(layers, "county", &r.inputs);
-    auto parts = features_of(layers, "nature_reserve", &r.inputs);
-    if (county.size() != 1) return fail("protected-area share: needs one county outline (a layer of kind county)");
-    if (parts.empty()) return fail("protected-area share: no layer of kind nature_reserve");
-    auto c = geo::coverage(parts, county.front());
-    if (!c) return tl::unexpected(c.error());
-    r.c = *c;
-    r.rules =
-        "union of the nature_reserve layers ∩ the county outline; areas on the CGCS2000 ellipsoid (PROJ "
-        "geodesic); percent rounded to 1 decimal by GB/T 8170";
-    char note[256];
-    std::snprintf(note, sizeof note, "自然保护地 %.2f km² / 县域 %.2f km²（CGCS2000 椭球面积）", c->covered_m2 / 1e6,
-                  c->whole_m2 / 1e6);
-    r.note = note;
-    return r;
+namespace {
+
+// One coverage indicator as computed: the areas, the rule in words, the note, the layers used and
+// the breakdown by township.
+struct Computed {
+  geo::Coverage c;
+  std::string rules, note;
+  std::vector<std::string> inputs;  // "name v<version> sha256" of every layer used: the provenance
+  json townships = json::array();
+};
+
+// The features of the current layers of `kind` that `keep` accepts, and the layers' identities.
+using Keep = std::function<Result<bool>(const geo::Layer&, const geo::Feature&)>;
+Result<std::vector<std::string>> features_of(const std::vector<geo::Layer>& layers, const std::string& kind,
+                                             std::vector<std::string>* inputs, const Keep& keep = {}) {
+  std::vector<std::string> out;
+  for (const auto& l : layers) {
+    if (l.kind != kind) continue;
+    inputs->push_back(l.name + " v" + std::to_string(l.version) + " " + l.source_sha256);
+    for (const auto& f : l.features) {
+      if (keep) {
+        auto k = keep(l, f);
+        if (!k) return tl::unexpected(k.error());
+        if (!*k) continue;
+      }
+      out.push_back(f.wkb);
+    }
   }
-  // 公园绿地、广场步行5分钟覆盖率 by the buffer method: residential land within 300 m (≈ 5 minutes'
-  // walk) of a park or square of at least 400 m² (docs/reference/zoning-compensation.md §7).
-  auto parks = features_of(layers, "park", &r.inputs);
-  auto homes = features_of(layers, "residential", &r.inputs);
-  if (homes.empty()) return fail("5-minute park coverage: no layer of kind residential");
-  auto c = geo::service_coverage(parks, 400, 300, homes);
-  if (!c) return tl::unexpected(c.error());
-  r.c = *c;
-  r.rules =
-      "residential land within 300 m (5 minutes' walk, buffer method) of parks and squares of at least "
-      "400 m²; buffers in GK CM 111E, areas on the CGCS2000 ellipsoid; percent rounded to 1 decimal by GB/T "
-      "8170";
-  char note[256];
-  std::snprintf(note, sizeof note, "覆盖居住用地 %.2f 公顷 / 居住用地 %.2f 公顷（服务半径 300 米，缓冲区法）",
-                c->covered_m2 / 1e4, c->whole_m2 / 1e4);
-  r.note = note;
+  return out;
+}
+
+bool has_kind(const std::vector<geo::Layer>& layers, const std::string& kind) {
+  return std::any_of(layers.begin(), layers.end(), [&](const geo::Layer& l) { return l.kind == kind; });
+}
+
+// The layer kinds a method needs; a cross-check whose layers are absent is skipped, a rated method fails.
+std::vector<std::string> kinds_needed(const std::string& method) {
+  if (method == "geo.protected_area_share") return {"county", "nature_reserve"};
+  if (method == "geo.forest_share") return {"county", "land_cover"};
+  if (method == "geo.park_5min_coverage") return {"park", "residential"};
+  if (method == "geo.park_5min_network") return {"park", "residential", "road"};
+  return {};
+}
+
+// A share as a percent to one decimal, GB/T 8170 half-even, via the exact decimal of six places.
+std::string percent(double share) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f", 100 * share);
+  auto exact = Decimal::parse(buf);
+  return exact ? exact->round_half_even(1).str() : "";
+}
+
+// Square kilometres to four decimals (100 m²), for the record.
+double km2(double m2) { return std::round(m2 / 1e6 * 1e4) / 1e4; }
+
+Result<Computed> compute(const std::string& method, const std::vector<geo::Layer>& layers,
+                         const std::string& zoning_dir) {
+  Computed r;
+  const char* gbt8170 = "percent rounded to 1 decimal by GB/T 8170";
+  if (method == "geo.protected_area_share" || method == "geo.forest_share") {
+    auto county = features_of(layers, "county", &r.inputs);
+    if (!county) return tl::unexpected(county.error());
+    if (county->size() != 1) return fail(method + ": needs one county outline (a layer of kind county)");
+    Result<std::vector<std::string>> parts = std::vector<std::string>{};
+    if (method == "geo.protected_area_share") {
+      parts = features_of(layers, "nature_reserve", &r.inputs);
+      r.rules = std::string(
+                    "union of the nature_reserve layers ∩ the county outline; areas on the CGCS2000 ellipsoid (PROJ "
+                    "geodesic); ") +
+                gbt8170;
+    } else {
+      // 森林覆盖率 as land classes: the forest classes of land-cover-classes.csv (GB/T 21010-2017).
+      auto text = plan::read_file(zoning_dir + "/land-cover-classes.csv");
+      if (!text) return tl::unexpected(text.error());
+      auto classes = parse_land_classes(*text, "land-cover-classes.csv");
+      if (!classes) return tl::unexpected(classes.error());
+      parts =
+          features_of(layers, "land_cover", &r.inputs, [&](const geo::Layer& l, const geo::Feature& f) -> Result<bool> {
+            auto it = classes->find(f.code);
+            if (it == classes->end())
+              return fail("layer " + l.name + " feature " + f.id + ": land class '" + f.code +
+                          "' is not in land-cover-classes.csv (GB/T 21010-2017 codes)");
+            return it->second;
+          });
+      std::string forest;
+      for (const auto& [code, yes] : *classes)
+        if (yes) forest += (forest.empty() ? "" : " ") + code;
+      r.rules = "union of the land_cover features of forest classes (GB/T 21010-2017: " + forest +
+                ") ∩ the county outline; areas on the CGCS2000 ellipsoid; " + gbt8170;
+    }
+    if (!parts) return tl::unexpected(parts.error());
+    auto c = geo::coverage(*parts, county->front());
+    if (!c) return tl::unexpected(c.error());
+    r.c = std::move(*c);
+    char note[256];
+    std::snprintf(note, sizeof note, "%s %.2f km² / 县域 %.2f km²（2000国家大地坐标系椭球面积）",
+                  method == "geo.forest_share" ? "林地" : "自然保护地", r.c.covered_m2 / 1e6, r.c.whole_m2 / 1e6);
+    r.note = note;
+  } else {
+    // 公园绿地、广场步行5分钟覆盖率 (docs/reference/zoning-compensation.md §7): residential land within
+    // 300 m (≈ 5 minutes' walk) of a park or square of at least 400 m² — by buffer, or along the
+    // walking network (every road but expressways).
+    auto parks = features_of(layers, "park", &r.inputs);
+    auto homes = features_of(layers, "residential", &r.inputs);
+    if (!parks) return tl::unexpected(parks.error());
+    if (!homes) return tl::unexpected(homes.error());
+    if (homes->empty()) return fail("5-minute park coverage: no layer of kind residential");
+    bool network = method == "geo.park_5min_network";
+    Result<geo::Coverage> c = geo::Coverage{};
+    if (network) {
+      auto ways = features_of(layers, "road", &r.inputs, [](const geo::Layer&, const geo::Feature& f) -> Result<bool> {
+        return f.zone != "expressway";
+      });
+      if (!ways) return tl::unexpected(ways.error());
+      c = geo::network_service_coverage(*parks, 400, *ways, *homes, geo::Walk{});
+      r.rules = std::string(
+                    "residential land within 300 m along the walking network (roads except expressways, "
+                    "noded, densified to 20 m; entrances within 50 m of the site; reached lines buffered "
+                    "30 m) of parks and squares of at least 400 m²; in GK CM 111E, areas on the CGCS2000 "
+                    "ellipsoid; ") +
+                gbt8170;
+    } else {
+      c = geo::service_coverage(*parks, 400, 300, *homes);
+      r.rules = std::string(
+                    "residential land within 300 m (5 minutes' walk, buffer method) of parks and squares of "
+                    "at least 400 m²; buffers in GK CM 111E, areas on the CGCS2000 ellipsoid; ") +
+                gbt8170;
+    }
+    if (!c) return tl::unexpected(c.error());
+    r.c = std::move(*c);
+    char note[256];
+    std::snprintf(note, sizeof note, "覆盖居住用地 %.2f 公顷 / 居住用地 %.2f 公顷（%s）", r.c.covered_m2 / 1e4,
+                  r.c.whole_m2 / 1e4, network ? "步行网络 300 米" : "服务半径 300 米，缓冲区法");
+    r.note = note;
+  }
+  // By township, where a township layer is present (the dashboard's choropleth).
+  if (has_kind(layers, "township")) {
+    std::vector<const geo::Feature*> towns;
+    std::vector<std::string> zones;
+    for (const auto& l : layers)
+      if (l.kind == "township") {
+        r.inputs.push_back(l.name + " v" + std::to_string(l.version) + " " + l.source_sha256);
+        for (const auto& f : l.features) {
+          towns.push_back(&f);
+          zones.push_back(f.wkb);
+        }
+      }
+    auto parts = geo::coverage_by_zone(r.c, zones);
+    if (!parts) return tl::unexpected(parts.error());
+    for (size_t i = 0; i < towns.size(); ++i) {
+      const auto& p = (*parts)[i];
+      if (p.whole_m2 < 1) continue;  // no residential land there, say
+      r.townships.push_back({{"code", towns[i]->code.empty() ? towns[i]->id : towns[i]->code},
+                             {"name", towns[i]->name},
+                             {"value", percent(p.share())},
+                             {"covered_km2", km2(p.covered_m2)},
+                             {"whole_km2", km2(p.whole_m2)}});
+    }
+  }
   return r;
 }
 
 }  // namespace
 
-Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record) {
+Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record,
+                                                       const std::string& zoning_dir) {
   auto layers = current_layers(s);
   if (!layers) return tl::unexpected(layers.error());
   std::vector<CoverageValue> out;
   for (const auto& t : plan.targets) {
-    if (t.measure.method != "geo.protected_area_share" && t.measure.method != "geo.park_5min_coverage") continue;
-    auto r = compute(t.measure.method, *layers);
-    if (!r) return tl::unexpected(r.error());
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6f", 100 * r->c.share());
-    auto exact = Decimal::parse(buf);
-    if (!exact) return tl::unexpected(exact.error());
-    CoverageValue v{t.indicator,           std::to_string(year), exact->round_half_even(1).str(),
-                    r->c.covered_m2 / 1e6, r->c.whole_m2 / 1e6,  0};
-    std::sort(r->inputs.begin(), r->inputs.end());
-    std::string input_sha = text::sha256_hex(text::join(r->inputs, "\n"));
-    if (record) {
-      auto runs = s.assessment_runs(t.indicator, v.period, 1);
-      if (!runs) return tl::unexpected(runs.error());
-      bool same = !runs->empty() && runs->front().value == v.value && runs->front().input_sha256 == input_sha;
-      if (!same) {
-        store::AssessmentRun run{0,
-                                 t.indicator,
-                                 v.period,
-                                 t.measure.method,
-                                 t.measure.version,
-                                 r->rules,
-                                 input_sha,
-                                 v.value,
-                                 "layers: " + text::join(r->inputs, "; "),
-                                 json{{"kind", "coverage"},
-                                      {"covered_km2", std::round(v.covered_km2 * 1e4) / 1e4},
-                                      {"whole_km2", std::round(v.whole_km2 * 1e4) / 1e4},
-                                      {"layers", r->inputs},
-                                      {"note", r->note}}
-                                     .dump(),
-                                 ""};
-        std::vector<store::Measurement> rows = {{0, t.indicator, v.period, v.value, "computed", t.measure.method,
-                                                 t.measure.version, "layers sha256:" + input_sha, t.measure.by_id,
-                                                 r->note, ""}};
-        auto id = s.record_assessment(run, rows);
-        if (!id) return tl::unexpected(id.error());
-        v.run_id = *id;
+    for (const char* role : {"measure", "check"}) {
+      bool check = std::string(role) == "check";
+      const std::string& method = check ? t.measure.check_method : t.measure.method;
+      const std::string& version = check ? t.measure.check_version : t.measure.version;
+      auto needed = kinds_needed(method);
+      if (needed.empty()) continue;  // not a layer method
+      if (check && !std::all_of(needed.begin(), needed.end(), [&](const auto& k) { return has_kind(*layers, k); }))
+        continue;  // a cross-check runs only where its layers are (the network needs roads)
+      auto r = compute(method, *layers, zoning_dir);
+      if (!r) return tl::unexpected(r.error());
+      CoverageValue v{t.indicator,           std::to_string(year), percent(r->c.share()), method, role,
+                      r->c.covered_m2 / 1e6, r->c.whole_m2 / 1e6,  r->townships.size(),   0};
+      std::sort(r->inputs.begin(), r->inputs.end());
+      std::string input_sha = text::sha256_hex(text::join(r->inputs, "\n"));
+      if (!record) {
+        out.push_back(v);
+        continue;
       }
+      auto runs = s.assessment_runs(t.indicator, v.period, 50);
+      if (!runs) return tl::unexpected(runs.error());
+      auto last = std::find_if(runs->begin(), runs->end(), [&](const auto& x) { return x.method == method; });
+      if (last != runs->end() && last->value == v.value && last->input_sha256 == input_sha) {
+        out.push_back(v);
+        continue;
+      }
+      store::AssessmentRun run{0,
+                               t.indicator,
+                               v.period,
+                               method,
+                               version,
+                               r->rules,
+                               input_sha,
+                               v.value,
+                               "layers: " + text::join(r->inputs, "; "),
+                               json{{"kind", "coverage"},
+                                    {"role", role},
+                                    {"covered_km2", km2(r->c.covered_m2)},
+                                    {"whole_km2", km2(r->c.whole_m2)},
+                                    {"layers", r->inputs},
+                                    {"note", r->note},
+                                    {"by_township", r->townships}}
+                                   .dump(),
+                               ""};
+      // A cross-check is recorded as a run of its own and never becomes the target's measurement.
+      std::vector<store::Measurement> rows;
+      if (!check)
+        rows.push_back({0, t.indicator, v.period, v.value, "computed", method, version, "layers sha256:" + input_sha,
+                        t.measure.by_id, r->note, ""});
+      auto id = s.record_assessment(run, rows);
+      if (!id) return tl::unexpected(id.error());
+      v.run_id = *id;
+      out.push_back(v);
     }
-    out.push_back(v);
   }
   return out;
+}
+
+Result<std::string> township_breakdown_json(store::Store& s, const plan::Plan& plan, const std::string& target_id) {
+  const plan::Target* target = nullptr;
+  for (const auto& t : plan.targets)
+    if (t.id == target_id) target = &t;
+  if (!target) return fail("no target '" + target_id + "'");
+  json views = json::array();
+  for (const char* role : {"measure", "check"}) {
+    const std::string& method = std::string(role) == "check" ? target->measure.check_method : target->measure.method;
+    if (kinds_needed(method).empty()) continue;
+    auto runs = s.assessment_runs(target->indicator, "", 200);
+    if (!runs) return tl::unexpected(runs.error());
+    auto last = std::find_if(runs->begin(), runs->end(), [&](const auto& x) { return x.method == method; });
+    if (last == runs->end()) continue;
+    json detail = json::parse(last->detail, nullptr, false);
+    views.push_back(
+        {{"role", role},
+         {"method", last->method},
+         {"method_version", last->method_version},
+         {"period", last->period},
+         {"value", last->value},
+         {"run_id", last->id},
+         {"computed_at", last->computed_at},
+         {"note", detail.is_object() ? detail.value("note", "") : ""},
+         {"townships", detail.is_object() && detail.contains("by_township") ? detail["by_township"] : json::array()}});
+  }
+  // The township polygons of the current township layer, for the map.
+  auto layers = current_layers(s);
+  if (!layers) return tl::unexpected(layers.error());
+  json features = json::array();
+  for (const auto& l : *layers) {
+    if (l.kind != "township") continue;
+    for (const auto& f : l.features) {
+      auto g = geo::geojson_of(f.wkb);
+      if (!g) return tl::unexpected(g.error());
+      features.push_back({{"type", "Feature"},
+                          {"properties", {{"code", f.code.empty() ? f.id : f.code}, {"name", f.name}}},
+                          {"geometry", json::parse(*g)}});
+    }
+  }
+  json doc = {{"target", target->id},
+              {"indicator", target->indicator},
+              {"unit", target->unit},
+              {"views", views},
+              {"townships", {{"type", "FeatureCollection"}, {"features", features}}}};
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string layers_json(const std::vector<store::SpatialLayer>& layers) {

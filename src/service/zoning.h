@@ -3,6 +3,7 @@
 // data/zoning/*.csv, a Screener per thread over the current layers, and the JSON of a screening.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,18 +33,30 @@ Result<std::vector<geo::Layer>> current_layers(store::Store& s);
 /// A Screener over the current layers with the rules and access list of `zoning_dir`.
 Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std::string& zoning_dir);
 
+/// data/zoning/land-cover-classes.csv: GB/T 21010 class code → counts as forest.
+Result<std::map<std::string, bool>> parse_land_classes(const std::string& csv_text, const std::string& origin);
+
 /// One coverage statistic computed from the layers, as recorded.
 struct CoverageValue {
   std::string indicator, period, value;  // value: percent, one decimal (GB/T 8170)
+  std::string method, role;              // role: "measure" (the target's value) or "check" (shown beside it)
   double covered_km2 = 0, whole_km2 = 0;
-  int64_t run_id = 0;  // 0 when the same value and inputs were recorded before
+  size_t townships = 0;  // townships in the breakdown
+  int64_t run_id = 0;    // 0 when the same value and inputs were recorded before
 };
 
-/// Computes the plan's coverage indicators from the current layers and, when `record`, stores each
-/// as an assessment run with its measurement (computed, with provenance: the layers' names,
-/// versions and file hashes). geo.protected_area_share = union of the nature_reserve layers ∩
-/// the county outline, by CGCS2000 ellipsoidal areas, for the year of `as_of`.
-Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record);
+/// Computes the plan's coverage indicators from the current layers — every target whose measure
+/// or cross-check is a layer method (geo.protected_area_share, geo.forest_share,
+/// geo.park_5min_coverage, geo.park_5min_network; docs/geo.md) — with the breakdown by township.
+/// When `record`, stores each as an assessment run (a measure also as the target's computed
+/// measurement) with its provenance: the layers' names, versions and file hashes. A cross-check
+/// whose layers are absent is skipped; a measure whose layers are absent is an error.
+Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record,
+                                                       const std::string& zoning_dir);
+
+/// A target's latest layer-computed runs (measure and cross-check) with their township breakdown,
+/// and the township polygons as GeoJSON: GET /api/targets/{id}/townships.
+Result<std::string> township_breakdown_json(store::Store& s, const plan::Plan& plan, const std::string& target_id);
 
 /// The layer catalogue as JSON (every stored version: id, name, kind, version, features, source,
 /// file hash, CRS, import time): what `layer list --json` prints and GET /api/layers sends.

@@ -368,10 +368,21 @@ class GeoCli(unittest.TestCase):
 
     def test_the_protected_area_share_is_computed_from_the_layers(self):
         v = json.loads(run("coverage", "--record", "--year", "2026", "--json", db=self.db).stdout)
-        self.assertEqual(sorted(x["indicator"] for x in v), ["park_5min_coverage", "protected_area_share"])
+        self.assertEqual(sorted((x["indicator"], x["method"], x["role"]) for x in v), [
+            ("forest_coverage", "geo.forest_share", "check"),  # beside the forest survey's official figure
+            ("park_5min_coverage", "geo.park_5min_coverage", "measure"),
+            ("park_5min_coverage", "geo.park_5min_network", "check"),  # the demo has a walking network
+            ("protected_area_share", "geo.protected_area_share", "measure")])
         share = next(x for x in v if x["indicator"] == "protected_area_share")
-        park = next(x for x in v if x["indicator"] == "park_5min_coverage")
+        park = next(x for x in v if x["method"] == "geo.park_5min_coverage")
+        walk = next(x for x in v if x["method"] == "geo.park_5min_network")
+        forest = next(x for x in v if x["method"] == "geo.forest_share")
         self.assertTrue(0 < float(park["value"]) < 100, park)  # some blocks of the demo seat are beyond 300 m
+        # along the streets and stairways fewer homes are within 300 m than as the crow flies
+        self.assertLess(float(walk["value"]), float(park["value"]))
+        self.assertTrue(55 < float(forest["value"]) < 75, forest)
+        self.assertEqual(share["townships"], 26)  # every township has its share for the choropleth
+        self.assertEqual(park["townships"], 2)    # the seat's residential land lies in two townships
         self.assertEqual((share["indicator"], share["period"]), ("protected_area_share", "2026"))
         self.assertRegex(share["value"], r"^\d+\.\d$")  # percent, one decimal (GB/T 8170)
         self.assertTrue(40 < float(share["value"]) < 50, share)
@@ -379,20 +390,33 @@ class GeoCli(unittest.TestCase):
         self.assertGreater(share["run"], 0)
         # the same layers again: nothing new is recorded
         again = json.loads(run("coverage", "--record", "--year", "2026", "--json", db=self.db).stdout)
-        self.assertEqual([x["run"] for x in again], [0, 0])
+        self.assertEqual([x["run"] for x in again], [0, 0, 0, 0])
         # the target now has a computed value whose provenance names the layers
         con = sqlite3.connect(self.db)
         row = con.execute("SELECT kind, method, source FROM measurements WHERE indicator = 'protected_area_share' "
                           "AND period = '2026'").fetchone()
         run_row = con.execute("SELECT method, input_sha256, completeness FROM assessment_runs "
                               "WHERE indicator = 'protected_area_share'").fetchone()
+        # a cross-check is a run of its own, never the target's measurement (the survey's value stays)
+        checks = con.execute("SELECT COUNT(*) FROM assessment_runs WHERE method = 'geo.forest_share'").fetchone()[0]
+        as_value = con.execute("SELECT COUNT(*) FROM measurements WHERE method = 'geo.forest_share'").fetchone()[0]
         con.close()
+        self.assertEqual((checks, as_value), (1, 0))
         self.assertEqual(row[:2], ("computed", "geo.protected_area_share"))
         self.assertIn("layers sha256:", row[2])
         self.assertIn("自然保护地", run_row[2])
         self.assertEqual(len(run_row[1]), 64)
         p = run("progress", "--target", "protected_area_share", "--as-of", "2026-12-01", db=self.db)
         self.assertIn(share["value"], p.stdout)
+
+    def test_a_land_class_nobody_decided_on_is_refused_by_name(self):
+        cover = self.write("cover.geojson", {"type": "FeatureCollection", "features": [{
+            "type": "Feature", "properties": {"id": "p1", "DLBM": "0399", "DLMC": "未知林地"},
+            "geometry": {"type": "Polygon", "coordinates": [
+                [[109.80, 31.10], [109.81, 31.10], [109.81, 31.11], [109.80, 31.11], [109.80, 31.10]]]}}]})
+        run("layer", "import", "--kind", "land_cover", "--name", "三调地类", cover, db=self.db)
+        p = run("coverage", "--year", "2026", db=self.db, ok=(1,))
+        self.assertIn("feature p1: land class '0399' is not in land-cover-classes.csv", p.stderr)
 
     def write(self, name, doc):
         path = os.path.join(self.dir, name)

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "geo/coverage.h"
 #include "geo/crs.h"
 #include "geo/layer.h"
 #include "geo/screen.h"
@@ -66,6 +67,72 @@ TEST(Coverage, FiveMinuteParkCoverageByTheBufferMethod) {
   auto none = service_coverage({}, 400, 300, homes);
   ASSERT_TRUE(none);
   EXPECT_EQ(none->covered_m2, 0);
+}
+
+// Shapes drawn in GK metres near the county seat (EPSG:4546, x ≈ 395 km), stored as lon/lat.
+std::string gk_shape(const std::string& wkt_metres) {
+  auto wkb = wkb_from_wkt(wkt_metres);
+  auto ll = from_analysis(*wkb);
+  EXPECT_TRUE(ll) << wkt_metres;
+  return ll ? *ll : std::string();
+}
+std::string gk_rect(double x0, double y0, double x1, double y1) {
+  char wkt[256];
+  std::snprintf(wkt, sizeof wkt, "POLYGON((%f %f, %f %f, %f %f, %f %f, %f %f))", 395000 + x0, 3443000 + y0, 395000 + x1,
+                3443000 + y0, 395000 + x1, 3443000 + y1, 395000 + x0, 3443000 + y1, 395000 + x0, 3443000 + y0);
+  return gk_shape(wkt);
+}
+std::string gk_line(double x0, double y0, double x1, double y1) {
+  char wkt[256];
+  std::snprintf(wkt, sizeof wkt, "LINESTRING(%f %f, %f %f)", 395000 + x0, 3443000 + y0, 395000 + x1, 3443000 + y1);
+  return gk_shape(wkt);
+}
+
+// A 1 ha park [0,100]² and a street leaving its east side along y = 50 for 1 km; homes in a strip
+// 10–30 m north of the street from x = 100 to 1100 (20,000 m²). By hand:
+// - buffer method: the strip within 300 m of the park, x ≤ 400: 6,000 m² → 30 %;
+// - network method: the street reached to x = 400 (300 m walked), buffered 30 m, covers the strip
+//   to x = 400 plus the round end's part, ∫₁₀³⁰ √(900 − y²) dy = 412.5 m² → 6,412.5 m² → 32.06 %;
+// - with the street broken at x = 250–260 the walk stops at 250: 3,000 + 412.5 → 17.06 %.
+TEST(Coverage, FiveMinuteParkCoverageAlongTheWalkingNetwork) {
+  std::vector<std::string> park = {gk_rect(0, 0, 100, 100)};
+  std::vector<std::string> homes = {gk_rect(100, 60, 1100, 80)};
+  auto buffer = service_coverage(park, 400, 300, homes);
+  ASSERT_TRUE(buffer) << buffer.error().message;
+  EXPECT_NEAR(buffer->share(), 0.30, 0.0005);
+  auto whole = network_service_coverage(park, 400, {gk_line(100, 50, 1100, 50)}, homes, Walk{});
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_NEAR(whole->share(), 0.3206, 0.0008);  // quarter circles drawn with 8 segments lose a little
+  auto broken =
+      network_service_coverage(park, 400, {gk_line(100, 50, 250, 50), gk_line(260, 50, 1100, 50)}, homes, Walk{});
+  ASSERT_TRUE(broken) << broken.error().message;
+  EXPECT_NEAR(broken->share(), 0.1706, 0.0008);
+  // A street that starts 80 m from the park is no entrance (access within 50 m): only the park's own
+  // 30 m walk-in reaches the strip, x ≤ 130: 30 × 20 m = 600 m² → 3 %.
+  auto far = network_service_coverage(park, 400, {gk_line(180, 50, 1100, 50)}, homes, Walk{});
+  ASSERT_TRUE(far) << far.error().message;
+  EXPECT_NEAR(far->share(), 0.03, 0.0005);
+  // The step the network is densified to does not move the result (a reached edge is cut exactly).
+  Walk coarse;
+  coarse.step_m = 170;
+  auto c2 = network_service_coverage(park, 400, {gk_line(100, 50, 1100, 50)}, homes, coarse);
+  ASSERT_TRUE(c2);
+  EXPECT_NEAR(c2->share(), whole->share(), 1e-6);
+}
+
+// A 2 × 1 km county cut into two 1 km² townships, a 0.5 km² reserve wholly in the west one.
+TEST(Coverage, SplitByTownship) {
+  auto c = coverage({gk_rect(0, 0, 500, 1000)}, gk_rect(0, 0, 2000, 1000));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_NEAR(c->share(), 0.25, 1e-5);
+  auto parts = coverage_by_zone(*c, {gk_rect(0, 0, 1000, 1000), gk_rect(1000, 0, 2000, 1000)});
+  ASSERT_TRUE(parts) << parts.error().message;
+  ASSERT_EQ(parts->size(), 2U);
+  // The rectangles' edges are straight in lon/lat, not in GK, so the halves' shared edge and the
+  // whole's long edge differ by centimetres: the parts add up to the whole within 0.01 %.
+  EXPECT_NEAR((*parts)[0].share(), 0.5, 1e-5);
+  EXPECT_NEAR((*parts)[1].share(), 0.0, 1e-9);
+  EXPECT_NEAR((*parts)[0].whole_m2 + (*parts)[1].whole_m2, c->whole_m2, 1e-4 * c->whole_m2);
 }
 
 TEST(Industry, Gbt4754Codes) {

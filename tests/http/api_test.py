@@ -70,6 +70,7 @@ class ApiTest(unittest.TestCase):
         cli("report", "submit", "--claim-reported-at", "--db", cls.db, os.path.join(SRC, "data/demo/reports.csv"))
         cli("station", "import", "--db", cls.db, os.path.join(SRC, "data/demo/stations.csv"))
         cli("demo", "layers", "--db", cls.db, "--out", os.path.join(cls.dir, "layers"))
+        cli("coverage", "--db", cls.db, "--record", "--year", "2026")
         for role, (user, args) in ROLES.items():
             cli("user", "add", "--db", cls.db, "--name", user, "--password", password(user), *args)
         cls.port = free_port()
@@ -483,6 +484,32 @@ class ApiTest(unittest.TestCase):
         self.assertIn("高唐街道", {f["properties"]["name"] for f in fc["features"]})
         self.assertEqual(self.call("GET", "/api/layers/999999", openapi="/api/layers/{id}").status, 404)
         self.assertEqual(self.call("GET", "/api/layers/x", openapi="/api/layers/{id}").status, 400)
+
+    def test_a_layer_computed_target_by_township(self):
+        doc = self.call("GET", "/api/targets/protected_area_share/townships", "public",
+                        openapi="/api/targets/{id}/townships").json()
+        self.assertEqual([v["role"] for v in doc["views"]], ["measure"])
+        view = doc["views"][0]
+        self.assertEqual((view["method"], view["period"]), ("geo.protected_area_share", "2026"))
+        self.assertEqual(len(view["townships"]), 26)
+        self.assertEqual(len(doc["townships"]["features"]), 26)
+        codes = {f["properties"]["code"] for f in doc["townships"]["features"]}
+        self.assertEqual({t["code"] for t in view["townships"]}, codes)  # every value has its polygon
+        # the townships' areas add up to the county's, and their covered areas to the county's share
+        total = sum(t["whole_km2"] for t in view["townships"])
+        covered = sum(t["covered_km2"] for t in view["townships"])
+        self.assertAlmostEqual(round(100 * covered / total, 1), float(view["value"]), delta=0.1)
+        # the forest survey's figure keeps its place; the land-cover figure is the cross-check beside it
+        forest = self.call("GET", "/api/targets/forest_coverage/townships", openapi="/api/targets/{id}/townships").json()
+        self.assertEqual([(v["role"], v["method"]) for v in forest["views"]], [("check", "geo.forest_share")])
+        t = self.call("GET", "/api/targets/forest_coverage", openapi="/api/targets/{id}").json()
+        self.assertEqual(t["method"]["check"]["method"], "geo.forest_share")
+        self.assertTrue(all(s["provenance"]["method"] != "geo.forest_share" for s in t["series"]))
+        # a target that is not computed from layers has no views; an unknown one is 404 in Chinese
+        none = self.call("GET", "/api/targets/good_days_ratio/townships", openapi="/api/targets/{id}/townships").json()
+        self.assertEqual(none["views"], [])
+        r = self.call("GET", "/api/targets/no_such/townships", openapi="/api/targets/{id}/townships")
+        self.assertEqual(r.status, 404)
 
     # ---- evidence files ----
     def test_evidence_is_uploaded_once_typed_by_content_and_referenced(self):

@@ -391,3 +391,37 @@ test('anyone draws a project site on the one map and reads the screening verdict
   assert.deepEqual(p.errors, []);
   await p.close();
 });
+
+test('a target computed from the layers shows its townships on a choropleth, and its cross-check beside it', async () => {
+  const p = await page();
+  await p.goto(env.base + '/#/target/protected_area_share');
+  await p.waitForSelector('#town-map canvas');
+  assert.equal(await p.locator('#by-township tbody tr').count(), 26);  // every township, highest first
+  const first = Number((await p.locator('#by-township tbody tr td:nth-child(2)').first().innerText()).replace('%', ''));
+  const last = Number((await p.locator('#by-township tbody tr td:nth-child(2)').last().innerText()).replace('%', ''));
+  assert.ok(first >= last && first > 50, `${first} … ${last}`);  // 五里坡's townships lie mostly in the reserve
+  assert.equal(await p.locator('#town-legend .key').count(), 6);  // five classes and "not applicable"
+  // a click on the map picks the township's row
+  await p.waitForSelector('#town-map[data-ready]');
+  await p.locator('#town-map').scrollIntoViewIfNeeded();
+  const box = await p.locator('#town-map').boundingBox();
+  await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await p.waitForSelector('#by-township tr.picked');
+  await p.screenshot({ path: join(ART, 'target-townships.png'), fullPage: true });
+  // the 5-minute park coverage: the buffer method is rated; the walking network's figure is shown beside it
+  await p.goto(env.base + '/#/target/park_5min_coverage');
+  await p.waitForSelector('#town-map canvas');
+  const measured = await p.locator('#town-view > p').innerText();
+  assert.match(measured, /计量值：[\d.]+%/);
+  await p.click('.view-tab[data-i="1"]');
+  await p.waitForFunction(() => /核验值/.test(document.querySelector('#town-view > p')?.textContent || ''));
+  const check = await p.locator('#town-view > p').innerText();
+  assert.match(check, /步行网络/);
+  const num = (s) => Number(/([\d.]+)%/.exec(s)[1]);
+  assert.ok(num(check) < num(measured), `${check} vs ${measured}`);  // the streets are longer than the crow's line
+  await p.click('#town-view a.lineage');
+  await p.waitForSelector('#view h1');
+  assert.match(p.url(), /#\/lineage\/run:\d+/);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

@@ -84,12 +84,61 @@ const KIND_STYLE = {
   nature_reserve: ['rgba(60,150,80,0.22)', '#2e7d4f', true], heritage_site: ['rgba(40,120,160,0.18)', '#1f5f8b', false],
   water_source: ['rgba(70,140,220,0.30)', '#1f5f8b', true], river: ['rgba(0,0,0,0)', '#5aa9e6', false],
   park: ['rgba(80,170,90,0.45)', '#2e7d4f', false], road: ['rgba(0,0,0,0)', '#6b5a3a', false],
-  residential: ['rgba(230,150,120,0.30)', '#b5651d', false],
+  residential: ['rgba(230,150,120,0.30)', '#b5651d', false], land_cover: ['rgba(40,130,60,0.40)', '#2e7d4f', false],
 };
+// Land cover by the first two digits of its GB/T 21010 class: forest, cropland, grass, water, built-up.
+const LAND_FILL = { '01': 'rgba(230,200,90,0.45)', '02': 'rgba(200,210,90,0.45)', '03': 'rgba(40,130,60,0.40)',
+  '04': 'rgba(150,200,110,0.40)', '11': 'rgba(80,150,230,0.45)' };
 const styleOf = (kind) => {
   const [fill, stroke] = KIND_STYLE[kind] || ['rgba(0,0,0,0.05)', '#555'];
+  if (kind === 'land_cover') {
+    const cache = {};
+    return (f) => {
+      const group = String(f.get('code') || '').slice(0, 2);
+      cache[group] ||= new ol.style.Style({ fill: new ol.style.Fill({ color: LAND_FILL[group] || 'rgba(150,150,150,0.35)' }),
+        stroke: new ol.style.Stroke({ color: 'rgba(255,255,255,0.6)', width: 0.5 }) });
+      return cache[group];
+    };
+  }
   return new ol.style.Style({ fill: new ol.style.Fill({ color: fill }), stroke: new ol.style.Stroke({ color: stroke, width: 1.5 }) });
 };
+
+/** Five classes of equal width between the lowest and highest value (rounded outward to whole
+ * units), light to dark green: [{from, to, color}]. */
+export function classBreaks(values) {
+  const colors = ['#edf8e9', '#bae4b3', '#74c476', '#31a354', '#006d2c'];
+  const lo = Math.floor(Math.min(...values)), hi = Math.max(Math.ceil(Math.max(...values)), lo + 1);
+  const step = (hi - lo) / colors.length;
+  return colors.map((color, i) => ({ from: lo + i * step, to: lo + (i + 1) * step, color }));
+}
+
+/** A choropleth of the townships: `townships` a GeoJSON FeatureCollection with properties.code,
+ * `values` code → number, `breaks` from classBreaks. A township without a value is hatched grey;
+ * hovering or tapping a township calls `onPick(code)`. */
+export function drawChoropleth(el, townships, values, breaks, onPick) {
+  const fmt = new ol.format.GeoJSON({ featureProjection: 'EPSG:3857' });
+  const features = fmt.readFeatures(townships);
+  const styles = new globalThis.Map();
+  const style = (f) => {
+    const v = values[f.get('code')];
+    const cls = v == null ? null : breaks.find((b, i) => v < b.to || i === breaks.length - 1);
+    const fill = cls ? cls.color : 'rgba(200,200,200,0.5)';
+    const key = fill + '|' + f.get('name');
+    if (!styles.has(key)) styles.set(key, new ol.style.Style({ fill: new ol.style.Fill({ color: fill }), stroke: new ol.style.Stroke({ color: '#ffffff', width: 1 }),
+      text: new ol.style.Text({ text: f.get('name') || '', font: '11px sans-serif', fill: new ol.style.Fill({ color: '#1f2a30' }),
+        stroke: new ol.style.Stroke({ color: 'rgba(255,255,255,0.85)', width: 3 }), overflow: false }) }));
+    return styles.get(key);
+  };
+  const source = new ol.source.Vector({ features });
+  const controls = defaultControls({ zoomOptions: { zoomInTipLabel: tx('放大'), zoomOutTipLabel: tx('缩小') },
+    rotateOptions: { tipLabel: tx('恢复正北方向') }, attributionOptions: { tipLabel: tx('数据来源') } }).extend([new ScaleLine({ units: 'metric' })]);
+  const map = new ol.Map({ target: el, controls, layers: [new ol.layer.Vector({ source, style, declutter: true })],
+    view: new ol.View({ center: ol.proj.fromLonLat([109.88, 31.12]), zoom: 9 }) });
+  if (features.length) map.getView().fit(source.getExtent(), { padding: [10, 10, 10, 10] });
+  map.on('click', (ev) => map.forEachFeatureAtPixel(ev.pixel, (f) => (onPick && onPick(f.get('code')), true)));
+  map.once('rendercomplete', () => { el.dataset.ready = '1'; });  // drawn: clicks now find the townships
+  return map;
+}
 
 let infoPanel = null, zoneLabel = null;
 function showInfo(f) {

@@ -23,10 +23,11 @@ export async function viewTarget(id, $view) {
   const newest = (t.series || []).at(-1);
   const stale = t.stale ? html`<div class="error stale">${tx('数据过期：')}${newest ? html`${tx('最新数值为')} ${esc(newest.year)} ${tx('年')}` : tx('基期以来尚无数值')}${tx('，已超出报送周期，当前状态不作“已实现”判定')}</div>` : '';
   $view().innerHTML = html`<p><a href="#/">${tx('← 目标总览')}</a></p><h1>${zh(t.name)} <span class="muted">${planText(t.label)}</span></h1>
-    ${stale}<p class="muted">${tx('行动计划原文：“')}${zh(t.quote)}”（${zh(t.clause)}${tx('）· 牵头：')}${zh(deptName(t.lead))} ${tx('· 基期')} ${esc(t.baseline?.year)} ${tx('年')} ${esc(t.baseline?.value)}（${zh(t.baseline?.source)}）</p>
+    ${stale}<p class="muted">${tx('行动计划原文：“')}${zh(t.quote)}”（${zh(t.clause)}${tx('）· 牵头：')}${zh(deptName(t.lead))}${t.baseline ? html` ${tx('· 基期')} ${esc(t.baseline.year)} ${tx('年')} ${esc(t.baseline.value)}（${zh(t.baseline.source)}）` : ''}</p>
     <div class="grid2"><div id="chart" class="chart" role="img" aria-label="${tx('指标序列图')}"></div><div>${lensHtml}</div></div>
     <h2>${tx('数值来源（可追溯至监测数据）')}</h2>
     ${rows ? html`<p class="muted">${tx('点击计算值可逐级追溯：评估运行 → 站点逐日 → 逐时观测 → 原始报文。')}</p><table><thead><tr><th>${tx('年份')}</th><th>${tx('数值')}</th><th>${tx('类型')}</th><th>${tx('方法')}</th><th>${tx('来源')}</th><th>${tx('报送')}</th><th>${tx('记录时间')}</th></tr></thead><tbody>${rows}</tbody></table>` : html`<div class="empty">${tx('尚无数值')}</div>`}
+    ${isLayerMethod(t.method.method) || isLayerMethod(t.method.check?.method) ? html`<h2>${tx('分乡镇（街道）')}</h2><div id="by-township"><p class="loading">${tx('加载中…')}</p></div>` : ''}
     ${t.method.kind === 'reported' && may('write', 'add_measurement') ? html`<h2>${tx('录入或更正数值')}</h2>
       <form class="stack" id="value-form">
         <label>${tx('年份')} <input name="period" required pattern="\\d{4}" placeholder="${tx('如 2026')}" size="6"></label>
@@ -36,6 +37,7 @@ export async function viewTarget(id, $view) {
         <button type="submit">${tx('保存')}</button> <span id="value-result" role="status"></span></form>` : ''}
     <h2>${tx('变更历史')}</h2><div id="history">${may('read', 'audit') ? html`<p class="loading">${tx('加载中…')}</p>` : html`<div class="empty">${tx('登录为办公室或审计角色可查看每个数值的变更历史')}</div>`}</div>`;
   drawTargetChart(t, plan);
+  drawTownships(id);
   const form = document.getElementById('value-form');
   if (form) form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -82,4 +84,45 @@ async function drawTargetChart(t, plan) {
   const c = await chart(el);
   c.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { top: 5 }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: years }, yAxis: { type: 'value', scale: true, name: t.unit || '' }, series });
+}
+
+const isLayerMethod = (m) => String(m || '').startsWith('geo.');
+
+// A target computed from the layers, by township: its measure (and cross-check, which is shown
+// but never rated) as a choropleth with a legend, and the same figures as a table.
+async function drawTownships(id) {
+  const box = document.getElementById('by-township');
+  if (!box) return;
+  let doc;
+  try { doc = await api(`/api/targets/${encodeURIComponent(id)}/townships`); } catch (e) { box.innerHTML = html`<div class="error">${esc(e.message)}</div>`; return; }
+  if (!doc.views.length) { box.innerHTML = html`<div class="empty">${tx('尚无图层计算结果')}</div>`; return; }
+  const roleName = (v) => (v.role === 'check' ? tx('核验值（不参与评价）') : tx('计量值'));
+  const tabs = doc.views.map((v, i) => html`<button type="button" class="view-tab" data-i="${i}" aria-pressed="${i === 0 ? 'true' : 'false'}">${roleName(v)}</button>`).reduce(catHtml, '');
+  box.innerHTML = html`${doc.views.length > 1 ? html`<div class="view-tabs" role="group" aria-label="${tx('选择数值')}">${tabs}</div>` : ''}<div id="town-view"></div>`;
+  const unit = doc.unit || '';
+  const show = async (i) => {
+    box.querySelectorAll('.view-tab').forEach((b) => b.setAttribute('aria-pressed', String(Number(b.dataset.i) === i)));
+    const v = doc.views[i];
+    const towns = [...v.townships].sort((a, b) => Number(b.value) - Number(a.value));
+    const rows = towns.map((x) => html`<tr data-code="${esc(x.code)}"><td>${zh(x.name)}</td><td>${esc(x.value)}${esc(unit)}</td><td>${esc(Number(x.covered_km2).toFixed(2))} km²</td><td>${esc(Number(x.whole_km2).toFixed(2))} km²</td></tr>`).reduce(catHtml, '');
+    const view = document.getElementById('town-view');
+    view.innerHTML = html`<p>${roleName(v)}${tx('：')}<b>${esc(v.value)}${esc(unit)}</b>（${esc(v.period)}${tx('年')}${tx('；')}${methodLabel(v.method)}${tx('；')}<a class="lineage" href="#/lineage/run:${esc(v.run_id)}">${tx('评估运行 #')}${esc(v.run_id)}</a>）${v.note ? html` <span class="muted">${zh(v.note)}</span>` : ''}</p>
+      ${towns.length ? html`<div class="grid2"><div><div id="town-map" class="chart" role="region" aria-label="${tx('分乡镇（街道）分级设色图')}"></div><div class="legend" id="town-legend"></div></div>
+      <div class="table-scroll" tabindex="0" role="region" aria-label="${tx('分乡镇（街道）数值表')}"><table><thead><tr><th>${tx('乡镇（街道）')}</th><th>${tx('数值')}</th><th>${tx('计入面积')}</th><th>${tx('统计面积')}</th></tr></thead><tbody>${rows}</tbody></table></div></div>`
+        : html`<div class="empty">${tx('无分乡镇（街道）数据（缺少乡镇图层）')}</div>`}`;
+    if (!towns.length) return;
+    const m = await import('../map.js');
+    const values = Object.fromEntries(towns.map((x) => [x.code, Number(x.value)]));
+    const breaks = m.classBreaks(Object.values(values));
+    const fmt = (n) => String(Math.round(n * 10) / 10);
+    document.getElementById('town-legend').innerHTML = breaks.map((b) => html`<span class="key"><i style="background:${b.color}"></i>${fmt(b.from)}–${fmt(b.to)}${esc(unit)}</span>`).reduce(catHtml, '')
+      + html`<span class="key"><i style="background:rgba(200,200,200,0.5)"></i>${tx('不适用（无统计对象）')}</span>`;
+    m.drawChoropleth(document.getElementById('town-map'), doc.townships, values, breaks, (code) => {
+      view.querySelectorAll('tr.picked').forEach((r) => r.classList.remove('picked'));
+      const row = view.querySelector(`tr[data-code="${CSS.escape(code)}"]`);
+      if (row) { row.classList.add('picked'); row.scrollIntoView({ block: 'nearest' }); }
+    });
+  };
+  box.querySelectorAll('.view-tab').forEach((b) => b.addEventListener('click', () => show(Number(b.dataset.i))));
+  await show(0);
 }
