@@ -1,7 +1,8 @@
 // demo.h: reproducible demo layers for Wushan — the county outline and township centres of
 // docs/reference/wushan.md, and approximations of the red line, farmland, development boundary,
 // control units, 五里坡 reserve, world-heritage area, water-source zones, rivers, parks, roads, the
-// county seat's streets and land cover by GB/T 21010 class, derived from them with GEOS. Every feature says it is a demo approximation (attribute 数据说明).
+// county seat's streets and land cover by GB/T 21010 class, derived from them with GEOS. Every
+// feature says it is a demo approximation (attribute 数据说明).
 #pragma once
 
 #include <vector>
