@@ -55,6 +55,21 @@ int screen(const Common& c, const ScreenArgs& a);
 /// `shanshui coverage [--record] [--year Y]`: coverage indicators from the layers (protected-area share).
 int coverage(const Common& c, int year, bool record);
 
+struct GepArgs {
+  std::string profile, rasters, out;
+  std::vector<int> years;
+  bool record = false;
+  int threads = 0;
+};
+/// `shanshui gep run`: the ecosystem account of each year, printed (or --json) and, with --record,
+/// recorded as the GEP targets' computed values.
+int gep_run(const Common& c, const GepArgs& a);
+/// `shanshui demo rasters`: the demo rasters for the stored layers.
+int gep_demo(const Common& c, const std::string& dir, const std::vector<int>& years, double cell);
+/// `shanshui raster info FILE…` and `shanshui raster zonal --raster FILE [--layer-kind township]`.
+int raster_info(const Common& c, const std::vector<std::string>& files);
+int raster_zonal(const Common& c, const std::string& file, const std::string& kind);
+
 }  // namespace shanshui::app
 
 namespace shanshui::app {

@@ -468,6 +468,47 @@ int run(int argc, char** argv) {
   demo_air_cmd->add_option("--seed", seed, "random seed (default 2023)");
   demo_air_cmd->callback([&] { rc = demo_air(out, stations, from, to, seed); });
 
+  std::string raster_dir = "var/demo-rasters";
+  std::vector<int> raster_years = {2022, 2023, 2024, 2025, 2026};
+  double raster_cell = 30;
+  auto* rdemo = demo->add_subcommand(
+      "rasters",
+      "the ecosystem account's demo rasters (DEM, land cover, rain, AET, NPP, R, K, ET0) for the stored layers");
+  rdemo->add_option("--out", raster_dir, "directory (default var/demo-rasters)");
+  rdemo->add_option("--years", raster_years, "years of the yearly rasters (default 2022 … 2026)");
+  rdemo->add_option("--cell", raster_cell, "cell size in metres (default 30)");
+  common(rdemo, false);
+  rdemo->callback([&] { rc = gep_demo(c, raster_dir, raster_years, raster_cell); });
+
+  GepArgs gep_args;
+  auto* gep_cmd = app.add_subcommand("gep", "ecosystem accounting (生态系统生产总值 GEP) from rasters and tables");
+  gep_cmd->require_subcommand(1);
+  auto* gep_run_cmd = gep_cmd->add_subcommand(
+      "run", "the account of each year: services, value, GEP/GDP, 水土保持率; --record makes them the targets' values");
+  gep_run_cmd->add_option("--year", gep_args.years, "accounting year(s)")->required();
+  gep_run_cmd->add_option("--rasters", gep_args.rasters, "directory of the rasters (default var/demo-rasters)")
+      ->default_val("var/demo-rasters");
+  gep_run_cmd->add_option("--config", gep_args.profile, "method profile (default data/gep/gep.yaml)");
+  gep_run_cmd->add_option("--out", gep_args.out, "write the service rasters (GeoTIFF) under this directory");
+  gep_run_cmd->add_option("--threads", gep_args.threads, "threads (default: every core)");
+  gep_run_cmd->add_flag("--record", gep_args.record, "record the values with their provenance");
+  common(gep_run_cmd);
+  gep_run_cmd->callback([&] { rc = gep_run(c, gep_args); });
+
+  auto* raster_cmd = app.add_subcommand("raster", "rasters: facts and zonal statistics");
+  raster_cmd->require_subcommand(1);
+  std::vector<std::string> raster_files;
+  auto* rinfo = raster_cmd->add_subcommand("info", "size, grid, CRS, type, nodata and unit of each raster");
+  rinfo->add_option("files", raster_files, "raster files")->required();
+  common(rinfo);
+  rinfo->callback([&] { rc = raster_info(c, raster_files); });
+  std::string zonal_file, zonal_kind = "township";
+  auto* rzonal = raster_cmd->add_subcommand("zonal", "statistics of a raster per feature of a stored polygon layer");
+  rzonal->add_option("--raster", zonal_file, "the raster")->required();
+  rzonal->add_option("--layer-kind", zonal_kind, "the zones: a stored layer kind (default township)");
+  common(rzonal);
+  rzonal->callback([&] { rc = raster_zonal(c, zonal_file, zonal_kind); });
+
   CLI11_PARSE(app, argc, argv);
   return rc;
 }

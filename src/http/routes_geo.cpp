@@ -11,6 +11,7 @@
 #include "http/api.h"
 #include "plan/loader.h"
 #include "service/auth.h"
+#include "service/gep.h"
 #include "service/zoning.h"
 
 namespace shanshui::http {
@@ -82,6 +83,25 @@ std::vector<Route> geo_routes() {
                                              {"geometry", json::parse(*g)}});
                  }
                  send_json(c.res, 200, dump(fc));
+               },
+               /*cached=*/true});
+  r.push_back({"GET", "/api/gep",
+               "The recorded ecosystem account (GEP) of ?year= (default the latest): value by service and category, "
+               "GEP/GDP under its definition, 水土保持率, forest coverage, townships, price sensitivity, inputs with "
+               "their hashes",
+               Access::reading(service::Read::indicators),
+               [](Ctx& c) {
+                 int year = 0;
+                 if (auto y = c.req.get_param_value("year"); !y.empty()) {
+                   try {
+                     year = std::stoi(y);
+                   } catch (...) {
+                     return send_error(c.res, 400, "year must be a number like 2025");
+                   }
+                 }
+                 auto doc = service::gep_json(c.store, year);
+                 if (!doc) return send_error(c.res, 404, doc.error().message);
+                 send_json(c.res, 200, *doc);
                },
                /*cached=*/true});
   r.push_back({"GET", "/api/targets/{id}/townships",

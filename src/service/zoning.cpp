@@ -421,7 +421,7 @@ Result<std::string> township_breakdown_json(store::Store& s, const plan::Plan& p
   json views = json::array();
   for (const char* role : {"measure", "check"}) {
     const std::string& method = std::string(role) == "check" ? target->measure.check_method : target->measure.method;
-    if (kinds_needed(method).empty()) continue;
+    if (kinds_needed(method).empty() && method.rfind("eco.", 0) != 0) continue;  // layers or the ecosystem account
     auto runs = s.assessment_runs(target->indicator, "", 200);
     if (!runs) return tl::unexpected(runs.error());
     auto last = std::find_if(runs->begin(), runs->end(), [&](const auto& x) { return x.method == method; });

@@ -418,6 +418,43 @@ class GeoCli(unittest.TestCase):
         p = run("coverage", "--year", "2026", db=self.db, ok=(1,))
         self.assertIn("feature p1: land class '0399' is not in land-cover-classes.csv", p.stderr)
 
+    def test_the_ecosystem_account_from_demo_rasters(self):
+        rasters = os.path.join(self.dir, "rasters")
+        run("demo", "rasters", "--out", rasters, "--cell", "300", "--years", "2025", "2026", db=self.db)
+        info = json.loads(run("raster", "info", "--json", os.path.join(rasters, "dem.tif"),
+                              os.path.join(rasters, "2026", "land_cover.tif"), db=self.db).stdout)
+        self.assertEqual([(i["epsg"], i["type"], i["unit"]) for i in info], [(4546, "Float32", "m"), (4546, "Byte", "")])
+        doc = json.loads(run("gep", "run", "--rasters", rasters, "--year", "2025", "--year", "2026", "--record", "--json",
+                             db=self.db).stdout)
+        self.assertEqual([d["year"] for d in doc], [2025, 2026])
+        y = doc[1]
+        self.assertAlmostEqual(sum(l["value_yuan"] for l in y["lines"]), y["gep_yuan"], delta=len(y["lines"]))
+        self.assertEqual(set(y["categories"]), {"provisioning", "regulating", "cultural"})
+        self.assertIn(y["both_grow"], ("yes", "no"))
+        self.assertEqual(doc[0]["both_grow"], "")  # 2024 was not computed
+        self.assertTrue(all(len(i["sha256"]) == 64 for i in y["inputs"]))
+        # the GEP targets now have computed values; 水土保持率 has its cross-check run
+        con = sqlite3.connect(self.db)
+        got = con.execute("SELECT indicator, kind, method FROM measurements WHERE period = '2026' AND indicator "
+                          "IN ('gep_gdp_ratio', 'gep_gdp_both_grow') ORDER BY indicator").fetchall()
+        check = con.execute("SELECT value FROM assessment_runs WHERE method = 'eco.soil_conservation_rate' "
+                            "AND period = '2026'").fetchone()
+        con.close()
+        self.assertEqual(got, [("gep_gdp_both_grow", "computed", "gep.both_grow"),
+                               ("gep_gdp_ratio", "computed", "gep.gdp_ratio")])
+        self.assertEqual(check[0], y["soil_conservation_rate"])
+        # the same inputs again record nothing new
+        again = json.loads(run("gep", "run", "--rasters", rasters, "--year", "2025", "--year", "2026", "--record",
+                               "--json", db=self.db).stdout)
+        self.assertTrue(all(r == 0 for d in again for r in d["runs"]))
+        # zonal statistics per township
+        z = json.loads(run("raster", "zonal", "--raster", os.path.join(rasters, "dem.tif"), "--json", db=self.db).stdout)
+        self.assertEqual(len(z), 26)
+        self.assertTrue(all(t["cells"] > 0 for t in z))
+        # a missing raster is named
+        p = run("gep", "run", "--rasters", os.path.join(self.dir, "nowhere"), "--year", "2026", db=self.db, ok=(1,))
+        self.assertIn("nowhere/2026/land_cover.tif", p.stderr)
+
     def write(self, name, doc):
         path = os.path.join(self.dir, name)
         with open(path, "w", encoding="utf-8") as f:

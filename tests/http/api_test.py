@@ -71,6 +71,9 @@ class ApiTest(unittest.TestCase):
         cli("station", "import", "--db", cls.db, os.path.join(SRC, "data/demo/stations.csv"))
         cli("demo", "layers", "--db", cls.db, "--out", os.path.join(cls.dir, "layers"))
         cli("coverage", "--db", cls.db, "--record", "--year", "2026")
+        rasters = os.path.join(cls.dir, "rasters")
+        cli("demo", "rasters", "--db", cls.db, "--out", rasters, "--cell", "300", "--years", "2025", "2026")
+        cli("gep", "run", "--db", cls.db, "--rasters", rasters, "--year", "2025", "--year", "2026", "--record")
         for role, (user, args) in ROLES.items():
             cli("user", "add", "--db", cls.db, "--name", user, "--password", password(user), *args)
         cls.port = free_port()
@@ -510,6 +513,24 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(none["views"], [])
         r = self.call("GET", "/api/targets/no_such/townships", openapi="/api/targets/{id}/townships")
         self.assertEqual(r.status, 404)
+
+    def test_the_ecosystem_account(self):
+        doc = self.call("GET", "/api/gep", "public").json()
+        self.assertEqual(doc["year"], 2026)
+        self.assertEqual(sorted(doc["years_recorded"]), ["2025", "2026"])
+        self.assertGreater(doc["gep_yuan"], doc["gdp_yuan"])
+        self.assertEqual(len(doc["townships"]), 26)
+        self.assertTrue(doc["sensitivity"][0]["delta_yuan"] > 0)
+        older = self.call("GET", "/api/gep?year=2025").json()
+        self.assertEqual(older["year"], 2025)
+        self.assertEqual(self.call("GET", "/api/gep?year=1999").status, 404)
+        r = self.call("GET", "/api/gep?year=abc")
+        self.assertEqual((r.status, r.json()["error"]), (400, "年份须为数字，如 2025"))
+        # 水土保持率's cross-check has its township breakdown like the layer figures
+        t = self.call("GET", "/api/targets/soil_water_conservation/townships",
+                      openapi="/api/targets/{id}/townships").json()
+        self.assertEqual([(v["role"], v["method"]) for v in t["views"]], [("check", "eco.soil_conservation_rate")])
+        self.assertEqual(len(t["views"][0]["townships"]), 26)
 
     # ---- evidence files ----
     def test_evidence_is_uploaded_once_typed_by_content_and_referenced(self):

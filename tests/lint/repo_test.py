@@ -22,10 +22,12 @@ ALLOWED = {
     "hj212/simulator": {"core", "hj212/codec", "hj212/simulator", "store", "plan"},
     "hj212/listener": {"core", "hj212/codec", "hj212/ingest", "hj212/listener", "store", "plan"},
     "geo": {"core", "geo"},
+    "raster": {"core", "raster"},
+    "ecoacct": {"core", "raster", "ecoacct"},
     "store": {"core", "store", "plan"},
-    "service": {"core", "plan", "quality", "hj212/codec", "store", "geo", "service"},
-    "export": {"core", "plan", "quality", "hj212/codec", "store", "geo", "service", "export"},
-    "http": {"core", "plan", "quality", "hj212/codec", "store", "geo", "service", "export", "http"},
+    "service": {"core", "plan", "quality", "hj212/codec", "store", "geo", "raster", "ecoacct", "service"},
+    "export": {"core", "plan", "quality", "hj212/codec", "store", "geo", "raster", "ecoacct", "service", "export"},
+    "http": {"core", "plan", "quality", "hj212/codec", "store", "geo", "raster", "ecoacct", "service", "export", "http"},
     "app": None,  # the top: anything
 }
 

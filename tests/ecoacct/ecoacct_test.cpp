@@ -1,0 +1,228 @@
+// ecoacct_test.cpp: the service formulas against worked answers (tests/data/ecoacct/services.csv),
+// an account on a small raster set whose totals follow by hand, the same bits on one thread or two,
+// and bad rasters refused by name.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ecoacct/account.h"
+#include "ecoacct/params.h"
+#include "ecoacct/services.h"
+#include "raster/raster.h"
+
+namespace shanshui::ecoacct {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::vector<std::string>> csv_rows(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::vector<std::string>> out;
+  bool header = true;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    if (header) {
+      header = false;
+      continue;
+    }
+    std::vector<std::string> f;
+    std::istringstream cells(line);
+    for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
+    out.push_back(f);
+  }
+  return out;
+}
+
+TEST(Services, FormulasMatchTheWorkedCases) {
+  auto rows = csv_rows(std::string(SHANSHUI_TEST_DATA) + "/ecoacct/services.csv");
+  ASSERT_GE(rows.size(), 10U);
+  for (const auto& f : rows) {
+    auto a = [&](size_t i) { return f.at(i).empty() ? 0.0 : std::stod(f.at(i)); };
+    const std::string& fn = f.at(0);
+    double got = NAN;
+    if (fn == "water_conservation_m3") got = services::water_conservation_m3(a(1), a(2), a(3), a(4));
+    if (fn == "fu_aet_mm") got = services::fu_aet_mm(a(1), a(2), a(3), a(4));
+    if (fn == "ls_factor") got = services::ls_factor(a(1), a(2));
+    if (fn == "rusle_retained") got = services::rusle(a(1), a(2), a(3), a(4), a(5)).retained();
+    if (fn == "rusle_actual") got = services::rusle(a(1), a(2), a(3), a(4), a(5)).actual;
+    if (fn == "eroding") got = services::eroding(a(1), a(2)) ? 1 : 0;
+    if (fn == "co2_t") got = services::co2_t(a(1), a(2), a(3));
+    if (fn == "o2_t") got = services::o2_t(a(1));
+    if (fn == "transpiration_kwh") got = services::transpiration_kwh(a(1), a(2), a(3), a(4));
+    if (fn == "evaporation_kwh") got = services::evaporation_kwh(a(1), a(2));
+    ASSERT_FALSE(std::isnan(got)) << "unknown function " << fn;
+    EXPECT_NEAR(got, a(6), a(7)) << fn << " (" << f.at(8) << ")";
+  }
+}
+
+TEST(Services, SlopeOfAPlane) {
+  // z rises 0.5 m per metre eastward: slope atan(0.5) = 26.565°, whatever the cell size.
+  const double cell = 30;
+  float z[9];
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) z[r * 3 + c] = static_cast<float>(100 + 0.5 * cell * c);
+  EXPECT_NEAR(services::slope_deg(z + 4, 3, cell), std::atan(0.5) * 180 / M_PI, 1e-9);
+  // A missing neighbour (an edge of the county) counts as the centre's height.
+  z[5] = NAN;
+  EXPECT_GT(services::slope_deg(z + 4, 3, cell), 0);
+}
+
+// A 4 × 4 set of 30 m cells of 常绿阔叶林 on flat ground, written to a temporary folder.
+struct Rasters {
+  std::string dir = (fs::temp_directory_path() / ("shanshui-ecoacct-" + std::to_string(::getpid()))).string();
+  raster::Grid grid;
+  Rasters() {
+    fs::create_directories(dir + "/2026");
+    grid.width = 4;
+    grid.height = 4;
+    grid.geotransform = {400000, 30, 0, 3450000, 0, -30};
+    grid.epsg = 4546;
+    write("dem.tif", 500, "m");
+    write("r_factor.tif", 5000, "MJ mm/(ha h a)");
+    write("k_factor.tif", 0.03F, "t ha h/(ha MJ mm)");
+    write("2026/land_cover.tif", 1, "", true);
+    write("2026/precipitation.tif", 1200, "mm/a");
+    write("2026/aet.tif", 600, "mm/a");
+    write("2026/npp.tif", 700, "g C/m2/a");
+  }
+  ~Rasters() { fs::remove_all(dir); }
+  void write(const std::string& name, float v, const char* unit, bool byte = false,
+             std::optional<float> nodata = -9999.0F, const raster::Grid* g = nullptr) {
+    const raster::Grid& gg = g ? *g : grid;
+    std::vector<float> values(static_cast<size_t>(gg.cells()), v);
+    auto s =
+        raster::write_raster(dir + "/" + name, gg, values, byte ? std::optional<float>(0.0F) : nodata, unit, "", byte);
+    ASSERT_TRUE(s) << s.error().message;
+  }
+};
+
+Profile profile() {
+  auto p = load_profile(std::string(SHANSHUI_SOURCE_DIR) + "/data/gep/gep.yaml");
+  EXPECT_TRUE(p) << (p ? "" : p.error().message);
+  return *p;
+}
+
+const Line& line(const Account& a, const std::string& id) {
+  for (const auto& l : a.lines)
+    if (l.id == id) return l;
+  static Line none;
+  ADD_FAILURE() << "no line " << id;
+  return none;
+}
+
+TEST(Account, SmallForestByHand) {
+  Rasters r;
+  Profile p = profile();
+  RunOptions o;
+  o.rasters_dir = r.dir;
+  o.tile = 2;  // four tiles
+  o.threads = 1;
+  auto a = run(p, 2026, o);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->cells, 16);
+  EXPECT_DOUBLE_EQ(a->area_m2, 16 * 900.0);
+  EXPECT_DOUBLE_EQ(a->forest_coverage(), 1.0);
+  EXPECT_DOUBLE_EQ(a->soil_conservation_rate(), 1.0);  // flat forest: far below 500 t/(km²·a)
+  // 水源涵养: 16 cells × (1200 − 0.0267 × 1200 − 600) mm × 900 m² × 10⁻³, at 7.06 元/m³.
+  const auto& w = line(*a, "water_conservation");
+  EXPECT_NEAR(w.quantity, 16 * (1200 - 0.0267 * 1200 - 600) * 900e-3, 1e-6);
+  EXPECT_NEAR(w.value, w.quantity * 7.06, 1e-6);
+  // 固碳: 44/12 × 0.30 × 700 g C/m² × 14,400 m² = 11.088 t CO₂; 释氧 32/44 of it.
+  EXPECT_NEAR(line(*a, "carbon").quantity, 11.088, 1e-9);
+  EXPECT_NEAR(line(*a, "oxygen").quantity, 11.088 * 32 / 44, 1e-9);
+  // 土壤保持 on flat ground: LS = (60/22.13)^0.2 × 0.03; retained = R·K·LS·(1 − C·P) t/ha × 1.44 ha.
+  const double ls = std::pow(60 / 22.13, 0.2) * 0.03;
+  const double retained_t = 5000 * 0.03 * ls * (1 - 0.003) * 1.44;
+  EXPECT_NEAR(line(*a, "soil_retention.nitrogen").quantity, retained_t * 0.0012, 1e-9);
+  // 气候调节: 2837.27 kJ/(m²·d) × 14,400 m² × 106 hot days (statistics.csv, 2026) / (3600 × 3).
+  EXPECT_NEAR(line(*a, "climate.vegetation").quantity, 2837.27 * 14400 * 106 / 10800, 1e-6);
+  // GEP is the sum of its lines; GEP/GDP as configured.
+  double sum = 0;
+  for (const auto& l : a->lines) sum += l.value;
+  EXPECT_DOUBLE_EQ(a->gep, sum);
+  EXPECT_EQ(a->gdp_ratio_definition, "realised_share");
+  // +10 % on the carbon price moves GEP by 10 % of the carbon line.
+  for (const auto& s : a->sensitivity)
+    if (s.id == "carbon_price") {
+      EXPECT_NEAR(s.delta, 0.1 * line(*a, "carbon").value, 1e-9);
+    }
+}
+
+TEST(Account, TheSameBitsOnOneThreadOrTwoAndAcrossRanks) {
+  Rasters r;
+  Profile p = profile();
+  RunOptions o;
+  o.rasters_dir = r.dir;
+  o.tile = 1;  // sixteen tiles
+  o.threads = 1;
+  auto one = run(p, 2026, o);
+  o.threads = 2;
+  auto two = run(p, 2026, o);
+  ASSERT_TRUE(one && two);
+  EXPECT_EQ(one->gep, two->gep);  // bit for bit: the tiles are added in tile order
+  // Two "ranks" summing alternate tiles, joined in finish(): the same bits again.
+  auto prep = prepare(p, 2026, o);
+  ASSERT_TRUE(prep);
+  auto r0 = sum_tiles(**prep, 0, 2);
+  auto r1 = sum_tiles(**prep, 1, 2);
+  ASSERT_TRUE(r0 && r1);
+  std::vector<TileSums> all = *r1;
+  all.insert(all.end(), r0->begin(), r0->end());
+  auto joined = finish(**prep, all);
+  ASSERT_TRUE(joined);
+  EXPECT_EQ(joined->gep, one->gep);
+}
+
+TEST(Account, BadRastersAreRefusedByName) {
+  Profile p = profile();
+  auto fails_with = [&](const std::function<void(Rasters&)>& spoil, const std::string& expected) {
+    Rasters r;
+    spoil(r);
+    RunOptions o;
+    o.rasters_dir = r.dir;
+    auto a = run(p, 2026, o);
+    ASSERT_FALSE(a) << expected;
+    EXPECT_NE(a.error().message.find(expected), std::string::npos) << a.error().message;
+  };
+  fails_with([](Rasters& r) { r.write("2026/precipitation.tif", 1.2F, "m"); },
+             "precipitation.tif: unit 'm', the precipitation raster must be in mm/a");
+  fails_with([](Rasters& r) { r.write("2026/aet.tif", 600, "mm/a", false, std::nullopt); },
+             "aet.tif: declares no nodata value");
+  raster::Grid utm;
+  utm.width = 4;
+  utm.height = 4;
+  utm.geotransform = {400000, 30, 0, 3450000, 0, -30};
+  utm.epsg = 32649;
+  fails_with([&](Rasters& r) { r.write("2026/npp.tif", 700, "g C/m2/a", false, -9999.0F, &utm); },
+             "npp.tif: CRS differs from");
+  raster::Grid wide = utm;
+  wide.epsg = 4546;
+  wide.width = 5;
+  fails_with([&](Rasters& r) { r.write("r_factor.tif", 5000, "MJ mm/(ha h a)", false, -9999.0F, &wide); },
+             "(different grids)");
+  fails_with([](Rasters& r) { r.write("2026/land_cover.tif", 99, "", true); }, "class 99 at cell");
+  fails_with([](Rasters& r) { std::filesystem::remove(r.dir + "/k_factor.tif"); }, "k_factor.tif");
+}
+
+TEST(Profile, BadTablesNameTheFileAndLine) {
+  const std::string dir = (fs::temp_directory_path() / "shanshui-profile-test").string();
+  fs::create_directories(dir);
+  for (const char* f : {"gep.yaml", "classes.csv", "prices.csv", "statistics.csv"})
+    fs::copy_file(std::string(SHANSHUI_SOURCE_DIR) + "/data/gep/" + f, dir + "/" + f,
+                  fs::copy_options::overwrite_existing);
+  {
+    std::ofstream out(dir + "/prices.csv", std::ios::app);
+    out << "carbon_price,price,碳价,not-a-number,元/t,2023,x\n";
+  }
+  auto p = load_profile(dir + "/gep.yaml");
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.error().message.find("prices.csv:"), std::string::npos) << p.error().message;
+  EXPECT_NE(p.error().message.find("'not-a-number' is not a number"), std::string::npos) << p.error().message;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace shanshui::ecoacct
