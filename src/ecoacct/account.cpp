@@ -62,7 +62,7 @@ struct Prepared {
   mutable std::mutex m;
   mutable std::vector<std::vector<std::unique_ptr<raster::Reader>>> pool;
   std::unique_ptr<raster::Writer> out_water, out_retained, out_erosion;
-  size_t width() const { return static_cast<size_t>(kSums + n_classes); }
+  size_t width() const { return static_cast<size_t>(kSums) + static_cast<size_t>(n_classes); }
 };
 
 Result<std::shared_ptr<Prepared>> prepare(const Profile& profile, int year, const RunOptions& options) {
@@ -141,7 +141,7 @@ Result<std::shared_ptr<Prepared>> prepare(const Profile& profile, int year, cons
 }
 
 size_t tile_count(const Prepared& p) { return p.tiles.size(); }
-size_t sums_width(const Prepared& p) { return static_cast<size_t>(p.n_zones + 1) * p.width(); }
+size_t sums_width(const Prepared& p) { return (static_cast<size_t>(p.n_zones) + 1) * p.width(); }
 
 Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) {
   const Profile& prof = *p.profile;
@@ -192,7 +192,7 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
     }
     TileSums& ts = out[k];
     ts.tile = mine[k];
-    ts.values.assign(static_cast<size_t>(p.n_zones + 1) * width, 0.0);
+    ts.values.assign((static_cast<size_t>(p.n_zones) + 1) * width, 0.0);
     const bool writing = p.out_water != nullptr;
     std::vector<float> ow, orr, oe;
     if (writing) {
@@ -268,7 +268,7 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
 
 Result<Account> finish(const Prepared& p, std::vector<TileSums> all) {
   const Profile& prof = *p.profile;
-  const size_t width = p.width(), n = static_cast<size_t>(p.n_zones + 1);
+  const size_t width = p.width(), n = static_cast<size_t>(p.n_zones) + 1;
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.tile < b.tile; });
   std::vector<double> sum(n * width, 0.0);
   for (const auto& t : all) {  // in tile order: the same bits for any number of threads or ranks

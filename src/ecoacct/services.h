@@ -43,8 +43,8 @@ inline double slope_deg(const float* z, long stride, double cell) {
 inline double ls_factor(double slope_degrees, double lambda_m) {
   double m = slope_degrees <= 1 ? 0.2 : slope_degrees <= 3 ? 0.3 : slope_degrees <= 5 ? 0.4 : 0.5;
   double s = std::sin(slope_degrees * 3.14159265358979323846 / 180);
-  double S = slope_degrees < 5 ? 10.8 * s + 0.03 : slope_degrees < 10 ? 16.8 * s - 0.50 : 21.91 * s - 0.96;
-  return std::pow(lambda_m / 22.13, m) * S;
+  double steep = slope_degrees < 5 ? 10.8 * s + 0.03 : slope_degrees < 10 ? 16.8 * s - 0.50 : 21.91 * s - 0.96;
+  return std::pow(lambda_m / 22.13, m) * steep;
 }
 
 /// Potential erosion A_p = R·K·LS and actual A_r = A_p·C·P, t·ha⁻¹·a⁻¹.
