@@ -342,7 +342,7 @@ Result<Account> finish(const Prepared& p, std::vector<TileSums> all) {
     for (const auto& l : raster_lines([&](size_t f) { return s[f]; }))
       a.zones[z].value += l.quantity * (prof.prices.count(l.price_id) ? prof.prices.at(l.price_id).value : 0);
   }
-  // 洪水调蓄: flood-control storage ≈ 35 % of the reservoirs' capacity (gep.md §1.5); the Three Gorges
+  // 洪水调蓄: flood-control storage ≈ 35 % of the reservoirs' capacity (docs/reference/gep.md §1.5); the Three Gorges
   // reservoir is not counted (a national engineered asset).
   add({"flood", "regulating", "flood", 0.35 * need(stat("reservoir_capacity")) * 1e4, "m³", "reservoir_cost", 0,
        "0.35 × 水库总库容 × 水库单位库容工程造价"});

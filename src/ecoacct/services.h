@@ -7,7 +7,7 @@
 
 namespace shanshui::ecoacct::services {
 
-// ---- 水源涵养 water conservation (gep.md §1.2, water-balance method of the 2020 guideline) ----
+// ---- 水源涵养 water conservation (docs/reference/gep.md §1.2, water-balance method of the 2020 guideline) ----
 
 /// Q = A·(P − R − ET)·10⁻³, R = α·P: m³ a cell holds back in a year. A cell whose balance is
 /// negative conserves nothing (not a negative quantity).
@@ -23,7 +23,7 @@ inline double fu_aet_mm(double p_mm, double et0_mm, double kc, double omega) {
   return p_mm * (1 + phi - std::pow(1 + std::pow(phi, omega), 1 / omega));
 }
 
-// ---- 土壤保持 soil retention (gep.md §1.3: RUSLE, potential minus actual erosion) ----
+// ---- 土壤保持 soil retention (docs/reference/gep.md §1.3: RUSLE, potential minus actual erosion) ----
 
 /// Slope in degrees from a 3 × 3 neighbourhood of elevations (Horn 1981), `cell` metres apart;
 /// z points at the centre, `stride` floats per row. A missing neighbour is replaced by the centre.
@@ -58,10 +58,10 @@ inline Erosion rusle(double r, double k, double ls, double c, double p) {
 }
 
 /// SL 190-2007: a cell is eroding (水土流失) when its modulus (t·km⁻²·a⁻¹ = 100 × t·ha⁻¹·a⁻¹) reaches
-/// the allowable loss of its region (西南土石山区 500); 水土保持率 = the land that is not (gep.md §2.2).
+/// the allowable loss of its region (西南土石山区 500); 水土保持率 = the land that is not (docs/reference/gep.md §2.2).
 inline bool eroding(double actual_t_ha, double allowable_t_km2) { return actual_t_ha * 100 >= allowable_t_km2; }
 
-// ---- 固碳 / 释氧 carbon sequestration and oxygen release (gep.md §1.8–1.9, NEP method) ----
+// ---- 固碳 / 释氧 carbon sequestration and oxygen release (docs/reference/gep.md §1.8–1.9, NEP method) ----
 
 /// Q_CO2 = 44/12 · NEP, NEP = α·NPP (g C·m⁻²·a⁻¹): tonnes of CO₂ a cell fixes in a year.
 inline double co2_t(double npp_gc_m2, double nep_ratio, double area_m2) {
@@ -70,7 +70,7 @@ inline double co2_t(double npp_gc_m2, double nep_ratio, double area_m2) {
 /// Q_O2 = 32/44 · Q_CO2.
 inline double o2_t(double co2) { return co2 * 32.0 / 44.0; }
 
-// ---- 气候调节 climate regulation (gep.md §1.10) ----
+// ---- 气候调节 climate regulation (docs/reference/gep.md §1.10) ----
 
 /// Vegetation: E_pt = EPP·S·D / (3600·r), kWh — heat consumed by transpiration (kJ·m⁻²·d⁻¹) over
 /// the days above 26 °C, as the electricity an air conditioner of efficiency r would use.
