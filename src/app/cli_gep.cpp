@@ -41,7 +41,7 @@ int gep_run(const Common& c, const GepArgs& a) {
   if (c.json) {
     json all = json::array();
     for (const auto& y : *r) {
-      json d = json::parse(service::account_json(y.account, {}));
+      json d = json::parse(y.json);
       d["both_grow"] = y.both_grow;
       d["runs"] = y.run_ids;
       d["seconds"] = y.seconds;
@@ -57,7 +57,7 @@ int gep_run(const Common& c, const GepArgs& a) {
                 acc.categories.count("regulating") ? acc.categories.at("regulating") / 1e8 : 0.0,
                 acc.categories.count("cultural") ? acc.categories.at("cultural") / 1e8 : 0.0, acc.gdp / 1e8);
     std::printf("  GEP 的 GDP 转化率 %s%%（%s）；GEP 与 GDP 双增长：%s；水土保持率 %s%%；森林覆盖率（栅格） %.1f%%\n",
-                y.ratio.c_str(), acc.gdp_ratio_definition.c_str(),
+                y.ratio.c_str(), service::gdp_ratio_label(acc.gdp_ratio_definition),
                 y.both_grow.empty()    ? "—（上一年未计算）"
                 : y.both_grow == "yes" ? "是"
                                        : "否",
@@ -83,9 +83,10 @@ int raster_info(const Common& c, const std::vector<std::string>& files) {
                      {"nodata", i->nodata ? json(*i->nodata) : json(nullptr)},
                      {"unit", i->unit}});
     } else {
-      std::printf("%s: %d × %d, cell %g, EPSG:%d, %s, nodata %s, unit %s\n", f.c_str(), i->grid.width, i->grid.height,
-                  i->grid.geotransform[1], i->grid.epsg, i->type.c_str(),
-                  i->nodata ? std::to_string(*i->nodata).c_str() : "none", i->unit.empty() ? "—" : i->unit.c_str());
+      const bool degrees = i->grid.epsg == 4326 || i->grid.epsg == 4490;
+      std::printf("%s：%d × %d 个像元，像元边长 %g %s，EPSG:%d，%s，无数据值 %s，单位 %s\n", f.c_str(), i->grid.width,
+                  i->grid.height, i->grid.geotransform[1], degrees ? "度" : "米", i->grid.epsg, i->type.c_str(),
+                  i->nodata ? std::to_string(*i->nodata).c_str() : "未声明", i->unit.empty() ? "—" : i->unit.c_str());
     }
   }
   if (c.json) std::cout << all.dump() << "\n";
@@ -116,11 +117,17 @@ int raster_zonal(const Common& c, const std::string& file, const std::string& ki
   for (size_t z = 0; z < stats->size(); ++z) {
     const auto& s = (*stats)[z];
     if (c.json) {
-      all.push_back(
-          {{"zone", names[z]}, {"cells", s.count}, {"sum", s.sum}, {"mean", s.mean()}, {"min", s.min}, {"max", s.max}});
+      all.push_back({{"zone", names[z]},
+                     {"cells", s.count},
+                     {"sum", s.sum},
+                     {"mean", s.mean()},
+                     {"min", s.min},
+                     {"max", s.max},
+                     {"unit", i->unit}});
     } else {
-      std::printf("%s：%lld 个像元，均值 %.3f，最小 %.3f，最大 %.3f，合计 %.3f\n", names[z].c_str(),
-                  static_cast<long long>(s.count), s.mean(), s.min, s.max, s.sum);
+      const char* u = i->unit.c_str();
+      std::printf("%s：%lld 个像元，均值 %.3f %s，最小 %.3f %s，最大 %.3f %s，合计 %.3f %s\n", names[z].c_str(),
+                  static_cast<long long>(s.count), s.mean(), u, s.min, u, s.max, u, s.sum, u);
     }
   }
   if (c.json) std::cout << all.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";

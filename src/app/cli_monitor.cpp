@@ -11,7 +11,9 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "core/csv.h"
 #include "core/decimal.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "export/exports.h"
 #include "hj212/crc.h"
@@ -22,7 +24,6 @@
 #include "quality/noise.h"
 #include "service/audit_digest.h"
 #include "service/auth.h"
-#include "service/csv.h"
 #include "service/evaluator.h"
 #include "service/lineage.h"
 
@@ -73,9 +74,9 @@ int station_add(const Common& c, const StationArgs& a) {
 }
 
 int station_import(const Common& c, const std::string& file) {
-  auto text = plan::read_file(file);
+  auto text = read_file(file);
   if (!text) return refuse(text.error().message);
-  auto csv = service::parse_csv(*text, file);
+  auto csv = parse_csv(*text, file);
   if (!csv) return refuse(csv.error().message);
   if (csv->column("mn") < 0 || csv->column("kind") < 0)
     return refuse(file + ":1: needs columns mn,kind[,name,township,river,section,lon,lat,password,crc,units,zone]");
@@ -309,7 +310,7 @@ int audit_verify(const Common& c, const std::string& digest_file, const std::str
   }
   int rc = v->data.empty() ? 0 : 1;
   if (digest_file.empty()) return rc;
-  auto text = plan::read_file(digest_file);
+  auto text = read_file(digest_file);
   if (!text) return refuse(text.error().message);
   auto d = service::parse_digest(*text);
   if (!d) return refuse(digest_file + ": " + d.error().message);

@@ -4,6 +4,7 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "core/file.h"
 #include "export/exports.h"
 #include "plan/lint.h"
 #include "plan/loader.h"
@@ -28,7 +29,7 @@ void print_findings(const std::vector<plan::Finding>& findings, std::ostream& os
 }  // namespace
 
 int plan_import(const Common& c, const std::string& file) {
-  auto text = plan::read_file(file);
+  auto text = read_file(file);
   if (!text) return refuse(text.error().message);
   auto p = plan::load_plan_text(*text, file);
   if (!p) return refuse(p.error().message);

@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "export/quality_json.h"
 #include "plan/loader.h"
@@ -158,7 +159,7 @@ int record_rows(const Common& c, const std::vector<store::Measurement>& rows, co
 
 Result<service::DataSet> data_set(const std::string& path, size_t rows, size_t stations, const std::string& first,
                                   const std::string& last) {
-  auto bytes = plan::read_file(path);
+  auto bytes = read_file(path);
   SS_TRY(bytes);
   return service::DataSet{
       std::filesystem::path(path).filename().string(), text::sha256_hex(*bytes), first, last, rows, stations};

@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "export/exports.h"
 #include "plan/item_status.h"
@@ -40,9 +41,9 @@ Result<Loaded> load(const Common& c, const std::string& as_of) {
 // in which case good rows land and refused rows are kept in rejected_rows for inspection.
 template <class Row, class Intake, class Add>
 int ingest(const Common& c, const std::string& file, bool accept_valid, const char* what, Intake intake, Add add) {
-  auto text = plan::read_file(file);
+  auto text = read_file(file);
   if (!text) return refuse(text.error().message);
-  auto csv = service::parse_csv(*text, file);
+  auto csv = parse_csv(*text, file);
   if (!csv) return refuse(csv.error().message);
   auto s = open_store(c);
   if (!s) return refuse(s.error().message);
@@ -94,7 +95,7 @@ int report_submit(const Common& c, const std::string& file, bool accept_valid, b
       options.stored.insert(service::report_key(r));
     }
   }
-  auto intake = [&options](const plan::Plan& p, const service::CsvTable& csv, const std::string& origin) {
+  auto intake = [&options](const plan::Plan& p, const CsvTable& csv, const std::string& origin) {
     return service::intake_reports(p, csv, origin, options);
   };
   return ingest<store::ProgressReport>(c, file, accept_valid, "reports", intake,

@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <mutex>
 
+#include "core/file.h"
 #include "core/text.h"
 #include "ecoacct/services.h"
 #include "raster/raster.h"
@@ -36,13 +35,6 @@ constexpr Role kRoles[] = {{"land_cover", "", 0},
                            {"et0", "mm/a", 0}};
 constexpr size_t kLand = 0, kDem = 1, kP = 2, kAet = 3, kNpp = 4, kR = 5, kK = 6, kEt0 = 7;
 
-Result<std::string> file_sha256(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path + ": cannot open");
-  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return text::sha256_hex(all);
-}
-
 }  // namespace
 
 struct Prepared {
@@ -52,17 +44,15 @@ struct Prepared {
   std::vector<std::string> paths;  // by role ("" = not used)
   raster::Grid grid;
   std::vector<raster::Window> tiles;
-  std::vector<int32_t> zones;
+  std::shared_ptr<const std::vector<int32_t>> zones;  // zone per cell, row by row
   int n_zones = 0;
   std::vector<int> class_index;  // code → column among the class areas, −1 = not a class
   int n_classes = 0;
   std::vector<Source> inputs;
   std::vector<std::string> notes;
-  // One set of readers per worker, taken from and returned to the pool.
-  mutable std::mutex m;
-  mutable std::vector<std::vector<std::unique_ptr<raster::Reader>>> pool;
+  std::unique_ptr<raster::ReaderPool> readers;  // one set per worker
   std::unique_ptr<raster::Writer> out_water, out_retained, out_erosion;
-  size_t width() const { return static_cast<size_t>(kSums) + static_cast<size_t>(n_classes); }
+  size_t width() const { return kSums + static_cast<size_t>(n_classes); }
 };
 
 Result<std::shared_ptr<Prepared>> prepare(const Profile& profile, int year, const RunOptions& options) {
@@ -102,22 +92,25 @@ Result<std::shared_ptr<Prepared>> prepare(const Profile& profile, int year, cons
         return fail(path + ": in degrees; the account needs a projected grid in metres (e.g. EPSG:4546)");
     }
     if (options.hash_inputs) {
-      auto sha = file_sha256(path);
-      if (!sha) return tl::unexpected(sha.error());
-      p->inputs.push_back({path, *sha});
+      auto bytes = read_file(path);
+      if (!bytes) return tl::unexpected(bytes.error());
+      p->inputs.push_back({path, text::sha256_hex(*bytes)});
     } else {
       p->inputs.push_back({path, ""});
     }
     p->paths.push_back(path);
   }
   for (const auto& s : profile.sources) p->inputs.push_back(s);
+  p->readers = std::make_unique<raster::ReaderPool>(p->paths);
   p->grid = first->grid;
   p->tiles = raster::tiles(p->grid, options.tile);
   p->n_zones = static_cast<int>(options.zones_wkb.size());
-  if (p->n_zones) {
+  if (options.zone_cells && static_cast<int64_t>(options.zone_cells->size()) == p->grid.cells()) {
+    p->zones = options.zone_cells;
+  } else if (p->n_zones) {
     auto z = raster::rasterize_zones(p->grid, options.zones_wkb);
     if (!z) return tl::unexpected(z.error());
-    p->zones = std::move(*z);
+    p->zones = std::make_shared<const std::vector<int32_t>>(std::move(*z));
   }
   p->class_index.assign(256, -1);
   for (const auto& c : profile.classes)
@@ -141,6 +134,7 @@ Result<std::shared_ptr<Prepared>> prepare(const Profile& profile, int year, cons
 }
 
 size_t tile_count(const Prepared& p) { return p.tiles.size(); }
+std::shared_ptr<const std::vector<int32_t>> zone_cells(const Prepared& p) { return p.zones; }
 size_t sums_width(const Prepared& p) { return (static_cast<size_t>(p.n_zones) + 1) * p.width(); }
 
 Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) {
@@ -159,28 +153,12 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
   const size_t width = p.width();
 
   raster::for_each_tile(mine.size(), p.options.threads, [&](size_t k) {
-    std::vector<std::unique_ptr<raster::Reader>> readers;
-    {
-      std::lock_guard lock(p.m);
-      if (!p.pool.empty()) {
-        readers = std::move(p.pool.back());
-        p.pool.pop_back();
-      }
+    auto taken = p.readers->take();
+    if (!taken) {
+      errors[k] = taken.error().message;
+      return;
     }
-    if (readers.empty()) {
-      for (const auto& path : p.paths) {
-        if (path.empty()) {
-          readers.emplace_back();
-          continue;
-        }
-        auto r = raster::Reader::open(path);
-        if (!r) {
-          errors[k] = r.error().message;
-          return;
-        }
-        readers.push_back(std::move(*r));
-      }
-    }
+    raster::ReaderPool::Set& readers = *taken;
     const raster::Window& w = p.tiles[mine[k]];
     std::vector<std::vector<float>> v(std::size(kRoles));
     for (size_t i = 0; i < std::size(kRoles); ++i) {
@@ -215,13 +193,13 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
         }
         size_t zone = 0;
         if (p.n_zones) {
-          int32_t z = p.zones[static_cast<size_t>(w.y0 + y) * static_cast<size_t>(p.grid.width) +
-                              static_cast<size_t>(w.x0 + x)];
+          int32_t z = (*p.zones)[static_cast<size_t>(w.y0 + y) * static_cast<size_t>(p.grid.width) +
+                                 static_cast<size_t>(w.x0 + x)];
           zone = z > 0 ? static_cast<size_t>(z) : 0;
         }
         double* s = ts.values.data() + zone * width;
-        s[0] += area;
-        if (cls->forest) s[1] += area;
+        s[kArea] += area;
+        if (cls->forest) s[kForest] += area;
         s[kSums + p.class_index[static_cast<size_t>(code)]] += area;
         const double pr = v[kP][i], et = v[kAet][i];
         // 水源涵养: water balance on the ecosystem classes (water surfaces conserve nothing here).
@@ -229,7 +207,7 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
         if (cls->ecosystem && !cls->water && !std::isnan(pr) && !std::isnan(et)) {
           double aet = budyko ? services::fu_aet_mm(pr, v[kEt0][i], cls->kc, prof.budyko_omega) : et;
           double m3 = services::water_conservation_m3(pr, aet, cls->runoff, area);
-          s[3] += m3;
+          s[kWater] += m3;
           water_mm = m3 / area * 1e3;
         }
         // 土壤保持 and 水土保持率: RUSLE with the slope of the DEM's 3 × 3 neighbourhood.
@@ -239,14 +217,14 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
         if (!std::isnan(*z) && !std::isnan(v[kR][i]) && !std::isnan(v[kK][i]) && !cls->water) {
           double slope = services::slope_deg(z, dem_stride, cell);
           e = services::rusle(v[kR][i], v[kK][i], services::ls_factor(slope, prof.slope_length_m), cls->c, cls->p);
-          s[4] += e.retained() * area * 1e-4;
-          if (services::eroding(e.actual, prof.allowable_loss)) s[2] += area;
+          s[kRetained] += e.retained() * area * 1e-4;
+          if (services::eroding(e.actual, prof.allowable_loss)) s[kEroding] += area;
         }
         // 固碳 (and 释氧 from it).
-        if (!std::isnan(v[kNpp][i])) s[5] += services::co2_t(v[kNpp][i], cls->nep, area);
+        if (!std::isnan(v[kNpp][i])) s[kCo2] += services::co2_t(v[kNpp][i], cls->nep, area);
         // 气候调节: transpiration of vegetation, evaporation of water surfaces.
-        if (cls->epp > 0) s[6] += services::transpiration_kwh(cls->epp, area, *hot_days, *ac);
-        if (cls->water && !std::isnan(et)) s[7] += et * area * 1e-3;
+        if (cls->epp > 0) s[kTranspiration] += services::transpiration_kwh(cls->epp, area, *hot_days, *ac);
+        if (cls->water && !std::isnan(et)) s[kEvaporation] += et * area * 1e-3;
         if (writing) {
           ow[i] = static_cast<float>(water_mm);
           orr[i] = static_cast<float>(e.retained());
@@ -258,8 +236,7 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
            {std::pair{p.out_water.get(), &ow}, {p.out_retained.get(), &orr}, {p.out_erosion.get(), &oe}})
         if (auto s = wr->write(w, *vals); !s) errors[k] = s.error().message;
     }
-    std::lock_guard lock(p.m);
-    p.pool.push_back(std::move(readers));
+    p.readers->give(std::move(readers));
   });
   for (const auto& e : errors)
     if (!e.empty()) return fail(e);
@@ -290,13 +267,12 @@ Result<Account> finish(const Prepared& p, std::vector<TileSums> all) {
   a.gdp_ratio_definition = prof.gdp_ratio;
   a.inputs = p.inputs;
   a.notes = p.notes;
-  a.area_m2 = total(0);
-  a.forest_m2 = total(1);
-  a.eroding_m2 = total(2);
+  a.area_m2 = total(kArea);
+  a.forest_m2 = total(kForest);
+  a.eroding_m2 = total(kEroding);
   a.cells = static_cast<int64_t>(std::llround(a.area_m2 / p.grid.cell_area_m2()));
   if (a.area_m2 <= 0) return fail(p.paths[kLand] + ": no cell of the county has a land-cover class");
 
-  auto price = [&](const char* id) { return prof.price(id); };
   auto stat = [&](const char* item) { return prof.statistic(p.year, item); };
   std::string error;
   auto need = [&](Result<double> r) {
@@ -308,26 +284,26 @@ Result<Account> finish(const Prepared& p, std::vector<TileSums> all) {
     a.lines.push_back(std::move(l));
   };
   // Regulating services from the rasters (values per zone follow the same prices).
-  const double lambda = need(price("sediment_lambda")), rho = need(price("soil_bulk_density"));
-  const double soil_n = need(price("soil_n")), soil_p = need(price("soil_p"));
-  const double latent = need(price("latent_heat"));
+  const double lambda = need(prof.price("sediment_lambda")), rho = need(prof.price("soil_bulk_density"));
+  const double soil_n = need(prof.price("soil_n")), soil_p = need(prof.price("soil_p"));
+  const double latent = need(prof.price("latent_heat"));
   auto raster_lines = [&](auto&& q) {  // the raster lines from one set of sums (county or zone)
     std::vector<Line> l;
-    l.push_back({"water_conservation", "regulating", "water_conservation", q(3), "m³", "reservoir_cost", 0,
+    l.push_back({"water_conservation", "regulating", "water_conservation", q(kWater), "m³", "reservoir_cost", 0,
                  "Q = Σ A·(P − α·P − ET)·10⁻³ × 水库单位库容工程造价"});
-    l.push_back({"soil_retention.sediment", "regulating", "soil_retention", lambda * q(4) / rho, "m³", "dredging_cost",
-                 0, "λ·Q_sr/ρ × 水库清淤工程费用（Q_sr = R·K·LS·(1 − C·P)）"});
-    l.push_back({"soil_retention.nitrogen", "regulating", "soil_retention", q(4) * soil_n, "t", "n_cost", 0,
+    l.push_back({"soil_retention.sediment", "regulating", "soil_retention", lambda * q(kRetained) / rho, "m³",
+                 "dredging_cost", 0, "λ·Q_sr/ρ × 水库清淤工程费用（Q_sr = R·K·LS·(1 − C·P)）"});
+    l.push_back({"soil_retention.nitrogen", "regulating", "soil_retention", q(kRetained) * soil_n, "t", "n_cost", 0,
                  "Q_sr × 土壤含氮量 × 氮处理成本"});
-    l.push_back({"soil_retention.phosphorus", "regulating", "soil_retention", q(4) * soil_p, "t", "p_cost", 0,
+    l.push_back({"soil_retention.phosphorus", "regulating", "soil_retention", q(kRetained) * soil_p, "t", "p_cost", 0,
                  "Q_sr × 土壤含磷量 × 磷处理成本"});
-    l.push_back({"carbon", "regulating", "carbon", q(5), "t CO₂", "carbon_price", 0, "44/12 × α × NPP × A × 碳价"});
+    l.push_back({"carbon", "regulating", "carbon", q(kCo2), "t CO₂", "carbon_price", 0, "44/12 × α × NPP × A × 碳价"});
     if (prof.oxygen)
-      l.push_back({"oxygen", "regulating", "oxygen", services::o2_t(q(5)), "t O₂", "oxygen_price", 0,
+      l.push_back({"oxygen", "regulating", "oxygen", services::o2_t(q(kCo2)), "t O₂", "oxygen_price", 0,
                    "32/44 × Q_CO₂ × 工业制氧价格"});
-    l.push_back({"climate.vegetation", "regulating", "climate", q(6), "kWh", "electricity_price", 0,
+    l.push_back({"climate.vegetation", "regulating", "climate", q(kTranspiration), "kWh", "electricity_price", 0,
                  "EPP·S·D/(3600·r) × 电价"});
-    l.push_back({"climate.water", "regulating", "climate", services::evaporation_kwh(q(7), latent), "kWh",
+    l.push_back({"climate.water", "regulating", "climate", services::evaporation_kwh(q(kEvaporation), latent), "kWh",
                  "electricity_price", 0, "E_w·q·ρ/3600 × 电价"});
     return l;
   };
@@ -336,11 +312,11 @@ Result<Account> finish(const Prepared& p, std::vector<TileSums> all) {
   a.zones.resize(n);
   for (size_t z = 0; z < n; ++z) {
     const double* s = sum.data() + z * width;
-    a.zones[z].area_m2 = s[0];
-    a.zones[z].forest_m2 = s[1];
-    a.zones[z].eroding_m2 = s[2];
+    a.zones[z].area_m2 = s[kArea];
+    a.zones[z].forest_m2 = s[kForest];
+    a.zones[z].eroding_m2 = s[kEroding];
     for (const auto& l : raster_lines([&](size_t f) { return s[f]; }))
-      a.zones[z].value += l.quantity * (prof.prices.count(l.price_id) ? prof.prices.at(l.price_id).value : 0);
+      a.zones[z].value += l.quantity * need(prof.price(l.price_id));
   }
   // 洪水调蓄: flood-control storage ≈ 35 % of the reservoirs' capacity (docs/reference/gep.md §1.5); the Three Gorges
   // reservoir is not counted (a national engineered asset).

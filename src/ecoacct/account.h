@@ -63,14 +63,27 @@ struct Account {
 struct RunOptions {
   std::string rasters_dir;
   std::vector<std::string> zones_wkb;  // township polygons (CGCS2000 lon/lat), zone i + 1
-  int threads = 0;                     // 0 = every core
+  // The same polygons already burnt onto this grid (an earlier year's, from zone_cells()); null =
+  // burn zones_wkb. Years on one grid burn the townships once.
+  std::shared_ptr<const std::vector<int32_t>> zone_cells;
+  int threads = 0;  // 0 = every core
   int tile = 512;
   std::string out_dir;      // write water_conservation, soil_retention and erosion GeoTIFFs here
   bool hash_inputs = true;  // SHA-256 of every raster file for the provenance
 };
 
 /// The per-tile sums of one zone: what the valuation needs from the rasters.
-constexpr int kSums = 8;  // area, forest, eroding, water m³, retained t, CO₂ t, transpiration kWh, evaporation m³
+enum Sum : size_t {
+  kArea,           // m²
+  kForest,         // m² of forest classes
+  kEroding,        // m² at or above the allowable loss
+  kWater,          // m³ conserved
+  kRetained,       // t of soil retained
+  kCo2,            // t fixed
+  kTranspiration,  // kWh
+  kEvaporation,    // m³ from water surfaces
+  kSums            // then one m² column per land-cover class
+};
 struct TileSums {
   size_t tile = 0;
   std::vector<double> values;  // (zones + 1) × (kSums + classes)
@@ -84,6 +97,8 @@ Result<Account> run(const Profile& profile, int year, const RunOptions& options)
 struct Prepared;
 Result<std::shared_ptr<Prepared>> prepare(const Profile& profile, int year, const RunOptions& options);
 size_t tile_count(const Prepared& p);
+/// The zones as burnt on the run's grid (null when the run has none), to reuse for another year.
+std::shared_ptr<const std::vector<int32_t>> zone_cells(const Prepared& p);
 size_t sums_width(const Prepared& p);
 Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks);
 Result<Account> finish(const Prepared& p, std::vector<TileSums> all);

@@ -4,56 +4,31 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "core/csv.h"
+#include "core/file.h"
 #include "core/text.h"
 
 namespace shanshui::ecoacct {
 namespace {
 
-Result<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path + ": cannot open");
-  std::ostringstream all;
-  all << in.rdbuf();
-  return all.str();
-}
-
-// The rows of a simple CSV (no quoted fields; '#' lines are comments) as header → value maps,
-// with their line numbers. A row with another number of fields than the header is an error.
+// The records of a data CSV (core/csv.h: '#' comment lines) as header → value maps, with their
+// line numbers. A row with another number of fields than the header is an error.
 struct Row {
   int line;
   std::map<std::string, std::string> at;
 };
 Result<std::vector<Row>> rows_of(const std::string& text, const std::string& path,
                                  const std::vector<std::string>& required) {
+  auto t = parse_data_csv(text, path, required);
+  if (!t) return tl::unexpected(t.error());
   std::vector<Row> out;
-  std::vector<std::string> header;
-  std::istringstream in(text);
-  int n = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    if (line.find('"') != std::string::npos)
-      return fail(path + ":" + std::to_string(n) + ": quoted fields are not used here");
-    std::vector<std::string> f;
-    std::istringstream cells(line);
-    for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
-    if (line.back() == ',') f.emplace_back();
-    if (header.empty()) {
-      header = f;
-      for (const auto& r : required)
-        if (std::find(header.begin(), header.end(), r) == header.end())
-          return fail(path + ":" + std::to_string(n) + ": missing column '" + r + "'");
-      continue;
-    }
-    if (f.size() != header.size())
-      return fail(path + ":" + std::to_string(n) + ": " + std::to_string(f.size()) + " fields, the header has " +
-                  std::to_string(header.size()));
-    Row r{n, {}};
-    for (size_t i = 0; i < f.size(); ++i) r.at[header[i]] = f[i];
+  for (const auto& rec : t->records) {
+    if (rec.fields.size() != t->header.size())
+      return fail(path + ":" + std::to_string(rec.line) + ": " + std::to_string(rec.fields.size()) +
+                  " fields, the header has " + std::to_string(t->header.size()));
+    Row r{rec.line, {}};
+    for (size_t i = 0; i < rec.fields.size(); ++i) r.at[t->header[i]] = rec.fields[i];
     out.push_back(std::move(r));
   }
   return out;
@@ -105,7 +80,7 @@ std::string Profile::raster(const std::string& dir, const std::string& role, int
 }
 
 Result<Profile> load_profile(const std::string& yaml_path) {
-  auto text = read_text(yaml_path);
+  auto text = read_file(yaml_path);
   if (!text) return tl::unexpected(text.error());
   Profile p;
   p.sources.push_back({yaml_path, text::sha256_hex(*text)});
@@ -140,7 +115,7 @@ Result<Profile> load_profile(const std::string& yaml_path) {
                    const std::vector<std::string>& cols) -> Result<std::pair<std::string, std::vector<Row>>> {
     std::string name = root[key] ? root[key].as<std::string>() : std::string(key) + ".csv";
     std::string path = dir.empty() ? name : dir + "/" + name;
-    auto t = read_text(path);
+    auto t = read_file(path);
     if (!t) return tl::unexpected(t.error());
     p.sources.push_back({path, text::sha256_hex(*t)});
     auto rows = rows_of(*t, path, cols);

@@ -4,15 +4,14 @@
 #include <cstdio>
 #include <map>
 
+#include "core/csv.h"
 #include "core/text.h"
 #include "export/exports.h"
 #include "plan/item_status.h"
-#include "service/csv.h"
 
 namespace shanshui::exporting {
 
 std::string progress_csv(const plan::Plan& p, const service::TrackingView& view) {
-  using service::csv_escape;
   std::string out =
       "\xEF\xBB\xBF"  // UTF-8 byte order mark
       "行动,重点任务,编号,工作事项,牵头单位,责任单位,状态,完成百分比,最新报送期,最新进展,佐证材料,关联指标\n";
@@ -47,7 +46,6 @@ std::string progress_csv(const plan::Plan& p, const service::TrackingView& view)
 }
 
 std::string notices_csv(const plan::Plan& p, const std::vector<service::NoticeView>& notices) {
-  using service::csv_escape;
   static const std::map<std::string, std::string> kState = {
       {"issued", "待答复"}, {"answered", "待办结"}, {"escalated", "已通报"}, {"resolved", "已办结"}};
   static const std::map<std::string, std::string> kStep = {

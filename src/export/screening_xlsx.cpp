@@ -5,9 +5,9 @@
 
 #include <cstdio>
 
+#include "core/csv.h"
 #include "export/exports.h"
 #include "export/xlsx_style.h"
-#include "service/csv.h"
 #include "service/labels.h"
 #include "service/zoning.h"
 

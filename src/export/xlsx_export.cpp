@@ -1,11 +1,11 @@
 // xlsx_export.cpp: the 打表 workbook, written with libxlsxwriter (one workbook per call).
 #include <xlsxwriter.h>
 
+#include "core/csv.h"
 #include "core/text.h"
 #include "export/exports.h"
 #include "export/xlsx_style.h"
 #include "plan/item_status.h"
-#include "service/csv.h"
 
 namespace shanshui::exporting {
 namespace {

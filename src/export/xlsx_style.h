@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "service/csv.h"
+#include "core/csv.h"
 
 namespace shanshui::exporting::xlsx {
 
@@ -33,9 +33,9 @@ inline Formats add_formats(lxw_workbook* wb) {
 }
 
 /// Every text cell goes through here: text that Excel would run as a formula when a clerk edits the
-/// cell is neutralised (service::neutralize_formula).
+/// cell is neutralised (neutralize_formula).
 inline lxw_error text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::string& s, lxw_format* format) {
-  return worksheet_write_string(ws, row, col, service::neutralize_formula(s).c_str(), format);
+  return worksheet_write_string(ws, row, col, neutralize_formula(s).c_str(), format);
 }
 
 }  // namespace shanshui::exporting::xlsx

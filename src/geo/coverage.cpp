@@ -117,20 +117,23 @@ struct Graph {
   }
 };
 
-// The part of a straight edge from `from` to `to` within `reach` metres of `from`, as a line.
-GEOSGeometry* edge_piece(std::pair<double, double> from, std::pair<double, double> to, double reach) {
+// The straight line from `from` to `to`.
+GEOSGeometry* segment(std::pair<double, double> from, std::pair<double, double> to) {
   GEOSCoordSequence* seq = GEOSCoordSeq_create_r(geos(), 2, 2);
   GEOSCoordSeq_setXY_r(geos(), seq, 0, from.first, from.second);
   GEOSCoordSeq_setXY_r(geos(), seq, 1, to.first, to.second);
-  Geom whole(GEOSGeom_createLineString_r(geos(), seq));
+  return GEOSGeom_createLineString_r(geos(), seq);
+}
+
+// The part of the straight edge from `from` to `to` within `reach` metres of `from` (GEOS
+// interpolates the point where the walk ends).
+GEOSGeometry* edge_piece(std::pair<double, double> from, std::pair<double, double> to, double reach) {
+  Geom whole(segment(from, to));
   Geom end(GEOSInterpolate_r(geos(), whole.get(), reach));
   double ex = 0, ey = 0;
   GEOSGeomGetX_r(geos(), end.get(), &ex);
   GEOSGeomGetY_r(geos(), end.get(), &ey);
-  GEOSCoordSequence* cut = GEOSCoordSeq_create_r(geos(), 2, 2);
-  GEOSCoordSeq_setXY_r(geos(), cut, 0, from.first, from.second);
-  GEOSCoordSeq_setXY_r(geos(), cut, 1, ex, ey);
-  return GEOSGeom_createLineString_r(geos(), cut);
+  return segment(from, {ex, ey});
 }
 
 }  // namespace
@@ -233,7 +236,7 @@ Result<Coverage> network_service_coverage(const std::vector<std::string>& sites_
     const auto& a = graph.xy[static_cast<size_t>(e.a)];
     const auto& b = graph.xy[static_cast<size_t>(e.b)];
     if (std::max(ra, 0.0) + std::max(rb, 0.0) >= e.length) {
-      pieces.push_back(edge_piece(a, b, e.length));
+      pieces.push_back(segment(a, b));
       continue;
     }
     if (ra > 0) pieces.push_back(edge_piece(a, b, ra));

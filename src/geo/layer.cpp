@@ -15,13 +15,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <regex>
-#include <sstream>
 
+#include "core/file.h"
 #include "core/text.h"
 #include "geo/geos_util.h"
 
@@ -35,14 +34,6 @@ using detail::geos;
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
-}
-
-Result<std::string> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path + ": cannot open");
-  std::ostringstream all;
-  all << in.rdbuf();
-  return all.str();
 }
 
 void register_drivers() {
@@ -154,7 +145,7 @@ Result<Layer> read_layer(const std::string& path, const ReadOptions& options, st
   const auto& kinds = layer_kinds();
   if (std::find(kinds.begin(), kinds.end(), options.kind) == kinds.end())
     return fail("unknown layer kind '" + options.kind + "' (" + text::join(kinds, ", ") + ")");
-  auto bytes = read_bytes(path);
+  auto bytes = read_file(path);
   if (!bytes) return tl::unexpected(bytes.error());
   std::filesystem::path p(path);
   std::string ext = lower(p.extension().string());

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/csv.h"
 #include "plan/loader.h"
-#include "service/csv.h"
 #include "service/evidence.h"
 #include "service/messages.h"
 #include "service/tracking.h"
@@ -155,8 +155,8 @@ std::string field(const nlohmann::json& b, const char* key) {
 
 // One request as a one-row table, so that it passes the same intake checks as a CSV file; the
 // intake's reasons start with "request:2: ", which `reason_of` strips again.
-service::CsvTable one_row(std::vector<std::string> header, std::vector<std::string> values) {
-  service::CsvTable t;
+CsvTable one_row(std::vector<std::string> header, std::vector<std::string> values) {
+  CsvTable t;
   t.header = std::move(header);
   t.records.push_back({2, std::move(values), "(request body)"});
   return t;

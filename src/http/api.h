@@ -17,6 +17,9 @@
 #include "service/auth.h"
 #include "store/store.h"
 
+namespace shanshui {
+struct CsvTable;
+}
 namespace shanshui::plan {
 struct Plan;
 }
@@ -24,7 +27,6 @@ namespace shanshui::service {
 class LoginGuard;
 class HashGate;
 struct Tracking;
-struct CsvTable;
 }  // namespace shanshui::service
 
 namespace shanshui::http {
@@ -79,6 +81,9 @@ struct Route {
   Access access;
   std::function<void(Ctx&)> handle;
   bool cached = false;  // a view of plan and progress data, cached until the next write
+  // The query parameters a cached view depends on: they, and no other, make its cache key (so a
+  // stranger's free query strings do not make new entries).
+  std::vector<const char*> cache_query = {"as_of"};
 };
 
 /// The routes of each area (routes_*.cpp), and all of them in dispatch order.
@@ -123,7 +128,7 @@ std::optional<json> body_json(Ctx& c);
 /// A field of a JSON body as text ("" when missing or null).
 std::string field(const json& b, const char* key);
 /// One request as a one-row table, so that it passes the same intake checks as a CSV file.
-service::CsvTable one_row(std::vector<std::string> header, std::vector<std::string> values);
+CsvTable one_row(std::vector<std::string> header, std::vector<std::string> values);
 /// Now plus `hours`, ISO 8601 in Beijing time.
 std::string now_plus_hours(int hours);
 

@@ -1,10 +1,12 @@
 // routes_geo.cpp: the one map over HTTP — the layer catalogue, a layer's features as GeoJSON for
 // the map, and POST /api/screen (三线一单 pre-screening). A Screener is built per worker thread
 // and rebuilt when a layer is imported.
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/file.h"
 #include "export/exports.h"
 #include "geo/layer.h"
 #include "geo/screen.h"
@@ -93,17 +95,16 @@ std::vector<Route> geo_routes() {
                [](Ctx& c) {
                  int year = 0;
                  if (auto y = c.req.get_param_value("year"); !y.empty()) {
-                   try {
-                     year = std::stoi(y);
-                   } catch (...) {
+                   if (y.size() != 4 ||
+                       !std::all_of(y.begin(), y.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
                      return send_error(c.res, 400, "year must be a number like 2025");
-                   }
+                   year = std::stoi(y);
                  }
                  auto doc = service::gep_json(c.store, year);
                  if (!doc) return send_error(c.res, 404, doc.error().message);
                  send_json(c.res, 200, *doc);
                },
-               /*cached=*/true});
+               /*cached=*/true, /*cache_query=*/{"year"}});
   r.push_back({"GET", "/api/targets/{id}/townships",
                "A target computed from the layers, by township: its latest measure and cross-check runs with "
                "each township's value, and the township polygons (GeoJSON) for the choropleth",
@@ -154,7 +155,7 @@ std::vector<Route> geo_routes() {
            std::string today = Date::today_beijing().iso();
            std::string path = "/tmp/shanshui-screen-" + service::random_token().substr(0, 16) + ".xlsx";
            auto st = exporting::write_screening_xlsx(*result, industry, today, path);
-           auto bytes = st ? plan::read_file(path) : Result<std::string>(tl::unexpected(st.error()));
+           auto bytes = st ? read_file(path) : Result<std::string>(tl::unexpected(st.error()));
            std::remove(path.c_str());
            if (!bytes) return send_internal(c.res, bytes.error().message);
            set_attachment(c.res, "项目预筛查_" + today + ".xlsx", "screening.xlsx");

@@ -5,13 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/civil_time.h"
+#include "core/csv.h"
 #include "export/exports.h"
 #include "http/api.h"
 #include "plan/item_status.h"
 #include "plan/loader.h"
 #include "service/audit_digest.h"
 #include "service/auth.h"
-#include "service/csv.h"
 #include "service/lineage.h"
 #include "service/login_guard.h"
 #include "service/monitoring.h"

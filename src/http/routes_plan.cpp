@@ -6,13 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/civil_time.h"
+#include "core/csv.h"
+#include "core/file.h"
 #include "export/exports.h"
 #include "http/api.h"
 #include "plan/item_status.h"
 #include "plan/loader.h"
 #include "service/audit_digest.h"
 #include "service/auth.h"
-#include "service/csv.h"
 #include "service/lineage.h"
 #include "service/login_guard.h"
 #include "service/monitoring.h"
@@ -211,7 +212,7 @@ std::vector<Route> plan_routes() {
                                                          service::supervision_list(t->plan, t->view, t->reports), path,
                                                          digest ? &*digest : nullptr);
                  if (!s) return send_internal(c.res, s.error().message);
-                 auto bytes = plan::read_file(path);
+                 auto bytes = read_file(path);
                  std::remove(path.c_str());
                  if (!bytes) return send_internal(c.res, bytes.error().message);
                  set_attachment(c.res, "打表推进表_" + t->view.as_of.iso() + ".xlsx", "progress.xlsx");

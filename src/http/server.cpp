@@ -123,8 +123,8 @@ Result<int> Server::bind() {
         // The key holds only what the view depends on: the path, the reader's class, the day and
         // the parameters the route reads (free query strings do not make new entries).
         std::string key = req.path + "|" + (service::may_read_internal(c.user) ? "internal" : "public") + "|" +
-                          Date::today_beijing().iso() + "|" + req.get_param_value("as_of").substr(0, 32) + "|" +
-                          req.get_param_value("year").substr(0, 8);
+                          Date::today_beijing().iso();
+        for (const char* q : route.cache_query) key += std::string("|") + req.get_param_value(q).substr(0, 32);
         auto hit = cache->get(key, *version);
         if (!hit) {
           auto lock = cache->build_lock(key);

@@ -3,11 +3,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "core/decimal.h"
+#include "core/file.h"
 #include "core/text.h"
 
 namespace shanshui::plan {
@@ -376,14 +375,6 @@ Result<Plan> load_plan_text(const std::string& yaml_text, const std::string& ori
   } catch (const YAML::Exception& e) {
     return fail(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
-}
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path + ": cannot open");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 Result<Plan> load_plan_file(const std::string& path) {

@@ -16,7 +16,4 @@ Result<Plan> load_plan_text(const std::string& yaml_text, const std::string& ori
 /// Reads and parses a plan file.
 Result<Plan> load_plan_file(const std::string& path);
 
-/// Reads a whole file; the error names the path.
-Result<std::string> read_file(const std::string& path);
-
 }  // namespace shanshui::plan

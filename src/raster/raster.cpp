@@ -171,6 +171,43 @@ Status Reader::read(const Window& w, int halo, std::vector<float>& out) {
   return {};
 }
 
+// ---- ReaderPool ----
+
+struct ReaderPool::Free {
+  std::mutex m;
+  std::vector<Set> sets;
+};
+
+ReaderPool::ReaderPool(std::vector<std::string> paths) : paths_(std::move(paths)), free_(std::make_unique<Free>()) {}
+ReaderPool::~ReaderPool() = default;
+
+Result<ReaderPool::Set> ReaderPool::take() {
+  {
+    std::lock_guard lock(free_->m);
+    if (!free_->sets.empty()) {
+      Set s = std::move(free_->sets.back());
+      free_->sets.pop_back();
+      return s;
+    }
+  }
+  Set s;
+  for (const auto& path : paths_) {
+    if (path.empty()) {
+      s.emplace_back();
+      continue;
+    }
+    auto r = Reader::open(path);
+    if (!r) return tl::unexpected(r.error());
+    s.push_back(std::move(*r));
+  }
+  return s;
+}
+
+void ReaderPool::give(Set set) {
+  std::lock_guard lock(free_->m);
+  free_->sets.push_back(std::move(set));
+}
+
 // ---- Writer ----
 
 struct Writer::Impl {
@@ -366,29 +403,17 @@ Result<std::vector<ZoneStats>> zonal(const std::string& path, const std::vector<
   auto all = tiles(g, 512);
   std::vector<std::vector<ZoneStats>> part(all.size(), std::vector<ZoneStats>(static_cast<size_t>(n_zones)));
   std::vector<std::string> errors(all.size());
-  // One reader per thread, opened on first use.
-  std::mutex m;
-  std::vector<std::unique_ptr<Reader>> pool;
+  ReaderPool pool({path});
   for_each_tile(all.size(), threads, [&](size_t t) {
-    std::unique_ptr<Reader> r;
-    {
-      std::lock_guard lock(m);
-      if (!pool.empty()) {
-        r = std::move(pool.back());
-        pool.pop_back();
-      }
+    auto readers = pool.take();
+    if (!readers) {
+      errors[t] = readers.error().message;
+      return;
     }
-    if (!r) {
-      auto opened = Reader::open(path);
-      if (!opened) {
-        errors[t] = opened.error().message;
-        return;
-      }
-      r = std::move(*opened);
-    }
+    Reader& r = *readers->front();
     std::vector<float> v;
     const Window& w = all[t];
-    if (auto s = r->read(w, 0, v); !s) {
+    if (auto s = r.read(w, 0, v); !s) {
       errors[t] = s.error().message;
     } else {
       auto& z = part[t];
@@ -405,8 +430,7 @@ Result<std::vector<ZoneStats>> zonal(const std::string& path, const std::vector<
           ++s.count;
         }
     }
-    std::lock_guard lock(m);
-    pool.push_back(std::move(r));
+    pool.give(std::move(*readers));
   });
   for (const auto& e : errors)
     if (!e.empty()) return fail(e);

@@ -72,6 +72,26 @@ class Reader {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Sets of readers, one per path ("" = no reader), lent to the tile being worked on: a worker takes
+/// a set, reads its windows and gives it back, so that each GDAL handle serves one thread at a time
+/// and is opened once per worker, not per tile.
+class ReaderPool {
+ public:
+  using Set = std::vector<std::unique_ptr<Reader>>;
+  explicit ReaderPool(std::vector<std::string> paths);
+  ~ReaderPool();
+  ReaderPool(const ReaderPool&) = delete;
+  ReaderPool& operator=(const ReaderPool&) = delete;
+  /// A free set, or a newly opened one (the error names the file that does not open).
+  Result<Set> take();
+  void give(Set set);
+
+ private:
+  std::vector<std::string> paths_;
+  struct Free;
+  std::unique_ptr<Free> free_;
+};
+
 /// Writes one Float32 band as a tiled, deflate-compressed GeoTIFF. Windows may come from any
 /// thread (writes are serialised); close() flushes and reports the first error.
 class Writer {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/file.h"
 #include "plan/loader.h"
 
 namespace shanshui::service {
@@ -35,7 +36,7 @@ Status ready() {
 Result<std::vector<unsigned char>> secret_key(const std::string& path) {
   if (auto s = ready(); !s) return tl::unexpected(s.error());
   std::vector<unsigned char> sk(crypto_sign_SECRETKEYBYTES);
-  if (auto text = plan::read_file(path)) {
+  if (auto text = read_file(path)) {
     std::string hex = *text;
     while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
     if (!from_hex(hex, sk.data(), sk.size())) return fail(path + ": not an Ed25519 secret key (128 hex digits)");

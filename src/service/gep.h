@@ -29,6 +29,7 @@ struct GepOptions {
 /// One year's result as recorded.
 struct GepYear {
   ecoacct::Account account;
+  std::string json;               // account_json with the township names: what is recorded and served
   std::string ratio;              // percent, one decimal (GB/T 8170)
   std::string both_grow;          // "yes" / "no" / "" when the year before was not computed
   std::string conservation_rate;  // 水土保持率, percent
@@ -44,6 +45,9 @@ Result<std::vector<GepYear>> run_accounts(store::Store& s, const plan::Plan& pla
 /// The account as JSON: totals, lines by service, categories, ratios, townships, sensitivity,
 /// inputs with their hashes. `towns` are the township (code, name) pairs in zone order.
 std::string account_json(const ecoacct::Account& a, const std::vector<std::pair<std::string, std::string>>& towns);
+
+/// The GEP/GDP definition in Chinese words (data/gep/gep.yaml's gdp_ratio).
+const char* gdp_ratio_label(const std::string& definition);
 
 /// GET /api/gep: the recorded account of `year` (0 = the latest), and the years recorded.
 Result<std::string> gep_json(store::Store& s, int year);

@@ -7,11 +7,11 @@
 #include <set>
 
 #include "core/civil_time.h"
+#include "core/csv.h"
 #include "core/decimal.h"
 #include "core/text.h"
 #include "hj212/crc.h"
 #include "hj212/packet.h"
-#include "service/csv.h"
 #include "service/live_air.h"
 
 namespace shanshui::service {

@@ -7,13 +7,14 @@
 #include <set>
 
 #include "core/civil_time.h"
+#include "core/csv.h"
 #include "core/decimal.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "hj212/factors.h"
 #include "plan/loader.h"
 #include "quality/noise.h"
 #include "quality/water.h"
-#include "service/csv.h"
 #include "service/water_assess.h"
 
 namespace shanshui::service {
@@ -252,7 +253,7 @@ std::vector<Alarm> alarms(const std::vector<store::Observation>& obs, const std:
 }
 
 Result<ObservationFile> read_observation_file(const std::string& path, const std::vector<store::Station>& stations) {
-  auto text = plan::read_file(path);
+  auto text = read_file(path);
   SS_TRY(text);
   std::set<std::string> known;
   for (const auto& s : stations) known.insert(s.mn);

@@ -4,14 +4,15 @@
 #include <map>
 #include <tuple>
 
+#include "core/csv.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "plan/loader.h"
-#include "service/csv.h"
 
 namespace shanshui::service {
 
 Result<NoiseAssessment> assess_noise_csv(const std::string& path, bool skip_bad_rows) {
-  auto text = plan::read_file(path);
+  auto text = read_file(path);
   SS_TRY(text);
   auto csv = parse_csv(*text, path);
   SS_TRY(csv);

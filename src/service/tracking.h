@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "core/civil_time.h"
+#include "core/csv.h"
 #include "plan/item_status.h"
 #include "plan/lenses.h"
 #include "plan/model.h"
-#include "service/csv.h"
 #include "store/store.h"
 
 namespace shanshui::service {

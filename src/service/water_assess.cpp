@@ -5,9 +5,10 @@
 #include <set>
 
 #include "core/civil_time.h"
+#include "core/csv.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "plan/loader.h"
-#include "service/csv.h"
 
 namespace shanshui::service {
 namespace {
@@ -35,7 +36,7 @@ Decimal exact_mean(const std::vector<Decimal>& v, int decimals) {
 }
 
 Result<std::vector<Section>> read_sections(const std::string& path) {
-  auto text = plan::read_file(path);
+  auto text = read_file(path);
   SS_TRY(text);
   auto csv = parse_csv(*text, path);
   SS_TRY(csv);
@@ -74,7 +75,7 @@ Result<std::vector<Section>> read_sections(const std::string& path) {
 }
 
 Result<WaterAssessment> assess_water_csv(const std::string& path, std::vector<Section> registry, bool skip_bad_rows) {
-  auto text = plan::read_file(path);
+  auto text = read_file(path);
   SS_TRY(text);
   auto csv = parse_csv(*text, path);
   SS_TRY(csv);

@@ -9,28 +9,18 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/csv.h"
 #include "core/decimal.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "geo/coverage.h"
 #include "geo/crs.h"
-#include "plan/loader.h"
-#include "service/csv.h"
+#include "service/computed_run.h"
 
 namespace shanshui::service {
 namespace {
 
 using json = nlohmann::json;
-
-Result<CsvTable> table(const std::string& text, const std::string& origin, const std::vector<std::string>& columns) {
-  std::string body;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) body += (line.rfind('#', 0) == 0 ? "" : line) + "\n";
-  auto t = parse_csv(body, origin);
-  if (!t) return tl::unexpected(t.error());
-  for (const auto& c : columns)
-    if (t->column(c) < 0) return fail(origin + ":1: missing column '" + c + "'");
-  return t;
-}
 
 std::vector<std::string> words(const std::string& s) {
   std::vector<std::string> out;
@@ -49,7 +39,8 @@ const char* screening_verdict_label(const std::string& v) {
 }
 
 Result<std::vector<geo::Rule>> parse_rules(const std::string& text, const std::string& origin) {
-  auto t = table(text, origin, {"kind", "zone", "relation", "distance_m", "industries", "verdict", "reason", "basis"});
+  auto t = parse_data_csv(text, origin,
+                          {"kind", "zone", "relation", "distance_m", "industries", "verdict", "reason", "basis"});
   if (!t) return tl::unexpected(t.error());
   std::vector<geo::Rule> out;
   for (const auto& r : t->records) {
@@ -74,7 +65,7 @@ Result<std::vector<geo::Rule>> parse_rules(const std::string& text, const std::s
 }
 
 Result<std::vector<geo::Clause>> parse_access_list(const std::string& text, const std::string& origin) {
-  auto t = table(text, origin, {"unit_code", "dimension", "rule", "industries", "text", "source"});
+  auto t = parse_data_csv(text, origin, {"unit_code", "dimension", "rule", "industries", "text", "source"});
   if (!t) return tl::unexpected(t.error());
   std::vector<geo::Clause> out;
   for (const auto& r : t->records) {
@@ -158,9 +149,9 @@ Result<std::vector<geo::Layer>> current_layers(store::Store& s) {
 }
 
 Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std::string& zoning_dir) {
-  auto rules_text = plan::read_file(zoning_dir + "/rules.csv");
+  auto rules_text = read_file(zoning_dir + "/rules.csv");
   if (!rules_text) return tl::unexpected(rules_text.error());
-  auto list_text = plan::read_file(zoning_dir + "/access-list.csv");
+  auto list_text = read_file(zoning_dir + "/access-list.csv");
   if (!list_text) return tl::unexpected(list_text.error());
   auto rules = parse_rules(*rules_text, "rules.csv");
   if (!rules) return tl::unexpected(rules.error());
@@ -172,7 +163,7 @@ Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std
 }
 
 Result<std::map<std::string, bool>> parse_land_classes(const std::string& text, const std::string& origin) {
-  auto t = table(text, origin, {"code", "name", "forest"});
+  auto t = parse_data_csv(text, origin, {"code", "name", "forest"});
   if (!t) return tl::unexpected(t.error());
   std::map<std::string, bool> out;
   for (const auto& r : t->records) {
@@ -204,7 +195,7 @@ Result<std::vector<std::string>> features_of(const std::vector<geo::Layer>& laye
   std::vector<std::string> out;
   for (const auto& l : layers) {
     if (l.kind != kind) continue;
-    inputs->push_back(l.name + " v" + std::to_string(l.version) + " " + l.source_sha256);
+    inputs->push_back(layer_identity(l));
     for (const auto& f : l.features) {
       if (keep) {
         auto k = keep(l, f);
@@ -230,14 +221,6 @@ std::vector<std::string> kinds_needed(const std::string& method) {
   return {};
 }
 
-// A share as a percent to one decimal, GB/T 8170 half-even, via the exact decimal of six places.
-std::string percent(double share) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6f", 100 * share);
-  auto exact = Decimal::parse(buf);
-  return exact ? exact->round_half_even(1).str() : "";
-}
-
 // Square kilometres to four decimals (100 m²), for the record.
 double km2(double m2) { return std::round(m2 / 1e6 * 1e4) / 1e4; }
 
@@ -258,7 +241,7 @@ Result<Computed> compute(const std::string& method, const std::vector<geo::Layer
                 gbt8170;
     } else {
       // 森林覆盖率 as land classes: the forest classes of land-cover-classes.csv (GB/T 21010-2017).
-      auto text = plan::read_file(zoning_dir + "/land-cover-classes.csv");
+      auto text = read_file(zoning_dir + "/land-cover-classes.csv");
       if (!text) return tl::unexpected(text.error());
       auto classes = parse_land_classes(*text, "land-cover-classes.csv");
       if (!classes) return tl::unexpected(classes.error());
@@ -322,28 +305,18 @@ Result<Computed> compute(const std::string& method, const std::vector<geo::Layer
     r.note = note;
   }
   // By township, where a township layer is present (the dashboard's choropleth).
-  if (has_kind(layers, "township")) {
-    std::vector<const geo::Feature*> towns;
-    std::vector<std::string> zones;
-    for (const auto& l : layers)
-      if (l.kind == "township") {
-        r.inputs.push_back(l.name + " v" + std::to_string(l.version) + " " + l.source_sha256);
-        for (const auto& f : l.features) {
-          towns.push_back(&f);
-          zones.push_back(f.wkb);
-        }
-      }
-    auto parts = geo::coverage_by_zone(r.c, zones);
-    if (!parts) return tl::unexpected(parts.error());
-    for (size_t i = 0; i < towns.size(); ++i) {
-      const auto& p = (*parts)[i];
-      if (p.whole_m2 < 1) continue;  // no residential land there, say
-      r.townships.push_back({{"code", towns[i]->code.empty() ? towns[i]->id : towns[i]->code},
-                             {"name", towns[i]->name},
-                             {"value", percent(p.share())},
-                             {"covered_km2", km2(p.covered_m2)},
-                             {"whole_km2", km2(p.whole_m2)}});
-    }
+  Townships towns = townships_of(layers);
+  r.inputs.insert(r.inputs.end(), towns.identities.begin(), towns.identities.end());
+  auto parts = geo::coverage_by_zone(r.c, towns.wkb);
+  if (!parts) return tl::unexpected(parts.error());
+  for (size_t i = 0; i < towns.wkb.size(); ++i) {
+    const auto& p = (*parts)[i];
+    if (p.whole_m2 < 1) continue;  // nothing to assess there (no residential land, say)
+    r.townships.push_back({{"code", towns.names[i].first},
+                           {"name", towns.names[i].second},
+                           {"value", percent_one_decimal(p.share())},
+                           {"covered_km2", km2(p.covered_m2)},
+                           {"whole_km2", km2(p.whole_m2)}});
   }
   return r;
 }
@@ -366,51 +339,61 @@ Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const pl
         continue;  // a cross-check runs only where its layers are (the network needs roads)
       auto r = compute(method, *layers, zoning_dir);
       if (!r) return tl::unexpected(r.error());
-      CoverageValue v{t.indicator,           std::to_string(year), percent(r->c.share()), method, role,
-                      r->c.covered_m2 / 1e6, r->c.whole_m2 / 1e6,  r->townships.size(),   0};
+      CoverageValue v{t.indicator,
+                      std::to_string(year),
+                      percent_one_decimal(r->c.share()),
+                      method,
+                      role,
+                      r->c.covered_m2 / 1e6,
+                      r->c.whole_m2 / 1e6,
+                      r->townships.size(),
+                      0};
       std::sort(r->inputs.begin(), r->inputs.end());
       std::string input_sha = text::sha256_hex(text::join(r->inputs, "\n"));
-      if (!record) {
-        out.push_back(v);
-        continue;
+      if (record) {
+        // A cross-check is recorded as a run of its own and never becomes the target's measurement.
+        ComputedRun run{v.period,
+                        method,
+                        version,
+                        r->rules,
+                        input_sha,
+                        v.value,
+                        "layers: " + text::join(r->inputs, "; "),
+                        json{{"kind", "coverage"},
+                             {"role", role},
+                             {"covered_km2", km2(r->c.covered_m2)},
+                             {"whole_km2", km2(r->c.whole_m2)},
+                             {"layers", r->inputs},
+                             {"note", r->note},
+                             {"by_township", r->townships}}
+                            .dump(),
+                        r->note,
+                        !check};
+        auto id = record_computed_run(s, t, run);
+        if (!id) return tl::unexpected(id.error());
+        v.run_id = *id;
       }
-      auto runs = s.assessment_runs(t.indicator, v.period, 50);
-      if (!runs) return tl::unexpected(runs.error());
-      auto last = std::find_if(runs->begin(), runs->end(), [&](const auto& x) { return x.method == method; });
-      if (last != runs->end() && last->value == v.value && last->input_sha256 == input_sha) {
-        out.push_back(v);
-        continue;
-      }
-      store::AssessmentRun run{0,
-                               t.indicator,
-                               v.period,
-                               method,
-                               version,
-                               r->rules,
-                               input_sha,
-                               v.value,
-                               "layers: " + text::join(r->inputs, "; "),
-                               json{{"kind", "coverage"},
-                                    {"role", role},
-                                    {"covered_km2", km2(r->c.covered_m2)},
-                                    {"whole_km2", km2(r->c.whole_m2)},
-                                    {"layers", r->inputs},
-                                    {"note", r->note},
-                                    {"by_township", r->townships}}
-                                   .dump(),
-                               ""};
-      // A cross-check is recorded as a run of its own and never becomes the target's measurement.
-      std::vector<store::Measurement> rows;
-      if (!check)
-        rows.push_back({0, t.indicator, v.period, v.value, "computed", method, version, "layers sha256:" + input_sha,
-                        t.measure.by_id, r->note, ""});
-      auto id = s.record_assessment(run, rows);
-      if (!id) return tl::unexpected(id.error());
-      v.run_id = *id;
       out.push_back(v);
     }
   }
   return out;
+}
+
+std::string layer_identity(const geo::Layer& l) {
+  return l.name + " v" + std::to_string(l.version) + " " + l.source_sha256;
+}
+
+Townships townships_of(const std::vector<geo::Layer>& layers) {
+  Townships t;
+  for (const auto& l : layers) {
+    if (l.kind != "township") continue;
+    t.identities.push_back(layer_identity(l));
+    for (const auto& f : l.features) {
+      t.wkb.push_back(f.wkb);
+      t.names.emplace_back(f.code.empty() ? f.id : f.code, f.name);
+    }
+  }
+  return t;
 }
 
 Result<std::string> township_breakdown_json(store::Store& s, const plan::Plan& plan, const std::string& target_id) {
@@ -418,39 +401,37 @@ Result<std::string> township_breakdown_json(store::Store& s, const plan::Plan& p
   for (const auto& t : plan.targets)
     if (t.id == target_id) target = &t;
   if (!target) return fail("no target '" + target_id + "'");
+  auto runs = s.assessment_runs(target->indicator, "", 200);  // newest first
+  if (!runs) return tl::unexpected(runs.error());
   json views = json::array();
   for (const char* role : {"measure", "check"}) {
     const std::string& method = std::string(role) == "check" ? target->measure.check_method : target->measure.method;
-    if (kinds_needed(method).empty() && method.rfind("eco.", 0) != 0) continue;  // layers or the ecosystem account
-    auto runs = s.assessment_runs(target->indicator, "", 200);
-    if (!runs) return tl::unexpected(runs.error());
+    if (method.empty()) continue;
     auto last = std::find_if(runs->begin(), runs->end(), [&](const auto& x) { return x.method == method; });
     if (last == runs->end()) continue;
     json detail = json::parse(last->detail, nullptr, false);
-    views.push_back(
-        {{"role", role},
-         {"method", last->method},
-         {"method_version", last->method_version},
-         {"period", last->period},
-         {"value", last->value},
-         {"run_id", last->id},
-         {"computed_at", last->computed_at},
-         {"note", detail.is_object() ? detail.value("note", "") : ""},
-         {"townships", detail.is_object() && detail.contains("by_township") ? detail["by_township"] : json::array()}});
+    if (!detail.is_object() || !detail.contains("by_township")) continue;  // a run without a breakdown
+    views.push_back({{"role", role},
+                     {"method", last->method},
+                     {"method_version", last->method_version},
+                     {"period", last->period},
+                     {"value", last->value},
+                     {"run_id", last->id},
+                     {"computed_at", last->computed_at},
+                     {"note", detail.value("note", "")},
+                     {"townships", detail["by_township"]}});
   }
   // The township polygons of the current township layer, for the map.
   auto layers = current_layers(s);
   if (!layers) return tl::unexpected(layers.error());
+  Townships towns = townships_of(*layers);
   json features = json::array();
-  for (const auto& l : *layers) {
-    if (l.kind != "township") continue;
-    for (const auto& f : l.features) {
-      auto g = geo::geojson_of(f.wkb);
-      if (!g) return tl::unexpected(g.error());
-      features.push_back({{"type", "Feature"},
-                          {"properties", {{"code", f.code.empty() ? f.id : f.code}, {"name", f.name}}},
-                          {"geometry", json::parse(*g)}});
-    }
+  for (size_t i = 0; i < towns.wkb.size(); ++i) {
+    auto g = geo::geojson_of(towns.wkb[i]);
+    if (!g) return tl::unexpected(g.error());
+    features.push_back({{"type", "Feature"},
+                        {"properties", {{"code", towns.names[i].first}, {"name", towns.names[i].second}}},
+                        {"geometry", json::parse(*g)}});
   }
   json doc = {{"target", target->id},
               {"indicator", target->indicator},

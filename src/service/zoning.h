@@ -30,6 +30,17 @@ Result<store::SpatialLayer> store_layer(store::Store& s, const geo::Layer& layer
 /// The latest version of every stored layer name.
 Result<std::vector<geo::Layer>> current_layers(store::Store& s);
 
+/// A layer as the provenance names it: "name v<version> <file sha256>".
+std::string layer_identity(const geo::Layer& l);
+
+/// The townships of the current layers (kind township), in zone order: zone i + 1 is feature i.
+struct Townships {
+  std::vector<std::string> wkb;                            // CGCS2000 lon/lat
+  std::vector<std::pair<std::string, std::string>> names;  // code (or id), name
+  std::vector<std::string> identities;                     // layer_identity of each township layer
+};
+Townships townships_of(const std::vector<geo::Layer>& layers);
+
 /// A Screener over the current layers with the rules and access list of `zoning_dir`.
 Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std::string& zoning_dir);
 
@@ -54,8 +65,9 @@ struct CoverageValue {
 Result<std::vector<CoverageValue>> coverage_indicators(store::Store& s, const plan::Plan& plan, int year, bool record,
                                                        const std::string& zoning_dir);
 
-/// A target's latest layer-computed runs (measure and cross-check) with their township breakdown,
-/// and the township polygons as GeoJSON: GET /api/targets/{id}/townships.
+/// A target's latest runs (measure and cross-check) that carry a township breakdown (the layer
+/// coverages, the ecosystem account), and the township polygons as GeoJSON:
+/// GET /api/targets/{id}/townships.
 Result<std::string> township_breakdown_json(store::Store& s, const plan::Plan& plan, const std::string& target_id);
 
 /// The layer catalogue as JSON (every stored version: id, name, kind, version, features, source,

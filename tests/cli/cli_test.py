@@ -403,7 +403,7 @@ class GeoCli(unittest.TestCase):
         con.close()
         self.assertEqual((checks, as_value), (1, 0))
         self.assertEqual(row[:2], ("computed", "geo.protected_area_share"))
-        self.assertIn("layers sha256:", row[2])
+        self.assertIn("inputs sha256:", row[2])
         self.assertIn("自然保护地", run_row[2])
         self.assertEqual(len(run_row[1]), 64)
         p = run("progress", "--target", "protected_area_share", "--as-of", "2026-12-01", db=self.db)
@@ -430,6 +430,7 @@ class GeoCli(unittest.TestCase):
         y = doc[1]
         self.assertAlmostEqual(sum(l["value_yuan"] for l in y["lines"]), y["gep_yuan"], delta=len(y["lines"]))
         self.assertEqual(set(y["categories"]), {"provisioning", "regulating", "cultural"})
+        self.assertEqual(len(y["townships"]), 26)  # GEP per township (the raster services)
         self.assertIn(y["both_grow"], ("yes", "no"))
         self.assertEqual(doc[0]["both_grow"], "")  # 2024 was not computed
         self.assertTrue(all(len(i["sha256"]) == 64 for i in y["inputs"]))

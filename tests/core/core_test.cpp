@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "core/civil_time.h"
+#include "core/csv.h"
 #include "core/decimal.h"
 #include "core/text.h"
-#include "service/csv.h"
 
 namespace shanshui {
 namespace {
@@ -64,7 +64,7 @@ TEST(Csv, HandlesQuotesNewlinesBomAndLineNumbers) {
   std::string text =
       "\xEF\xBB\xBF"
       "a,b\r\n1,\"x, \"\"y\"\"\"\n\n2,\"multi\nline\"\n3,z";
-  auto t = service::parse_csv(text, "f.csv");
+  auto t = parse_csv(text, "f.csv");
   ASSERT_TRUE(t) << t.error().message;
   EXPECT_EQ(t->header, (std::vector<std::string>{"a", "b"}));
   ASSERT_EQ(t->records.size(), 3u);
@@ -73,10 +73,10 @@ TEST(Csv, HandlesQuotesNewlinesBomAndLineNumbers) {
   EXPECT_EQ(t->records[1].fields[1], "multi\nline");
   EXPECT_EQ(t->records[1].line, 4);
   EXPECT_EQ(t->records[2].line, 6);
-  auto bad = service::parse_csv("a\n\"open", "g.csv");
+  auto bad = parse_csv("a\n\"open", "g.csv");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message, "g.csv:2: unterminated quoted field");
-  EXPECT_FALSE(service::parse_csv("a,b\n\xC4\xE3,1\n", "gbk.csv"));
+  EXPECT_FALSE(parse_csv("a,b\n\xC4\xE3,1\n", "gbk.csv"));
 }
 
 }  // namespace

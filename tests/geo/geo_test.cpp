@@ -6,12 +6,13 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/csv.h"
+#include "core/file.h"
 #include "geo/coverage.h"
 #include "geo/crs.h"
 #include "geo/layer.h"
 #include "geo/screen.h"
 #include "plan/loader.h"
-#include "service/csv.h"
 
 namespace shanshui::geo {
 namespace {
@@ -25,13 +26,13 @@ std::string wkb_of(const std::string& geojson) {
 }
 
 TEST(Area, KnownAnswersFromTheTable) {
-  auto raw = plan::read_file(kData + "/geo/areas.csv");
+  auto raw = read_file(kData + "/geo/areas.csv");
   ASSERT_TRUE(raw);
   std::string text;
   std::istringstream in(*raw);
   for (std::string line; std::getline(in, line);)
     if (line.rfind('#', 0) != 0) text += line + "\n";
-  auto csv = service::parse_csv(text, "areas.csv");
+  auto csv = parse_csv(text, "areas.csv");
   ASSERT_TRUE(csv) << csv.error().message;
   ASSERT_GE(csv->records.size(), 4u);
   for (const auto& r : csv->records) {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "service/csv.h"
+#include "core/csv.h"
 
 using namespace shanshui::http;
 
@@ -50,7 +50,7 @@ TEST(HttpParser, DataDrivenCases) {
   std::stringstream text;
   for (std::string line; std::getline(in, line);)
     if (!line.empty() && line[0] != '#') text << line << "\n";
-  auto table = shanshui::service::parse_csv(text.str(), "parser-cases.csv");
+  auto table = shanshui::parse_csv(text.str(), "parser-cases.csv");
   ASSERT_TRUE(table) << table.error().message;
   ASSERT_GE(table->records.size(), 20u);
   for (const auto& rec : table->records) {

@@ -7,12 +7,13 @@
 #include <set>
 #include <sstream>
 
+#include "core/csv.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "plan/item_status.h"
 #include "plan/lenses.h"
 #include "plan/lint.h"
 #include "plan/loader.h"
-#include "service/csv.h"
 
 namespace shanshui::plan {
 namespace {
@@ -134,7 +135,7 @@ TEST(Lenses, EveryCaseRatesAsExpected) {
   std::istringstream in(*raw);
   for (std::string line; std::getline(in, line);)
     if (line.rfind("#", 0) != 0) text += line + "\n";
-  auto csv = service::parse_csv(text, "cases.csv");
+  auto csv = parse_csv(text, "cases.csv");
   ASSERT_TRUE(csv);
   ASSERT_GE(csv->records.size(), 30u);
   for (const auto& rec : csv->records) {

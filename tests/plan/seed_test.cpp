@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/file.h"
 #include "core/text.h"
 #include "plan/lint.h"
 #include "plan/loader.h"

@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/csv.h"
 #include "core/text.h"
 #include "export/quality_json.h"
 #include "service/air_csv.h"
 #include "service/air_demo.h"
-#include "service/csv.h"
 
 namespace shanshui::service {
 namespace {

@@ -8,8 +8,8 @@
 #include <map>
 #include <sstream>
 
+#include "core/csv.h"
 #include "core/text.h"
-#include "service/csv.h"
 
 namespace shanshui::quality {
 namespace {
@@ -22,7 +22,7 @@ std::vector<std::map<std::string, std::string>> rows(const std::string& name) {
   std::string text, line;
   while (std::getline(in, line))
     if (line.rfind('#', 0) != 0) text += line + "\n";
-  auto csv = service::parse_csv(text, name);
+  auto csv = parse_csv(text, name);
   EXPECT_TRUE(csv) << name;
   std::vector<std::map<std::string, std::string>> out;
   for (const auto& r : csv->records) {

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <map>
 
+#include "core/csv.h"
 #include "core/text.h"
 #include "quality/noise.h"
 #include "quality/water.h"
-#include "service/csv.h"
 #include "service/noise_assess.h"
 #include "service/water_assess.h"
 
@@ -23,7 +23,7 @@ std::vector<std::map<std::string, std::string>> rows(const std::string& file) {
   std::string text, line;
   while (std::getline(in, line))
     if (line.rfind('#', 0) != 0) text += line + "\n";
-  auto csv = service::parse_csv(text, file);
+  auto csv = parse_csv(text, file);
   EXPECT_TRUE(csv);
   std::vector<std::map<std::string, std::string>> out;
   for (const auto& r : csv->records) {

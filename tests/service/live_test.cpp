@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/decimal.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "plan/loader.h"
 #include "quality/water.h"
@@ -46,7 +47,7 @@ class Live : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     store_ = std::move(*store::open_sqlite_store((dir_ / "t.db").string()));
-    auto yaml = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/../../data/plans/wushan-2023-2027.yaml");
+    auto yaml = *read_file(std::string(SHANSHUI_TEST_DATA) + "/../../data/plans/wushan-2023-2027.yaml");
     plan_ = *plan::load_plan_text(yaml, "wushan.yaml");
     ASSERT_TRUE(store_->import_plan(plan_, yaml, "wushan.yaml"));
     for (const char* mn : {"AIR01", "AIR02"})

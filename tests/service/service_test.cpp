@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/file.h"
 #include "export/exports.h"
 #include "plan/loader.h"
 #include "service/evidence.h"
@@ -21,7 +22,7 @@ namespace shanshui::service {
 namespace {
 
 plan::Plan base_plan(const std::string& extra_from = "", const std::string& extra_to = "") {
-  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
+  auto text = *read_file(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
   if (!extra_from.empty()) text.replace(text.find(extra_from), extra_from.size(), extra_to);
   auto p = plan::load_plan_text(text, "base.yaml");
   EXPECT_TRUE(p) << p.error().message;
@@ -37,7 +38,7 @@ Intake<store::ProgressReport> reports(const plan::Plan& p, const std::string& ro
 TEST(Intake, RefusesReportsWithTheReasonAndLine) {
   auto p = base_plan("responsible: 县发展改革委", "responsible: 县发展改革委、各乡镇（街道）");
   // base plan has no townships: add them
-  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
+  auto text = *read_file(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
   text.replace(text.find("responsible: 县发展改革委"), std::string("responsible: 县发展改革委").size(),
                "responsible: 县发展改革委、各乡镇（街道）");
   text.replace(text.find("actions:"), 8,
@@ -316,7 +317,7 @@ namespace {
 
 // tests/data/notices/steps.csv: every row is an event history, a step and what must follow.
 TEST(Notices, StepsFollowTheWorkflowTable) {
-  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/notices/steps.csv");
+  auto text = *read_file(std::string(SHANSHUI_TEST_DATA) + "/notices/steps.csv");
   // The comment lines on top explain the table to whoever adds a row.
   std::string body;
   std::istringstream lines(text);
@@ -361,7 +362,7 @@ std::string unescape(const std::string& s) {
 
 // tests/data/evidence/types.csv: a name and first bytes → the stored type, or the refusal.
 TEST(Evidence, TypeComesFromTheContent) {
-  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/evidence/types.csv");
+  auto text = *read_file(std::string(SHANSHUI_TEST_DATA) + "/evidence/types.csv");
   std::string body;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);)
@@ -460,7 +461,7 @@ TEST(Messages, CatalogueIsWellFormed) {
 
 // tests/data/i18n/messages.csv: a message and the Chinese the API must send.
 TEST(Messages, TranslateAsTheTableSays) {
-  auto text = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/i18n/messages.csv");
+  auto text = *read_file(std::string(SHANSHUI_TEST_DATA) + "/i18n/messages.csv");
   std::string body;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);)

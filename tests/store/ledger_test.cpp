@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/csv.h"
 #include "plan/loader.h"
-#include "service/csv.h"
 #include "store/row_hash.h"
 #include "store/store.h"
 
@@ -110,7 +110,7 @@ TEST(Ledger, EveryTamperingIsNamed) {
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);)
     if (!line.empty() && line[0] != '#') body += line + "\n";
-  auto csv = service::parse_csv(body, "tamper-cases.csv");
+  auto csv = parse_csv(body, "tamper-cases.csv");
   ASSERT_TRUE(csv) << csv.error().message;
   ASSERT_GE(csv->records.size(), 20u);
   for (const auto& rec : csv->records) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "core/file.h"
 #include "plan/loader.h"
 
 namespace shanshui::store {
@@ -24,7 +25,7 @@ class SqliteStoreTest : public ::testing::Test {
     auto s = open_sqlite_store(path_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
-    yaml_ = *plan::read_file(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
+    yaml_ = *read_file(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
     plan_ = *plan::load_plan_text(yaml_, "base.yaml");
   }
   void TearDown() override {

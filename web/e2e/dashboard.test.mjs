@@ -422,6 +422,16 @@ test('a target computed from the layers shows its townships on a choropleth, and
   await p.click('#town-view a.lineage');
   await p.waitForSelector('#view h1');
   assert.match(p.url(), /#\/lineage\/run:\d+/);
+  // 水土保持率: the 水利局's figure is rated; the ecosystem account's estimate is shown by township beside it
+  await p.goto(env.base + '/#/target/soil_water_conservation');
+  await p.waitForSelector('#town-map canvas');
+  assert.match(await p.locator('#town-view > p').innerText(), /核验值（不参与评价）：[\d.]+%/);
+  assert.equal(await p.locator('#by-township tbody tr').count(), 26);
+  // a computed target without a township breakdown shows no such section
+  await p.goto(env.base + '/#/target/good_days_ratio');
+  await p.waitForSelector('#view h1');
+  await p.waitForTimeout(300);
+  assert.equal(await p.locator('#by-township-section').isVisible(), false);
   assert.deepEqual(p.errors, []);
   await p.close();
 });

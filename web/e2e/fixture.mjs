@@ -38,6 +38,9 @@ before(async () => {
   cli('station', 'import', '--db', db, join(SRC, 'data/demo/stations.csv'));
   cli('demo', 'layers', '--db', db, '--out', join(dir, 'layers'));
   cli('coverage', '--db', db, '--record');
+  // the ecosystem account on coarse (300 m) demo rasters: the GEP targets and the 水土保持率 cross-check
+  cli('demo', 'rasters', '--db', db, '--out', join(dir, 'rasters'), '--cell', '300', '--years', '2025', '2026');
+  cli('gep', 'run', '--db', db, '--rasters', join(dir, 'rasters'), '--year', '2025', '--year', '2026', '--record');
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/air-daily-obs.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/water-month-obs.csv'));
   cli('obs', 'import', '--db', db, join(SRC, 'tests/data/http/noise-month-obs.csv'));

@@ -22,6 +22,10 @@ const ol = { Map, View, Feature, geom: { Point }, proj: { fromLonLat }, layer: {
 const NEIGHBOURS = [[tx('奉节县'), 109.46, 31.02], [tx('巫溪县'), 109.57, 31.40], [tx('巴东县（湖北）'), 110.34, 31.04],
   [tx('建始县（湖北）'), 109.72, 30.60], [tx('神农架林区（湖北）'), 110.30, 31.55]];
 
+// The map's controls with Chinese tooltips, and a metric scale bar in the corner.
+const chineseControls = () => defaultControls({ zoomOptions: { zoomInTipLabel: tx('放大'), zoomOutTipLabel: tx('缩小') },
+  rotateOptions: { tipLabel: tx('恢复正北方向') }, attributionOptions: { tipLabel: tx('数据来源') } }).extend([new ScaleLine({ units: 'metric' })]);
+
 /** The legend under the map: what each symbol means. */
 export const legend = () => [['#2b6cb0', tx('空气自动站'), 'dot'], ['#0f9d9a', tx('水质断面'), 'dot'], ['#8a5a00', tx('噪声监测点'), 'dot'],
   ['#5aa9e6', tx('河流'), 'line'], ['#6b8f71', tx('县界'), 'area'], ['#5f6b71', tx('邻县（示意）'), 'text']];
@@ -58,8 +62,7 @@ export function drawStationMap(stations) {
   }) });
   // Labels are decluttered (a label that would overlap a drawn one is left out at this zoom), the
   // controls speak Chinese, and a metric scale bar sits in the corner.
-  const controls = defaultControls({ zoomOptions: { zoomInTipLabel: tx('放大'), zoomOutTipLabel: tx('缩小') },
-    rotateOptions: { tipLabel: tx('恢复正北方向') }, attributionOptions: { tipLabel: tx('数据来源') } }).extend([new ScaleLine({ units: 'metric' })]);
+  const controls = chineseControls();
   const map = new ol.Map({ target: el, controls,
     layers: [new ol.layer.Vector({ source: basemap, style: baseStyle, declutter: true }), new ol.layer.Vector({ source: neighbours, declutter: true }),
       new ol.layer.Vector({ source, declutter: true })],
@@ -130,8 +133,7 @@ export function drawChoropleth(el, townships, values, breaks, onPick) {
     return styles.get(key);
   };
   const source = new ol.source.Vector({ features });
-  const controls = defaultControls({ zoomOptions: { zoomInTipLabel: tx('放大'), zoomOutTipLabel: tx('缩小') },
-    rotateOptions: { tipLabel: tx('恢复正北方向') }, attributionOptions: { tipLabel: tx('数据来源') } }).extend([new ScaleLine({ units: 'metric' })]);
+  const controls = chineseControls();
   const map = new ol.Map({ target: el, controls, layers: [new ol.layer.Vector({ source, style, declutter: true })],
     view: new ol.View({ center: ol.proj.fromLonLat([109.88, 31.12]), zoom: 9 }) });
   if (features.length) map.getView().fit(source.getExtent(), { padding: [10, 10, 10, 10] });
@@ -204,8 +206,7 @@ export async function addPlanLayers(map, { switcher, info, kindLabel, zone, only
  * receives the site as a GeoJSON geometry in lon/lat. */
 export async function drawSiteMap(el, { onDrawn, switcher, info, kindLabel, zone }) {
   const drawn = new ol.source.Vector();
-  const controls = defaultControls({ zoomOptions: { zoomInTipLabel: tx('放大'), zoomOutTipLabel: tx('缩小') },
-    rotateOptions: { tipLabel: tx('恢复正北方向') }, attributionOptions: { tipLabel: tx('数据来源') } }).extend([new ScaleLine({ units: 'metric' })]);
+  const controls = chineseControls();
   const map = new ol.Map({ target: el, controls,
     layers: [new ol.layer.Vector({ source: drawn, style: new ol.style.Style({ fill: new ol.style.Fill({ color: 'rgba(255,140,0,0.35)' }),
       stroke: new ol.style.Stroke({ color: '#d2691e', width: 2.5 }) }) })],

@@ -27,7 +27,7 @@ export async function viewTarget(id, $view) {
     <div class="grid2"><div id="chart" class="chart" role="img" aria-label="${tx('指标序列图')}"></div><div>${lensHtml}</div></div>
     <h2>${tx('数值来源（可追溯至监测数据）')}</h2>
     ${rows ? html`<p class="muted">${tx('点击计算值可逐级追溯：评估运行 → 站点逐日 → 逐时观测 → 原始报文。')}</p><table><thead><tr><th>${tx('年份')}</th><th>${tx('数值')}</th><th>${tx('类型')}</th><th>${tx('方法')}</th><th>${tx('来源')}</th><th>${tx('报送')}</th><th>${tx('记录时间')}</th></tr></thead><tbody>${rows}</tbody></table>` : html`<div class="empty">${tx('尚无数值')}</div>`}
-    ${isLayerMethod(t.method.method) || isLayerMethod(t.method.check?.method) ? html`<h2>${tx('分乡镇（街道）')}</h2><div id="by-township"><p class="loading">${tx('加载中…')}</p></div>` : ''}
+    <section id="by-township-section" hidden><h2>${tx('分乡镇（街道）')}</h2><div id="by-township"></div></section>
     ${t.method.kind === 'reported' && may('write', 'add_measurement') ? html`<h2>${tx('录入或更正数值')}</h2>
       <form class="stack" id="value-form">
         <label>${tx('年份')} <input name="period" required pattern="\\d{4}" placeholder="${tx('如 2026')}" size="6"></label>
@@ -37,7 +37,7 @@ export async function viewTarget(id, $view) {
         <button type="submit">${tx('保存')}</button> <span id="value-result" role="status"></span></form>` : ''}
     <h2>${tx('变更历史')}</h2><div id="history">${may('read', 'audit') ? html`<p class="loading">${tx('加载中…')}</p>` : html`<div class="empty">${tx('登录为办公室或审计角色可查看每个数值的变更历史')}</div>`}</div>`;
   drawTargetChart(t, plan);
-  drawTownships(id);
+  if (t.method.kind === 'computed' || t.method.check) drawTownships(id);
   const form = document.getElementById('value-form');
   if (form) form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -86,16 +86,20 @@ async function drawTargetChart(t, plan) {
     xAxis: { type: 'category', data: years }, yAxis: { type: 'value', scale: true, name: t.unit || '' }, series });
 }
 
-const isLayerMethod = (m) => String(m || '').startsWith('geo.');
-
-// A target computed from the layers, by township: its measure (and cross-check, which is shown
-// but never rated) as a choropleth with a legend, and the same figures as a table.
+// A computed target (or cross-check) whose runs carry a township breakdown — the layer coverages,
+// the ecosystem account: the measure (and the cross-check, shown but never rated) as a choropleth
+// with a legend, and the same figures as a table. Shown only where there is such a breakdown.
 async function drawTownships(id) {
   const box = document.getElementById('by-township');
   if (!box) return;
   let doc;
-  try { doc = await api(`/api/targets/${encodeURIComponent(id)}/townships`); } catch (e) { box.innerHTML = html`<div class="error">${esc(e.message)}</div>`; return; }
-  if (!doc.views.length) { box.innerHTML = html`<div class="empty">${tx('尚无图层计算结果')}</div>`; return; }
+  try { doc = await api(`/api/targets/${encodeURIComponent(id)}/townships`); } catch (e) {
+    document.getElementById('by-township-section').hidden = false;
+    box.innerHTML = html`<div class="error">${esc(e.message)}</div>`;
+    return;
+  }
+  if (!doc.views.length) return;
+  document.getElementById('by-township-section').hidden = false;
   const roleName = (v) => (v.role === 'check' ? tx('核验值（不参与评价）') : tx('计量值'));
   const tabs = doc.views.map((v, i) => html`<button type="button" class="view-tab" data-i="${i}" aria-pressed="${i === 0 ? 'true' : 'false'}">${roleName(v)}</button>`).reduce(catHtml, '');
   box.innerHTML = html`${doc.views.length > 1 ? html`<div class="view-tabs" role="group" aria-label="${tx('选择数值')}">${tabs}</div>` : ''}<div id="town-view"></div>`;

@@ -1,15 +1,29 @@
 // csv.cpp: RFC 4180 parsing with line tracking.
-#include "service/csv.h"
+#include "core/csv.h"
+
+#include <sstream>
 
 #include "core/decimal.h"
 #include "core/text.h"
 
-namespace shanshui::service {
+namespace shanshui {
 
 int CsvTable::column(const std::string& name) const {
   for (size_t i = 0; i < header.size(); ++i)
     if (header[i] == name) return static_cast<int>(i);
   return -1;
+}
+
+Result<CsvTable> parse_data_csv(const std::string& text, const std::string& origin,
+                                const std::vector<std::string>& required) {
+  std::string body;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) body += (line.rfind('#', 0) == 0 ? "" : line) + "\n";
+  auto t = parse_csv(body, origin);
+  if (!t) return tl::unexpected(t.error());
+  for (const auto& c : required)
+    if (t->column(c) < 0) return fail(origin + ":1: missing column '" + c + "'");
+  return t;
 }
 
 Result<CsvTable> parse_csv(const std::string& input, const std::string& origin) {
@@ -98,4 +112,4 @@ std::string csv_escape(const std::string& raw) {
   return out + "\"";
 }
 
-}  // namespace shanshui::service
+}  // namespace shanshui
