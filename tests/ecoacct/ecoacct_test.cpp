@@ -151,6 +151,24 @@ TEST(Account, SmallForestByHand) {
     }
 }
 
+// The Budyko variant: AET from ET0 by Fu's curve instead of the AET raster; without an ET0 raster
+// the run is refused by name.
+TEST(Account, BudykoVariantReadsEt0) {
+  Rasters r;
+  Profile p = profile();
+  p.water_method = "budyko";
+  RunOptions o;
+  o.rasters_dir = r.dir;
+  auto missing = run(p, 2026, o);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("et0.tif"), std::string::npos) << missing.error().message;
+  r.write("et0.tif", 1000, "mm/a");
+  auto a = run(p, 2026, o);
+  ASSERT_TRUE(a) << a.error().message;
+  const double aet = services::fu_aet_mm(1200, 1000, 1.0, p.budyko_omega);
+  EXPECT_NEAR(line(*a, "water_conservation").quantity, 16 * (1200 - 0.0267 * 1200 - aet) * 900e-3, 1e-6);
+}
+
 TEST(Account, TheSameBitsOnOneThreadOrTwoAndAcrossRanks) {
   Rasters r;
   Profile p = profile();
