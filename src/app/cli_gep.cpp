@@ -1,4 +1,6 @@
 // cli_gep.cpp: the ecosystem account on the command line — `gep run`, `demo rasters`, `raster info|zonal`.
+#include "app/cli_gep.h"
+
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -23,7 +25,9 @@ int gep_demo(const Common& c, const std::string& dir, const std::vector<int>& ye
   return 0;
 }
 
-int gep_run(const Common& c, const GepArgs& a) {
+int gep_run(const Common& c, const GepArgs& a) { return gep_run(c, a, {}); }
+
+int gep_run(const Common& c, const GepArgs& a, const service::SumTiles& sum) {
   auto st = open_store(c);
   if (!st) return refuse(st.error().message);
   auto p = service::stored_plan(**st);
@@ -36,6 +40,7 @@ int gep_run(const Common& c, const GepArgs& a) {
   o.record = a.record;
   o.threads = a.threads;
   o.out_dir = a.out;
+  o.sum = sum;
   auto r = service::run_accounts(**st, **p, o);
   if (!r) return refuse(r.error().message);
   if (c.json) {

@@ -11,13 +11,6 @@
 
 namespace shanshui::app {
 
-std::string default_db_path() {
-  if (const char* env = std::getenv("SHANSHUI_DB"); env && *env) return env;
-  return std::string(SHANSHUI_SOURCE_DIR) + "/var/shanshui.db";
-}
-
-std::string bundled_plan_path() { return std::string(SHANSHUI_SOURCE_DIR) + "/data/plans/wushan-2023-2027.yaml"; }
-
 namespace {
 
 void print_findings(const std::vector<plan::Finding>& findings, std::ostream& os) {

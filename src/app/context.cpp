@@ -1,12 +1,20 @@
 // context.cpp: shared command plumbing.
 #include "app/context.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include "plan/loader.h"
 #include "service/tracking.h"
 
 namespace shanshui::app {
+
+std::string default_db_path() {
+  if (const char* env = std::getenv("SHANSHUI_DB"); env && *env) return env;
+  return std::string(SHANSHUI_SOURCE_DIR) + "/var/shanshui.db";
+}
+
+std::string bundled_plan_path() { return std::string(SHANSHUI_SOURCE_DIR) + "/data/plans/wushan-2023-2027.yaml"; }
 
 Result<std::unique_ptr<store::Store>> open_store(const Common& c) {
   return store::open_sqlite_store(c.db.empty() ? default_db_path() : c.db);

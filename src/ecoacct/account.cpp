@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "core/file.h"
@@ -34,6 +35,26 @@ constexpr Role kRoles[] = {{"land_cover", "", 0},
                            {"k_factor", "t ha h/(ha MJ mm)", 0},
                            {"et0", "mm/a", 0}};
 constexpr size_t kLand = 0, kDem = 1, kP = 2, kAet = 3, kNpp = 4, kR = 5, kK = 6, kEt0 = 7;
+
+// Every number of the account written exactly (C99 hexadecimal floats): equal fingerprints mean
+// equal bits, whatever the threads or ranks that summed the tiles.
+std::string fingerprint(const Account& a) {
+  std::string s;
+  char b[40];
+  auto put = [&](double x) {
+    std::snprintf(b, sizeof b, "%a;", x);
+    s += b;
+  };
+  for (double x : {a.area_m2, a.forest_m2, a.eroding_m2, a.gep, a.gdp}) put(x);
+  for (const auto& l : a.lines) {
+    put(l.quantity);
+    put(l.value);
+  }
+  for (const auto& z : a.zones)
+    for (double x : {z.area_m2, z.forest_m2, z.eroding_m2, z.value}) put(x);
+  for (const auto& e : a.sensitivity) put(e.delta);
+  return text::sha256_hex(s);
+}
 
 }  // namespace
 
@@ -382,6 +403,7 @@ Result<Account> finish(const Prepared& p, std::vector<TileSums> all) {
   }
   std::sort(a.sensitivity.begin(), a.sensitivity.end(),
             [](const auto& x, const auto& y) { return std::fabs(x.delta) > std::fabs(y.delta); });
+  a.fingerprint = fingerprint(a);
   return a;
 }
 

@@ -55,6 +55,7 @@ struct Account {
   std::vector<PriceEffect> sensitivity;
   std::vector<Source> inputs;      // rasters and tables with their SHA-256
   std::vector<std::string> notes;  // units assumed, …
+  std::string fingerprint;         // SHA-256 of every number in hexadecimal: equal bits ⇔ equal fingerprints
   double forest_coverage() const { return area_m2 > 0 ? forest_m2 / area_m2 : 0; }
   double soil_conservation_rate() const { return area_m2 > 0 ? 1 - eroding_m2 / area_m2 : 0; }
   double ratio() const;

@@ -119,7 +119,8 @@ std::string account_json(const ecoacct::Account& a, const std::vector<std::pair<
               {"townships", towns_j},
               {"sensitivity", sens},
               {"inputs", inputs},
-              {"notes", a.notes}};
+              {"notes", a.notes},
+              {"fingerprint", a.fingerprint}};
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -144,7 +145,7 @@ Result<std::vector<GepYear>> run_accounts(store::Store& s, const plan::Plan& pla
     auto prepared = ecoacct::prepare(*profile, year, ro);
     if (!prepared) return tl::unexpected(prepared.error());
     zone_cells = ecoacct::zone_cells(**prepared);
-    auto sums = ecoacct::sum_tiles(**prepared, 0, 1);
+    auto sums = o.sum ? o.sum({prepared->get(), o.profile, year, &ro}) : ecoacct::sum_tiles(**prepared, 0, 1);
     if (!sums) return tl::unexpected(sums.error());
     auto a = ecoacct::finish(**prepared, std::move(*sums));
     if (!a) return tl::unexpected(a.error());

@@ -3,6 +3,7 @@
 // plan's GEP targets (and the 水土保持率 cross-check) with their provenance, and its JSON.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,17 @@ namespace shanshui::service {
 /// outline and rivers (the demo layers must be loaded). Returns the cells per layer.
 Result<long> demo_rasters(store::Store& s, const std::string& dir, const std::vector<int>& years, double cell);
 
+/// How one year's tiles are summed once the rasters are checked: in this process by default, or
+/// spread over MPI ranks (app/gep_mpi.cpp). Whatever spreads them must return every tile's sums;
+/// finish() adds them in tile order, so the account is the same to the bit.
+struct SumJob {
+  const ecoacct::Prepared* prepared = nullptr;
+  std::string profile_path;
+  int year = 0;
+  const ecoacct::RunOptions* options = nullptr;
+};
+using SumTiles = std::function<Result<std::vector<ecoacct::TileSums>>(const SumJob&)>;
+
 struct GepOptions {
   std::string profile = "data/gep/gep.yaml";
   std::string rasters;  // directory
@@ -24,6 +36,7 @@ struct GepOptions {
   bool record = false;
   int threads = 0;
   std::string out_dir;  // per-year GeoTIFFs of the raster services ("" = none)
+  SumTiles sum;         // empty = every tile in this process
 };
 
 /// One year's result as recorded.

@@ -456,6 +456,31 @@ class GeoCli(unittest.TestCase):
         p = run("gep", "run", "--rasters", os.path.join(self.dir, "nowhere"), "--year", "2026", db=self.db, ok=(1,))
         self.assertIn("nowhere/2026/land_cover.tif", p.stderr)
 
+    def test_the_account_across_two_mpi_ranks_is_the_same_to_the_bit(self):
+        rasters = os.path.join(self.dir, "rasters")
+        run("demo", "rasters", "--out", rasters, "--cell", "300", "--years", "2025", "2026", db=self.db)
+        args = ["--rasters", rasters, "--year", "2025", "--year", "2026", "--json", "--db", self.db]
+        one = json.loads(run("gep", "run", "--threads", "1", *args[:-2], db=self.db).stdout)
+        mpi = os.path.join(os.path.dirname(BIN), "shanshui-gep-mpi")
+        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+                   OMPI_MCA_btl_vader_single_copy_mechanism="none")  # containers forbid cross-memory attach
+        cmd = ["mpirun", "-np", "2", "--oversubscribe", mpi, "--threads", "1", "--record", *args]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr[-3000:])
+        two = json.loads(p.stdout)
+        self.assertEqual([d["year"] for d in two], [2025, 2026])
+        for a, b in zip(one, two):
+            self.assertEqual(len(a["fingerprint"]), 64)
+            self.assertEqual(a["fingerprint"], b["fingerprint"], a["year"])  # every number, bit for bit
+            self.assertEqual(a["gep_yuan"], b["gep_yuan"])
+        self.assertTrue(all(r > 0 for d in two for r in d["runs"]))  # rank 0 recorded the values
+        # a missing raster is named, and every rank ends (the workers are told to stop, none hangs)
+        os.remove(os.path.join(rasters, "2026", "npp.tif"))
+        p = subprocess.run(["mpirun", "-np", "2", "--oversubscribe", mpi, "--rasters", rasters, "--year", "2026",
+                            "--db", self.db], capture_output=True, text=True, timeout=300, env=env)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("2026/npp.tif", p.stderr)
+
     def write(self, name, doc):
         path = os.path.join(self.dir, name)
         with open(path, "w", encoding="utf-8") as f:

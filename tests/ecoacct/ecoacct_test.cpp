@@ -181,6 +181,8 @@ TEST(Account, TheSameBitsOnOneThreadOrTwoAndAcrossRanks) {
   auto two = run(p, 2026, o);
   ASSERT_TRUE(one && two);
   EXPECT_EQ(one->gep, two->gep);  // bit for bit: the tiles are added in tile order
+  EXPECT_EQ(one->fingerprint, two->fingerprint);
+  EXPECT_EQ(one->fingerprint.size(), 64U);
   // Two "ranks" summing alternate tiles, joined in finish(): the same bits again.
   auto prep = prepare(p, 2026, o);
   ASSERT_TRUE(prep);
@@ -192,6 +194,12 @@ TEST(Account, TheSameBitsOnOneThreadOrTwoAndAcrossRanks) {
   auto joined = finish(**prep, all);
   ASSERT_TRUE(joined);
   EXPECT_EQ(joined->gep, one->gep);
+  EXPECT_EQ(joined->fingerprint, one->fingerprint);
+  // and the fingerprint does see a change: one tile's forest a square metre larger
+  all[0].values[kForest] += 1;
+  auto changed = finish(**prep, all);
+  ASSERT_TRUE(changed);
+  EXPECT_NE(changed->fingerprint, one->fingerprint);
 }
 
 TEST(Account, BadRastersAreRefusedByName) {
