@@ -20,6 +20,7 @@
 #include "app/commands.h"
 #include "ecoacct/account.h"
 #include "ecoacct/params.h"
+#include "raster/raster.h"
 
 namespace shanshui::app {
 namespace {
@@ -184,7 +185,7 @@ Result<std::vector<ecoacct::TileSums>> spread(const service::SumJob& j, int rank
 
 Result<std::vector<ecoacct::TileSums>> work_on(const std::vector<char>& msg, int rank, int ranks,
                                                std::map<std::string, ecoacct::Profile>& profiles,
-                                               std::shared_ptr<const std::vector<int32_t>>& zone_cells) {
+                                               std::shared_ptr<const raster::Zones>& zones) {
   In in{msg.data() + 1, msg.data() + msg.size()};
   int year = in.get<int32_t>();
   ecoacct::RunOptions ro;
@@ -192,11 +193,11 @@ Result<std::vector<ecoacct::TileSums>> work_on(const std::vector<char>& msg, int
   ro.threads = in.get<int32_t>();
   std::string profile_path = in.get_string();
   ro.rasters_dir = in.get_string();
-  auto zones = in.get<uint64_t>();
-  for (uint64_t i = 0; in.ok && i < zones; ++i) ro.zones_wkb.push_back(in.get_string());
+  auto n_zones = in.get<uint64_t>();
+  for (uint64_t i = 0; in.ok && i < n_zones; ++i) ro.zones_wkb.push_back(in.get_string());
   if (!in.ok) return fail("a truncated job message");
   ro.hash_inputs = false;  // rank 0 hashes the inputs for the provenance
-  ro.zone_cells = zone_cells;
+  ro.zones = zones;
   auto it = profiles.find(profile_path);
   if (it == profiles.end()) {
     auto p = ecoacct::load_profile(profile_path);
@@ -205,17 +206,17 @@ Result<std::vector<ecoacct::TileSums>> work_on(const std::vector<char>& msg, int
   }
   auto prepared = ecoacct::prepare(it->second, year, ro);
   if (!prepared) return tl::unexpected(prepared.error());
-  zone_cells = ecoacct::zone_cells(**prepared);
+  zones = ecoacct::zones(**prepared);
   return ecoacct::sum_tiles(**prepared, rank, ranks);
 }
 
 void worker(int rank, int ranks) {
   std::map<std::string, ecoacct::Profile> profiles;
-  std::shared_ptr<const std::vector<int32_t>> zone_cells;
+  std::shared_ptr<const raster::Zones> zones;
   for (;;) {
     auto msg = receive_broadcast();
     if (msg.empty() || static_cast<Job>(msg[0]) == Job::kStop) return;
-    gather(sums_message(work_on(msg, rank, ranks, profiles, zone_cells)), rank, ranks);
+    gather(sums_message(work_on(msg, rank, ranks, profiles, zones)), rank, ranks);
   }
 }
 

@@ -65,7 +65,7 @@ struct Prepared {
   std::vector<std::string> paths;  // by role ("" = not used)
   raster::Grid grid;
   std::vector<raster::Window> tiles;
-  std::shared_ptr<const std::vector<int32_t>> zones;  // zone per cell, row by row
+  std::shared_ptr<const raster::Zones> zones;  // burnt tile by tile (null: no zones)
   int n_zones = 0;
   std::vector<int> class_index;  // code → column among the class areas, −1 = not a class
   int n_classes = 0;
@@ -126,12 +126,16 @@ Result<std::shared_ptr<Prepared>> prepare(const Profile& profile, int year, cons
   p->grid = first->grid;
   p->tiles = raster::tiles(p->grid, options.tile);
   p->n_zones = static_cast<int>(options.zones_wkb.size());
-  if (options.zone_cells && static_cast<int64_t>(options.zone_cells->size()) == p->grid.cells()) {
-    p->zones = options.zone_cells;
+  const auto same = [&](const raster::Grid& g) {
+    return g.width == p->grid.width && g.height == p->grid.height && g.geotransform == p->grid.geotransform &&
+           g.crs_wkt == p->grid.crs_wkt;
+  };
+  if (options.zones && same(options.zones->grid()) && options.zones->size() == options.zones_wkb.size()) {
+    p->zones = options.zones;
   } else if (p->n_zones) {
-    auto z = raster::rasterize_zones(p->grid, options.zones_wkb);
+    auto z = raster::Zones::make(p->grid, options.zones_wkb);
     if (!z) return tl::unexpected(z.error());
-    p->zones = std::make_shared<const std::vector<int32_t>>(std::move(*z));
+    p->zones = std::move(*z);
   }
   p->class_index.assign(256, -1);
   for (const auto& c : profile.classes)
@@ -155,7 +159,7 @@ Result<std::shared_ptr<Prepared>> prepare(const Profile& profile, int year, cons
 }
 
 size_t tile_count(const Prepared& p) { return p.tiles.size(); }
-std::shared_ptr<const std::vector<int32_t>> zone_cells(const Prepared& p) { return p.zones; }
+std::shared_ptr<const raster::Zones> zones(const Prepared& p) { return p.zones; }
 size_t sums_width(const Prepared& p) { return (static_cast<size_t>(p.n_zones) + 1) * p.width(); }
 
 Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) {
@@ -172,6 +176,7 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
   const double cell = p.grid.geotransform[1], area = p.grid.cell_area_m2();
   const bool budyko = prof.water_method == "budyko";
   const size_t width = p.width();
+  const services::LsTable ls(prof.slope_length_m);
 
   raster::for_each_tile(mine.size(), p.options.threads, [&](size_t k) {
     auto taken = p.readers->take();
@@ -189,6 +194,9 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
         break;
       }
     }
+    std::vector<int32_t> zone_of;  // the tile's cells' zones
+    if (p.zones && errors[k].empty())
+      if (auto st = p.zones->burn(w, zone_of); !st) errors[k] = st.error().message;
     TileSums& ts = out[k];
     ts.tile = mine[k];
     ts.values.assign((static_cast<size_t>(p.n_zones) + 1) * width, 0.0);
@@ -212,12 +220,7 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
                       ", " + std::to_string(w.y0 + y) + " is not in classes.csv";
           break;
         }
-        size_t zone = 0;
-        if (p.n_zones) {
-          int32_t z = (*p.zones)[static_cast<size_t>(w.y0 + y) * static_cast<size_t>(p.grid.width) +
-                                 static_cast<size_t>(w.x0 + x)];
-          zone = z > 0 ? static_cast<size_t>(z) : 0;
-        }
+        const size_t zone = zone_of.empty() || zone_of[i] <= 0 ? 0 : static_cast<size_t>(zone_of[i]);
         double* s = ts.values.data() + zone * width;
         s[kArea] += area;
         if (cls->forest) s[kForest] += area;
@@ -236,8 +239,8 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
             v[kDem].data() + static_cast<size_t>(y + 1) * static_cast<size_t>(dem_stride) + static_cast<size_t>(x + 1);
         services::Erosion e;
         if (!std::isnan(*z) && !std::isnan(v[kR][i]) && !std::isnan(v[kK][i]) && !cls->water) {
-          double slope = services::slope_deg(z, dem_stride, cell);
-          e = services::rusle(v[kR][i], v[kK][i], services::ls_factor(slope, prof.slope_length_m), cls->c, cls->p);
+          const double g = services::gradient(z, dem_stride, cell);
+          e = services::rusle(v[kR][i], v[kK][i], services::ls_from_gradient(g, ls), cls->c, cls->p);
           s[kRetained] += e.retained() * area * 1e-4;
           if (services::eroding(e.actual, prof.allowable_loss)) s[kEroding] += area;
         }
@@ -288,6 +291,7 @@ Result<Account> finish(const Prepared& p, std::vector<TileSums> all) {
   a.gdp_ratio_definition = prof.gdp_ratio;
   a.inputs = p.inputs;
   a.notes = p.notes;
+  for (const auto& [id, pr] : prof.prices) a.prices.push_back(pr);
   a.area_m2 = total(kArea);
   a.forest_m2 = total(kForest);
   a.eroding_m2 = total(kEroding);

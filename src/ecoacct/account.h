@@ -14,6 +14,10 @@
 #include "core/result.h"
 #include "ecoacct/params.h"
 
+namespace shanshui::raster {
+class Zones;
+}
+
 namespace shanshui::ecoacct {
 
 /// One value line: a service's physical quantity times one price (or a value from the statistics).
@@ -53,6 +57,7 @@ struct Account {
   std::map<std::string, double> ratios;      // every definition, as a fraction
   std::vector<ZoneAccount> zones;            // index = zone value (0 … n)
   std::vector<PriceEffect> sensitivity;
+  std::vector<Price> prices;       // the profile's prices and parameters, with their sources
   std::vector<Source> inputs;      // rasters and tables with their SHA-256
   std::vector<std::string> notes;  // units assumed, …
   std::string fingerprint;         // SHA-256 of every number in hexadecimal: equal bits ⇔ equal fingerprints
@@ -64,9 +69,9 @@ struct Account {
 struct RunOptions {
   std::string rasters_dir;
   std::vector<std::string> zones_wkb;  // township polygons (CGCS2000 lon/lat), zone i + 1
-  // The same polygons already burnt onto this grid (an earlier year's, from zone_cells()); null =
-  // burn zones_wkb. Years on one grid burn the townships once.
-  std::shared_ptr<const std::vector<int32_t>> zone_cells;
+  // The same polygons already put on this grid (an earlier year's, from zones()); null = from
+  // zones_wkb. Years on one grid transform the townships once.
+  std::shared_ptr<const raster::Zones> zones;
   int threads = 0;  // 0 = every core
   int tile = 512;
   std::string out_dir;      // write water_conservation, soil_retention and erosion GeoTIFFs here
@@ -98,8 +103,8 @@ Result<Account> run(const Profile& profile, int year, const RunOptions& options)
 struct Prepared;
 Result<std::shared_ptr<Prepared>> prepare(const Profile& profile, int year, const RunOptions& options);
 size_t tile_count(const Prepared& p);
-/// The zones as burnt on the run's grid (null when the run has none), to reuse for another year.
-std::shared_ptr<const std::vector<int32_t>> zone_cells(const Prepared& p);
+/// The zones as put on the run's grid (null when the run has none), to reuse for another year.
+std::shared_ptr<const raster::Zones> zones(const Prepared& p);
 size_t sums_width(const Prepared& p);
 Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks);
 Result<Account> finish(const Prepared& p, std::vector<TileSums> all);

@@ -25,16 +25,24 @@ inline double fu_aet_mm(double p_mm, double et0_mm, double kc, double omega) {
 
 // ---- 土壤保持 soil retention (docs/reference/gep.md §1.3: RUSLE, potential minus actual erosion) ----
 
-/// Slope in degrees from a 3 × 3 neighbourhood of elevations (Horn 1981), `cell` metres apart;
-/// z points at the centre, `stride` floats per row. A missing neighbour is replaced by the centre.
-inline double slope_deg(const float* z, long stride, double cell) {
+/// The slope as a gradient tanθ from a 3 × 3 neighbourhood of elevations (Horn 1981), `cell`
+/// metres apart; z points at the centre, `stride` floats per row. A missing neighbour is replaced
+/// by the centre.
+inline double gradient(const float* z, long stride, double cell) {
   auto at = [&](long dy, long dx) {
     float v = z[dy * stride + dx];
     return std::isnan(v) ? static_cast<double>(z[0]) : static_cast<double>(v);
   };
   double dzdx = ((at(-1, 1) + 2 * at(0, 1) + at(1, 1)) - (at(-1, -1) + 2 * at(0, -1) + at(1, -1))) / (8 * cell);
   double dzdy = ((at(1, -1) + 2 * at(1, 0) + at(1, 1)) - (at(-1, -1) + 2 * at(-1, 0) + at(-1, 1))) / (8 * cell);
-  return std::atan(std::sqrt(dzdx * dzdx + dzdy * dzdy)) * 180 / 3.14159265358979323846;
+  return std::sqrt(dzdx * dzdx + dzdy * dzdy);
+}
+
+constexpr double kPi = 3.14159265358979323846;
+
+/// Slope in degrees (the same neighbourhood): θ = atan(tanθ).
+inline double slope_deg(const float* z, long stride, double cell) {
+  return std::atan(gradient(z, stride, cell)) * 180 / kPi;
 }
 
 /// LS: L = (λ/22.13)^m with m = 0.2 / 0.3 / 0.4 / 0.5 for θ ≤ 1° / ≤ 3° / ≤ 5° / > 5° (Wischmeier &
@@ -42,9 +50,30 @@ inline double slope_deg(const float* z, long stride, double cell) {
 /// (5°–10°), 21.91 sinθ − 0.96 (θ ≥ 10°).
 inline double ls_factor(double slope_degrees, double lambda_m) {
   double m = slope_degrees <= 1 ? 0.2 : slope_degrees <= 3 ? 0.3 : slope_degrees <= 5 ? 0.4 : 0.5;
-  double s = std::sin(slope_degrees * 3.14159265358979323846 / 180);
+  double s = std::sin(slope_degrees * kPi / 180);
   double steep = slope_degrees < 5 ? 10.8 * s + 0.03 : slope_degrees < 10 ? 16.8 * s - 0.50 : 21.91 * s - 0.96;
   return std::pow(lambda_m / 22.13, m) * steep;
+}
+
+/// The same LS per cell without a trigonometric or power call: the four L values of one slope
+/// length computed once, the class limits as gradients (θ ≤ 1° ⇔ tanθ ≤ tan 1°), and
+/// sinθ = tanθ / √(1 + tan²θ). Agrees with ls_factor(atan(g)) to rounding (tests/ecoacct).
+struct LsTable {
+  double l[4];
+  double tan1, tan3, tan5, tan10;
+  explicit LsTable(double lambda_m)
+      : l{std::pow(lambda_m / 22.13, 0.2), std::pow(lambda_m / 22.13, 0.3), std::pow(lambda_m / 22.13, 0.4),
+          std::pow(lambda_m / 22.13, 0.5)},
+        tan1(std::tan(1 * kPi / 180)),
+        tan3(std::tan(3 * kPi / 180)),
+        tan5(std::tan(5 * kPi / 180)),
+        tan10(std::tan(10 * kPi / 180)) {}
+};
+inline double ls_from_gradient(double g, const LsTable& t) {
+  double l = g <= t.tan1 ? t.l[0] : g <= t.tan3 ? t.l[1] : g <= t.tan5 ? t.l[2] : t.l[3];
+  double s = g / std::sqrt(1 + g * g);
+  double steep = g < t.tan5 ? 10.8 * s + 0.03 : g < t.tan10 ? 16.8 * s - 0.50 : 21.91 * s - 0.96;
+  return l * steep;
 }
 
 /// Potential erosion A_p = R·K·LS and actual A_r = A_p·C·P, t·ha⁻¹·a⁻¹.

@@ -21,6 +21,9 @@ void register_drivers() {
   std::call_once(once, [] {
     GDALAllRegister();
     CPLSetErrorHandler(CPLQuietErrorHandler);  // errors are read with CPLGetLastErrorMsg and reported by us
+    // Tiles are read once each, so a large block cache buys nothing and would make memory grow with
+    // the raster (GDAL's default is 5 % of RAM); GDAL_CACHEMAX still overrides.
+    if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(int64_t{64} << 20);
   });
 }
 
@@ -306,15 +309,9 @@ Status write_raster(const std::string& path, const Grid& grid, const std::vector
 namespace {
 // `wkbs` (CGCS2000 lon/lat) burnt into a MEM dataset on `grid`, values 1 … n (lines burn the cells
 // they cross, polygons the cells whose centre they cover).
-Result<GDALDatasetH> burn(const Grid& grid, const std::vector<std::string>& wkbs, GDALDataType type) {
+// The geometries (WKB, CGCS2000 lon/lat) put on the grid's CRS by OGR; the caller destroys them.
+Result<std::vector<OGRGeometryH>> on_grid(const Grid& grid, const std::vector<std::string>& wkbs) {
   register_drivers();
-  GDALDriverH mem = GDALGetDriverByName("MEM");
-  GDALDatasetH ds = GDALCreate(mem, "", grid.width, grid.height, 1, type, nullptr);
-  if (!ds) return fail("rasterize: " + gdal_error());
-  auto gt = grid.geotransform;
-  GDALSetGeoTransform(ds, gt.data());
-  GDALSetProjection(ds, grid.crs_wkt.c_str());
-  // The geometries are in CGCS2000 lon/lat; OGR transforms them onto the grid's CRS.
   OGRSpatialReferenceH ll = OSRNewSpatialReference(nullptr);
   OSRImportFromEPSG(ll, 4490);
   OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
@@ -322,9 +319,8 @@ Result<GDALDatasetH> burn(const Grid& grid, const std::vector<std::string>& wkbs
   OSRSetAxisMappingStrategy(target, OAMS_TRADITIONAL_GIS_ORDER);
   OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(ll, target);
   std::vector<OGRGeometryH> geoms;
-  std::vector<double> values;
   std::string error;
-  for (size_t i = 0; i < wkbs.size() && error.empty(); ++i) {
+  for (size_t i = 0; i < wkbs.size(); ++i) {
     OGRGeometryH g = nullptr;
     if (OGR_G_CreateFromWkb(reinterpret_cast<const unsigned char*>(wkbs[i].data()), nullptr, &g,
                             static_cast<int>(wkbs[i].size())) != OGRERR_NONE ||
@@ -334,33 +330,104 @@ Result<GDALDatasetH> burn(const Grid& grid, const std::vector<std::string>& wkbs
       break;
     }
     geoms.push_back(g);
-    values.push_back(static_cast<double>(i + 1));
   }
-  int band = 1;
-  if (error.empty() && GDALRasterizeGeometries(ds, 1, &band, static_cast<int>(geoms.size()), geoms.data(), nullptr,
-                                               nullptr, values.data(), nullptr, nullptr, nullptr) != CE_None)
-    error = "rasterize: " + gdal_error();
-  for (auto* g : geoms) OGR_G_DestroyGeometry(g);
   if (ct) OCTDestroyCoordinateTransformation(ct);
   OSRDestroySpatialReference(ll);
   OSRDestroySpatialReference(target);
   if (!error.empty()) {
-    GDALClose(ds);
+    for (auto* g : geoms) OGR_G_DestroyGeometry(g);
     return fail(error);
   }
+  return geoms;
+}
+
+// `geoms` burnt with `values` into a MEM dataset covering window `w` of `grid` (cell centres inside).
+Result<GDALDatasetH> burn_window(const Grid& grid, const Window& w, std::vector<OGRGeometryH>& geoms,
+                                 std::vector<double>& values, GDALDataType type) {
+  GDALDriverH mem = GDALGetDriverByName("MEM");
+  GDALDatasetH ds = GDALCreate(mem, "", w.w, w.h, 1, type, nullptr);
+  if (!ds) return fail("rasterize: " + gdal_error());
+  auto gt = grid.geotransform;
+  gt[0] += w.x0 * gt[1];
+  gt[3] += w.y0 * gt[5];
+  GDALSetGeoTransform(ds, gt.data());
+  GDALSetProjection(ds, grid.crs_wkt.c_str());
+  int band = 1;
+  if (!geoms.empty() && GDALRasterizeGeometries(ds, 1, &band, static_cast<int>(geoms.size()), geoms.data(), nullptr,
+                                                nullptr, values.data(), nullptr, nullptr, nullptr) != CE_None) {
+    GDALClose(ds);
+    return fail("rasterize: " + gdal_error());
+  }
+  return ds;
+}
+
+Result<GDALDatasetH> burn(const Grid& grid, const std::vector<std::string>& wkbs, GDALDataType type) {
+  auto geoms = on_grid(grid, wkbs);
+  if (!geoms) return tl::unexpected(geoms.error());
+  std::vector<double> values(geoms->size());
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(i + 1);
+  auto ds = burn_window(grid, {0, 0, grid.width, grid.height}, *geoms, values, type);
+  for (auto* g : *geoms) OGR_G_DestroyGeometry(g);
   return ds;
 }
 }  // namespace
 
-Result<std::vector<int32_t>> rasterize_zones(const Grid& grid, const std::vector<std::string>& polygons_wkb) {
-  auto ds = burn(grid, polygons_wkb, GDT_Int32);
+Result<std::shared_ptr<const Zones>> Zones::make(const Grid& grid, const std::vector<std::string>& polygons_wkb) {
+  auto geoms = on_grid(grid, polygons_wkb);
+  if (!geoms) return tl::unexpected(geoms.error());
+  auto z = std::shared_ptr<Zones>(new Zones());
+  z->grid_ = grid;
+  for (size_t i = 0; i < geoms->size(); ++i) {
+    OGRGeometryH g = (*geoms)[i];
+    OGREnvelope e;
+    OGR_G_GetEnvelope(g, &e);
+    Part part{std::string(static_cast<size_t>(OGR_G_WkbSize(g)), '\0'),
+              e.MinX,
+              e.MinY,
+              e.MaxX,
+              e.MaxY,
+              static_cast<double>(i + 1)};
+    OGR_G_ExportToWkb(g, wkbNDR, reinterpret_cast<unsigned char*>(part.wkb.data()));
+    z->parts_.push_back(std::move(part));
+    OGR_G_DestroyGeometry(g);
+  }
+  return std::shared_ptr<const Zones>(std::move(z));
+}
+
+Status Zones::burn(const Window& w, std::vector<int32_t>& out) const {
+  const auto& gt = grid_.geotransform;  // north-up: gt[5] < 0
+  const double x0 = gt[0] + w.x0 * gt[1], x1 = x0 + w.w * gt[1];
+  const double y1 = gt[3] + w.y0 * gt[5], y0 = y1 + w.h * gt[5];
+  std::vector<OGRGeometryH> geoms;
+  std::vector<double> values;
+  for (const auto& p : parts_) {  // only the polygons whose envelope meets the window
+    if (p.max_x < x0 || p.min_x > x1 || p.max_y < y0 || p.min_y > y1) continue;
+    OGRGeometryH g = nullptr;
+    if (OGR_G_CreateFromWkb(reinterpret_cast<const unsigned char*>(p.wkb.data()), nullptr, &g,
+                            static_cast<int>(p.wkb.size())) != OGRERR_NONE) {
+      for (auto* x : geoms) OGR_G_DestroyGeometry(x);
+      return fail("zone " + std::to_string(static_cast<int>(p.value)) + ": its geometry cannot be read back");
+    }
+    geoms.push_back(g);
+    values.push_back(p.value);
+  }
+  out.assign(static_cast<size_t>(w.cells()), 0);
+  if (geoms.empty()) return {};
+  auto ds = burn_window(grid_, w, geoms, values, GDT_Int32);
+  for (auto* g : geoms) OGR_G_DestroyGeometry(g);
   if (!ds) return tl::unexpected(ds.error());
-  std::vector<int32_t> zones(static_cast<size_t>(grid.cells()), 0);
-  CPLErr e = GDALRasterIO(GDALGetRasterBand(*ds, 1), GF_Read, 0, 0, grid.width, grid.height, zones.data(), grid.width,
-                          grid.height, GDT_Int32, 0, 0);
+  CPLErr e = GDALRasterIO(GDALGetRasterBand(*ds, 1), GF_Read, 0, 0, w.w, w.h, out.data(), w.w, w.h, GDT_Int32, 0, 0);
   GDALClose(*ds);
   if (e != CE_None) return fail("rasterize: " + gdal_error());
-  return zones;
+  return {};
+}
+
+Result<std::vector<int32_t>> rasterize_zones(const Grid& grid, const std::vector<std::string>& polygons_wkb) {
+  auto zones = Zones::make(grid, polygons_wkb);
+  if (!zones) return tl::unexpected(zones.error());
+  std::vector<int32_t> cells;
+  if (auto s = (*zones)->burn({0, 0, grid.width, grid.height}, cells); !s) return tl::unexpected(s.error());
+  return cells;
 }
 
 Result<std::vector<float>> distance_to(const Grid& grid, const std::vector<std::string>& geometries_wkb) {

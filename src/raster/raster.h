@@ -115,8 +115,29 @@ Status write_raster(const std::string& path, const Grid& grid, const std::vector
                     std::optional<float> nodata, const std::string& unit, const std::string& description,
                     bool byte = false);
 
-/// Zones for zonal statistics: `polygons` (WKB, CGCS2000 lon/lat) burnt into the grid, cell value
-/// = index + 1 of the polygon covering the cell centre, 0 = none.
+/// Zones burnt window by window: the polygons (WKB, CGCS2000 lon/lat) are put on the grid's CRS
+/// once; burn() gives each cell of a window the index + 1 of the polygon covering its centre (0 =
+/// none), using memory for that window only — a province's grid is never held whole. Thread-safe:
+/// each call builds its own geometries from the stored WKB.
+class Zones {
+ public:
+  static Result<std::shared_ptr<const Zones>> make(const Grid& grid, const std::vector<std::string>& polygons_wkb);
+  Status burn(const Window& w, std::vector<int32_t>& out) const;
+  const Grid& grid() const { return grid_; }
+  size_t size() const { return parts_.size(); }
+
+ private:
+  Zones() = default;
+  struct Part {
+    std::string wkb;  // on the grid's CRS
+    double min_x, min_y, max_x, max_y;
+    double value;
+  };
+  Grid grid_;
+  std::vector<Part> parts_;
+};
+
+/// Zones for zonal statistics over a whole grid (Zones::burn of one window the grid's size).
 Result<std::vector<int32_t>> rasterize_zones(const Grid& grid, const std::vector<std::string>& polygons_wkb);
 
 /// Statistics of one zone: cells with a value, their sum, minimum and maximum.

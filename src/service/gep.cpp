@@ -12,6 +12,7 @@
 #include "ecoacct/demo.h"
 #include "geo/crs.h"
 #include "geo/layer.h"
+#include "raster/raster.h"
 #include "service/computed_run.h"
 #include "service/zoning.h"
 
@@ -98,6 +99,15 @@ std::string account_json(const ecoacct::Account& a, const std::vector<std::pair<
                     {"delta_yuan", rounded(p.delta, 1)},
                     {"delta_share", a.gep > 0 ? rounded(p.delta / a.gep, 1e-6) : 0}});
   for (const auto& i : a.inputs) inputs.push_back({{"path", i.path}, {"sha256", i.sha256}});
+  json prices = json::array();
+  for (const auto& p : a.prices)
+    prices.push_back({{"id", p.id},
+                      {"kind", p.kind},
+                      {"name", p.name},
+                      {"value", p.value},
+                      {"unit", p.unit},
+                      {"year", p.year},
+                      {"source", p.source}});
   json ratios = json::object();
   for (const auto& [k, v] : a.ratios) ratios[k] = percent_one_decimal(v);
   json cats = json::object();
@@ -118,6 +128,7 @@ std::string account_json(const ecoacct::Account& a, const std::vector<std::pair<
               {"lines", lines},
               {"townships", towns_j},
               {"sensitivity", sens},
+              {"prices", prices},
               {"inputs", inputs},
               {"notes", a.notes},
               {"fingerprint", a.fingerprint}};
@@ -133,18 +144,18 @@ Result<std::vector<GepYear>> run_accounts(store::Store& s, const plan::Plan& pla
   std::vector<GepYear> out;
   std::map<int, const GepYear*> by_year;
   out.reserve(o.years.size());
-  std::shared_ptr<const std::vector<int32_t>> zone_cells;  // burnt once, reused by the years on the same grid
+  std::shared_ptr<const raster::Zones> zones;  // put on the grid once, reused by the years on the same grid
   for (int year : o.years) {
     ecoacct::RunOptions ro;
     ro.rasters_dir = o.rasters;
     ro.zones_wkb = towns.wkb;
-    ro.zone_cells = zone_cells;
+    ro.zones = zones;
     ro.threads = o.threads;
     if (!o.out_dir.empty()) ro.out_dir = o.out_dir + "/" + std::to_string(year);
     auto t0 = std::chrono::steady_clock::now();
     auto prepared = ecoacct::prepare(*profile, year, ro);
     if (!prepared) return tl::unexpected(prepared.error());
-    zone_cells = ecoacct::zone_cells(**prepared);
+    zones = ecoacct::zones(**prepared);
     auto sums = o.sum ? o.sum({prepared->get(), o.profile, year, &ro}) : ecoacct::sum_tiles(**prepared, 0, 1);
     if (!sums) return tl::unexpected(sums.error());
     auto a = ecoacct::finish(**prepared, std::move(*sums));
@@ -258,6 +269,9 @@ Result<std::string> gep_json(store::Store& s, int year) {
   doc["run_id"] = found->id;
   doc["computed_at"] = found->computed_at;
   doc["years_recorded"] = years;
+  auto polygons = township_geojson(s);  // for the maps; today's township layer
+  if (!polygons) return tl::unexpected(polygons.error());
+  doc["township_polygons"] = json::parse(*polygons);
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -396,6 +396,22 @@ Townships townships_of(const std::vector<geo::Layer>& layers) {
   return t;
 }
 
+Result<std::string> township_geojson(store::Store& s) {
+  auto layers = current_layers(s);
+  if (!layers) return tl::unexpected(layers.error());
+  Townships towns = townships_of(*layers);
+  json features = json::array();
+  for (size_t i = 0; i < towns.wkb.size(); ++i) {
+    auto g = geo::geojson_of(towns.wkb[i]);
+    if (!g) return tl::unexpected(g.error());
+    features.push_back({{"type", "Feature"},
+                        {"properties", {{"code", towns.names[i].first}, {"name", towns.names[i].second}}},
+                        {"geometry", json::parse(*g)}});
+  }
+  return json({{"type", "FeatureCollection"}, {"features", features}})
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 Result<std::string> township_breakdown_json(store::Store& s, const plan::Plan& plan, const std::string& target_id) {
   const plan::Target* target = nullptr;
   for (const auto& t : plan.targets)
@@ -421,23 +437,13 @@ Result<std::string> township_breakdown_json(store::Store& s, const plan::Plan& p
                      {"note", detail.value("note", "")},
                      {"townships", detail["by_township"]}});
   }
-  // The township polygons of the current township layer, for the map.
-  auto layers = current_layers(s);
-  if (!layers) return tl::unexpected(layers.error());
-  Townships towns = townships_of(*layers);
-  json features = json::array();
-  for (size_t i = 0; i < towns.wkb.size(); ++i) {
-    auto g = geo::geojson_of(towns.wkb[i]);
-    if (!g) return tl::unexpected(g.error());
-    features.push_back({{"type", "Feature"},
-                        {"properties", {{"code", towns.names[i].first}, {"name", towns.names[i].second}}},
-                        {"geometry", json::parse(*g)}});
-  }
+  auto polygons = township_geojson(s);
+  if (!polygons) return tl::unexpected(polygons.error());
   json doc = {{"target", target->id},
               {"indicator", target->indicator},
               {"unit", target->unit},
               {"views", views},
-              {"townships", {{"type", "FeatureCollection"}, {"features", features}}}};
+              {"townships", json::parse(*polygons)}};
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

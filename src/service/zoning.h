@@ -40,6 +40,8 @@ struct Townships {
   std::vector<std::string> identities;                     // layer_identity of each township layer
 };
 Townships townships_of(const std::vector<geo::Layer>& layers);
+/// The current township layer as a GeoJSON FeatureCollection (lon/lat; properties code and name).
+Result<std::string> township_geojson(store::Store& s);
 
 /// A Screener over the current layers with the rules and access list of `zoning_dir`.
 Result<std::unique_ptr<geo::Screener>> build_screener(store::Store& s, const std::string& zoning_dir);

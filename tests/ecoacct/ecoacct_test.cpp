@@ -169,6 +169,21 @@ TEST(Account, BudykoVariantReadsEt0) {
   EXPECT_NEAR(line(*a, "water_conservation").quantity, 16 * (1200 - 0.0267 * 1200 - aet) * 900e-3, 1e-6);
 }
 
+// The per-cell LS (no trigonometry) is the guideline's formula: it agrees with ls_factor at every
+// slope from flat to cliff, on both sides of each class limit (1°, 3°, 5°, 10°).
+TEST(Services, LsFromTheGradientIsTheFormulaInDegrees) {
+  for (double lambda : {20.0, 60.0, 150.0}) {
+    const services::LsTable table(lambda);
+    for (int k = 0; k < 8000; ++k) {  // every hundredth of a degree, the class limits exactly
+      const double deg = k / 100.0;
+      const double g = std::tan(deg * services::kPi / 180);
+      const double want = services::ls_factor(deg, lambda);
+      EXPECT_NEAR(services::ls_from_gradient(g, table), want, 1e-12 * std::max(1.0, want))
+          << deg << "° at λ = " << lambda;
+    }
+  }
+}
+
 TEST(Account, TheSameBitsOnOneThreadOrTwoAndAcrossRanks) {
   Rasters r;
   Profile p = profile();

@@ -435,3 +435,37 @@ test('a target computed from the layers shows its townships on a choropleth, and
   assert.deepEqual(p.errors, []);
   await p.close();
 });
+
+test('the ecosystem account page: the recorded figures, every valuation line, a township map per figure, the way to the account from its targets', async () => {
+  const p = await page();
+  const api = await (await fetch(env.base + '/api/gep')).json();
+  await p.goto(env.base + '/#/target/soil_water_conservation');
+  await p.locator('a[href="#/gep"]', { hasText: '查看生态系统生产总值核算' }).click();
+  await p.waitForSelector('#town-map[data-ready]');
+  const figures = await p.locator('.gep-figures').innerText();
+  assert.ok(figures.includes(`GEP ${(api.gep_yuan / 1e8).toFixed(2)} 亿元`), figures);
+  assert.ok(figures.includes(`水土保持率 ${api.soil_conservation_rate}%`), figures);
+  assert.ok(figures.includes(`GEP 的 GDP 转化率 ${api.gdp_ratio.value}%`), figures);
+  const tables = p.locator('#view table');
+  assert.equal(await tables.nth(0).locator('tbody tr').count(), 26);  // townships
+  assert.equal(await tables.nth(1).locator('tbody tr').count(), api.lines.length);  // valuation lines
+  assert.equal(await tables.nth(2).locator('tbody tr').count(), api.sensitivity.length);
+  assert.equal(await tables.nth(3).locator('tbody tr').count(), api.prices.length);
+  // the map shows one figure at a time; its legend carries the unit
+  assert.match(await p.locator('#town-legend').innerText(), /万元\/km²/);
+  await p.getByRole('button', { name: '水土保持率' }).click();
+  await p.waitForSelector('#town-map[data-ready]');
+  assert.match(await p.locator('#town-legend').innerText(), /%/);
+  assert.equal(await p.getByRole('button', { name: '水土保持率' }).getAttribute('aria-pressed'), 'true');
+  // clicking a township picks its row
+  await p.locator('#town-map').scrollIntoViewIfNeeded();
+  const box = await p.locator('#town-map').boundingBox();
+  await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await p.waitForSelector('#view tr.picked');
+  // another recorded year
+  const other = api.years_recorded.find((y) => y !== String(api.year));
+  await p.locator(`a[href="#/gep/${other}"]`).click();
+  await p.waitForFunction((y) => document.querySelector('#view h1')?.textContent.includes(y), other);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

@@ -24,7 +24,7 @@ const NEIGHBOURS = [[tx('奉节县'), 109.46, 31.02], [tx('巫溪县'), 109.57, 
 
 // The map's controls with Chinese tooltips, and a metric scale bar in the corner.
 const chineseControls = () => defaultControls({ zoomOptions: { zoomInTipLabel: tx('放大'), zoomOutTipLabel: tx('缩小') },
-  rotateOptions: { tipLabel: tx('恢复正北方向') }, attributionOptions: { tipLabel: tx('数据来源') } }).extend([new ScaleLine({ units: 'metric' })]);
+  rotateOptions: { tipLabel: tx('恢复正北方向') }, attributionOptions: { tipLabel: tx('数据来源'), label: 'ⓘ' } }).extend([new ScaleLine({ units: 'metric' })]);
 
 /** The legend under the map: what each symbol means. */
 export const legend = () => [['#2b6cb0', tx('空气自动站'), 'dot'], ['#0f9d9a', tx('水质断面'), 'dot'], ['#8a5a00', tx('噪声监测点'), 'dot'],

@@ -21,12 +21,15 @@ export async function viewTarget(id, $view) {
     <td>${methodLabel(s.provenance.method)}（${/^\d+$/.test(String(s.provenance.method_version)) ? `${tx('第')}${s.provenance.method_version}${tx('版')}` : code(s.provenance.method_version)}）</td><td>${s.provenance.run_id ? `${tx('评估运行 #')}${s.provenance.run_id}${tx('；')}` : ''}${zh(s.provenance.run_id ? s.provenance.note || '' : s.provenance.source)}</td>
     <td>${zh(deptName(s.provenance.reporter))}</td><td>${esc(s.provenance.recorded_at)}</td></tr>`).reduce(catHtml, '');
   const newest = (t.series || []).at(-1);
+  // Values from the ecosystem account link to it (GEP targets, the 水土保持率 cross-check).
+  const fromAccount = [t.method.method, t.method.check?.method, ...(t.series || []).map((s) => s.provenance?.method)].some((m) => /^(gep|eco)\./.test(m || ''));
   const stale = t.stale ? html`<div class="error stale">${tx('数据过期：')}${newest ? html`${tx('最新数值为')} ${esc(newest.year)} ${tx('年')}` : tx('基期以来尚无数值')}${tx('，已超出报送周期，当前状态不作“已实现”判定')}</div>` : '';
   $view().innerHTML = html`<p><a href="#/">${tx('← 目标总览')}</a></p><h1>${zh(t.name)} <span class="muted">${planText(t.label)}</span></h1>
     ${stale}<p class="muted">${tx('行动计划原文：“')}${zh(t.quote)}”（${zh(t.clause)}${tx('）· 牵头：')}${zh(deptName(t.lead))}${t.baseline ? html` ${tx('· 基期')} ${esc(t.baseline.year)} ${tx('年')} ${esc(t.baseline.value)}（${zh(t.baseline.source)}）` : ''}</p>
     <div class="grid2"><div id="chart" class="chart" role="img" aria-label="${tx('指标序列图')}"></div><div>${lensHtml}</div></div>
     <h2>${tx('数值来源（可追溯至监测数据）')}</h2>
     ${rows ? html`<p class="muted">${tx('点击计算值可逐级追溯：评估运行 → 站点逐日 → 逐时观测 → 原始报文。')}</p><table><thead><tr><th>${tx('年份')}</th><th>${tx('数值')}</th><th>${tx('类型')}</th><th>${tx('方法')}</th><th>${tx('来源')}</th><th>${tx('报送')}</th><th>${tx('记录时间')}</th></tr></thead><tbody>${rows}</tbody></table>` : html`<div class="empty">${tx('尚无数值')}</div>`}
+    ${fromAccount ? html`<p><a href="#/gep">${tx('查看生态系统生产总值核算（服务、价格、分乡镇） →')}</a></p>` : ''}
     <section id="by-township-section" hidden><h2>${tx('分乡镇（街道）')}</h2><div id="by-township"></div></section>
     ${t.method.kind === 'reported' && may('write', 'add_measurement') ? html`<h2>${tx('录入或更正数值')}</h2>
       <form class="stack" id="value-form">
