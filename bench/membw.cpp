@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   std::vector<double> partial(static_cast<size_t>(threads));
   auto run = [&](auto&& body) {
     std::vector<std::thread> ts;
+    ts.reserve(static_cast<size_t>(threads));
     const size_t chunk = n / static_cast<size_t>(threads);
     auto t0 = std::chrono::steady_clock::now();
     for (int t = 0; t < threads; ++t)

@@ -186,21 +186,28 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
     }
     raster::ReaderPool::Set& readers = *taken;
     const raster::Window& w = p.tiles[mine[k]];
-    std::vector<std::vector<float>> v(std::size(kRoles));
-    for (size_t i = 0; i < std::size(kRoles); ++i) {
+    // Each worker thread keeps its buffers from tile to tile: no allocation or zeroing per tile.
+    thread_local std::vector<std::vector<float>> v;
+    v.resize(std::size(kRoles));
+    const bool writing = p.out_water != nullptr;
+    // The land cover first: a tile wholly outside the county reads nothing else (unless it is written).
+    bool outside = false;
+    for (size_t i = 0; i < std::size(kRoles) && !outside; ++i) {
       if (!readers[i]) continue;
       if (auto s = readers[i]->read(w, kRoles[i].halo, v[i]); !s) {
         errors[k] = s.error().message;
         break;
       }
+      if (i == kLand && !writing)
+        outside = std::all_of(v[i].begin(), v[i].end(), [](float x) { return std::isnan(x); });
     }
-    std::vector<int32_t> zone_of;  // the tile's cells' zones
-    if (p.zones && errors[k].empty())
+    thread_local std::vector<int32_t> zone_of;  // the tile's cells' zones
+    zone_of.clear();
+    if (p.zones && errors[k].empty() && !outside)
       if (auto st = p.zones->burn(w, zone_of); !st) errors[k] = st.error().message;
     TileSums& ts = out[k];
     ts.tile = mine[k];
     ts.values.assign((static_cast<size_t>(p.n_zones) + 1) * width, 0.0);
-    const bool writing = p.out_water != nullptr;
     std::vector<float> ow, orr, oe;
     if (writing) {
       ow.assign(static_cast<size_t>(w.cells()), -9999.0F);
@@ -208,7 +215,18 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
       oe = ow;
     }
     const long dem_stride = w.w + 2;
-    for (int y = 0; errors[k].empty() && y < w.h; ++y)
+    // A row's cells are summed into local accumulators while the zone stays the same (registers,
+    // not memory: no chain of stores from cell to cell), then added to the zone's sums.
+    double acc[kSums] = {};
+    size_t acc_zone = 0;
+    auto flush = [&] {
+      double* s = ts.values.data() + acc_zone * width;
+      for (size_t f = 0; f < kSums; ++f) {
+        s[f] += acc[f];
+        acc[f] = 0;
+      }
+    };
+    for (int y = 0; errors[k].empty() && !outside && y < w.h; ++y) {
       for (int x = 0; x < w.w; ++x) {
         const size_t i = static_cast<size_t>(y) * static_cast<size_t>(w.w) + static_cast<size_t>(x);
         const float lc = v[kLand][i];
@@ -221,10 +239,14 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
           break;
         }
         const size_t zone = zone_of.empty() || zone_of[i] <= 0 ? 0 : static_cast<size_t>(zone_of[i]);
-        double* s = ts.values.data() + zone * width;
+        if (zone != acc_zone) {
+          flush();
+          acc_zone = zone;
+        }
+        double* s = acc;
         s[kArea] += area;
         if (cls->forest) s[kForest] += area;
-        s[kSums + p.class_index[static_cast<size_t>(code)]] += area;
+        ts.values[zone * width + kSums + static_cast<size_t>(p.class_index[static_cast<size_t>(code)])] += area;
         const double pr = v[kP][i], et = v[kAet][i];
         // 水源涵养: water balance on the ecosystem classes (water surfaces conserve nothing here).
         double water_mm = 0;
@@ -232,15 +254,15 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
           double aet = budyko ? services::fu_aet_mm(pr, v[kEt0][i], cls->kc, prof.budyko_omega) : et;
           double m3 = services::water_conservation_m3(pr, aet, cls->runoff, area);
           s[kWater] += m3;
-          water_mm = m3 / area * 1e3;
+          if (writing) water_mm = m3 / area * 1e3;
         }
         // 土壤保持 and 水土保持率: RUSLE with the slope of the DEM's 3 × 3 neighbourhood.
         const float* z =
             v[kDem].data() + static_cast<size_t>(y + 1) * static_cast<size_t>(dem_stride) + static_cast<size_t>(x + 1);
         services::Erosion e;
         if (!std::isnan(*z) && !std::isnan(v[kR][i]) && !std::isnan(v[kK][i]) && !cls->water) {
-          const double g = services::gradient(z, dem_stride, cell);
-          e = services::rusle(v[kR][i], v[kK][i], services::ls_from_gradient(g, ls), cls->c, cls->p);
+          const double g2 = services::gradient2(z, dem_stride, cell);
+          e = services::rusle(v[kR][i], v[kK][i], services::ls_from_gradient2(g2, ls), cls->c, cls->p);
           s[kRetained] += e.retained() * area * 1e-4;
           if (services::eroding(e.actual, prof.allowable_loss)) s[kEroding] += area;
         }
@@ -255,6 +277,8 @@ Result<std::vector<TileSums>> sum_tiles(const Prepared& p, int rank, int ranks) 
           oe[i] = static_cast<float>(e.actual * 100);
         }
       }
+      flush();
+    }
     if (writing && errors[k].empty()) {
       for (auto [wr, vals] :
            {std::pair{p.out_water.get(), &ow}, {p.out_retained.get(), &orr}, {p.out_erosion.get(), &oe}})

@@ -25,24 +25,24 @@ inline double fu_aet_mm(double p_mm, double et0_mm, double kc, double omega) {
 
 // ---- 土壤保持 soil retention (docs/reference/gep.md §1.3: RUSLE, potential minus actual erosion) ----
 
-/// The slope as a gradient tanθ from a 3 × 3 neighbourhood of elevations (Horn 1981), `cell`
-/// metres apart; z points at the centre, `stride` floats per row. A missing neighbour is replaced
-/// by the centre.
-inline double gradient(const float* z, long stride, double cell) {
+/// The slope as the squared gradient tan²θ from a 3 × 3 neighbourhood of elevations (Horn 1981),
+/// `cell` metres apart; z points at the centre, `stride` floats per row. A missing neighbour is
+/// replaced by the centre. (Squared: the per-cell LS needs no square root of it.)
+inline double gradient2(const float* z, long stride, double cell) {
   auto at = [&](long dy, long dx) {
     float v = z[dy * stride + dx];
     return std::isnan(v) ? static_cast<double>(z[0]) : static_cast<double>(v);
   };
   double dzdx = ((at(-1, 1) + 2 * at(0, 1) + at(1, 1)) - (at(-1, -1) + 2 * at(0, -1) + at(1, -1))) / (8 * cell);
   double dzdy = ((at(1, -1) + 2 * at(1, 0) + at(1, 1)) - (at(-1, -1) + 2 * at(-1, 0) + at(-1, 1))) / (8 * cell);
-  return std::sqrt(dzdx * dzdx + dzdy * dzdy);
+  return dzdx * dzdx + dzdy * dzdy;
 }
 
 constexpr double kPi = 3.14159265358979323846;
 
 /// Slope in degrees (the same neighbourhood): θ = atan(tanθ).
 inline double slope_deg(const float* z, long stride, double cell) {
-  return std::atan(gradient(z, stride, cell)) * 180 / kPi;
+  return std::atan(std::sqrt(gradient2(z, stride, cell))) * 180 / kPi;
 }
 
 /// LS: L = (λ/22.13)^m with m = 0.2 / 0.3 / 0.4 / 0.5 for θ ≤ 1° / ≤ 3° / ≤ 5° / > 5° (Wischmeier &
@@ -56,23 +56,24 @@ inline double ls_factor(double slope_degrees, double lambda_m) {
 }
 
 /// The same LS per cell without a trigonometric or power call: the four L values of one slope
-/// length computed once, the class limits as gradients (θ ≤ 1° ⇔ tanθ ≤ tan 1°), and
-/// sinθ = tanθ / √(1 + tan²θ). Agrees with ls_factor(atan(g)) to rounding (tests/ecoacct).
+/// length computed once, the class limits as squared gradients (θ ≤ 1° ⇔ tan²θ ≤ tan²1°), and
+/// sinθ = √(tan²θ / (1 + tan²θ)). Agrees with ls_factor to rounding (tests/ecoacct).
 struct LsTable {
   double l[4];
-  double tan1, tan3, tan5, tan10;
+  double tan2_1, tan2_3, tan2_5, tan2_10;
   explicit LsTable(double lambda_m)
       : l{std::pow(lambda_m / 22.13, 0.2), std::pow(lambda_m / 22.13, 0.3), std::pow(lambda_m / 22.13, 0.4),
           std::pow(lambda_m / 22.13, 0.5)},
-        tan1(std::tan(1 * kPi / 180)),
-        tan3(std::tan(3 * kPi / 180)),
-        tan5(std::tan(5 * kPi / 180)),
-        tan10(std::tan(10 * kPi / 180)) {}
+        tan2_1(square(std::tan(1 * kPi / 180))),
+        tan2_3(square(std::tan(3 * kPi / 180))),
+        tan2_5(square(std::tan(5 * kPi / 180))),
+        tan2_10(square(std::tan(10 * kPi / 180))) {}
+  static double square(double x) { return x * x; }
 };
-inline double ls_from_gradient(double g, const LsTable& t) {
-  double l = g <= t.tan1 ? t.l[0] : g <= t.tan3 ? t.l[1] : g <= t.tan5 ? t.l[2] : t.l[3];
-  double s = g / std::sqrt(1 + g * g);
-  double steep = g < t.tan5 ? 10.8 * s + 0.03 : g < t.tan10 ? 16.8 * s - 0.50 : 21.91 * s - 0.96;
+inline double ls_from_gradient2(double g2, const LsTable& t) {
+  double l = g2 <= t.tan2_1 ? t.l[0] : g2 <= t.tan2_3 ? t.l[1] : g2 <= t.tan2_5 ? t.l[2] : t.l[3];
+  double s = std::sqrt(g2 / (1 + g2));
+  double steep = g2 < t.tan2_5 ? 10.8 * s + 0.03 : g2 < t.tan2_10 ? 16.8 * s - 0.50 : 21.91 * s - 0.96;
   return l * steep;
 }
 

@@ -10,6 +10,7 @@
 #include <tbb/parallel_for.h>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <mutex>
 
@@ -24,6 +25,8 @@ void register_drivers() {
     // Tiles are read once each, so a large block cache buys nothing and would make memory grow with
     // the raster (GDAL's default is 5 % of RAM); GDAL_CACHEMAX still overrides.
     if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(int64_t{64} << 20);
+    // Uncompressed GeoTIFF tiles go straight into the caller's buffer, not through the block cache.
+    if (!CPLGetConfigOption("GTIFF_DIRECT_IO", nullptr)) CPLSetConfigOption("GTIFF_DIRECT_IO", "YES");
   });
 }
 
@@ -148,28 +151,28 @@ Result<std::unique_ptr<Reader>> Reader::open(const std::string& path) {
 Status Reader::read(const Window& w, int halo, std::vector<float>& out) {
   const Grid& g = impl_->info.grid;
   const int ow = w.w + 2 * halo, oh = w.h + 2 * halo;
-  out.assign(static_cast<size_t>(ow) * static_cast<size_t>(oh), std::numeric_limits<float>::quiet_NaN());
   // The part of the grown window that lies on the raster.
   const int x0 = std::max(0, w.x0 - halo), y0 = std::max(0, w.y0 - halo);
   const int x1 = std::min(g.width, w.x0 + w.w + halo), y1 = std::min(g.height, w.y0 + w.h + halo);
-  if (x1 <= x0 || y1 <= y0) return {};
-  const int rw = x1 - x0, rh = y1 - y0;
-  auto& buf = impl_->buffer;
-  buf.resize(static_cast<size_t>(rw) * static_cast<size_t>(rh));
-  if (GDALRasterIO(impl_->band, GF_Read, x0, y0, rw, rh, buf.data(), rw, rh, GDT_Float32, 0, 0) != CE_None)
+  const int rw = std::max(0, x1 - x0), rh = std::max(0, y1 - y0);
+  // Off the raster is NaN; a window wholly on it is read straight into `out` (no fill, no copy).
+  if (rw == ow && rh == oh)
+    out.resize(static_cast<size_t>(ow) * static_cast<size_t>(oh));
+  else
+    out.assign(static_cast<size_t>(ow) * static_cast<size_t>(oh), std::numeric_limits<float>::quiet_NaN());
+  if (rw == 0 || rh == 0) return {};
+  float* at = out.data() + static_cast<size_t>(y0 - (w.y0 - halo)) * static_cast<size_t>(ow) +
+              static_cast<size_t>(x0 - (w.x0 - halo));
+  if (GDALRasterIO(impl_->band, GF_Read, x0, y0, rw, rh, at, rw, rh, GDT_Float32, sizeof(float),
+                   static_cast<GSpacing>(ow) * static_cast<GSpacing>(sizeof(float))) != CE_None)
     return fail(impl_->info.path + ": read failed at cell " + std::to_string(x0) + ", " + std::to_string(y0) + " (" +
                 gdal_error() + ")");
-  const bool has_nd = impl_->info.nodata.has_value();
-  const auto nd = static_cast<float>(has_nd ? *impl_->info.nodata : 0.0);
-  const bool nd_nan = has_nd && std::isnan(*impl_->info.nodata);
+  if (!impl_->info.nodata || std::isnan(*impl_->info.nodata)) return {};
+  const auto nd = static_cast<float>(*impl_->info.nodata);
   for (int r = 0; r < rh; ++r) {
-    const float* src = buf.data() + static_cast<size_t>(r) * static_cast<size_t>(rw);
-    float* dst = out.data() + static_cast<size_t>(y0 - (w.y0 - halo) + r) * static_cast<size_t>(ow) +
-                 static_cast<size_t>(x0 - (w.x0 - halo));
-    for (int c = 0; c < rw; ++c) {
-      float v = src[c];
-      dst[c] = (has_nd && !nd_nan && v == nd) ? std::numeric_limits<float>::quiet_NaN() : v;
-    }
+    float* row = at + static_cast<size_t>(r) * static_cast<size_t>(ow);
+    for (int c = 0; c < rw; ++c)
+      if (row[c] == nd) row[c] = std::numeric_limits<float>::quiet_NaN();
   }
   return {};
 }
@@ -413,12 +416,28 @@ Status Zones::burn(const Window& w, std::vector<int32_t>& out) const {
   }
   out.assign(static_cast<size_t>(w.cells()), 0);
   if (geoms.empty()) return {};
-  auto ds = burn_window(grid_, w, geoms, values, GDT_Int32);
+  // A MEM dataset over `out` itself: the polygons are burnt straight into the caller's cells.
+  char spec[160];
+  std::snprintf(spec, sizeof spec, "MEM:::DATAPOINTER=%p,PIXELS=%d,LINES=%d,DATATYPE=Int32",
+                static_cast<void*>(out.data()), w.w, w.h);
+  GDALDatasetH ds = GDALOpen(spec, GA_Update);
+  std::string error;
+  if (!ds) {
+    error = "rasterize: " + gdal_error();
+  } else {
+    auto gt = grid_.geotransform;
+    gt[0] += w.x0 * gt[1];
+    gt[3] += w.y0 * gt[5];
+    GDALSetGeoTransform(ds, gt.data());
+    GDALSetProjection(ds, grid_.crs_wkt.c_str());
+    int band = 1;
+    if (GDALRasterizeGeometries(ds, 1, &band, static_cast<int>(geoms.size()), geoms.data(), nullptr, nullptr,
+                                values.data(), nullptr, nullptr, nullptr) != CE_None)
+      error = "rasterize: " + gdal_error();
+    GDALClose(ds);
+  }
   for (auto* g : geoms) OGR_G_DestroyGeometry(g);
-  if (!ds) return tl::unexpected(ds.error());
-  CPLErr e = GDALRasterIO(GDALGetRasterBand(*ds, 1), GF_Read, 0, 0, w.w, w.h, out.data(), w.w, w.h, GDT_Int32, 0, 0);
-  GDALClose(*ds);
-  if (e != CE_None) return fail("rasterize: " + gdal_error());
+  if (!error.empty()) return fail(error);
   return {};
 }
 
