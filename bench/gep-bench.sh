@@ -73,7 +73,7 @@ print(f"{cell} m: {raw2['grid_cells']:,} grid cells, {raw2['county_cells']:,.0f}
 print(f"memory bandwidth (2 threads): copy {bw['copy_gb_s']} GB/s, read {bw['read_gb_s']} GB/s "
       f"-> {t_bw * 1e3:.1f} ms to stream the pass's bytes")
 pc = load("pagecache")
-print(f"reading the same files from the page cache (dd, in parallel): {pc['bytes'] / pc['seconds'] / 1e9:.2f} GB/s "
+print(f"reading the same files from the page cache (read(), 2 readers): {pc['bytes'] / pc['seconds'] / 1e9:.2f} GB/s "
       f"-> {bytes_ / (pc['bytes'] / pc['seconds']) * 1e3:.1f} ms for the pass's bytes")
 print(f"shanshui, uncompressed, 2 threads: pass {raw2['pass_median_s']:.3f} s (run {raw2['median_s']:.3f} s) "
       f"= {raw2['pass_median_s'] / t_bw:.1f}x the bandwidth time; 1 thread {raw1['pass_median_s']:.3f} s")
