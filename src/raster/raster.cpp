@@ -344,12 +344,9 @@ Result<std::vector<OGRGeometryH>> on_grid(const Grid& grid, const std::vector<st
   return geoms;
 }
 
-// `geoms` burnt with `values` into a MEM dataset covering window `w` of `grid` (cell centres inside).
-Result<GDALDatasetH> burn_window(const Grid& grid, const Window& w, std::vector<OGRGeometryH>& geoms,
-                                 std::vector<double>& values, GDALDataType type) {
-  GDALDriverH mem = GDALGetDriverByName("MEM");
-  GDALDatasetH ds = GDALCreate(mem, "", w.w, w.h, 1, type, nullptr);
-  if (!ds) return fail("rasterize: " + gdal_error());
+// `ds` placed on window `w` of `grid`, and `geoms` burnt into it with `values` (cell centres inside).
+Status rasterize_into(GDALDatasetH ds, const Grid& grid, const Window& w, std::vector<OGRGeometryH>& geoms,
+                      std::vector<double>& values) {
   auto gt = grid.geotransform;
   gt[0] += w.x0 * gt[1];
   gt[3] += w.y0 * gt[5];
@@ -357,9 +354,20 @@ Result<GDALDatasetH> burn_window(const Grid& grid, const Window& w, std::vector<
   GDALSetProjection(ds, grid.crs_wkt.c_str());
   int band = 1;
   if (!geoms.empty() && GDALRasterizeGeometries(ds, 1, &band, static_cast<int>(geoms.size()), geoms.data(), nullptr,
-                                                nullptr, values.data(), nullptr, nullptr, nullptr) != CE_None) {
-    GDALClose(ds);
+                                                nullptr, values.data(), nullptr, nullptr, nullptr) != CE_None)
     return fail("rasterize: " + gdal_error());
+  return {};
+}
+
+// A MEM dataset covering window `w` of `grid`, with `geoms` burnt in.
+Result<GDALDatasetH> burn_window(const Grid& grid, const Window& w, std::vector<OGRGeometryH>& geoms,
+                                 std::vector<double>& values, GDALDataType type) {
+  GDALDriverH mem = GDALGetDriverByName("MEM");
+  GDALDatasetH ds = GDALCreate(mem, "", w.w, w.h, 1, type, nullptr);
+  if (!ds) return fail("rasterize: " + gdal_error());
+  if (auto s = rasterize_into(ds, grid, w, geoms, values); !s) {
+    GDALClose(ds);
+    return tl::unexpected(s.error());
   }
   return ds;
 }
@@ -421,24 +429,10 @@ Status Zones::burn(const Window& w, std::vector<int32_t>& out) const {
   std::snprintf(spec, sizeof spec, "MEM:::DATAPOINTER=%p,PIXELS=%d,LINES=%d,DATATYPE=Int32",
                 static_cast<void*>(out.data()), w.w, w.h);
   GDALDatasetH ds = GDALOpen(spec, GA_Update);
-  std::string error;
-  if (!ds) {
-    error = "rasterize: " + gdal_error();
-  } else {
-    auto gt = grid_.geotransform;
-    gt[0] += w.x0 * gt[1];
-    gt[3] += w.y0 * gt[5];
-    GDALSetGeoTransform(ds, gt.data());
-    GDALSetProjection(ds, grid_.crs_wkt.c_str());
-    int band = 1;
-    if (GDALRasterizeGeometries(ds, 1, &band, static_cast<int>(geoms.size()), geoms.data(), nullptr, nullptr,
-                                values.data(), nullptr, nullptr, nullptr) != CE_None)
-      error = "rasterize: " + gdal_error();
-    GDALClose(ds);
-  }
+  Status done = ds ? rasterize_into(ds, grid_, w, geoms, values) : fail("rasterize: " + gdal_error());
+  if (ds) GDALClose(ds);
   for (auto* g : geoms) OGR_G_DestroyGeometry(g);
-  if (!error.empty()) return fail(error);
-  return {};
+  return done;
 }
 
 Result<std::vector<int32_t>> rasterize_zones(const Grid& grid, const std::vector<std::string>& polygons_wkb) {
