@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   o.zones_wkb = township_wkb(argv[3]);
   o.threads = threads;
   o.tile = tile;
-  o.hash_inputs = false;  // the provenance hash is not part of the pass
+  o.hash_inputs = false;                      // the provenance hash is not part of the pass
   std::vector<double> seconds, pass_seconds;  // the whole run; the raster pass alone
   std::vector<double> totals(ecoacct::kSums, 0.0);
   int64_t bytes_read = 0, grid_cells = 0;
