@@ -1,8 +1,6 @@
 // crc.cpp: HJ 212 Annex A CRC and the Modbus variants.
 #include "hj212/crc.h"
 
-#include <vector>
-
 namespace shanshui::hj212 {
 
 namespace {
@@ -23,27 +21,35 @@ constexpr Table kTable;
 
 }  // namespace
 
-// Two bytes per lookup: only the register's high byte carries from one byte to the next, so
-// T2[(x << 8) | b1] = T[hi(T[x]) ^ b1] folds two steps into one (128 KiB, built once).
-const uint16_t* pair_table() {
-  static const std::vector<uint16_t> t2 = [] {
-    std::vector<uint16_t> t(65536);
-    for (int x = 0; x < 256; ++x)
-      for (int b = 0; b < 256; ++b) t[static_cast<size_t>(x << 8 | b)] = kTable.t[((kTable.t[x] >> 8) ^ b) & 0xFF];
-    return t;
-  }();
-  return t2.data();
-}
+// The standard CRC needs no 16-bit register between bytes: after reg = (reg >> 8) ^ byte only the
+// low byte is set, so reg' = T[hi(reg) ^ byte] and only hi(reg) carries on. And T is linear over
+// GF(2) (shifts and XORs): T[a ^ b] = T[a] ^ T[b]. So with H1[x] = hi(T[x]) and Hk = H1 applied k
+// times, eight bytes move the carried byte h at once:
+//   h' = H8[h ^ b0] ^ H7[b1] ^ H6[b2] ^ … ^ H1[b7]
+// — eight independent lookups in 2 KiB of tables instead of a chain of eight (slicing by 8). The
+// last byte takes the full 16-bit T.
+struct Slices {
+  uint8_t h[9][256];  // h[k] = Hk; h[0] unused
+  constexpr Slices() : h{} {
+    for (int x = 0; x < 256; ++x) h[1][x] = static_cast<uint8_t>(kTable.t[x] >> 8);
+    for (int k = 2; k <= 8; ++k)
+      for (int x = 0; x < 256; ++x) h[k][x] = h[1][h[k - 1][x]];
+  }
+};
+constexpr Slices kSlices;
 
 uint16_t crc_standard(std::string_view data) {
-  // Annex A: reg = (reg >> 8) ^ byte — which leaves only a low byte — then the eight rounds.
-  static const uint16_t* t2 = pair_table();
-  uint16_t reg = 0xFFFF;
+  if (data.empty()) return 0xFFFF;
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  size_t n = data.size(), i = 0;
-  for (; i + 1 < n; i += 2) reg = t2[static_cast<size_t>((((reg >> 8) ^ p[i]) & 0xFF) << 8 | p[i + 1])];
-  if (i < n) reg = kTable.t[((reg >> 8) ^ p[i]) & 0xFF];
-  return reg;
+  const size_t last = data.size() - 1;
+  const auto& h = kSlices.h;
+  uint8_t c = 0xFF;  // hi(0xFFFF)
+  size_t i = 0;
+  for (; i + 8 <= last; i += 8)
+    c = static_cast<uint8_t>(h[8][c ^ p[i]] ^ h[7][p[i + 1]] ^ h[6][p[i + 2]] ^ h[5][p[i + 3]] ^ h[4][p[i + 4]] ^
+                             h[3][p[i + 5]] ^ h[2][p[i + 6]] ^ h[1][p[i + 7]]);
+  for (; i < last; ++i) c = h[1][c ^ p[i]];
+  return kTable.t[c ^ p[last]];
 }
 
 uint16_t crc_modbus(std::string_view data) {

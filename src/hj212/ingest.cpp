@@ -68,49 +68,51 @@ Handled handle_frame(std::string_view frame, const std::string& peer, const Regi
   auto it = registry.find(mn);
   CrcMode mode = CrcMode::standard;
   if (it != registry.end()) mode = crc_mode_from_string(it->second.crc_mode).value_or(CrcMode::standard);
-  auto d = decode_frame(frame, mode);
-  if (!d) return refuse(mn, d.error().message);
-  const Packet& p = d->packet;
-  if (!d->crc_ok)
-    return refuse(p.mn, "CRC mismatch: the frame carries " + d->crc + ", expected " + d->crc_expected + " (" +
-                            crc_mode_name(mode) + ")");
-  if (it == registry.end() || p.mn != mn)
-    return refuse(p.mn, "unknown MN '" + p.mn + "' (not in the station registry)");
+  // One view per thread, reused frame after frame: decoding allocates nothing once it has grown.
+  thread_local FrameView p;
+  if (auto d = decode_frame(frame, mode, p); !d) return refuse(mn, d.error().message);
+  const std::string pmn(p.mn);
+  if (!p.crc_ok)
+    return refuse(pmn, "CRC mismatch: the frame carries " + std::string(p.crc) + ", expected " +
+                           crc_hex(p.crc_expected) + " (" + crc_mode_name(mode) + ")");
+  if (it == registry.end() || pmn != mn) return refuse(pmn, "unknown MN '" + pmn + "' (not in the station registry)");
   const store::Station& st = it->second;
   if (!st.password.empty() && p.pw != st.password) {
     h.wrong_password = true;
-    return refuse(p.mn, "wrong password for MN " + p.mn);
+    return refuse(pmn, "wrong password for MN " + pmn);
   }
-  if (!bound_mn.empty() && bound_mn != p.mn)
-    return refuse(p.mn, "MN " + p.mn + " on a connection that spoke for " + bound_mn);
+  if (!bound_mn.empty() && bound_mn != pmn)
+    return refuse(pmn, "MN " + pmn + " on a connection that spoke for " + bound_mn);
   authenticated = true;
-  h.mn = p.mn;
+  h.mn = pmn;
 
   if (p.cn == "1013" || p.cn == "9015") {  // time-calibration request, 2025 heartbeat
     h.reply = hj212::frame(reply_segment(p, "9013"), mode);
     return h;
   }
-  store::IngestFrame f{std::string(frame), peer, p.mn, p.cn, {}};
+  const std::string cn(p.cn);
+  store::IngestFrame f{std::string(frame), peer, pmn, cn, {}};
   if (carries_values(p.cn)) {
-    const std::string* dt = p.param("DataTime");
-    if (!dt) return refuse(p.mn, "CN " + p.cn + " without DataTime");
+    const std::string_view* dt = p.find({}, "DataTime");
+    if (!dt) return refuse(pmn, "CN " + cn + " without DataTime");
     auto iso = data_time_iso(*dt);
-    if (!iso) return refuse(p.mn, "DataTime '" + *dt + "' is not YYYYMMDDhhmmss");
+    if (!iso) return refuse(pmn, "DataTime '" + std::string(*dt) + "' is not YYYYMMDDhhmmss");
     if ((!window.earliest.empty() && *iso < window.earliest) || (!window.latest.empty() && *iso > window.latest))
-      return refuse(p.mn,
+      return refuse(pmn,
                     "DataTime " + *iso + " is outside the accepted window " + window.earliest + " … " + window.latest);
-    for (const auto& item : p.items) {
-      const std::string* flag = item.get("Flag");
-      for (const auto& [suffix, value] : item.fields) {
-        if (!is_value_suffix(suffix)) continue;
-        auto num = Decimal::parse(value);
-        if (!num) return refuse(p.mn, "malformed CP: " + item.code + "-" + suffix + "='" + value + "' is not a number");
-        // Impossible values are kept (and acknowledged, so the logger does not resend them) with
-        // the reason; every assessment leaves them out.
-        auto why = implausible(item.code, *num);
-        f.observations.push_back({0, p.mn, item.code, p.cn, *iso, suffix, value, flag ? *flag : "",
-                                  unit_for(item.code, st.units), 0, "", why.value_or("")});
-      }
+    for (const auto& field : p.cp) {
+      if (field.code.empty() || !is_value_suffix(field.suffix)) continue;
+      auto num = Decimal::parse(field.value);
+      if (!num)
+        return refuse(pmn, "malformed CP: " + std::string(field.code) + "-" + std::string(field.suffix) + "='" +
+                               std::string(field.value) + "' is not a number");
+      // Impossible values are kept (and acknowledged, so the logger does not resend them) with
+      // the reason; every assessment leaves them out.
+      const std::string code(field.code);
+      auto why = implausible(code, *num);
+      const std::string_view* flag = p.find(field.code, "Flag");
+      f.observations.push_back({0, pmn, code, cn, *iso, std::string(field.suffix), std::string(field.value),
+                                flag ? std::string(*flag) : "", unit_for(code, st.units), 0, "", why.value_or("")});
     }
   }
   if (p.wants_reply() && is_upload(p.cn)) h.reply = hj212::frame(reply_segment(p, "9014"), mode);

@@ -2,25 +2,31 @@
 #include "hj212/packet.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 
 namespace shanshui::hj212 {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
+constexpr bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
+// The first `c` in a short field (a loop: cheaper than a call to memchr for a dozen bytes).
+inline size_t index_of(std::string_view s, char c) {
+  for (size_t i = 0; i < s.size(); ++i)
+    if (s[i] == c) return i;
+  return std::string_view::npos;
+}
+
+// `b` is one of the standard's keys (ASCII letters): a letter's case is its 0x20 bit.
+inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  if (a == b) return true;  // the usual case: exact spelling
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
   return true;
 }
 
@@ -40,11 +46,10 @@ size_t utf8_chars(std::string_view s) {
   return n;
 }
 
-// Splits the CP region into "name=value" entries: ';' separates items and ',' separates values
-// of one item; text between "//" markers (log text) is opaque.
-std::vector<std::string_view> cp_entries(std::string_view cp) {
-  std::vector<std::string_view> out;
-  out.reserve(16);
+// Calls `fn` with each "name=value" entry of the CP region: ';' separates items and ','
+// separates values of one item; text between "//" markers (log text) is opaque.
+template <class Fn>
+void for_each_cp_entry(std::string_view cp, Fn&& fn) {
   size_t start = 0;
   for (size_t i = 0; i < cp.size(); ++i) {
     if (cp[i] == '/' && i + 1 < cp.size() && cp[i + 1] == '/' && i > 0 && cp[i - 1] == '=') {
@@ -55,12 +60,11 @@ std::vector<std::string_view> cp_entries(std::string_view cp) {
       }
     }
     if (cp[i] == ';' || cp[i] == ',') {
-      out.push_back(cp.substr(start, i - start));
+      fn(cp.substr(start, i - start));
       start = i + 1;
     }
   }
-  out.push_back(cp.substr(start));
-  return out;
+  fn(cp.substr(start));
 }
 
 }  // namespace
@@ -91,118 +95,179 @@ std::string Packet::version() const {
   }
 }
 
-Result<Packet> parse_data_segment(std::string_view data) {
-  Packet p;
-  size_t cp = data.find("CP=&&");
-  if (cp == std::string_view::npos) {
-    // Tolerate "CP=&& …" with spaces or lower case keys: look for "CP" then "=" then "&&".
-    return fail("no CP=&&…&& data region");
+std::string describe(const DeviationAt& d) {
+  switch (d.what) {
+    case Deviation::text_after_cp:
+      return "text after the closing && ignored";
+    case Deviation::no_semicolon_before_cp:
+      return "no ';' before CP";
+    case Deviation::comma_between_fields:
+      return "',' between header fields";
+    case Deviation::no_mn:
+      return "no MN";
+    case Deviation::cp_entry_without_eq:
+      return "CP entry '" + std::string(d.where) + "' has no '='";
+    case Deviation::doubled_dash:
+      return "'" + std::string(d.where) + "': doubled '-'";
+    case Deviation::length_in_chars:
+      return "length counts UTF-8 characters, not bytes";
   }
+  return "?";
+}
+
+const std::string_view* FrameView::find(std::string_view code, std::string_view suffix) const {
+  for (const auto& f : cp)
+    if (f.code == code && f.suffix == suffix) return &f.value;
+  return nullptr;
+}
+
+Status parse_data_segment(std::string_view data, FrameView& v) {
+  v.qn = v.st = v.cn = v.pw = v.mn = v.cp_raw = {};
+  v.flag = v.pnum = v.pno = std::nullopt;
+  v.extra_header.clear();
+  v.cp.clear();
+  v.deviations.clear();
+  size_t cp = data.find("CP=&&");
+  if (cp == std::string_view::npos) return fail("no CP=&&…&& data region");
   size_t body = cp + 5;
   size_t end = data.rfind("&&");
   if (end == std::string_view::npos || end < body) return fail("the CP data region is not closed with &&");
-  if (trim(data.substr(end + 2)).size()) p.warnings.push_back("text after the closing && ignored");
-  p.cp_raw = std::string(data.substr(body, end - body));
+  if (trim(data.substr(end + 2)).size()) v.deviations.push_back({Deviation::text_after_cp, {}});
+  v.cp_raw = data.substr(body, end - body);
 
   // Header: fields separated by ';' (a ',' also occurs in the standard's own examples).
   std::string_view header = data.substr(0, cp);
-  if (!header.empty() && header.back() != ';') p.warnings.push_back("no ';' before CP");
+  if (!header.empty() && header.back() != ';') v.deviations.push_back({Deviation::no_semicolon_before_cp, {}});
   size_t start = 0;
   for (size_t i = 0; i <= header.size(); ++i) {
     if (i < header.size() && header[i] != ';' && header[i] != ',') continue;
     std::string_view field = trim(header.substr(start, i - start));
-    if (i < header.size() && header[i] == ',') p.warnings.push_back("',' between header fields");
+    if (i < header.size() && header[i] == ',') v.deviations.push_back({Deviation::comma_between_fields, {}});
     start = i + 1;
     if (field.empty()) continue;
-    size_t eq = field.find('=');
+    size_t eq = index_of(field, '=');
     if (eq == std::string_view::npos) return fail("header field '" + std::string(field) + "' has no '='");
     std::string_view key = trim(field.substr(0, eq)), value = trim(field.substr(eq + 1));
-    std::string v(value);
     if (iequals(key, "QN"))
-      p.qn = v;
+      v.qn = value;
     else if (iequals(key, "ST"))
-      p.st = v;
+      v.st = value;
     else if (iequals(key, "CN"))
-      p.cn = v;
+      v.cn = value;
     else if (iequals(key, "PW"))
-      p.pw = v;
+      v.pw = value;
     else if (iequals(key, "MN"))
-      p.mn = v;
+      v.mn = value;
     else if (iequals(key, "Flag") || iequals(key, "PNUM") || iequals(key, "PNO")) {
       auto n = small_int(value);
-      if (!n) return fail(std::string(key) + " '" + v + "' is not a number");
-      (iequals(key, "Flag") ? p.flag : iequals(key, "PNUM") ? p.pnum : p.pno) = n;
+      if (!n) return fail(std::string(key) + " '" + std::string(value) + "' is not a number");
+      (iequals(key, "Flag") ? v.flag : iequals(key, "PNUM") ? v.pnum : v.pno) = n;
     } else {
-      p.extra_header.push_back({std::string(key), v});
+      v.extra_header.emplace_back(key, value);
     }
   }
-  if (p.cn.empty()) return fail("no CN (command code)");
-  if (p.mn.empty()) p.warnings.push_back("no MN");
+  if (v.cn.empty()) return fail("no CN (command code)");
+  if (v.mn.empty()) v.deviations.push_back({Deviation::no_mn, {}});
 
-  // CP items.
-  p.items.reserve(8);
-  for (std::string_view entry : cp_entries(p.cp_raw)) {
+  // CP entries: "code-suffix=value", or "name=value" for a parameter.
+  for_each_cp_entry(v.cp_raw, [&](std::string_view entry) {
     entry = trim(entry);
-    if (entry.empty()) continue;
-    size_t eq = entry.find('=');
+    if (entry.empty()) return;
+    size_t eq = index_of(entry, '=');
     if (eq == std::string_view::npos) {
-      p.warnings.push_back("CP entry '" + std::string(entry) + "' has no '='");
-      continue;
+      v.deviations.push_back({Deviation::cp_entry_without_eq, entry});
+      return;
     }
-    std::string_view name = trim(entry.substr(0, eq));
-    std::string value(trim(entry.substr(eq + 1)));
-    size_t dash = name.find('-');
+    std::string_view name = trim(entry.substr(0, eq)), value = trim(entry.substr(eq + 1));
+    size_t dash = index_of(name, '-');
     if (dash == std::string_view::npos || dash == 0) {
-      p.params.push_back({std::string(name), value});
-      continue;
+      v.cp.push_back({{}, name, value});
+      return;
     }
-    std::string code(name.substr(0, dash));
     std::string_view suffix = name.substr(dash + 1);
     if (!suffix.empty() && suffix.front() == '-') {
-      p.warnings.push_back("'" + std::string(name) + "': doubled '-'");
+      v.deviations.push_back({Deviation::doubled_dash, name});
       suffix.remove_prefix(1);
     }
-    auto it = std::find_if(p.items.begin(), p.items.end(), [&](const CpItem& c) { return c.code == code; });
-    if (it == p.items.end()) {
-      p.items.push_back({code, {}});
-      it = p.items.end() - 1;
-      it->fields.reserve(2);
-    }
-    it->fields.push_back({std::string(suffix), value});
-  }
-  return p;
+    v.cp.push_back({name.substr(0, dash), suffix, value});
+  });
+  return {};
 }
 
-Result<DecodedFrame> decode_frame(std::string_view f, CrcMode mode) {
+Status decode_frame(std::string_view f, CrcMode mode, FrameView& v) {
   while (!f.empty() && (f.back() == '\n' || f.back() == '\r')) f.remove_suffix(1);
   if (f.size() < 2 || f[0] != '#' || f[1] != '#') return fail("does not start with ##");
   if (f.size() < 10) return fail("too short for ##, a 4-digit length and a 4-digit CRC");
   auto declared = small_int(f.substr(2, 4));
   if (!declared || f.substr(2, 4).size() != 4)
     return fail("length field '" + std::string(f.substr(2, 4)) + "' is not 4 digits");
-  DecodedFrame d;
-  d.declared_length = *declared;
   std::string_view data = f.substr(6, f.size() - 10);
-  d.data_bytes = data.size();
-  d.crc = std::string(f.substr(f.size() - 4));
-  auto carried = parse_crc_hex(d.crc);
-  if (!carried) return fail("CRC field '" + d.crc + "' is not 4 hex digits");
-  uint16_t expected = crc_for(mode, data);
-  d.crc_expected = crc_hex(expected);
-  d.crc_ok = *carried == expected;
+  v.crc = f.substr(f.size() - 4);
+  auto carried = parse_crc_hex(v.crc);
+  if (!carried) return fail("CRC field '" + std::string(v.crc) + "' is not 4 hex digits");
+  v.crc_expected = crc_for(mode, data);
+  v.crc_ok = *carried == v.crc_expected;
   bool counts_chars = false;
-  if (static_cast<size_t>(*declared) != d.data_bytes) {
+  if (static_cast<size_t>(*declared) != data.size()) {
     if (static_cast<size_t>(*declared) == utf8_chars(data)) {
       counts_chars = true;
     } else {
       return fail("declared length " + std::to_string(*declared) + " but the data segment has " +
-                  std::to_string(d.data_bytes) + " bytes (CRC " + d.crc + ", expected " + d.crc_expected + ")");
+                  std::to_string(data.size()) + " bytes (CRC " + std::string(v.crc) + ", expected " +
+                  crc_hex(v.crc_expected) + ")");
     }
   }
-  auto p = parse_data_segment(data);
-  if (!p) return fail(p.error().message);
-  d.packet = std::move(*p);
-  if (counts_chars) d.packet.warnings.push_back("length counts UTF-8 characters, not bytes");
+  SS_TRY(parse_data_segment(data, v));
+  v.declared_length = *declared;
+  v.data_bytes = data.size();
+  if (counts_chars) v.deviations.push_back({Deviation::length_in_chars, {}});
+  return {};
+}
+
+Packet to_packet(const FrameView& v) {
+  Packet p;
+  p.qn = v.qn;
+  p.st = v.st;
+  p.cn = v.cn;
+  p.pw = v.pw;
+  p.mn = v.mn;
+  p.flag = v.flag;
+  p.pnum = v.pnum;
+  p.pno = v.pno;
+  p.cp_raw = v.cp_raw;
+  for (const auto& [k, x] : v.extra_header) p.extra_header.emplace_back(k, x);
+  for (const auto& f : v.cp) {
+    if (f.code.empty()) {
+      p.params.emplace_back(f.suffix, f.value);
+      continue;
+    }
+    auto it = std::find_if(p.items.begin(), p.items.end(), [&](const CpItem& c) { return c.code == f.code; });
+    if (it == p.items.end()) {
+      p.items.push_back({std::string(f.code), {}});
+      it = p.items.end() - 1;
+    }
+    it->fields.emplace_back(f.suffix, f.value);
+  }
+  for (const auto& d : v.deviations) p.warnings.push_back(describe(d));
+  return p;
+}
+
+Result<Packet> parse_data_segment(std::string_view data) {
+  FrameView v;
+  SS_TRY(parse_data_segment(data, v));
+  return to_packet(v);
+}
+
+Result<DecodedFrame> decode_frame(std::string_view f, CrcMode mode) {
+  FrameView v;
+  SS_TRY(decode_frame(f, mode, v));
+  DecodedFrame d;
+  d.packet = to_packet(v);
+  d.crc = std::string(v.crc);
+  d.crc_expected = crc_hex(v.crc_expected);
+  d.crc_ok = v.crc_ok;
+  d.declared_length = v.declared_length;
+  d.data_bytes = v.data_bytes;
   return d;
 }
 
@@ -239,17 +304,31 @@ Scan scan_frame(std::string_view b, size_t max_data) {
   return s;  // need more bytes
 }
 
-std::string reply_segment(const Packet& p, std::string_view cn, std::string_view cp, ReplyPassword pw) {
-  int version_bits = p.flag ? (*p.flag & ~3) : 0;
+namespace {
+std::string reply(std::string_view qn, std::string_view pw_sent, std::string_view mn, std::optional<int> flag,
+                  const std::string_view* qn_param, std::string_view cn, std::string_view cp, ReplyPassword pw) {
+  int version_bits = flag ? (*flag & ~3) : 0;
   std::string out;
-  if (!p.qn.empty()) out += "QN=" + p.qn + ";";
-  out += "ST=91;CN=" + std::string(cn) + ";PW=" + (pw == ReplyPassword::echoed ? p.pw : std::string()) + ";MN=" + p.mn +
-         ";";
-  if (p.flag) out += "Flag=" + std::to_string(version_bits) + ";";
+  if (!qn.empty()) out.append("QN=").append(qn).append(";");
+  out.append("ST=91;CN=").append(cn).append(";PW=");
+  if (pw == ReplyPassword::echoed) out.append(pw_sent);
+  out.append(";MN=").append(mn).append(";");
+  if (flag) out += "Flag=" + std::to_string(version_bits) + ";";
   out += "CP=&&";
-  if (p.qn.empty() && p.param("QN")) out += "QN=" + *p.param("QN") + (cp.empty() ? "" : ";");
-  out += std::string(cp) + "&&";
+  if (qn.empty() && qn_param) out.append("QN=").append(*qn_param).append(cp.empty() ? "" : ";");
+  out.append(cp).append("&&");
   return out;
+}
+}  // namespace
+
+std::string reply_segment(const Packet& p, std::string_view cn, std::string_view cp, ReplyPassword pw) {
+  const std::string* q = p.param("QN");
+  std::string_view qv = q ? std::string_view(*q) : std::string_view();
+  return reply(p.qn, p.pw, p.mn, p.flag, q ? &qv : nullptr, cn, cp, pw);
+}
+
+std::string reply_segment(const FrameView& p, std::string_view cn, std::string_view cp, ReplyPassword pw) {
+  return reply(p.qn, p.pw, p.mn, p.flag, p.find({}, "QN"), cn, cp, pw);
 }
 
 std::string frame(std::string_view data, CrcMode mode) {

@@ -41,6 +41,58 @@ struct Packet {
   const std::string* param(std::string_view key) const;
 };
 
+/// A deviation from the standard that was tolerated (docs/reference/hj212.md §7.4), with the text
+/// concerned (a CP entry or name; empty when none).
+enum class Deviation : uint8_t {
+  text_after_cp,
+  no_semicolon_before_cp,
+  comma_between_fields,
+  no_mn,
+  cp_entry_without_eq,
+  doubled_dash,
+  length_in_chars
+};
+struct DeviationAt {
+  Deviation what;
+  std::string_view where;
+};
+/// The deviation in words, as Packet::warnings carries it.
+std::string describe(const DeviationAt& d);
+
+/// One CP value: the factor code ("" for a parameter such as DataTime), the field's suffix (the
+/// parameter's name for a parameter) and the value, as sent (trimmed).
+struct CpField {
+  std::string_view code, suffix, value;
+};
+
+/// A frame decoded into views of the caller's bytes: nothing is copied, and when one FrameView is
+/// decoded into frame after frame its vectors keep their capacity, so the hot path allocates
+/// nothing. Valid while the frame's bytes are.
+struct FrameView {
+  std::string_view qn, st, cn, pw, mn, cp_raw;
+  std::optional<int> flag, pnum, pno;
+  std::vector<std::pair<std::string_view, std::string_view>> extra_header;
+  std::vector<CpField> cp;  // in the order sent
+  std::vector<DeviationAt> deviations;
+  std::string_view crc;  // as carried
+  uint16_t crc_expected = 0;
+  bool crc_ok = false;
+  int declared_length = 0;
+  size_t data_bytes = 0;
+
+  /// The value of `code`-`suffix` ("" code: the parameter `suffix`), or null.
+  const std::string_view* find(std::string_view code, std::string_view suffix) const;
+  bool wants_reply() const { return flag && (*flag & 1); }
+};
+
+/// parse_data_segment into views (the same rules and refusals).
+Status parse_data_segment(std::string_view data, FrameView& out);
+/// decode_frame into views (the same rules and refusals); crc_ok says whether the CRC matched.
+Status decode_frame(std::string_view frame, CrcMode mode, FrameView& out);
+/// The owning packet of a view: items grouped by factor code in order of first appearance,
+/// deviations in words.
+Packet to_packet(const FrameView& v);
+
 /// Parses a data segment. Refuses only what cannot be read (no CP=&&…&& region, a field without
 /// '=', a non-numeric Flag/PNUM/PNO); tolerates the deviations docs/reference/hj212.md §7.4 lists, with warnings.
 Result<Packet> parse_data_segment(std::string_view data);
@@ -82,6 +134,8 @@ Scan scan_frame(std::string_view buffer, size_t max_data);
 /// platform withholds it (an empty PW field): an acknowledgement must not confirm a guessed password.
 enum class ReplyPassword { withheld, echoed };
 std::string reply_segment(const Packet& p, std::string_view cn, std::string_view cp = "",
+                          ReplyPassword pw = ReplyPassword::withheld);
+std::string reply_segment(const FrameView& p, std::string_view cn, std::string_view cp = "",
                           ReplyPassword pw = ReplyPassword::withheld);
 
 /// Wraps a data segment into a frame: "##" + 4-digit byte length + data + CRC + CR LF.

@@ -51,6 +51,47 @@ TEST(Hj212, FramesOfTheReferenceDecodeAsStated) {
   EXPECT_GE(n, 20);
 }
 
+// The listener's path decodes into views, reusing one FrameView: every reference frame reads the
+// same through it (the reply too), and once the view has grown, decoding frame after frame into it
+// allocates nothing (its vectors keep their buffers).
+TEST(Hj212, ViewsDecodeLikeThePacketAndStopAllocating) {
+  std::ifstream in(std::string(SHANSHUI_TEST_DATA) + "/hj212/frames.jsonl");
+  std::vector<std::string> frames;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) frames.push_back(json::parse(line)["frame"].get<std::string>());
+  ASSERT_GE(frames.size(), 20U);
+  FrameView v;
+  for (const auto& f : frames) {
+    auto owning = decode_frame(f);
+    auto viewed = decode_frame(f, CrcMode::standard, v);
+    ASSERT_EQ(bool(owning), bool(viewed)) << f;
+    if (!owning) {
+      EXPECT_EQ(owning.error().message, viewed.error().message);
+      continue;
+    }
+    DecodedFrame d;
+    d.packet = to_packet(v);
+    d.crc = std::string(v.crc);
+    d.crc_expected = crc_hex(v.crc_expected);
+    d.crc_ok = v.crc_ok;
+    d.declared_length = v.declared_length;
+    d.data_bytes = v.data_bytes;
+    EXPECT_EQ(exporting::decoded_frame_json(d), exporting::decoded_frame_json(*owning)) << f;
+    EXPECT_EQ(reply_segment(v, "9014"), reply_segment(owning->packet, "9014")) << f;
+  }
+  // A second pass over the same frames: the view's vectors have grown to the largest frame
+  // already, so none needs a new buffer (nothing is allocated).
+  const auto* cp = v.cp.data();
+  const auto* dev = v.deviations.data();
+  const auto* extra = v.extra_header.data();
+  for (const auto& f : frames) {
+    (void)decode_frame(f, CrcMode::standard, v);
+    EXPECT_EQ(v.cp.data(), cp) << f;
+    EXPECT_EQ(v.deviations.data(), dev) << f;
+    EXPECT_EQ(v.extra_header.data(), extra) << f;
+  }
+}
+
 TEST(Hj212, CrcVectorsAndModes) {
   EXPECT_EQ(crc_hex(crc_standard("")), "FFFF");
   EXPECT_EQ(crc_hex(crc_standard("123456789")), "2F80");
@@ -69,6 +110,26 @@ TEST(Hj212, CrcVectorsAndModes) {
   auto as_dev = decode_frame(f, CrcMode::modbus_swapped);
   ASSERT_TRUE(as_dev);
   EXPECT_TRUE(as_dev->crc_ok);
+}
+
+// The table-driven CRC (slicing by 8) against Annex A's algorithm bit by bit, on every length up
+// to 700 bytes of pseudo-random data (all byte values, every tail length).
+TEST(Hj212, CrcEqualsAnnexABitByBit) {
+  auto annex_a = [](std::string_view d) {
+    uint16_t reg = 0xFFFF;
+    for (unsigned char b : d) {
+      reg = static_cast<uint16_t>((reg >> 8) ^ b);
+      for (int k = 0; k < 8; ++k) reg = static_cast<uint16_t>((reg & 1) ? (reg >> 1) ^ 0xA001 : reg >> 1);
+    }
+    return reg;
+  };
+  std::string data;
+  uint32_t x = 12345;
+  for (int n = 0; n <= 700; ++n) {
+    EXPECT_EQ(crc_standard(data), annex_a(data)) << n << " bytes";
+    x = x * 1103515245 + 12345;
+    data.push_back(static_cast<char>(x >> 16));
+  }
 }
 
 TEST(Hj212, RepliesMatchTheStandardsPackets) {
