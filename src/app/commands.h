@@ -129,6 +129,8 @@ int user_add(const Common& c, const std::string& name, const std::string& role, 
              const std::string& password);
 /// `shanshui audit verify|list`.
 int audit_verify(const Common& c, const std::string& digest_file, const std::string& public_key);
+/// `shanshui db backup --to FILE`: an online copy of the database, verified before it is called good.
+int db_backup(const Common& c, const std::string& to);
 
 struct LineageArgs {
   std::string indicator, period, station, day, export_dir;

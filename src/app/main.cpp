@@ -345,6 +345,15 @@ int run(int argc, char** argv) {
   common(uadd, false);
   uadd->callback([&] { rc = user_add(c, uname, urole, udept, upass); });
 
+  std::string backup_to;
+  auto* db_cmd = app.add_subcommand("db", "the database: backups");
+  db_cmd->require_subcommand(1);
+  auto* dbackup = db_cmd->add_subcommand(
+      "backup", "copy the database while it is in use (a consistent snapshot), then verify the copy's audit chain");
+  dbackup->add_option("--to", backup_to, "the new file (never overwritten)")->required();
+  common(dbackup, false);
+  dbackup->callback([&] { rc = db_backup(c, backup_to); });
+
   auto* audit = app.add_subcommand("audit", "the hash-chained audit log");
   audit->require_subcommand(1);
   std::string digest_file, public_key, digest_out, key_file;

@@ -33,7 +33,7 @@ Catalogue chinese() {
       {"denied", "拒绝越权操作"},       {"login.failed", "登录失败"},      {"refused.invalid", "拒收不实数据"},
       {"assessment.run", "评估运行"},   {"audit.seal", "封存既有数据"},    {"notice.issue", "下发督办"},
       {"notice.answer", "答复督办"},    {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"},
-      {"evidence.add", "上传证明材料"}, {"layer.import", "导入图层"}};
+      {"evidence.add", "上传证明材料"}, {"layer.import", "导入图层"},      {"db.backup", "数据库备份"}};
   c["notice_state"] = {{"issued", "待答复"}, {"answered", "待办结"}, {"escalated", "已通报"}, {"resolved", "已办结"}};
   // The named inputs of a lens (plan/lenses.cpp) and the bounds of a target.
   c["lens_input"] = {{"b", "基准年"},
@@ -189,7 +189,8 @@ Catalogue english() {
                        {"assessment.run", "assessment run"},    {"audit.seal", "existing rows sealed"},
                        {"notice.issue", "notice issued"},       {"notice.answer", "notice answered"},
                        {"notice.resolve", "notice resolved"},   {"notice.escalate", "notice escalated"},
-                       {"evidence.add", "evidence uploaded"},   {"layer.import", "layer imported"}};
+                       {"evidence.add", "evidence uploaded"},   {"layer.import", "layer imported"},
+                       {"db.backup", "database backed up"}};
   c["notice_state"] = {{"issued", "awaiting answer"},
                        {"answered", "awaiting decision"},
                        {"escalated", "escalated"},

@@ -259,6 +259,13 @@ struct AuditCheck {
   bool intact() const { return broken_at == 0 && data.empty(); }
 };
 
+/// What an online backup copied.
+struct BackupResult {
+  std::string destination;
+  int64_t pages = 0, bytes = 0;
+  int64_t audit_head = 0;  // the newest audit entry in the copy
+};
+
 /// A search of the audit log for people: by actor, action, object and time, newest first, a page
 /// at a time (entries older than `before_id`), monitoring ingest batches left out unless asked.
 struct AuditQuery {
@@ -403,6 +410,11 @@ class Store {
   /// Records a failed login and returns how many failures the user had since `since` (ISO).
   virtual Result<int> login_failure(const std::string& username, const std::string& since) = 0;
   virtual Result<int> login_failures_since(const std::string& username, const std::string& since) = 0;
+
+  /// Copies the whole database to `destination`, a new file, while it stays in use (the server
+  /// may go on writing): a consistent snapshot as of one moment. Refused when the destination
+  /// exists. The copy is a database of the same kind, openable as it is.
+  virtual Result<BackupResult> backup_to(const std::string& destination) = 0;
 
   /// Makes every commit reach the disk before it returns (PRAGMA synchronous=FULL): for the
   /// listener, which acknowledges only what survives a crash or power loss.

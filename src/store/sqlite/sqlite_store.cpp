@@ -923,6 +923,54 @@ class SqliteStore final : public Store {
   // The listener's writer: every commit on disk before the reply, and a 64 MiB page cache so the
   // observation indexes of many stations stay in memory as the archive grows (the default 2 MiB
   // makes each insert a random read once the indexes outgrow it).
+  // SQLite's online backup API, all pages in one step: the step holds one read transaction, so
+  // the copy is the database as of one commit, and in WAL mode the server's writers go on.
+  Result<BackupResult> backup_to(const std::string& destination) override {
+    if (FILE* f = std::fopen(destination.c_str(), "rb")) {
+      std::fclose(f);
+      return fail(destination + ": already exists; a backup never overwrites a file");
+    }
+    sqlite3* dest = nullptr;
+    if (sqlite3_open_v2(destination.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      std::string why = dest ? sqlite3_errmsg(dest) : "out of memory";
+      sqlite3_close(dest);
+      return fail(destination + ": cannot be created (" + why + ")");
+    }
+    sqlite3_backup* b = sqlite3_backup_init(dest, "main", c_.raw(), "main");
+    if (!b) {
+      std::string why = sqlite3_errmsg(dest);
+      sqlite3_close(dest);
+      std::remove(destination.c_str());
+      return fail("backup to " + destination + ": " + why);
+    }
+    int rc = SQLITE_OK;
+    for (int tries = 0; tries < 200; ++tries) {  // busy or locked: wait and retry, up to about 10 s
+      rc = sqlite3_backup_step(b, -1);
+      if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+      sqlite3_sleep(50);
+    }
+    BackupResult r;
+    r.destination = destination;
+    r.pages = sqlite3_backup_pagecount(b);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+      std::string why = sqlite3_errstr(rc);
+      sqlite3_close(dest);
+      std::remove(destination.c_str());
+      return fail("backup to " + destination + ": " + why);
+    }
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(dest, "SELECT coalesce(max(id), 0) FROM audit", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      r.audit_head = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(dest, "PRAGMA page_size", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      r.bytes = r.pages * sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (sqlite3_close(dest) != SQLITE_OK) return fail("backup to " + destination + ": the copy could not be closed");
+    return r;
+  }
+
   Status set_durable() override { return c_.exec("PRAGMA synchronous=FULL; PRAGMA cache_size=-65536"); }
 
   void set_actor(const std::string& actor) override { actor_ = actor; }
