@@ -1,5 +1,6 @@
 // cache.h: the response cache of plan and progress views (bounded in bytes, least recently used
-// out first, one builder per key) and gzip for bodies sent more than once.
+// out first, one builder per key, the previous view served while it rebuilds, a writer never
+// served a view older than its write) and gzip for bodies sent more than once.
 #pragma once
 
 #include <algorithm>
@@ -55,6 +56,25 @@ class ResponseCache {
     used_ += size;
     entries_[key] = Slot{std::make_shared<const Entry>(std::move(e)), ++clock_};
   }
+  // The newest entry of a key whatever its version (null when none): what readers get while
+  // another request rebuilds it (stale while revalidating).
+  std::shared_ptr<const Entry> newest(const std::string& key) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : it->second.entry;
+  }
+  // Read your writes: the version each writer's last write produced. A writer is never handed an
+  // entry older than that.
+  void wrote(const std::string& who, int64_t version) {
+    std::lock_guard lock(mu_);
+    if (writers_.size() > 10000) writers_.clear();  // bounded: forgetting only makes a writer wait
+    writers_[who] = std::max(writers_[who], version);
+  }
+  int64_t last_write(const std::string& who) {
+    std::lock_guard lock(mu_);
+    auto it = writers_.find(who);
+    return it == writers_.end() ? -1 : it->second;
+  }
   // One builder per key at a time, so a burst of readers after a write waits for one build.
   std::shared_ptr<std::mutex> build_lock(const std::string& key) {
     std::lock_guard lock(mu_);
@@ -84,6 +104,7 @@ class ResponseCache {
   std::mutex mu_;
   std::map<std::string, Slot> entries_;
   std::map<std::string, std::shared_ptr<std::mutex>> builders_;
+  std::map<std::string, int64_t> writers_;
 };
 
 }  // namespace shanshui::http

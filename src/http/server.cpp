@@ -117,6 +117,7 @@ Result<int> Server::bind() {
         send_internal(res, std::string(route.method) + " " + route.path + " threw: " + e.what());
       }
     };
+    const std::string who = c.user ? c.user->username : "";  // whose writes this request must see
     if (use_cache && route.cached) {
       auto version = store->change_counter();
       if (version) {
@@ -126,9 +127,25 @@ Result<int> Server::bind() {
                           Date::today_beijing().iso();
         for (const char* q : route.cache_query) key += std::string("|") + req.get_param_value(q).substr(0, 32);
         auto hit = cache->get(key, *version);
+        // A write made the view old. One request rebuilds it; the others get the previous view at
+        // once instead of queueing behind the build (which holds the handler threads: a rebuild
+        // of the overview takes a second under load) — unless the previous view is older than
+        // the requester's own last write, which it must see.
+        auto lock = hit ? nullptr : cache->build_lock(key);
+        std::unique_lock<std::mutex> building;
+        if (lock) {
+          building = std::unique_lock<std::mutex>(*lock, std::try_to_lock);
+          if (!building.owns_lock()) {
+            auto stale = cache->newest(key);
+            if (stale && (who.empty() || stale->version >= cache->last_write(who))) {
+              hit = stale;
+              res.set_header("X-Cache", "stale");
+            } else {
+              building.lock();
+            }
+          }
+        }
         if (!hit) {
-          auto lock = cache->build_lock(key);
-          std::lock_guard building(*lock);
           hit = cache->get(key, *version);
           if (!hit) {
             handle();
@@ -158,6 +175,8 @@ Result<int> Server::bind() {
       }
     }
     handle();
+    if (req.method != "GET" && res.status < 400 && !who.empty())
+      if (auto v = store->change_counter()) cache->wrote(who, *v);
   };
   std::shared_ptr<StaticFiles> files;
   if (!impl_->opt.web_dir.empty()) files = std::make_shared<StaticFiles>(impl_->opt.web_dir);
