@@ -39,6 +39,7 @@ int gep_run(const Common& c, const GepArgs& a, const service::SumTiles& sum) {
   o.years = a.years;
   o.record = a.record;
   o.threads = a.threads;
+  o.tile = a.tile;
   o.out_dir = a.out;
   o.sum = sum;
   auto r = service::run_accounts(**st, **p, o);

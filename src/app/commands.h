@@ -60,6 +60,7 @@ struct GepArgs {
   std::vector<int> years;
   bool record = false;
   int threads = 0;
+  int tile = 512;  // cells per side of a tile
 };
 /// `shanshui gep run`: the ecosystem account of each year, printed (or --json) and, with --record,
 /// recorded as the GEP targets' computed values.

@@ -178,6 +178,14 @@ Result<std::vector<ecoacct::TileSums>> spread(const service::SumJob& j, int rank
   if (all.size() != ecoacct::tile_count(*j.prepared))
     return fail("the ranks returned " + std::to_string(all.size()) + " of " +
                 std::to_string(ecoacct::tile_count(*j.prepared)) + " tiles");
+  // Who summed what, on stderr (stdout is the account): a rank with no tiles is a wasted machine.
+  std::vector<size_t> per_rank(static_cast<size_t>(ranks), 0);
+  for (const auto& t : all) ++per_rank[t.tile % static_cast<size_t>(ranks)];
+  std::string line = "shanshui-gep-mpi: " + std::to_string(j.year) + ": " + std::to_string(all.size()) + " tiles;";
+  for (size_t r = 0; r < per_rank.size(); ++r)
+    line +=
+        " rank " + std::to_string(r) + " summed " + std::to_string(per_rank[r]) + (r + 1 < per_rank.size() ? "," : "");
+  std::cerr << line << "\n";
   return all;
 }
 
@@ -231,6 +239,8 @@ int run(int argc, char** argv, int rank, int ranks) {
       ->default_val("var/demo-rasters");
   app.add_option("--config", a.profile, "method profile (default data/gep/gep.yaml)");
   app.add_option("--threads", a.threads, "threads per rank (default: every core)");
+  app.add_option("--tile", a.tile, "cells per side of a tile, the unit of work spread over the ranks (default 512)")
+      ->check(CLI::Range(16, 8192));
   app.add_flag("--record", a.record, "record the values with their provenance (rank 0)");
   try {
     app.parse(argc, argv);

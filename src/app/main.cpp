@@ -500,6 +500,8 @@ int run(int argc, char** argv) {
   gep_run_cmd->add_option("--config", gep_args.profile, "method profile (default data/gep/gep.yaml)");
   gep_run_cmd->add_option("--out", gep_args.out, "write the service rasters (GeoTIFF) under this directory");
   gep_run_cmd->add_option("--threads", gep_args.threads, "threads (default: every core)");
+  gep_run_cmd->add_option("--tile", gep_args.tile, "cells per side of a tile, the unit of work (default 512)")
+      ->check(CLI::Range(16, 8192));
   gep_run_cmd->add_flag("--record", gep_args.record, "record the values with their provenance");
   common(gep_run_cmd);
   gep_run_cmd->callback([&] { rc = gep_run(c, gep_args); });

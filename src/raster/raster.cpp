@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 
@@ -64,6 +65,14 @@ bool same_crs(const Grid& a, const Grid& b) {
 
 Result<GDALDatasetH> open_dataset(const std::string& path) {
   register_drivers();
+  std::error_code ec;
+  if (path.rfind("/vsi", 0) != 0 && !std::filesystem::exists(path, ec)) {
+    // A relative path is read from this process's folder, which on a cluster differs per node.
+    std::string where = std::filesystem::path(path).is_relative()
+                            ? " (looked in " + std::filesystem::current_path(ec).string() + ")"
+                            : "";
+    return fail(path + ": no such file" + where);
+  }
   GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
   if (!ds) return fail(path + ": not a raster GDAL can read (" + gdal_error() + ")");
   return ds;

@@ -151,6 +151,7 @@ Result<std::vector<GepYear>> run_accounts(store::Store& s, const plan::Plan& pla
     ro.zones_wkb = towns.wkb;
     ro.zones = zones;
     ro.threads = o.threads;
+    ro.tile = o.tile;
     if (!o.out_dir.empty()) ro.out_dir = o.out_dir + "/" + std::to_string(year);
     auto t0 = std::chrono::steady_clock::now();
     auto prepared = ecoacct::prepare(*profile, year, ro);

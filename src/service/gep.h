@@ -35,6 +35,7 @@ struct GepOptions {
   std::vector<int> years;
   bool record = false;
   int threads = 0;
+  int tile = 512;       // cells per side of a tile: the unit of work of threads and ranks
   std::string out_dir;  // per-year GeoTIFFs of the raster services ("" = none)
   SumTiles sum;         // empty = every tile in this process
 };

@@ -459,14 +459,16 @@ class GeoCli(unittest.TestCase):
     def test_the_account_across_two_mpi_ranks_is_the_same_to_the_bit(self):
         rasters = os.path.join(self.dir, "rasters")
         run("demo", "rasters", "--out", rasters, "--cell", "300", "--years", "2025", "2026", db=self.db)
-        args = ["--rasters", rasters, "--year", "2025", "--year", "2026", "--json", "--db", self.db]
-        one = json.loads(run("gep", "run", "--threads", "1", *args[:-2], db=self.db).stdout)
-        mpi = os.path.join(os.path.dirname(BIN), "shanshui-gep-mpi")
+        # 64-cell tiles: the 209 × 272 grid is 20 tiles, so both ranks have work
+        args = ["--rasters", rasters, "--year", "2025", "--year", "2026", "--tile", "64", "--json"]
+        one = json.loads(run("gep", "run", "--threads", "1", *args, db=self.db).stdout)
+        mpi = os.path.abspath(os.path.join(os.path.dirname(BIN), "shanshui-gep-mpi"))
         env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                    OMPI_MCA_btl_vader_single_copy_mechanism="none")  # containers forbid cross-memory attach
-        cmd = ["mpirun", "-np", "2", "--oversubscribe", mpi, "--threads", "1", "--record", *args]
+        cmd = ["mpirun", "-np", "2", "--oversubscribe", mpi, "--threads", "1", "--record", *args, "--db", self.db]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
         self.assertEqual(p.returncode, 0, p.stderr[-3000:])
+        self.assertIn("2026: 20 tiles; rank 0 summed 10, rank 1 summed 10", p.stderr)
         two = json.loads(p.stdout)
         self.assertEqual([d["year"] for d in two], [2025, 2026])
         for a, b in zip(one, two):
@@ -474,6 +476,20 @@ class GeoCli(unittest.TestCase):
             self.assertEqual(a["fingerprint"], b["fingerprint"], a["year"])  # every number, bit for bit
             self.assertEqual(a["gep_yuan"], b["gep_yuan"])
         self.assertTrue(all(r > 0 for d in two for r in d["runs"]))  # rank 0 recorded the values
+        # Another tiling sums in another order: the same account to rounding, not to the bit.
+        default = json.loads(run("gep", "run", "--rasters", rasters, "--year", "2026", "--json", db=self.db).stdout)[0]
+        self.assertAlmostEqual(default["gep_yuan"], two[1]["gep_yuan"], delta=2)
+        # A node that does not see the rasters (the shared folder not mounted there): rank 1 starts
+        # in a folder where the relative path leads nowhere. The run fails naming the rank and the
+        # file, and every rank ends.
+        elsewhere = os.path.join(self.dir, "elsewhere")
+        os.makedirs(elsewhere)
+        rel = ["--rasters", "rasters", "--year", "2026", "--tile", "64", "--db", os.path.abspath(self.db)]
+        p = subprocess.run(["mpirun", "--oversubscribe", "-np", "1", "-wdir", self.dir, mpi, *rel,
+                            ":", "-np", "1", "-wdir", elsewhere, mpi, *rel],
+                           capture_output=True, text=True, timeout=300, env=env)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn(f"rank 1: rasters/2026/land_cover.tif: no such file (looked in {os.path.realpath(elsewhere)})", p.stderr)
         # a missing raster is named, and every rank ends (the workers are told to stop, none hangs)
         os.remove(os.path.join(rasters, "2026", "npp.tif"))
         p = subprocess.run(["mpirun", "-np", "2", "--oversubscribe", mpi, "--rasters", rasters, "--year", "2026",
