@@ -364,8 +364,11 @@ Result<Account> finish(const Prepared& p, std::vector<TileSums> all) {
     a.zones[z].area_m2 = s[kArea];
     a.zones[z].forest_m2 = s[kForest];
     a.zones[z].eroding_m2 = s[kEroding];
-    for (const auto& l : raster_lines([&](size_t f) { return s[f]; }))
-      a.zones[z].value += l.quantity * need(prof.price(l.price_id));
+    for (const auto& l : raster_lines([&](size_t f) { return s[f]; })) {
+      const double v = l.quantity * need(prof.price(l.price_id));
+      a.zones[z].value += v;
+      a.zones[z].services[l.service] += v;
+    }
   }
   // 洪水调蓄: flood-control storage ≈ 35 % of the reservoirs' capacity (docs/reference/gep.md §1.5); the Three Gorges
   // reservoir is not counted (a national engineered asset).

@@ -36,7 +36,8 @@ struct Line {
 /// One township's part of the raster services (zone 0: county cells outside every township).
 struct ZoneAccount {
   double area_m2 = 0, forest_m2 = 0, eroding_m2 = 0;
-  double value = 0;  // 元, the raster services only
+  double value = 0;                        // 元, the raster services only
+  std::map<std::string, double> services;  // 元 by raster service (water_conservation, soil_retention, …)
 };
 
 struct PriceEffect {

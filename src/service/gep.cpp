@@ -83,13 +83,16 @@ std::string account_json(const ecoacct::Account& a, const std::vector<std::pair<
   for (size_t z = 1; z < a.zones.size() && z - 1 < towns.size(); ++z) {
     const auto& zone = a.zones[z];
     if (zone.area_m2 <= 0) continue;
+    json by_service = json::object();
+    for (const auto& [k, v] : zone.services) by_service[k] = rounded(v, 1);
     towns_j.push_back({{"code", towns[z - 1].first},
                        {"name", towns[z - 1].second},
                        {"area_km2", rounded(zone.area_m2 / 1e6, 1e-4)},
                        {"forest_coverage", percent_one_decimal(zone.forest_m2 / zone.area_m2)},
                        {"soil_conservation_rate", percent_one_decimal(1 - zone.eroding_m2 / zone.area_m2)},
                        {"raster_value_yuan", rounded(zone.value, 1)},
-                       {"value_per_km2_yuan", rounded(zone.value / (zone.area_m2 / 1e6), 1)}});
+                       {"value_per_km2_yuan", rounded(zone.value / (zone.area_m2 / 1e6), 1)},
+                       {"services_yuan", by_service}});
   }
   for (const auto& p : a.sensitivity)
     sens.push_back({{"price", p.id},

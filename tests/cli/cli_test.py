@@ -431,6 +431,9 @@ class GeoCli(unittest.TestCase):
         self.assertAlmostEqual(sum(l["value_yuan"] for l in y["lines"]), y["gep_yuan"], delta=len(y["lines"]))
         self.assertEqual(set(y["categories"]), {"provisioning", "regulating", "cultural"})
         self.assertEqual(len(y["townships"]), 26)  # GEP per township (the raster services)
+        for t in y["townships"]:  # and per service within each township, adding up to it
+            self.assertEqual(set(t["services_yuan"]), {"water_conservation", "soil_retention", "carbon", "oxygen", "climate"})
+            self.assertAlmostEqual(sum(t["services_yuan"].values()), t["raster_value_yuan"], delta=5)
         self.assertIn(y["both_grow"], ("yes", "no"))
         self.assertEqual(doc[0]["both_grow"], "")  # 2024 was not computed
         self.assertTrue(all(len(i["sha256"]) == 64 for i in y["inputs"]))

@@ -453,10 +453,15 @@ test('the ecosystem account page: the recorded figures, every valuation line, a 
   assert.equal(await tables.nth(3).locator('tbody tr').count(), api.prices.length);
   // the map shows one figure at a time; its legend carries the unit
   assert.match(await p.locator('#town-legend').innerText(), /万元\/km²/);
-  await p.getByRole('button', { name: '水土保持率' }).click();
+  await p.getByLabel('地图指标').selectOption('soil');
   await p.waitForSelector('#town-map[data-ready]');
   assert.match(await p.locator('#town-legend').innerText(), /%/);
-  assert.equal(await p.getByRole('button', { name: '水土保持率' }).getAttribute('aria-pressed'), 'true');
+  // one service's value per km² by township (GEP by service and township)
+  const options = await p.locator('#town-figure option').allTextContents();
+  assert.ok(options.includes('单位面积价值：土壤保持'), options.join(' | '));
+  await p.getByLabel('地图指标').selectOption('service:soil_retention');
+  await p.waitForSelector('#town-map[data-ready]');
+  assert.match(await p.locator('#town-legend').innerText(), /万元\/km²/);
   // clicking a township picks its row
   await p.locator('#town-map').scrollIntoViewIfNeeded();
   const box = await p.locator('#town-map').boundingBox();

@@ -1,6 +1,6 @@
 // views/gep.js: the ecosystem account (生态系统生产总值 GEP) of a year as recorded — the headline
 // figures, value by service and by category, GEP and GDP over the years, a township map (value per
-// km², 水土保持率 or forest cover), every valuation line with its quantity, price and formula, the
+// km² of all raster services or of one, 水土保持率 or forest cover), every valuation line with its quantity, price and formula, the
 // price table with its sources, the sensitivity of GEP to each price, and the inputs by hash.
 import { api, html, esc, catHtml, zh, code, chart } from '../common.js';
 import { tx, isEnglish } from '../i18n.js';
@@ -64,6 +64,11 @@ export async function viewGep(param, $view) {
     <td class="num">${yi(t.raster_value_yuan)} ${tx('亿元')}</td><td class="num">${(t.value_per_km2_yuan / 1e4).toFixed(1)} ${tx('万元/km²')}</td>
     <td class="num">${esc(t.soil_conservation_rate)}%</td><td class="num">${esc(t.forest_coverage)}%</td></tr>`).reduce(catHtml, '');
   // The file and its folder: where the server keeps them is no one else's business.
+  // The map's figures: value per km² of all raster services or of one, 水土保持率, forest cover.
+  const townServices = Object.keys(SERVICES).filter((k) => d.townships.some((t) => t.services_yuan && t.services_yuan[k]));
+  const figureOptions = [html`<option value="value">${tx('单位面积价值（全部调节服务）')}</option>`,
+    ...townServices.map((k) => html`<option value="service:${k}">${tx('单位面积价值：')}${SERVICES[k]}</option>`),
+    html`<option value="soil">${tx('水土保持率')}</option>`, html`<option value="forest">${tx('森林覆盖率')}</option>`].reduce(catHtml, '');
   const inputRows = d.inputs.map((i) => html`<tr><td>${code(i.path.split('/').slice(-2).join('/'))}</td><td>${code(i.sha256.slice(0, 16) + '…')}</td></tr>`).reduce(catHtml, '');
   const yearLinks = years.map((y) => (String(y) === String(d.year) ? html`<b>${esc(y)}</b>` : html`<a href="#/gep/${esc(y)}">${esc(y)}</a>`))
     .reduce((a, x) => (a === '' ? x : html`${a} · ${x}`), '');
@@ -86,10 +91,7 @@ export async function viewGep(param, $view) {
     </div>
     <section><h2>${tx('分乡镇（街道）')}</h2>
       <p class="muted">${tx('地图与表中的价值仅含由栅格核算的调节服务（按乡镇边界分区汇总）；物质产品、文化服务和洪水调蓄、空气与水质净化只在全县核算。')}</p>
-      <div class="view-tabs" role="group" aria-label="${tx('选择地图指标')}">
-        <button type="button" class="view-tab" data-k="value" aria-pressed="true">${tx('单位面积价值')}</button>
-        <button type="button" class="view-tab" data-k="soil" aria-pressed="false">${tx('水土保持率')}</button>
-        <button type="button" class="view-tab" data-k="forest" aria-pressed="false">${tx('森林覆盖率')}</button></div>
+      <p><label>${tx('地图指标')} <select id="town-figure">${figureOptions}</select></label></p>
       <div class="grid2"><div><div id="town-map" class="chart" role="region" aria-label="${tx('分乡镇（街道）分级设色图')}"></div><div class="legend" id="town-legend"></div></div>
       <div class="table-scroll" tabindex="0" role="region" aria-label="${tx('分乡镇（街道）数值表')}"><table><thead><tr><th>${tx('乡镇（街道）')}</th><th>${tx('面积')}</th><th>${tx('调节服务价值')}</th><th>${tx('单位面积价值')}</th><th>${tx('水土保持率')}</th><th>${tx('森林覆盖率')}</th></tr></thead><tbody>${townRows}</tbody></table></div></div>
     </section>
@@ -129,19 +131,22 @@ export async function viewGep(param, $view) {
     series: [{ name: 'GEP', type: 'line', data: all.map((x) => (x ? Number(yi(x.gep_yuan)) : null)) },
       { name: 'GDP', type: 'line', data: all.map((x) => (x ? Number(yi(x.gdp_yuan)) : null)) }] });
 
-  // The township map: one of three figures, five classes.
+  // The township map: the chosen figure in five classes.
   const m = await import('../map.js');
   const mapEl = document.getElementById('town-map');
   if (!mapEl) return;
-  const FIGURES = {
-    value: { get: (t) => t.value_per_km2_yuan / 1e4, unit: tx('万元/km²') },
-    soil: { get: (t) => Number(t.soil_conservation_rate), unit: '%' },
-    forest: { get: (t) => Number(t.forest_coverage), unit: '%' },
+  const figure = (k) => {
+    if (k === 'soil') return { get: (t) => Number(t.soil_conservation_rate), unit: '%' };
+    if (k === 'forest') return { get: (t) => Number(t.forest_coverage), unit: '%' };
+    if (k.startsWith('service:')) {
+      const service = k.slice('service:'.length);
+      return { get: (t) => ((t.services_yuan && t.services_yuan[service]) || 0) / t.area_km2 / 1e4, unit: tx('万元/km²') };
+    }
+    return { get: (t) => t.value_per_km2_yuan / 1e4, unit: tx('万元/km²') };
   };
   let map = null;
   const show = (k) => {
-    for (const b of document.querySelectorAll('.view-tab')) b.setAttribute('aria-pressed', String(b.dataset.k === k));
-    const f = FIGURES[k];
+    const f = figure(k);
     const values = Object.fromEntries(d.townships.map((t) => [t.code, f.get(t)]));
     const breaks = m.classBreaks(Object.values(values));
     const fmt = (n) => String(Math.round(n * 10) / 10);
@@ -155,6 +160,7 @@ export async function viewGep(param, $view) {
       if (row) { row.classList.add('picked'); row.scrollIntoView({ block: 'nearest' }); }
     });
   };
-  for (const b of document.querySelectorAll('.view-tab')) b.addEventListener('click', () => show(b.dataset.k));
-  show('value');
+  const select = document.getElementById('town-figure');
+  select.addEventListener('change', () => show(select.value));
+  show(select.value);
 }
