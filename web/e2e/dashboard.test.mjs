@@ -441,6 +441,8 @@ test('the ecosystem account page: the recorded figures, every valuation line, a 
   const api = await (await fetch(env.base + '/api/gep')).json();
   await p.goto(env.base + '/#/target/soil_water_conservation');
   await p.locator('a[href="#/gep"]', { hasText: '查看生态系统生产总值核算' }).click();
+  // the target page had a ready #town-map too: first the new page, then its map
+  await p.waitForSelector('.gep-figures');
   await p.waitForSelector('#town-map[data-ready]');
   const figures = await p.locator('.gep-figures').innerText();
   assert.ok(figures.includes(`GEP ${(api.gep_yuan / 1e8).toFixed(2)} 亿元`), figures);
