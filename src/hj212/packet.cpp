@@ -258,9 +258,7 @@ Result<Packet> parse_data_segment(std::string_view data) {
   return to_packet(v);
 }
 
-Result<DecodedFrame> decode_frame(std::string_view f, CrcMode mode) {
-  FrameView v;
-  SS_TRY(decode_frame(f, mode, v));
+DecodedFrame to_decoded(const FrameView& v) {
   DecodedFrame d;
   d.packet = to_packet(v);
   d.crc = std::string(v.crc);
@@ -269,6 +267,12 @@ Result<DecodedFrame> decode_frame(std::string_view f, CrcMode mode) {
   d.declared_length = v.declared_length;
   d.data_bytes = v.data_bytes;
   return d;
+}
+
+Result<DecodedFrame> decode_frame(std::string_view f, CrcMode mode) {
+  FrameView v;
+  SS_TRY(decode_frame(f, mode, v));
+  return to_decoded(v);
 }
 
 Scan scan_frame(std::string_view b, size_t max_data) {

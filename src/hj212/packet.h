@@ -112,6 +112,8 @@ struct DecodedFrame {
 /// length that is neither the data segment's bytes nor its UTF-8 characters, an unreadable data
 /// segment. A CRC mismatch is not refused here: crc_ok says it, and the caller decides.
 Result<DecodedFrame> decode_frame(std::string_view frame, CrcMode mode = CrcMode::standard);
+/// The owning decoded frame of a view: what decode_frame above returns.
+DecodedFrame to_decoded(const FrameView& v);
 
 /// What a stream scanner found at the front of a buffer.
 struct Scan {
