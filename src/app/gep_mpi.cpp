@@ -175,9 +175,18 @@ Result<std::vector<ecoacct::TileSums>> spread(const service::SumJob& j, int rank
     const auto& a = answers[static_cast<size_t>(r)];
     if (auto s = read_sums(a.data(), a.size(), r, all); !s) return tl::unexpected(s.error());
   }
-  if (all.size() != ecoacct::tile_count(*j.prepared))
-    return fail("the ranks returned " + std::to_string(all.size()) + " of " +
-                std::to_string(ecoacct::tile_count(*j.prepared)) + " tiles");
+  // Every tile exactly once, from the rank it belongs to: anything else (a node on another grid, a
+  // stray answer) would be added silently.
+  const size_t tiles = ecoacct::tile_count(*j.prepared);
+  std::vector<bool> seen(tiles, false);
+  for (const auto& t : all) {
+    if (t.tile >= tiles || seen[t.tile])
+      return fail("the ranks returned tile " + std::to_string(t.tile) + " twice or out of range (" +
+                  std::to_string(tiles) + " tiles)");
+    seen[t.tile] = true;
+  }
+  if (all.size() != tiles)
+    return fail("the ranks returned " + std::to_string(all.size()) + " of " + std::to_string(tiles) + " tiles");
   // Who summed what, on stderr (stdout is the account): a rank with no tiles is a wasted machine.
   std::vector<size_t> per_rank(static_cast<size_t>(ranks), 0);
   for (const auto& t : all) ++per_rank[t.tile % static_cast<size_t>(ranks)];

@@ -67,13 +67,16 @@ class ResponseCache {
   // entry older than that.
   void wrote(const std::string& who, int64_t version) {
     std::lock_guard lock(mu_);
-    if (writers_.size() > 10000) writers_.clear();  // bounded: forgetting only makes a writer wait
+    if (writers_.size() >= 10000) {  // bounded: the forgotten are all held to the newest write seen
+      for (const auto& [w, v] : writers_) forgotten_ = std::max(forgotten_, v);
+      writers_.clear();
+    }
     writers_[who] = std::max(writers_[who], version);
   }
   int64_t last_write(const std::string& who) {
     std::lock_guard lock(mu_);
     auto it = writers_.find(who);
-    return it == writers_.end() ? -1 : it->second;
+    return it == writers_.end() ? forgotten_ : std::max(it->second, forgotten_);
   }
   // One builder per key at a time, so a burst of readers after a write waits for one build.
   std::shared_ptr<std::mutex> build_lock(const std::string& key) {
@@ -105,6 +108,7 @@ class ResponseCache {
   std::map<std::string, Slot> entries_;
   std::map<std::string, std::shared_ptr<std::mutex>> builders_;
   std::map<std::string, int64_t> writers_;
+  int64_t forgotten_ = -1;  // the newest write of any writer no longer in writers_
 };
 
 }  // namespace shanshui::http

@@ -111,11 +111,16 @@ export async function viewGep(param, $view) {
       <div class="table-scroll" tabindex="0" role="region" aria-label="${tx('输入文件表')}"><table><thead><tr><th>${tx('输入文件')}</th><th>SHA-256</th></tr></thead><tbody>${inputRows}</tbody></table></div>
     </section>`;
 
+  if (!$view().isConnected) return;  // the user moved on while the account loaded: the page went nowhere
+  // Everything drawn after an await is taken now: if the user moves on meanwhile, the late
+  // drawing lands in the page they left (detached, harmless).
+  const el = document.getElementById('gep-services'), yEl = document.getElementById('gep-years');
+  const mapEl = document.getElementById('town-map'), legendEl = document.getElementById('town-legend');
+  const select = document.getElementById('town-figure');
+
   // Value by service, coloured by category, largest first.
   const services = Object.entries(d.services).sort((a, b) => b[1] - a[1]);
   const catOf = Object.fromEntries(d.lines.map((l) => [l.service, l.category]));
-  const el = document.getElementById('gep-services');
-  if (!el) return;
   const c1 = await chart(el);
   c1.setOption({ animation: false, tooltip: { trigger: 'axis', valueFormatter: (v) => `${v} ${tx('亿元')}` }, grid: { left: 90, right: 20, top: 10, bottom: 30 },
     xAxis: { type: 'value', name: tx('亿元') }, yAxis: { type: 'category', inverse: true, data: services.map(([s]) => SERVICES[s] || s) },
@@ -123,8 +128,7 @@ export async function viewGep(param, $view) {
 
   // GEP and GDP over the recorded years (each year's account at the profile's constant prices).
   const all = await Promise.all(years.map((y) => (String(y) === String(d.year) ? d : api(`/api/gep?year=${y}`).catch(() => null))));
-  const yEl = document.getElementById('gep-years');
-  if (!yEl) return;
+  if (!yEl.isConnected) return;
   const c2 = await chart(yEl);
   c2.setOption({ animation: false, tooltip: { trigger: 'axis', valueFormatter: (v) => `${v} ${tx('亿元')}` }, legend: { top: 5 },
     grid: { left: 60, right: 20, top: 40, bottom: 30 }, xAxis: { type: 'category', data: years.map(String) }, yAxis: { type: 'value', scale: true, name: tx('亿元') },
@@ -133,8 +137,7 @@ export async function viewGep(param, $view) {
 
   // The township map: the chosen figure in five classes.
   const m = await import('../map.js');
-  const mapEl = document.getElementById('town-map');
-  if (!mapEl) return;
+  if (!mapEl.isConnected) return;
   const figure = (k) => {
     if (k === 'soil') return { get: (t) => Number(t.soil_conservation_rate), unit: '%' };
     if (k === 'forest') return { get: (t) => Number(t.forest_coverage), unit: '%' };
@@ -150,7 +153,7 @@ export async function viewGep(param, $view) {
     const values = Object.fromEntries(d.townships.map((t) => [t.code, f.get(t)]));
     const breaks = m.classBreaks(Object.values(values));
     const fmt = (n) => String(Math.round(n * 10) / 10);
-    document.getElementById('town-legend').innerHTML = breaks.map((b) => html`<span class="key"><i style="background:${b.color}"></i>${fmt(b.from)}–${fmt(b.to)} ${esc(f.unit)}</span>`).reduce(catHtml, '');
+    legendEl.innerHTML = breaks.map((b) => html`<span class="key"><i style="background:${b.color}"></i>${fmt(b.from)}–${fmt(b.to)} ${esc(f.unit)}</span>`).reduce(catHtml, '');
     if (map) map.setTarget(null);
     mapEl.innerHTML = '';
     delete mapEl.dataset.ready;
@@ -160,7 +163,6 @@ export async function viewGep(param, $view) {
       if (row) { row.classList.add('picked'); row.scrollIntoView({ block: 'nearest' }); }
     });
   };
-  const select = document.getElementById('town-figure');
   select.addEventListener('change', () => show(select.value));
   show(select.value);
 }

@@ -39,6 +39,7 @@ export async function viewTarget(id, $view) {
         <label>${tx('更正原因（该年已有数值时必填）')} <input name="note"></label>
         <button type="submit">${tx('保存')}</button> <span id="value-result" role="status"></span></form>` : ''}
     <h2>${tx('变更历史')}</h2><div id="history">${may('read', 'audit') ? html`<p class="loading">${tx('加载中…')}</p>` : html`<div class="empty">${tx('登录为办公室或审计角色可查看每个数值的变更历史')}</div>`}</div>`;
+  if (!$view().isConnected) return;  // the user moved on while the target loaded: the page went nowhere
   drawTargetChart(t, plan);
   if (t.method.kind === 'computed' || t.method.check) drawTownships(id);
   const form = document.getElementById('value-form');
@@ -54,6 +55,9 @@ export async function viewTarget(id, $view) {
     } catch (e) { out.className = 'error'; out.textContent = e.message; }
   });
   if (may('read', 'audit')) {
+    // Elements are taken before any await: if the user moves on meanwhile, the late answer lands
+    // in the page they left (detached, harmless), never in a lookup of the new page that fails.
+    const history = document.getElementById('history');
     try {
       const log = await api('/api/audit?object=' + encodeURIComponent(t.indicator));
       // A value is never overwritten: a later entry on the same indicator@period supersedes the
@@ -65,13 +69,8 @@ export async function viewTarget(id, $view) {
         if (value != null) last[e.object] = value;
         return html`<tr><td>${e.id}</td><td>${esc(e.at)}</td><td>${code(e.actor)}</td><td>${label('audit_action', e.action)}</td><td>${code(e.object)}</td><td>${change}</td><td>${code(e.detail)}</td></tr>`;
       }).reduce(catHtml, '');
-      const history = document.getElementById('history');
-      if (!history) return; // the user has moved on while the log was loading
       history.innerHTML = log.length ? html`<table><thead><tr><th>#</th><th>${tx('时间')}</th><th>${tx('操作人')}</th><th>${tx('操作')}</th><th>${tx('对象')}</th><th>${tx('旧值 → 新值')}</th><th>${tx('内容与依据')}</th></tr></thead><tbody>${rowsHtml}</tbody></table>` : html`<div class="empty">${tx('无变更记录')}</div>`;
-    } catch (e) {
-      const history = document.getElementById('history');
-      if (history) history.innerHTML = html`<div class="error">${esc(e.message)}</div>`;
-    }
+    } catch (e) { history.innerHTML = html`<div class="error">${esc(e.message)}</div>`; }
   }
 }
 
@@ -99,17 +98,16 @@ async function drawTargetChart(t, plan) {
 // with a legend, and the same figures as a table. Shown only where there is such a breakdown.
 async function drawTownships(id) {
   const box = document.getElementById('by-township');
+  const section = document.getElementById('by-township-section');  // taken now: see viewTarget
   if (!box) return;
   let doc;
   try { doc = await api(`/api/targets/${encodeURIComponent(id)}/townships`); } catch (e) {
-    if (!box.isConnected) return;
-    document.getElementById('by-township-section').hidden = false;
+    section.hidden = false;
     box.innerHTML = html`<div class="error">${esc(e.message)}</div>`;
     return;
   }
-  // Every await below may outlive the page: the user can move on before the answer arrives.
-  if (!doc.views.length || !box.isConnected) return;
-  document.getElementById('by-township-section').hidden = false;
+  if (!doc.views.length || !box.isConnected) return;  // nothing to show, or the user has moved on
+  section.hidden = false;
   const roleName = (v) => (v.role === 'check' ? tx('核验值（不参与评价）') : tx('计量值'));
   const tabs = doc.views.map((v, i) => html`<button type="button" class="view-tab" data-i="${i}" aria-pressed="${i === 0 ? 'true' : 'false'}">${roleName(v)}</button>`).reduce(catHtml, '');
   box.innerHTML = html`${doc.views.length > 1 ? html`<div class="view-tabs" role="group" aria-label="${tx('选择数值')}">${tabs}</div>` : ''}<div id="town-view"></div>`;
@@ -119,8 +117,7 @@ async function drawTownships(id) {
     const v = doc.views[i];
     const towns = [...v.townships].sort((a, b) => Number(b.value) - Number(a.value));
     const rows = towns.map((x) => html`<tr data-code="${esc(x.code)}"><td>${zh(x.name)}</td><td>${esc(x.value)}${esc(unit)}</td><td>${esc(Number(x.covered_km2).toFixed(2))} km²</td><td>${esc(Number(x.whole_km2).toFixed(2))} km²</td></tr>`).reduce(catHtml, '');
-    const view = document.getElementById('town-view');
-    if (!view) return;
+    const view = box.querySelector('#town-view');
     view.innerHTML = html`<p>${roleName(v)}${tx('：')}<b>${esc(v.value)}${esc(unit)}</b>（${esc(v.period)}${tx('年')}${tx('；')}${methodLabel(v.method)}${tx('；')}<a class="lineage" href="#/lineage/run:${esc(v.run_id)}">${tx('评估运行 #')}${esc(v.run_id)}</a>）${v.note ? html` <span class="muted">${zh(v.note)}</span>` : ''}</p>
       ${towns.length ? html`<div class="grid2"><div><div id="town-map" class="chart" role="region" aria-label="${tx('分乡镇（街道）分级设色图')}"></div><div class="legend" id="town-legend"></div></div>
       <div class="table-scroll" tabindex="0" role="region" aria-label="${tx('分乡镇（街道）数值表')}"><table><thead><tr><th>${tx('乡镇（街道）')}</th><th>${tx('数值')}</th><th>${tx('计入面积')}</th><th>${tx('统计面积')}</th></tr></thead><tbody>${rows}</tbody></table></div></div>`
@@ -130,11 +127,10 @@ async function drawTownships(id) {
     const values = Object.fromEntries(towns.map((x) => [x.code, Number(x.value)]));
     const breaks = m.classBreaks(Object.values(values));
     const fmt = (n) => String(Math.round(n * 10) / 10);
-    const legend = document.getElementById('town-legend');
-    if (!legend || !view.isConnected) return;
-    legend.innerHTML = breaks.map((b) => html`<span class="key"><i style="background:${b.color}"></i>${fmt(b.from)}–${fmt(b.to)}${esc(unit)}</span>`).reduce(catHtml, '')
+    if (!view.isConnected) return;  // the user has moved on while the map module loaded
+    view.querySelector('#town-legend').innerHTML = breaks.map((b) => html`<span class="key"><i style="background:${b.color}"></i>${fmt(b.from)}–${fmt(b.to)}${esc(unit)}</span>`).reduce(catHtml, '')
       + html`<span class="key"><i style="background:rgba(200,200,200,0.5)"></i>${tx('不适用（无统计对象）')}</span>`;
-    m.drawChoropleth(document.getElementById('town-map'), doc.townships, values, breaks, (code) => {
+    m.drawChoropleth(view.querySelector('#town-map'), doc.townships, values, breaks, (code) => {
       view.querySelectorAll('tr.picked').forEach((r) => r.classList.remove('picked'));
       const row = view.querySelector(`tr[data-code="${CSS.escape(code)}"]`);
       if (row) { row.classList.add('picked'); row.scrollIntoView({ block: 'nearest' }); }
