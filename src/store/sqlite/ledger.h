@@ -1,13 +1,14 @@
-// ledger.h: tamper evidence over the SQLite tables — which tables and columns are covered, the
-// leaf hash of a stored row, sealing rows written before coverage existed, and the verification
-// that recomputes every covered row and checks it against the audit entries that vouch for it
-// (docs/security.md, "Tamper evidence").
+// ledger.h: tamper evidence on SQLite — the leaf hash of a stored row (by the value's SQLite type,
+// which for rows the software wrote is the column's type in ledger_core.h), sealing rows written
+// before coverage existed, and the SQLite reader for the shared verification (ledger_core.h;
+// docs/security.md, "Tamper evidence").
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "store/ledger_core.h"
 #include "store/row_hash.h"
 #include "store/sqlite/connection.h"
 #include "store/store.h"
@@ -15,16 +16,6 @@
 struct sqlite3_stmt;
 
 namespace shanshui::store::sqlite {
-
-/// A table whose rows are covered: its name and its columns in leaf order (without the row id
-/// and the row_hash column). `rowid` is the id used for ranges (an alias of the key or SQLite's
-/// rowid).
-struct CoveredTable {
-  const char* name;
-  const char* columns;
-};
-const std::vector<CoveredTable>& covered_tables();
-const CoveredTable* covered_table(std::string_view name);
 
 /// The leaf of the current row of `st`, whose columns from `from` on are the table's columns.
 Digest leaf_of_row(sqlite3_stmt* st, const char* table, int from, int columns);
@@ -40,14 +31,9 @@ Result<Digest> registry_root(Connection& c);
 /// range per table comes back for an `audit.seal` entry. Empty when every row is sealed.
 Result<std::vector<RowRange>> seal_legacy_rows(Connection& c);
 
-/// Recomputes every covered row and checks it against the ranges in `log` (the whole chain, in
-/// order). Problems are named by table, row id and the entry contradicted, first ones first;
-/// at most `max_problems`. `c` must be in a read transaction; large tables are split and the
+/// Recomputes every covered row and checks it against the ranges in `log` (ledger_core.h's
+/// verify_rows on SQLite). `c` must be in a read transaction; large tables are split and the
 /// second half read on a second connection to `path` (none when empty).
-struct DataVerification {
-  int64_t rows = 0;
-  std::vector<DataProblem> problems;
-};
 Result<DataVerification> verify_data(Connection& c, const std::string& path, const std::vector<AuditEntry>& log,
                                      size_t max_problems = 50);
 

@@ -10,7 +10,9 @@
 #include "core/civil_time.h"
 #include "core/text.h"
 #include "plan/model.h"
+#include "store/ledger_core.h"
 #include "store/row_hash.h"
+#include "store/shared_rows.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/ledger.h"
 #include "store/sqlite/migrations.h"
@@ -142,12 +144,12 @@ class SqliteStore final : public Store {
     ins->bind(1, p.id).bind(2, hash).bind(3, source_name).bind(4, yaml).bind(5, now_iso8601());
     SS_TRY(ins->run());
     int64_t version = sqlite3_last_insert_rowid(c_.raw());
-    auto leaf = sqlite::seal_row(c_, *sqlite::covered_table("plan_versions"), version);
+    auto leaf = sqlite::seal_row(c_, *covered_table("plan_versions"), version);
     SS_TRY(leaf);
     auto registry = sqlite::registry_root(c_);
     SS_TRY(registry);
-    SS_TRY(append_audit("plan.import", p.id,
-                        "version " + std::to_string(version) + " from " + source_name + " sha256:" + hash,
+    auto text = describe_plan_import(p.id, version, source_name, hash);
+    SS_TRY(append_audit(text.action, text.object, text.detail,
                         format_ranges({{"plan_versions", version, version, 1, to_hex(*leaf), false},
                                        {"plan_registry", 0, 0, 0, to_hex(*registry), false}})));
     SS_TRY(tx.commit());
@@ -174,28 +176,21 @@ class SqliteStore final : public Store {
 
   // Inside or outside a transaction (SAVEPOINTs nest).
   Result<int> add_measurements_in(const std::vector<Measurement>& rows) {
-    return insert_all(
-        rows, "measurements",
-        "INSERT INTO measurements (indicator, period, value, kind, method, method_version, source, "
-        "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [](Statement& st, const Measurement& m) {
-          st.bind(1, m.indicator)
-              .bind(2, m.period)
-              .bind(3, m.value)
-              .bind(4, m.kind)
-              .bind(5, m.method)
-              .bind(6, m.method_version)
-              .bind(7, m.source)
-              .bind(8, m.reporter)
-              .bind(9, m.note)
-              .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
-        },
-        [](const Measurement& m) {
-          return std::tuple<std::string, std::string, std::string>{"measurement.add", m.indicator + "@" + m.period,
-                                                                   m.value + " (" + m.kind + " " + m.method + " " +
-                                                                       m.method_version + "; " + m.source + ")" +
-                                                                       (m.note.empty() ? "" : "; " + m.note)};
-        });
+    return insert_all(rows, "measurements",
+                      "INSERT INTO measurements (indicator, period, value, kind, method, method_version, source, "
+                      "reporter, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      [](Statement& st, const Measurement& m) {
+                        st.bind(1, m.indicator)
+                            .bind(2, m.period)
+                            .bind(3, m.value)
+                            .bind(4, m.kind)
+                            .bind(5, m.method)
+                            .bind(6, m.method_version)
+                            .bind(7, m.source)
+                            .bind(8, m.reporter)
+                            .bind(9, m.note)
+                            .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
+                      });
   }
 
   Result<std::vector<Measurement>> measurements() override {
@@ -228,10 +223,8 @@ class SqliteStore final : public Store {
         .bind(10, run.computed_at.empty() ? now_iso8601() : run.computed_at);
     SS_TRY(ins->run());
     int64_t id = sqlite3_last_insert_rowid(c_.raw());
-    SS_TRY(append_audit("assessment.run", run.indicator + "@" + run.period,
-                        run.value + " (" + run.method + " " + run.method_version +
-                            "; input sha256:" + run.input_sha256 + "; " + run.completeness + ")",
-                        sealed("assessment_runs", id)));
+    auto text = describe(run);
+    SS_TRY(append_audit(text.action, text.object, text.detail, sealed("assessment_runs", id)));
     for (auto& m : rows) m.source = "run:" + std::to_string(id) + (m.source.empty() ? "" : "; " + m.source);
     auto added = add_measurements_in(rows);
     SS_TRY(added);
@@ -271,24 +264,6 @@ class SqliteStore final : public Store {
                                 {std::to_string(id)});
   }
 
-  // A GeoPackage geometry blob (GeoPackage 1.3 §2.1.3): "GP", version 0, flags (little-endian,
-  // xy envelope), the SRS id, the envelope, then the WKB.
-  static std::string gpkg_blob(const SpatialFeature& f) {
-    std::string out = {'G', 'P', 0, 0x03};
-    auto put = [&out](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); };
-    int32_t srs = 4490;
-    put(&srs, 4);
-    for (double v : {f.min_x, f.max_x, f.min_y, f.max_y}) put(&v, 8);
-    out += f.wkb;
-    return out;
-  }
-  static std::string wkb_of_gpkg(const std::string& blob) {
-    if (blob.size() < 8 || blob[0] != 'G' || blob[1] != 'P') return "";
-    static constexpr size_t kEnvelopeBytes[] = {0, 32, 48, 48, 64, 0, 0, 0};
-    size_t header = 8 + kEnvelopeBytes[(static_cast<unsigned char>(blob[3]) >> 1) & 7];
-    return blob.size() > header ? blob.substr(header) : "";
-  }
-
   Status add_layer(SpatialLayer& layer, const std::vector<SpatialFeature>& features) override {
     Transaction tx(c_);
     SS_TRY(tx.begin());
@@ -313,14 +288,14 @@ class SqliteStore final : public Store {
         .bind(8, layer.imported_at);
     SS_TRY(ins->run());
     layer.id = sqlite3_last_insert_rowid(c_.raw());
-    auto layer_leaf = sqlite::seal_row(c_, *sqlite::covered_table("geo_layers"), layer.id);
+    auto layer_leaf = sqlite::seal_row(c_, *covered_table("geo_layers"), layer.id);
     SS_TRY(layer_leaf);
     RangeBuilder rows("geo_features");
     auto f_ins = c_.prepare(
         "INSERT INTO geo_features (layer_id, feature_id, name, code, zone, attributes, geom, min_x, min_y, max_x, "
         "max_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SS_TRY(f_ins);
-    const auto* covered = sqlite::covered_table("geo_features");
+    const auto* covered = covered_table("geo_features");
     for (const auto& f : features) {
       f_ins->bind(1, layer.id)
           .bind(2, f.fid)
@@ -342,11 +317,8 @@ class SqliteStore final : public Store {
     }
     std::vector<RowRange> ranges = {{"geo_layers", layer.id, layer.id, 1, to_hex(*layer_leaf), false}};
     if (rows.range.count) ranges.push_back(rows.done());
-    SS_TRY(append_audit("layer.import", "layer:" + layer.name,
-                        "version " + std::to_string(layer.version) + ", " + layer.kind + ", " +
-                            std::to_string(features.size()) + " features from " + layer.source + " (" +
-                            layer.source_crs + ", sha256 " + layer.source_sha256.substr(0, 16) + "…)",
-                        format_ranges(ranges)));
+    auto text = describe_layer(layer, features.size());
+    SS_TRY(append_audit(text.action, text.object, text.detail, format_ranges(ranges)));
     SS_TRY(
         c_.exec("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
                 "min_x = (SELECT MIN(min_x) FROM geo_features), min_y = (SELECT MIN(min_y) FROM geo_features), "
@@ -379,24 +351,19 @@ class SqliteStore final : public Store {
   }
 
   Result<bool> add_evidence(const EvidenceFile& f) override {
-    auto added = insert_all(
-        std::vector<EvidenceFile>{f}, "evidence_files",
-        "INSERT INTO evidence_files (sha256, name, media_type, size, content, uploaded_by, uploaded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-        [](Statement& st, const EvidenceFile& x) {
-          st.bind(1, x.sha256)
-              .bind(2, x.name)
-              .bind(3, x.media_type)
-              .bind(4, static_cast<int64_t>(x.content.size()))
-              .bind_blob(5, x.content)
-              .bind(6, x.uploaded_by)
-              .bind(7, x.uploaded_at.empty() ? now_iso8601() : x.uploaded_at);
-        },
-        [](const EvidenceFile& x) {
-          return std::tuple<std::string, std::string, std::string>{
-              "evidence.add", "sha256:" + x.sha256,
-              x.name + " (" + x.media_type + ", " + std::to_string(x.content.size()) + " bytes) by " + x.uploaded_by};
-        });
+    auto added =
+        insert_all(std::vector<EvidenceFile>{f}, "evidence_files",
+                   "INSERT INTO evidence_files (sha256, name, media_type, size, content, uploaded_by, uploaded_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                   [](Statement& st, const EvidenceFile& x) {
+                     st.bind(1, x.sha256)
+                         .bind(2, x.name)
+                         .bind(3, x.media_type)
+                         .bind(4, static_cast<int64_t>(x.content.size()))
+                         .bind_blob(5, x.content)
+                         .bind(6, x.uploaded_by)
+                         .bind(7, x.uploaded_at.empty() ? now_iso8601() : x.uploaded_at);
+                   });
     SS_TRY(added);
     return *added > 0;
   }
@@ -423,31 +390,20 @@ class SqliteStore final : public Store {
   }
 
   Result<int> add_reports(const std::vector<ProgressReport>& rows) override {
-    return insert_all(
-        rows, "reports",
-        "INSERT INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
-        "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [](Statement& st, const ProgressReport& r) {
-          st.bind(1, r.item_id)
-              .bind(2, r.period)
-              .bind(3, r.status)
-              .bind(4, r.percent)
-              .bind(5, r.narrative)
-              .bind(6, r.evidence)
-              .bind(7, r.reporter)
-              .bind(8, r.reporter_written)
-              .bind(9, r.reported_at.empty() ? now_iso8601() : r.reported_at);
-        },
-        [](const ProgressReport& r) {
-          char pct[32];
-          std::snprintf(pct, sizeof pct, "%g", r.percent);
-          return std::tuple<std::string, std::string, std::string>{
-              "report.add", r.item_id,
-              r.period + " " + r.status + " " + pct + "% by " + r.reporter +
-                  (r.evidence.empty() ? "" : "; evidence " + r.evidence) +
-                  (r.narrative.empty() ? "" : "; " + r.narrative) +
-                  (r.reported_at_claimed ? "; reported_at " + r.reported_at + " claimed by the submitter" : "")};
-        });
+    return insert_all(rows, "reports",
+                      "INSERT INTO reports (item_id, period, status, percent, narrative, evidence, reporter, "
+                      "reporter_written, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      [](Statement& st, const ProgressReport& r) {
+                        st.bind(1, r.item_id)
+                            .bind(2, r.period)
+                            .bind(3, r.status)
+                            .bind(4, r.percent)
+                            .bind(5, r.narrative)
+                            .bind(6, r.evidence)
+                            .bind(7, r.reporter)
+                            .bind(8, r.reporter_written)
+                            .bind(9, r.reported_at.empty() ? now_iso8601() : r.reported_at);
+                      });
   }
 
   Result<std::vector<ProgressReport>> reports() override {
@@ -461,21 +417,15 @@ class SqliteStore final : public Store {
   }
 
   Status add_closure(const Closure& c) override {
-    auto n = insert_all(
-        std::vector<Closure>{c}, "closures",
-        "INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)",
-        [](Statement& st, const Closure& x) {
-          st.bind(1, x.item_id)
-              .bind(2, x.evidence)
-              .bind(3, x.approved_by)
-              .bind(4, x.closed_at.empty() ? now_iso8601() : x.closed_at)
-              .bind(5, x.note);
-        },
-        [](const Closure& x) {
-          return std::tuple<std::string, std::string, std::string>{
-              "item.close", x.item_id,
-              "approved by " + x.approved_by + "; evidence " + x.evidence + (x.note.empty() ? "" : "; " + x.note)};
-        });
+    auto n = insert_all(std::vector<Closure>{c}, "closures",
+                        "INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)",
+                        [](Statement& st, const Closure& x) {
+                          st.bind(1, x.item_id)
+                              .bind(2, x.evidence)
+                              .bind(3, x.approved_by)
+                              .bind(4, x.closed_at.empty() ? now_iso8601() : x.closed_at)
+                              .bind(5, x.note);
+                        });
     SS_TRY(n);
     return {};
   }
@@ -503,11 +453,6 @@ class SqliteStore final : public Store {
               .bind(6, x.issued_by)
               .bind(7, x.issued_at.empty() ? now_iso8601() : x.issued_at);
         },
-        [](const Notice& x) {
-          return std::tuple<std::string, std::string, std::string>{
-              "notice.issue", x.subject,
-              "to " + x.department + " by " + x.issued_by + ", due " + x.due + "; " + x.request};
-        },
         &id);
     SS_TRY(added);
     return id;
@@ -523,20 +468,15 @@ class SqliteStore final : public Store {
   }
 
   Status add_notice_event(const NoticeEvent& e) override {
-    auto added = insert_all(
-        std::vector<NoticeEvent>{e}, "notice_events",
-        "INSERT INTO notice_events (notice_id, action, text, actor, at) VALUES (?, ?, ?, ?, ?)",
-        [](Statement& st, const NoticeEvent& x) {
-          st.bind(1, x.notice_id)
-              .bind(2, x.action)
-              .bind(3, x.text)
-              .bind(4, x.actor)
-              .bind(5, x.at.empty() ? now_iso8601() : x.at);
-        },
-        [](const NoticeEvent& x) {
-          return std::tuple<std::string, std::string, std::string>{
-              "notice." + x.action, "notice:" + std::to_string(x.notice_id), "by " + x.actor + "; " + x.text};
-        });
+    auto added = insert_all(std::vector<NoticeEvent>{e}, "notice_events",
+                            "INSERT INTO notice_events (notice_id, action, text, actor, at) VALUES (?, ?, ?, ?, ?)",
+                            [](Statement& st, const NoticeEvent& x) {
+                              st.bind(1, x.notice_id)
+                                  .bind(2, x.action)
+                                  .bind(3, x.text)
+                                  .bind(4, x.actor)
+                                  .bind(5, x.at.empty() ? now_iso8601() : x.at);
+                            });
     SS_TRY(added);
     return {};
   }
@@ -550,18 +490,15 @@ class SqliteStore final : public Store {
   }
 
   Status add_rejected(const std::vector<RejectedRow>& rows) override {
-    auto n = insert_all(
-        rows, "rejected_rows", "INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)",
-        [](Statement& st, const RejectedRow& r) {
-          st.bind(1, r.source)
-              .bind(2, static_cast<int64_t>(r.line))
-              .bind(3, r.reason)
-              .bind(4, r.raw)
-              .bind(5, r.at.empty() ? now_iso8601() : r.at);
-        },
-        [](const RejectedRow& r) {
-          return std::tuple<std::string, std::string, std::string>{"input.rejected", r.source, r.reason};
-        });
+    auto n = insert_all(rows, "rejected_rows",
+                        "INSERT INTO rejected_rows (source, line, reason, raw, at) VALUES (?, ?, ?, ?, ?)",
+                        [](Statement& st, const RejectedRow& r) {
+                          st.bind(1, r.source)
+                              .bind(2, static_cast<int64_t>(r.line))
+                              .bind(3, r.reason)
+                              .bind(4, r.raw)
+                              .bind(5, r.at.empty() ? now_iso8601() : r.at);
+                        });
     SS_TRY(n);
     return {};
   }
@@ -600,8 +537,9 @@ class SqliteStore final : public Store {
       ins->bind_null(8);
     ins->bind(9, st.password).bind(10, st.crc_mode).bind(11, st.units).bind(12, now_iso8601()).bind(13, st.zone);
     SS_TRY(ins->run());
-    SS_TRY(append_audit("station.add", st.mn, st.kind + " " + st.name + " crc " + st.crc_mode,
-                        sealed("stations", sqlite3_last_insert_rowid(c_.raw()))));
+    auto text = describe(st);
+    SS_TRY(
+        append_audit(text.action, text.object, text.detail, sealed("stations", sqlite3_last_insert_rowid(c_.raw()))));
     return tx.commit();
   }
 
@@ -631,7 +569,7 @@ class SqliteStore final : public Store {
     // made behind the software's back.
     std::string ranges;
     {
-      const auto& t = *sqlite::covered_table("stations");
+      const auto& t = *covered_table("stations");
       auto q = c_.prepare(std::string("SELECT rowid, ") + t.columns + " FROM stations WHERE mn = ?");
       SS_TRY(q);
       q->bind(1, mn);
@@ -815,12 +753,8 @@ class SqliteStore final : public Store {
       std::vector<RowRange> ranges;
       for (auto* b : {&raw_rows, &obs_rows, &quarantine_rows, &conflict_rows})
         if (b->range.count) ranges.push_back(b->done());
-      SS_TRY(append_audit("ingest.batch", "observations",
-                          std::to_string(r.frames) + " frames, " + std::to_string(r.values_added) + " values added, " +
-                              std::to_string(r.values_duplicate) + " already stored, " +
-                              std::to_string(r.values_conflict) + " conflicting, " +
-                              std::to_string(quarantined.size()) + " quarantined",
-                          format_ranges(ranges)));
+      auto text = describe_ingest(r, quarantined.size());
+      SS_TRY(append_audit(text.action, text.object, text.detail, format_ranges(ranges)));
     }
     SS_TRY(tx.commit());
     return r;
@@ -1129,8 +1063,8 @@ class SqliteStore final : public Store {
     SS_TRY(st);
     st->bind(1, u.username).bind(2, u.role).bind(3, u.department).bind(4, u.password_hash).bind(5, now_iso8601());
     SS_TRY(st->run());
-    SS_TRY(append_audit("user.add", u.username, u.role + (u.department.empty() ? "" : " of " + u.department),
-                        sealed("users", sqlite3_last_insert_rowid(c_.raw()))));
+    auto text = describe(u);
+    SS_TRY(append_audit(text.action, text.object, text.detail, sealed("users", sqlite3_last_insert_rowid(c_.raw()))));
     return tx.commit();
   }
 
@@ -1204,8 +1138,8 @@ class SqliteStore final : public Store {
 
   // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
   // `describe(row)` gives the audit action, object and detail of each row that was added.
-  template <class Row, class Bind, class Describe>
-  Result<int> insert_all(const std::vector<Row>& rows, const char* table, const char* sql, Bind bind, Describe describe,
+  template <class Row, class Bind>
+  Result<int> insert_all(const std::vector<Row>& rows, const char* table, const char* sql, Bind bind,
                          int64_t* last_id = nullptr) {
     Transaction tx(c_);
     SS_TRY(tx.begin());
@@ -1221,8 +1155,8 @@ class SqliteStore final : public Store {
       if (changed) {
         int64_t id = sqlite3_last_insert_rowid(c_.raw());
         if (last_id) *last_id = id;
-        auto [action, object, detail] = describe(row);
-        SS_TRY(append_audit(action, object, detail, sealed(table, id)));
+        auto text = describe(row);
+        SS_TRY(append_audit(text.action, text.object, text.detail, sealed(table, id)));
       }
     }
     SS_TRY(tx.commit());
@@ -1232,7 +1166,7 @@ class SqliteStore final : public Store {
   // Seals one row just written and returns the range its audit entry carries ("" if it failed:
   // the caller's write then fails on the next statement's error, never silently uncovered).
   std::string sealed(const char* table, int64_t id) {
-    auto leaf = sqlite::seal_row(c_, *sqlite::covered_table(table), id);
+    auto leaf = sqlite::seal_row(c_, *covered_table(table), id);
     if (!leaf) {
       seal_error_ = leaf.error().message;
       return "";
