@@ -9,7 +9,7 @@ namespace shanshui::app {
 
 /// Options shared by every command.
 struct Common {
-  std::string db;     // SQLite file; default_db_path() when empty
+  std::string db;     // SQLite file or postgresql:// URI; default_db_path() when empty
   bool json = false;  // one JSON document on stdout
 };
 
@@ -132,6 +132,8 @@ int user_add(const Common& c, const std::string& name, const std::string& role, 
 int audit_verify(const Common& c, const std::string& digest_file, const std::string& public_key);
 /// `shanshui db backup --to FILE`: an online copy of the database, verified before it is called good.
 int db_backup(const Common& c, const std::string& to);
+/// `shanshui db migrate --from sqlite:FILE --to postgresql://…`: the county moved row for row, verified.
+int db_migrate(const std::string& from, const std::string& to);
 
 struct LineageArgs {
   std::string indicator, period, station, day, export_dir;

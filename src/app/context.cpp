@@ -17,7 +17,7 @@ std::string default_db_path() {
 std::string bundled_plan_path() { return std::string(SHANSHUI_SOURCE_DIR) + "/data/plans/wushan-2023-2027.yaml"; }
 
 Result<std::unique_ptr<store::Store>> open_store(const Common& c) {
-  return store::open_sqlite_store(c.db.empty() ? default_db_path() : c.db);
+  return store::open_store(c.db.empty() ? default_db_path() : c.db);
 }
 
 Result<plan::Plan> current_plan(store::Store& s) {

@@ -13,7 +13,9 @@ int run(int argc, char** argv) {
   int rc = 0;
   Common c;
   auto common = [&](CLI::App* cmd, bool json = true) {
-    cmd->add_option("--db", c.db, "SQLite database file (default: " + default_db_path() + ")");
+    cmd->add_option("--db", c.db,
+                    "the database: a SQLite file or postgresql://user@host/db (default: $SHANSHUI_DB or " +
+                        default_db_path() + ")");
     if (json) cmd->add_flag("--json", c.json, "print one JSON document on stdout");
   };
   std::string file, as_of, out, format;
@@ -346,13 +348,19 @@ int run(int argc, char** argv) {
   uadd->callback([&] { rc = user_add(c, uname, urole, udept, upass); });
 
   std::string backup_to;
-  auto* db_cmd = app.add_subcommand("db", "the database: backups");
+  auto* db_cmd = app.add_subcommand("db", "the database: backups, moving a county to PostgreSQL");
   db_cmd->require_subcommand(1);
   auto* dbackup = db_cmd->add_subcommand(
       "backup", "copy the database while it is in use (a consistent snapshot), then verify the copy's audit chain");
   dbackup->add_option("--to", backup_to, "the new file (never overwritten)")->required();
   common(dbackup, false);
   dbackup->callback([&] { rc = db_backup(c, backup_to); });
+  std::string migrate_from, migrate_to;
+  auto* dmigrate = db_cmd->add_subcommand(
+      "migrate", "copy a SQLite database into an empty PostgreSQL database, then verify counts and the audit chain");
+  dmigrate->add_option("--from", migrate_from, "sqlite:FILE (or the file)")->required();
+  dmigrate->add_option("--to", migrate_to, "postgresql://user@host/database")->required();
+  dmigrate->callback([&] { rc = db_migrate(migrate_from, migrate_to); });
 
   auto* audit = app.add_subcommand("audit", "the hash-chained audit log");
   audit->require_subcommand(1);

@@ -74,7 +74,7 @@ Result<int> Server::bind() {
     thread_local std::unique_ptr<store::Store> store;
     thread_local std::string store_path;
     if (!store || store_path != db) {
-      auto st = store::open_sqlite_store(db);
+      auto st = store::open_store(db);
       if (!st) return send_internal(res, st.error().message);
       store = std::move(*st);
       store_path = db;

@@ -302,7 +302,7 @@ LiveEvaluator::LiveEvaluator(std::string db_path, LiveOptions options)
 LiveEvaluator::~LiveEvaluator() { stop(); }
 
 Status LiveEvaluator::start() {
-  auto s = store::open_sqlite_store(db_path_);
+  auto s = store::open_store(db_path_);
   SS_TRY(s);
   store_ = std::move(*s);
   store_->set_actor("live-evaluation");

@@ -63,6 +63,33 @@ std::string name_of_row(std::string a, std::string b) {
   return "(" + a + (b.empty() ? "" : " " + b) + ")";
 }
 
+AuditCheck check_chain(const std::vector<AuditEntry>& log) {
+  AuditCheck check;
+  std::string prev(64, '0');
+  int64_t expected_id = 1;
+  for (const auto& e : log) {
+    ++check.entries;
+    if (e.id != expected_id) {
+      check.broken_at = e.id;
+      check.reason = "entry " + std::to_string(expected_id) + " is missing (next is " + std::to_string(e.id) + ")";
+      return check;
+    }
+    if (e.prev_hash != prev) {
+      check.broken_at = e.id;
+      check.reason = "entry " + std::to_string(e.id) + " does not follow the previous entry's hash";
+      return check;
+    }
+    if (audit_hash(e) != e.hash) {
+      check.broken_at = e.id;
+      check.reason = "entry " + std::to_string(e.id) + " was changed after it was written (hash mismatch)";
+      return check;
+    }
+    prev = e.hash;
+    ++expected_id;
+  }
+  return check;
+}
+
 namespace {
 
 struct Claim {

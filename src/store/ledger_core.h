@@ -58,6 +58,10 @@ class LedgerReader {
 /// How a row is named in a problem: its first two columns (station and factor, item and period, …).
 std::string name_of_row(std::string a, std::string b);
 
+/// Checks the hash chain of the whole log (ids 1, 2, … each following its predecessor's hash);
+/// the first broken entry, if any, is in broken_at and reason.
+AuditCheck check_chain(const std::vector<AuditEntry>& log);
+
 struct DataVerification {
   int64_t rows = 0;
   std::vector<DataProblem> problems;

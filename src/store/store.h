@@ -1,4 +1,4 @@
-// store.h: the repository interface every backend implements (SQLite now, PostgreSQL later).
+// store.h: the repository interface every backend implements (SQLite, PostgreSQL), and how to open one.
 #pragma once
 
 #include <cstdint>
@@ -423,6 +423,16 @@ class Store {
 
 /// Opens (creating and migrating as needed) the SQLite store at `path`.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+
+/// Opens (migrating as needed) the PostgreSQL store at a libpq URI or connection string.
+Result<std::unique_ptr<Store>> open_pg_store(const std::string& conninfo);
+
+/// Whether `location` names a PostgreSQL database ("postgresql://…" or "postgres://…").
+bool is_postgresql(const std::string& location);
+
+/// Opens the store `location` names: a PostgreSQL URI, or else a SQLite file ("sqlite:FILE" or
+/// the path itself).
+Result<std::unique_ptr<Store>> open_store(const std::string& location);
 
 /// The current time in Beijing, ISO 8601 with +08:00.
 std::string now_iso8601();

@@ -13,6 +13,7 @@
 #include "service/evaluator.h"
 #include "service/monitoring.h"
 #include "service/tracking.h"
+#include "support/test_store.h"
 
 namespace shanshui::service {
 namespace {
@@ -45,8 +46,9 @@ class Live : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("shanshui-live-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = std::move(*store::open_sqlite_store((dir_ / "t.db").string()));
+    auto opened = store::open_store(testing::fresh_store(dir_));
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
     auto yaml = *read_file(std::string(SHANSHUI_TEST_DATA) + "/../../data/plans/wushan-2023-2027.yaml");
     plan_ = *plan::load_plan_text(yaml, "wushan.yaml");
     ASSERT_TRUE(store_->import_plan(plan_, yaml, "wushan.yaml"));

@@ -3,7 +3,6 @@
 // verification fail naming the row and the entry; the untouched database verifies; the Merkle
 // roots match RFC 6962's tree shape.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include "plan/loader.h"
 #include "store/row_hash.h"
 #include "store/store.h"
+#include "support/test_store.h"
 
 namespace shanshui::store {
 namespace {
@@ -28,9 +28,8 @@ std::string read(const std::string& path) {
 
 // A database with one of everything the ledger covers.
 std::string build_database(const fs::path& dir) {
-  fs::create_directories(dir);
-  std::string path = (dir / "t.db").string();
-  auto s = open_sqlite_store(path);
+  std::string path = testing::fresh_store(dir);
+  auto s = open_store(path);
   EXPECT_TRUE(s) << s.error().message;
   auto& st = **s;
   std::string yaml = read(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
@@ -72,17 +71,7 @@ std::string build_database(const fs::path& dir) {
   return path;
 }
 
-Status exec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  std::string msg = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  if (rc != SQLITE_OK) return fail(sql + ": " + msg);
-  return {};
-}
+Status exec(const std::string& path, const std::string& sql) { return testing::exec_sql(path, sql); }
 
 fs::path scratch(const std::string& name) {
   auto d = fs::temp_directory_path() / ("shanshui-ledger-" + std::to_string(::getpid()) + "-" + name);
@@ -93,7 +82,7 @@ fs::path scratch(const std::string& name) {
 TEST(Ledger, UntouchedDatabaseVerifies) {
   auto dir = scratch("clean");
   std::string path = build_database(dir);
-  auto s = open_sqlite_store(path);
+  auto s = open_store(path);
   ASSERT_TRUE(s);
   auto check = (*s)->verify_audit();
   ASSERT_TRUE(check) << check.error().message;
@@ -120,7 +109,7 @@ TEST(Ledger, EveryTamperingIsNamed) {
     auto dir = scratch("case");
     std::string path = build_database(dir);
     ASSERT_TRUE(exec(path, row[1]));
-    auto s = open_sqlite_store(path);
+    auto s = open_store(path);
     ASSERT_TRUE(s) << s.error().message;
     auto check = (*s)->verify_audit();
     ASSERT_TRUE(check) << check.error().message;
@@ -161,9 +150,10 @@ TEST(Ledger, RewrittenRowHashStillFailsTheEntrysMerkleRoot) {
     std::snprintf(b, sizeof b, "%02x", leaf[static_cast<size_t>(i)]);
     hex += b;
   }
+  std::string bytes = testing::on_postgresql() ? "decode('" + hex + "', 'hex')" : "x'" + hex + "'";
   ASSERT_TRUE(
-      exec(path, "UPDATE observations SET value = '5', received_at = 'X', row_hash = x'" + hex + "' WHERE id = 3"));
-  auto s = open_sqlite_store(path);
+      exec(path, "UPDATE observations SET value = '5', received_at = 'X', row_hash = " + bytes + " WHERE id = 3"));
+  auto s = open_store(path);
   auto check = (*s)->verify_audit();
   ASSERT_TRUE(check);
   ASSERT_EQ(check->data.size(), 1u);

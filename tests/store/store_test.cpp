@@ -1,5 +1,5 @@
-// store_test.cpp: the SQLite store on a real file: migrations, idempotent and transactional
-// plan import, de-duplicated and atomic batches.
+// store_test.cpp: the store on a real SQLite file or PostgreSQL database (support/test_store.h): migrations, idempotent
+// and transactional plan import, de-duplicated and atomic batches.
 #include "store/store.h"
 
 #include <gtest/gtest.h>
@@ -8,21 +8,22 @@
 
 #include "core/file.h"
 #include "plan/loader.h"
+#include "support/test_store.h"
 
 namespace shanshui::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("shanshui-store-" + std::to_string(::getpid()) + "-" +
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    path_ = (dir_ / "t.db").string();
-    auto s = open_sqlite_store(path_);
+    path_ = testing::fresh_store(dir_);
+    auto s = open_store(path_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
     yaml_ = *read_file(std::string(SHANSHUI_TEST_DATA) + "/lint/_base.yaml");
@@ -41,7 +42,7 @@ class SqliteStoreTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(SqliteStoreTest, ImportIsIdempotentAndVersioned) {
+TEST_F(StoreTest, ImportIsIdempotentAndVersioned) {
   auto first = store_->import_plan(plan_, yaml_, "base.yaml");
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_TRUE(first->changed);
@@ -57,7 +58,7 @@ TEST_F(SqliteStoreTest, ImportIsIdempotentAndVersioned) {
   EXPECT_EQ(**store_->current_plan_yaml(), edited);
 }
 
-TEST_F(SqliteStoreTest, RefusesAPlanThatDropsReportedItemsAndChangesNothing) {
+TEST_F(StoreTest, RefusesAPlanThatDropsReportedItemsAndChangesNothing) {
   ASSERT_TRUE(store_->import_plan(plan_, yaml_, "base.yaml"));
   ASSERT_TRUE(store_->add_reports({report("T01.2", 20)}));
   std::string without = yaml_;
@@ -74,7 +75,7 @@ TEST_F(SqliteStoreTest, RefusesAPlanThatDropsReportedItemsAndChangesNothing) {
   EXPECT_EQ(**store_->current_plan_yaml(), yaml_);
 }
 
-TEST_F(SqliteStoreTest, BatchesAreAtomicAndDeduplicated) {
+TEST_F(StoreTest, BatchesAreAtomicAndDeduplicated) {
   ASSERT_TRUE(store_->import_plan(plan_, yaml_, "base.yaml"));
   EXPECT_EQ(*store_->add_reports({report("T01.1", 10), report("T01.2", 20)}), 2);
   EXPECT_EQ(*store_->add_reports({report("T01.1", 10)}), 0);                    // resubmitted: stored once
@@ -88,7 +89,7 @@ TEST_F(SqliteStoreTest, BatchesAreAtomicAndDeduplicated) {
 
 // Every write moves the change counter (the audit head) that the server's caches key on; a
 // refused batch and a read do not. An indicator's history includes each of its values.
-TEST_F(SqliteStoreTest, ChangeCounterMovesWithEveryWriteAndHistoryFindsValues) {
+TEST_F(StoreTest, ChangeCounterMovesWithEveryWriteAndHistoryFindsValues) {
   int64_t c0 = *store_->change_counter();
   ASSERT_TRUE(store_->import_plan(plan_, yaml_, "base.yaml"));
   int64_t c1 = *store_->change_counter();
@@ -116,17 +117,17 @@ TEST_F(SqliteStoreTest, ChangeCounterMovesWithEveryWriteAndHistoryFindsValues) {
   EXPECT_EQ(log->front().object, "forest@2024");
 }
 
-TEST_F(SqliteStoreTest, ReopensWithSchemaAndData) {
+TEST_F(StoreTest, ReopensWithSchemaAndData) {
   ASSERT_TRUE(store_->import_plan(plan_, yaml_, "base.yaml"));
   ASSERT_TRUE(store_->add_closure({0, "T01.1", "巫山环〔2025〕1号", "ndrc", "", ""}));
   store_.reset();
-  auto s = open_sqlite_store(path_);
+  auto s = open_store(path_);
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ((*s)->closures()->size(), 1u);
   EXPECT_EQ(*(*s)->plan_version_count(), 1);
 }
 
-TEST_F(SqliteStoreTest, UnopenablePathGivesAClearError) {
+TEST_F(StoreTest, UnopenablePathGivesAClearError) {
   auto s = open_sqlite_store((dir_ / "no/such/dir/x.db").string());
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message.find("cannot open database"), std::string::npos) << s.error().message;

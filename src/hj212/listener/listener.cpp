@@ -472,7 +472,7 @@ Listener::~Listener() {
 }
 
 Status Listener::start() {
-  auto s = store::open_sqlite_store(impl_->db_path);
+  auto s = store::open_store(impl_->db_path);
   SS_TRY(s);
   impl_->store = std::move(*s);
   if (impl_->opt.durable)

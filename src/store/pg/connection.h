@@ -63,6 +63,8 @@ class Connection {
   /// Whether the connection is up; false once the server went away (then reset() reconnects).
   bool ok() const;
   Status reset();
+  /// Open transactions on this connection (0: none).
+  int depth() const { return depth_; }
 
  private:
   friend class Transaction;
@@ -81,6 +83,8 @@ class Transaction {
   explicit Transaction(Connection& c) : c_(c) {}
   Status begin();
   Status commit();
+  /// Whether this is the outermost transaction (BEGIN, not a SAVEPOINT); valid after begin().
+  bool outer() const { return level_ == 0; }
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

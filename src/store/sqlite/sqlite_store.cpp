@@ -1015,29 +1015,8 @@ class SqliteStore final : public Store {
   Result<AuditCheck> verify_in_snapshot(bool rows) {
     auto log = audit_log("");
     SS_TRY(log);
-    AuditCheck check;
-    std::string prev(64, '0');
-    int64_t expected_id = 1;
-    for (const auto& e : *log) {
-      ++check.entries;
-      if (e.id != expected_id) {
-        check.broken_at = e.id;
-        check.reason = "entry " + std::to_string(expected_id) + " is missing (next is " + std::to_string(e.id) + ")";
-        return check;
-      }
-      if (e.prev_hash != prev) {
-        check.broken_at = e.id;
-        check.reason = "entry " + std::to_string(e.id) + " does not follow the previous entry's hash";
-        return check;
-      }
-      if (audit_hash(e) != e.hash) {
-        check.broken_at = e.id;
-        check.reason = "entry " + std::to_string(e.id) + " was changed after it was written (hash mismatch)";
-        return check;
-      }
-      prev = e.hash;
-      ++expected_id;
-    }
+    AuditCheck check = check_chain(*log);
+    if (check.broken_at) return check;
     // The chain holds: now the data must be what it says.
     if (!rows) return check;
     auto data = sqlite::verify_data(c_, path_, *log);
