@@ -68,10 +68,16 @@ void send_error(Response& res, int status, const std::string& message) {
 }
 
 // A failure inside the server: the details (database paths, SQL) go to the log under a reference
-// number, the client gets the number only.
+// number, the client gets the number only (503 when the database server is unreachable).
 void send_internal(Response& res, const std::string& detail) {
   static std::atomic<uint64_t> next{1};
   uint64_t ref = next++;
+  // A database server that went away is not the request's fault, and it passes: 503, try again.
+  if (detail.find("database unavailable") != std::string::npos) {
+    std::cerr << "shanshui: database unavailable (#" << ref << "): " << detail << std::endl;
+    res.set_header("Retry-After", "5");
+    return send_error(res, 503, "the database is unavailable; try again shortly");
+  }
   std::cerr << "shanshui: internal error #" << ref << ": " << detail << std::endl;
   send_error(res, 500, "internal error #" + std::to_string(ref) + " (details in the server log)");
 }

@@ -60,11 +60,38 @@ def request(port, method, path, body=None, headers=None):
     return out
 
 
+# The backend: SQLite files, or (CTest's http_api_test_pg, under tests/support/with_postgres.sh)
+# fresh PostgreSQL databases of a throwaway cluster — the same cases on both.
+PG = os.environ.get("SHANSHUI_TEST_BACKEND") == "postgresql"
+_databases = [0]
+
+
+def fresh_db(directory):
+    """A new, empty database: a SQLite file in `directory`, or a PostgreSQL database's URI."""
+    if not PG:
+        return os.path.join(directory, "t.db")
+    _databases[0] += 1
+    name = f"api{os.getpid()}_{_databases[0]}"
+    admin = os.environ["SHANSHUI_TEST_PG"]
+    subprocess.run(["psql", "-q", admin, "-c", f"CREATE DATABASE {name}"], check=True)
+    return admin.replace("/shanshui?", f"/{name}?")
+
+
+def sql(db, statement):
+    """Runs SQL behind the software's back (as anyone with the file or the server could); rows as text."""
+    if not PG:
+        with sqlite3.connect(db) as c:
+            return [tuple(str(v) for v in row) for row in c.execute(statement).fetchall()]
+    out = subprocess.run(["psql", "-q", "-At", "-F", "\t", db, "-c", statement], check=True, capture_output=True,
+                         text=True).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
 class ApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="shanshui-api-")
-        cls.db = os.path.join(cls.dir, "api.db")
+        cls.db = fresh_db(cls.dir)
         cli("plan", "import", "--db", cls.db, os.path.join(SRC, "data/plans/wushan-2023-2027.yaml"))
         cli("measure", "import", "--db", cls.db, os.path.join(SRC, "data/demo/measurements.csv"))
         cli("report", "submit", "--claim-reported-at", "--db", cls.db, os.path.join(SRC, "data/demo/reports.csv"))
@@ -334,8 +361,7 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(r.status, 400)
 
     def test_password_is_argon2id(self):
-        with sqlite3.connect(self.db) as c:
-            h = c.execute("SELECT password_hash FROM users WHERE username='eeb'").fetchone()[0]
+        h = sql(self.db, "SELECT password_hash FROM users WHERE username='eeb'")[0][0]
         self.assertTrue(h.startswith("$argon2id$"), h)
 
     # ---- the role matrix ----
@@ -796,22 +822,20 @@ class AuditTamperTest(unittest.TestCase):
     def test_tampered_row_is_named(self):
         d = tempfile.mkdtemp(prefix="shanshui-tamper-")
         try:
-            db = os.path.join(d, "t.db")
+            db = fresh_db(d)
             cli("plan", "import", "--db", db, os.path.join(SRC, "data/plans/wushan-2023-2027.yaml"))
             cli("report", "submit", "--claim-reported-at", "--db", db, os.path.join(SRC, "data/demo/reports.csv"))
             ok = cli("audit", "verify", "--db", db)
             self.assertIn("intact", ok.stdout + ok.stderr)
-            with sqlite3.connect(db) as c:
-                n = c.execute("SELECT count(*) FROM audit").fetchone()[0]
-                victim = n // 2
-                c.execute("UPDATE audit SET detail = detail || ' (edited)' WHERE id = ?", (victim,))
+            n = int(sql(db, "SELECT count(*) FROM audit")[0][0])
+            victim = n // 2
+            sql(db, f"UPDATE audit SET detail = detail || ' (edited)' WHERE id = {victim}")
             r = cli("audit", "verify", "--db", db, check=False)
             self.assertEqual(r.returncode, 1)
             self.assertIn(f"entry {victim}", r.stdout + r.stderr)
             # deleting a row is caught too, at the entry after the gap
-            with sqlite3.connect(db) as c:
-                c.execute("UPDATE audit SET detail = replace(detail, ' (edited)', '') WHERE id = ?", (victim,))
-                c.execute("DELETE FROM audit WHERE id = ?", (victim + 3,))
+            sql(db, f"UPDATE audit SET detail = replace(detail, ' (edited)', '') WHERE id = {victim}")
+            sql(db, f"DELETE FROM audit WHERE id = {victim + 3}")
             r = cli("audit", "verify", "--db", db, check=False)
             self.assertEqual(r.returncode, 1)
             self.assertIn(f"entry {victim + 4}", r.stdout + r.stderr)

@@ -43,7 +43,7 @@ Result<Connection> Connection::open(const std::string& conninfo) {
   if (PQstatus(c) != CONNECTION_OK) {
     std::string why = trimmed(PQerrorMessage(c));
     PQfinish(c);
-    return fail("postgresql: cannot connect (" + why + ")");
+    return fail("database unavailable: postgresql cannot be reached (" + why + ")");
   }
   // Times as the plan writes them, and no notices on stderr.
   PQsetNoticeProcessor(
@@ -60,7 +60,7 @@ Connection::~Connection() {
 
 bool Connection::ok() const { return c_ && !lost_ && PQstatus(c_) == CONNECTION_OK; }
 
-// A failed statement: the server's SQLSTATE when it answered; when it did not (libpq's own error,
+// A failed statement's message: the server's SQLSTATE when it answered; when it did not (libpq's own error,
 // such as "server closed the connection unexpectedly"), the connection is taken as lost (08006)
 // until reset() — libpq may not have noticed the closed socket yet.
 std::string Connection::failure(pg_result* r) {
@@ -75,12 +75,14 @@ std::string Connection::failure(pg_result* r) {
     sqlstate_ = "08006";
     lost_ = true;
   }
-  return why;
+  // "database unavailable" is how callers (the HTTP server's 503) tell a lost server from a refusal.
+  return (lost_ ? "database unavailable: postgresql: " : "postgresql: ") + why;
 }
 
 Status Connection::reset() {
   PQreset(c_);
-  if (PQstatus(c_) != CONNECTION_OK) return fail("postgresql: cannot reconnect (" + trimmed(PQerrorMessage(c_)) + ")");
+  if (PQstatus(c_) != CONNECTION_OK)
+    return fail("database unavailable: postgresql cannot be reached (" + trimmed(PQerrorMessage(c_)) + ")");
   depth_ = 0;
   lost_ = false;
   return exec("SET TIME ZONE 'Asia/Shanghai'; SET client_encoding = 'UTF8'");
@@ -94,8 +96,7 @@ Status Connection::exec(const std::string& sql) {
     sqlstate_.clear();
     return {};
   }
-  std::string why = failure(r);
-  return fail("postgresql: " + why);
+  return fail(failure(r));
 }
 
 Result<Rows> Connection::query(const std::string& sql, const std::vector<Param>& params) {
@@ -111,8 +112,7 @@ Result<Rows> Connection::query(const std::string& sql, const std::vector<Param>&
                              formats.data(), 0);
   ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    std::string why = failure(r);
-    return fail("postgresql: " + why);
+    return fail(failure(r));
   }
   sqlstate_.clear();
   Rows out;

@@ -969,8 +969,8 @@ class PgStore final : public Store {
   // Before a call: a connection lost earlier is re-established (the call that lost it failed).
   Status ready() {
     if (c_.ok()) return {};
-    if (c_.depth() > 0) return fail("the database connection was lost during the write; nothing of it was stored");
-    if (auto s = c_.reset(); !s) return fail("the database is unavailable: " + s.error().message);
+    if (c_.depth() > 0) return fail("database unavailable: the connection was lost during the write; none of it was stored");
+    if (auto s = c_.reset(); !s) return tl::unexpected(s.error());
     return {};
   }
 
