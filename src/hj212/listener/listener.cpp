@@ -186,8 +186,8 @@ struct Listener::Impl {
       std::vector<store::IngestFrame> frames;
       std::vector<store::QuarantineRow> quarantined;
       for (auto& j : batch) {
-        if (j.handled.store) frames.push_back(*j.handled.store);
-        if (j.handled.quarantine) quarantined.push_back(*j.handled.quarantine);
+        if (j.handled.store) frames.push_back(std::move(*j.handled.store));
+        if (j.handled.quarantine) quarantined.push_back(std::move(*j.handled.quarantine));
       }
       auto r = store->ingest(frames, quarantined);
       if (!r) {

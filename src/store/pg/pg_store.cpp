@@ -969,7 +969,8 @@ class PgStore final : public Store {
   // Before a call: a connection lost earlier is re-established (the call that lost it failed).
   Status ready() {
     if (c_.ok()) return {};
-    if (c_.depth() > 0) return fail("database unavailable: the connection was lost during the write; none of it was stored");
+    if (c_.depth() > 0)
+      return fail("database unavailable: the connection was lost during the write; none of it was stored");
     if (auto s = c_.reset(); !s) return tl::unexpected(s.error());
     return {};
   }

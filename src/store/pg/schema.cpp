@@ -124,9 +124,16 @@ CREATE TABLE geo_features (
 CREATE INDEX geo_features_by_layer ON geo_features (layer_id, fid);
 )sql";
 
+// 12: one index for the observations (see the SQLite step 12): the slot leads with station and time.
+const char* const kOneObservationIndex = R"sql(
+ALTER TABLE observations DROP CONSTRAINT observations_mn_factor_cn_data_time_kind_key;
+ALTER TABLE observations ADD CONSTRAINT observations_slot UNIQUE (mn, data_time, factor, kind, cn);
+DROP INDEX observations_by_station_time;
+)sql";
+
 // (version, SQL): the version each step brings the schema to.
 const std::vector<std::pair<int, std::string>>& steps() {
-  static const std::vector<std::pair<int, std::string>> kSteps = {{11, kBaseline}};
+  static const std::vector<std::pair<int, std::string>> kSteps = {{11, kBaseline}, {12, kOneObservationIndex}};
   return kSteps;
 }
 

@@ -70,6 +70,13 @@ int64_t Statement::integer(int col) const { return sqlite3_column_int64(stmt_, c
 double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
 
 Result<Connection> Connection::open(const std::string& path) {
+  // No global memory statistics: they put every SQLite allocation behind one process-wide mutex
+  // (the listener's writer and the dashboard's readers would contend on it). Before any use.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* db = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

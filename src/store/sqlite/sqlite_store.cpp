@@ -837,7 +837,7 @@ class SqliteStore final : public Store {
                                                      bool newest) override {
     std::string sql =
         "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
-        "INDEXED BY observations_by_station_time WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 "
+        "INDEXED BY observations_slot WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 "
         "AND (?4 = '' OR factor = ?4) ORDER BY data_time " +
         std::string(newest ? "DESC" : "ASC") + ", factor, kind LIMIT " + std::to_string(std::max(1, limit));
     return select_all<Observation>(sql.c_str(), observation_row, {mn, from, to, factor});
