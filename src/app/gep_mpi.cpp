@@ -241,7 +241,9 @@ int run(int argc, char** argv, int rank, int ranks) {
   CLI::App app{"shanshui-gep-mpi: the ecosystem account (GEP) of each year, tiles spread over MPI ranks"};
   Common c;
   GepArgs a;
-  app.add_option("--db", c.db, "the database: a SQLite file or postgresql://user@host/db (default: $SHANSHUI_DB or " + default_db_path() + ")");
+  app.add_option(
+      "--db", c.db,
+      "the database: a SQLite file or postgresql://user@host/db (default: $SHANSHUI_DB or " + default_db_path() + ")");
   app.add_flag("--json", c.json, "print one JSON document on stdout");
   app.add_option("--year", a.years, "accounting year(s)")->required();
   app.add_option("--rasters", a.rasters, "directory of the rasters, the same path on every rank")

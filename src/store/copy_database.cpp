@@ -164,6 +164,7 @@ Status copy_table(sqlite::Connection& from, pg::Connection& to, const Copied& t,
   auto flush = [&]() -> Status {
     if (batch == 0) return {};
     std::vector<pg::Param> params;
+    params.reserve(arrays.size());
     for (auto& a : arrays) params.push_back(pg::Param::of(a + "}"));
     auto done = to.query(sql, params);
     if (!done) return fail(std::string(t.table) + ": " + done.error().message);
