@@ -172,6 +172,7 @@ int serve(const Common& c, const ServeArgs& a) {
   // Live evaluation: the county's air quality so far follows the stored observations.
   auto live = std::make_unique<service::LiveEvaluator>(db, service::LiveOptions{});
   if (auto s = live->start(); !s) return refuse(s.error().message);
+  std::vector<std::unique_ptr<service::LiveEvaluator>> county_live;
   std::unique_ptr<hj212::Listener> listener;
   std::unique_ptr<http::Server> web;
   if (a.hj212_port >= 0) {
@@ -195,6 +196,15 @@ int serve(const Common& c, const ServeArgs& a) {
     o.host = a.host;
     o.port = a.http_port;
     o.db_path = db;
+    for (const auto& spec : a.counties) {
+      auto eq = spec.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+        return refuse("--county " + spec + ": give it as ID=DATABASE (yunling=var/yunling.db)");
+      o.counties.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
+      // Each county's values follow its own observations, as the home database's do.
+      county_live.push_back(std::make_unique<service::LiveEvaluator>(spec.substr(eq + 1), service::LiveOptions{}));
+      if (auto s = county_live.back()->start(); !s) return refuse(s.error().message);
+    }
     o.transport.workers = static_cast<size_t>(std::max(1, a.http_threads));
     o.behind_tls = a.behind_tls;
     o.trusted_proxies = a.trusted_proxies;
@@ -290,7 +300,7 @@ int user_add(const Common& c, const std::string& name, const std::string& role, 
 
 // The signing key of the audit digests lives beside the database, not in it.
 std::string audit_key_path(const Common& c, const std::string& key) {
-  return !key.empty() ? key : (c.db.empty() ? default_db_path() : c.db) + ".audit-key";
+  return !key.empty() ? key : store::file_beside(c.db.empty() ? default_db_path() : c.db, ".audit-key");
 }
 
 int audit_verify(const Common& c, const std::string& digest_file, const std::string& public_key) {

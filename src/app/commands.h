@@ -123,6 +123,7 @@ struct ServeArgs {
   bool no_cache = false, behind_tls = false;
   int64_t evidence_budget_mb = 2048;  // all uploaded evidence files together
   std::vector<std::string> trusted_proxies;
+  std::vector<std::string> counties;  // "id=database": other counties served at /c/{id}/
 };
 int serve(const Common& c, const ServeArgs& a);
 /// `shanshui user add`: a user of the dashboard (password from --password or stdin).

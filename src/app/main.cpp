@@ -311,6 +311,9 @@ int run(int argc, char** argv) {
   serve_cmd->add_option("--evidence-budget-mb", sv.evidence_budget_mb,
                         "MiB all uploaded evidence files may take together (default 2048; 507 beyond)");
   serve_cmd->add_flag("--no-cache", sv.no_cache, "rebuild every read view on each request (for benchmarks)");
+  serve_cmd->add_option("--county", sv.counties,
+                        "another county served beside --db, as ID=DATABASE: its dashboard at /c/ID/, its own users and "
+                        "data; auditors and admins of --db read every county (the province); repeatable");
   serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");
   serve_cmd->add_option("--web", sv.web, "directory of the dashboard's files (default: web/public of the source tree)");

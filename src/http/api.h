@@ -50,6 +50,8 @@ struct Ctx {
   std::string db_path;                       // the database file (the audit key lives beside it)
   std::function<std::string()> live_status;  // JSON of the live evaluation ("" when it does not run)
   int64_t evidence_budget = service::kDefaultEvidenceBudget;  // bytes all evidence files may take
+  std::string county;                           // the county addressed (/c/{id}/api/…), "" for the home database
+  std::shared_ptr<const std::string> counties;  // JSON of the counties this server hosts (GET /api/counties)
 };
 
 /// Who may call a route: the one place a route's access is declared. Dispatch enforces it before

@@ -205,7 +205,7 @@ std::vector<Route> plan_routes() {
                  if (format == "json") return send_json(c.res, 200, exporting::progress_json(t->plan, t->view));
                  std::string path = "/tmp/shanshui-export-" + service::random_token().substr(0, 16) + ".xlsx";
                  // A signed digest of the audit head goes into the workbook (sheet 审计摘要).
-                 auto digest = service::sign_audit_head(c.store, c.db_path + ".audit-key");
+                 auto digest = service::sign_audit_head(c.store, store::file_beside(c.db_path, ".audit-key"));
                  if (!digest)
                    std::cerr << "shanshui: no audit digest in the workbook: " << digest.error().message << std::endl;
                  auto s = exporting::write_progress_xlsx(t->plan, t->view,

@@ -21,9 +21,20 @@
 #include "service/tracking.h"
 
 namespace shanshui::http {
+namespace {
+
+// A county's session cookie goes to that county's pages only: logins in two counties of one
+// server live side by side in one browser.
+std::string cookie_path(const Ctx& c) { return c.county.empty() ? "/" : "/c/" + c.county + "/"; }
+
+}  // namespace
 
 std::vector<Route> session_routes() {
   std::vector<Route> r;
+  r.push_back({"GET", "/api/counties",
+               "The counties this server hosts: the home database at /, each other county at /c/{id}/ with its "
+               "own users and data (the plan in force in each)",
+               Access::open(), [](Ctx& c) { send_json(c.res, 200, c.counties ? *c.counties : "{\"counties\":[]}"); }});
   r.push_back({"GET", "/api/health",
                "Whether the service can do its job: database writable, HJ 212 queue depth, quarantine budget used (503 "
                "when not)",
@@ -98,8 +109,8 @@ std::vector<Route> session_routes() {
          c.guard->succeeded(name, c.client);
          store::Session s{service::random_token(), name, service::random_token(), now_plus_hours(12)};
          if (auto st = c.store.add_session(s); !st) return send_internal(c.res, st.error().message);
-         c.res.set_header("Set-Cookie", "session=" + s.token + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200" +
-                                            (c.behind_tls ? "; Secure" : ""));
+         c.res.set_header("Set-Cookie", "session=" + s.token + "; HttpOnly; SameSite=Strict; Path=" + cookie_path(c) +
+                                            "; Max-Age=43200" + (c.behind_tls ? "; Secure" : ""));
          send_json(c.res, 200,
                    dump({{"token", s.token},
                          {"csrf", s.csrf},
@@ -110,7 +121,8 @@ std::vector<Route> session_routes() {
        }});
   r.push_back({"POST", "/api/logout", "End the session", Access::session_change(), [](Ctx& c) {
                  if (c.session) (void)c.store.remove_session(c.session->token);
-                 c.res.set_header("Set-Cookie", "session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+                 c.res.set_header("Set-Cookie",
+                                  "session=; HttpOnly; SameSite=Strict; Path=" + cookie_path(c) + "; Max-Age=0");
                  send_json(c.res, 200, dump({{"ok", true}}));
                }});
   r.push_back(

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "http/wire.h"
 #include "service/auth.h"
 #include "service/login_guard.h"
+#include "service/tracking.h"
 #include "store/store.h"
 
 namespace shanshui::http {
@@ -47,8 +49,38 @@ struct Server::Impl {
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) { impl_->opt = std::move(options); }
 Server::~Server() = default;
 
+// The counties a server hosts, as GET /api/counties tells them: the home database first ("" id,
+// served at /), then each county at /c/{id}/, with the plan in force in each.
+static Result<std::string> counties_json(const std::string& home,
+                                         const std::vector<std::pair<std::string, std::string>>& counties) {
+  json out = json::array();
+  std::vector<std::pair<std::string, std::string>> all = {{"", home}};
+  all.insert(all.end(), counties.begin(), counties.end());
+  for (const auto& [id, db] : all) {
+    auto st = store::open_store(db);
+    if (!st) return fail((id.empty() ? "the home database" : "county " + id) + ": " + st.error().message);
+    auto p = service::stored_plan(**st);
+    if (!p) return tl::unexpected(p.error());
+    out.push_back({{"id", id},
+                   {"path", id.empty() ? "/" : "/c/" + id + "/"},
+                   {"plan", *p ? json((*p)->id) : json(nullptr)},
+                   {"title", *p ? json((*p)->title) : json(nullptr)}});
+  }
+  return json{{"counties", out}}.dump();
+}
+
 Result<int> Server::bind() {
-  const std::string db = impl_->opt.db_path;
+  const std::string home = impl_->opt.db_path;
+  std::map<std::string, std::string> county_db;
+  for (const auto& [id, db] : impl_->opt.counties) {
+    bool plain = !id.empty() && id.size() <= 40 &&
+                 id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
+    if (!plain) return fail("--county " + id + ": the id must be lowercase letters, digits, '-' or '_'");
+    if (!county_db.emplace(id, db).second) return fail("--county " + id + " is given twice");
+  }
+  auto listing = counties_json(home, impl_->opt.counties);
+  if (!listing) return tl::unexpected(listing.error());
+  auto counties = std::make_shared<const std::string>(std::move(*listing));
   auto cache = std::make_shared<ResponseCache>(impl_->opt.cache_bytes);
   const bool use_cache = impl_->opt.cache;
   const bool secure = impl_->opt.behind_tls;
@@ -60,8 +92,9 @@ Result<int> Server::bind() {
   auto hashes = std::make_shared<service::HashGate>(2);  // two cores: more at once only queues in memory
   // One dispatcher matches the route table by path segments (no regex per route).
   const std::vector<Route>* table = &all_routes();
-  auto dispatch = [db, table, cache, use_cache, secure, health, live, guard, hashes, proxies, evidence_budget](
-                      const Request& req, Response& res) {
+  auto dispatch = [home, county_db, counties, table, cache, use_cache, secure, health, live, guard, hashes, proxies,
+                   evidence_budget](const Request& req, Response& res, const std::string& county) {
+    const std::string& db = county.empty() ? home : county_db.at(county);
     std::string arg;
     const Route* found = nullptr;
     for (const auto& r : *table)
@@ -71,17 +104,26 @@ Result<int> Server::bind() {
       }
     if (!found) return send_error(res, 404, "no route " + req.method + " " + req.path.substr(0, 200));
     const Route& route = *found;
-    thread_local std::unique_ptr<store::Store> store;
-    thread_local std::string store_path;
-    if (!store || store_path != db) {
-      auto st = store::open_store(db);
-      if (!st) return send_internal(res, st.error().message);
-      store = std::move(*st);
-      store_path = db;
-    }
-    Ctx c{req, res,    *store,         std::nullopt, std::nullopt, false,
-          arg, secure, health,         guard.get(),  hashes.get(), client_address(req, proxies),
-          db,  live,   evidence_budget};
+    // One connection per database per handler thread, opened on first use.
+    thread_local std::map<std::string, std::unique_ptr<store::Store>> stores;
+    std::string why;
+    auto store_for = [&why](const std::string& location) -> store::Store* {
+      auto& s = stores[location];
+      if (!s) {
+        auto st = store::open_store(location);
+        if (!st) {
+          why = st.error().message;
+          return nullptr;
+        }
+        s = std::move(*st);
+      }
+      return s.get();
+    };
+    store::Store* store = store_for(db);
+    if (!store) return send_internal(res, why);
+    Ctx c{req, res,    *store,          std::nullopt, std::nullopt, false,
+          arg, secure, health,          guard.get(),  hashes.get(), client_address(req, proxies),
+          db,  live,   evidence_budget, county,       counties};
     std::string token;
     if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
       token = a.substr(7);
@@ -95,6 +137,23 @@ Result<int> Server::bind() {
         c.session = **sess;
         auto u = store->user((*sess)->username);
         if (u && *u) c.user = **u;
+      }
+      // Not a session of this county: a provincial reader's, of the home database? Auditors and
+      // administrators there read every county, as auditors; anyone else is a stranger here.
+      if (!c.user && !county.empty()) {
+        store::Store* province = store_for(home);
+        auto ps = province ? province->session(token) : Result<std::optional<store::Session>>(std::nullopt);
+        if (ps && *ps && (*ps)->expires_at > store::now_iso8601()) {
+          auto u = province->user((*ps)->username);
+          if (u && *u && ((*u)->role == "auditor" || (*u)->role == "admin")) {
+            c.session = **ps;
+            store::User reader = **u;
+            reader.role = "auditor";
+            reader.department.clear();
+            reader.username = "province:" + reader.username;
+            c.user = std::move(reader);
+          }
+        }
       }
     }
     // Cookie sessions must send the CSRF token with every write.
@@ -117,14 +176,15 @@ Result<int> Server::bind() {
         send_internal(res, std::string(route.method) + " " + route.path + " threw: " + e.what());
       }
     };
-    const std::string who = c.user ? c.user->username : "";  // whose writes this request must see
+    // Whose writes this request must see (a county's users are its own: the county is part of who).
+    const std::string who = c.user ? county + "|" + c.user->username : "";
     if (use_cache && route.cached) {
       auto version = store->change_counter();
       if (version) {
         // The key holds only what the view depends on: the path, the reader's class, the day and
         // the parameters the route reads (free query strings do not make new entries).
-        std::string key = req.path + "|" + (service::may_read_internal(c.user) ? "internal" : "public") + "|" +
-                          Date::today_beijing().iso();
+        std::string key = county + "|" + req.path + "|" + (service::may_read_internal(c.user) ? "internal" : "public") +
+                          "|" + Date::today_beijing().iso();
         for (const char* q : route.cache_query) key += std::string("|") + req.get_param_value(q).substr(0, 32);
         auto hit = cache->get(key, *version);
         // A write made the view old. One request rebuilds it; the others get the previous view at
@@ -180,11 +240,24 @@ Result<int> Server::bind() {
   };
   std::shared_ptr<StaticFiles> files;
   if (!impl_->opt.web_dir.empty()) files = std::make_shared<StaticFiles>(impl_->opt.web_dir);
-  auto handler = [dispatch, files](const Request& req, Response& res) {
+  auto handler = [dispatch, files, county_db](const Request& original, Response& res) {
+    // /c/{id}/…: the county's dashboard and API, answered as / and /api/… on its database.
+    std::string county;
+    const Request* at = &original;
+    Request inner;
+    if (original.path.rfind("/c/", 0) == 0) {
+      size_t end = original.path.find('/', 3);
+      county = original.path.substr(3, end == std::string::npos ? std::string::npos : end - 3);
+      if (!county_db.count(county)) return send_error(res, 404, "no county '" + county.substr(0, 40) + "' here");
+      inner = original;
+      inner.path = end == std::string::npos ? "/" : original.path.substr(end);
+      at = &inner;
+    }
+    const Request& req = *at;
     if (req.path.rfind("/api/", 0) == 0) {
       res.set_header("Cache-Control", "no-store");  // private data never lands in a shared cache
       if (req.method == "GET" && req.path == "/api/openapi.json") return send_json(res, 200, openapi_json());
-      return dispatch(req, res);
+      return dispatch(req, res, county);
     }
     if (!files) return send_error(res, 404, "no such file");
     files->serve(req, res);

@@ -37,6 +37,12 @@ struct ServerOptions {
   std::function<ListenerHealth()> listener_health;            // set when the HJ 212 listener runs alongside
   std::function<std::string()> live_status;                   // JSON of the live evaluation, when it runs alongside
   int64_t evidence_budget = service::kDefaultEvidenceBudget;  // bytes all uploaded evidence may take (507 beyond)
+  /// Other counties served beside the home database (db_path), each with its own database: its
+  /// dashboard at /c/{id}/ and its API at /c/{id}/api/…. A county's users, sessions and data live
+  /// in its own database only, so one county's users are strangers (the public) to another. Users
+  /// of the home database with the auditor or admin role are the province: they read every county,
+  /// as auditors (reading everything, writing nothing).
+  std::vector<std::pair<std::string, std::string>> counties;  // (id, database)
 };
 
 class Server {

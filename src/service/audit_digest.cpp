@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -44,6 +45,8 @@ Result<std::vector<unsigned char>> secret_key(const std::string& path) {
   }
   unsigned char pk[crypto_sign_PUBLICKEYBYTES];
   crypto_sign_keypair(pk, sk.data());
+  std::error_code ec;  // a PostgreSQL database's key goes to var/, which may not exist yet
+  if (auto dir = std::filesystem::path(path).parent_path(); !dir.empty()) std::filesystem::create_directories(dir, ec);
   std::FILE* f = std::fopen(path.c_str(), "wx");  // never overwrite an existing key
   if (!f) return fail("cannot create the signing key " + path);
   ::chmod(path.c_str(), 0600);

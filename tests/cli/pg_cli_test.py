@@ -110,6 +110,19 @@ class MovedCounty(unittest.TestCase):
                                                   f"/api/stations/{mn}/observations?limit=100")]
         self.assertEqual(answers[self.sqlite], answers[self.pg])
 
+    def test_signed_digests_of_a_postgresql_log(self):
+        env = dict(os.environ, SHANSHUI_STATE_DIR=os.path.join(self.dir, "state"))
+        digest = os.path.join(self.dir, "digest.json")
+        subprocess.run([BIN, "audit", "digest", "--db", self.pg, "--out", digest], env=env, check=True,
+                       capture_output=True)
+        keys = os.listdir(os.path.join(self.dir, "state"))
+        self.assertEqual(len(keys), 1)
+        self.assertTrue(keys[0].startswith("pg-county-") and keys[0].endswith(".audit-key"), keys)
+        v = subprocess.run([BIN, "audit", "verify", "--db", self.pg, "--digest", digest], env=env,
+                           capture_output=True, text=True)
+        self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
+        self.assertIn("extends the digest", v.stdout)
+
     def test_a_second_migration_into_the_same_database_is_refused(self):
         r = cli("db", "migrate", "--from", "sqlite:" + self.sqlite, "--to", self.pg, ok=(1,))
         self.assertIn("already holds rows", r.stderr)

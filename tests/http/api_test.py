@@ -146,6 +146,8 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertEqual(r.json()["status"], "ok")
         self.assertTrue(r.json()["plan_loaded"])
+        counties = self.call("GET", "/api/counties").json()["counties"]  # one county: the home database
+        self.assertEqual([(c["id"], c["path"], c["plan"]) for c in counties], [("", "/", "wushan-2023-2027")])
         page = request(self.port, "GET", "/")
         self.assertEqual(page.status, 200)
         self.assertIn("山水", page.body.decode())
@@ -816,6 +818,93 @@ class ApiTest(unittest.TestCase):
             check(schema, body, f"{method} {path}")
             checked += 1
         self.assertGreater(checked, 30)
+
+
+class MultiCountyTest(unittest.TestCase):
+    """One server, a province and two counties (Wushan and the synthetic 云岭县), each county on its
+    own database: a county's users are strangers to the other county (they see its public view
+    only); the province's auditors read both, write neither; cookies stay on their county's path."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="shanshui-counties-")
+        cls.home, cls.wushan, cls.yunling = (fresh_db(os.path.join(cls.dir, n)) for n in ("home", "wushan", "yunling"))
+        for d in ("home", "wushan", "yunling"):
+            os.makedirs(os.path.join(cls.dir, d), exist_ok=True)
+        cli("plan", "import", "--db", cls.wushan, os.path.join(SRC, "data/plans/wushan-2023-2027.yaml"))
+        cli("plan", "import", "--db", cls.yunling, os.path.join(SRC, "data/plans/yunling-2023-2027.yaml"))
+        cli("report", "submit", "--claim-reported-at", "--db", cls.wushan, os.path.join(SRC, "data/demo/reports.csv"))
+        cli("user", "add", "--db", cls.wushan, "--name", "eeb", "--role", "department", "--department", "eeb",
+            "--password", "wushan-eeb-password")
+        cli("user", "add", "--db", cls.yunling, "--name", "eeb", "--role", "department", "--department", "eeb",
+            "--password", "yunling-eeb-password")
+        cli("user", "add", "--db", cls.home, "--name", "province", "--role", "auditor", "--password", "province-password")
+        cls.port = free_port()
+        cls.proc = subprocess.Popen([BIN, "serve", "--db", cls.home, "--http-port", str(cls.port),
+                                     "--county", "wushan=" + cls.wushan, "--county", "yunling=" + cls.yunling,
+                                     "--web", os.path.join(SRC, "web/public")], stderr=subprocess.PIPE, text=True)
+        line = cls.proc.stderr.readline()
+        assert "dashboard on" in line, line
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.terminate()
+        cls.proc.wait(10)
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def login(self, prefix, user, pw):
+        r = request(self.port, "POST", prefix + "/api/login", {"username": user, "password": pw})
+        return r
+
+    def get(self, path, token=None):
+        return request(self.port, "GET", path, headers={"Authorization": "Bearer " + token} if token else {})
+
+    def test_the_counties_are_listed_with_their_plans(self):
+        r = self.get("/api/counties")
+        self.assertEqual(r.status, 200)
+        got = {c["id"]: (c["path"], c["plan"]) for c in r.json()["counties"]}
+        self.assertEqual(got, {"": ("/", None), "wushan": ("/c/wushan/", "wushan-2023-2027"),
+                               "yunling": ("/c/yunling/", "yunling-2023-2027")})
+        page = self.get("/c/yunling/")
+        self.assertEqual(page.status, 200)
+        self.assertIn("山水", page.body.decode())
+        nowhere = self.get("/c/nowhere/api/progress")
+        self.assertEqual(nowhere.status, 404)
+        self.assertEqual(nowhere.json()["error"], "本服务器没有县（区）“nowhere”")
+
+    def test_a_countys_users_are_strangers_next_door(self):
+        r = self.login("/c/wushan", "eeb", "wushan-eeb-password")
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIn("Path=/c/wushan/", r.headers["set-cookie"])
+        token = r.json()["token"]
+        self.assertEqual(self.get("/c/wushan/api/supervision", token).status, 200)
+        # The same token next door: not a session there, so the public view and nothing internal.
+        self.assertEqual(self.get("/c/yunling/api/supervision", token).status, 401)
+        self.assertEqual(self.get("/c/yunling/api/me", token).json()["role"], "public")
+        self.assertEqual(self.get("/c/yunling/api/progress", token).body, self.get("/c/yunling/api/progress").body)
+        # Nor at home, nor by the neighbour's password.
+        self.assertEqual(self.get("/api/supervision", token).status, 401)
+        self.assertEqual(self.login("/c/yunling", "eeb", "wushan-eeb-password").status, 401)
+        # Each county's plan is its own.
+        self.assertEqual(self.get("/c/wushan/api/plan").json()["id"], "wushan-2023-2027")
+        self.assertEqual(self.get("/c/yunling/api/plan").json()["id"], "yunling-2023-2027")
+
+    def test_the_province_reads_every_county_and_writes_none(self):
+        r = self.login("", "province", "province-password")
+        self.assertEqual(r.status, 200, r.body)
+        token = r.json()["token"]
+        for county in ("wushan", "yunling"):
+            with self.subTest(county=county):
+                self.assertEqual(self.get(f"/c/{county}/api/supervision", token).status, 200)
+                me = self.get(f"/c/{county}/api/me", token).json()
+                self.assertEqual(me["role"], "auditor")
+                w = request(self.port, "POST", f"/c/{county}/api/reports",
+                            {"item": "T18.1", "period": "2026-Q4", "status": "in_progress", "percent": 80,
+                             "narrative": "province"}, {"Authorization": "Bearer " + token})
+                self.assertEqual(w.status, 403, w.body)
+        # A county's internal progress reached the province: Wushan's reports are in its view.
+        wushan = self.get("/c/wushan/api/progress", token).body
+        self.assertNotEqual(wushan, self.get("/c/yunling/api/progress", token).body)
 
 
 class AuditTamperTest(unittest.TestCase):

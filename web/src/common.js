@@ -23,11 +23,15 @@ export function said(obj, field) {
 
 export class ApiError extends Error { constructor(status, message) { super(message); this.status = status; } }
 
+/** The county this page belongs to on a multi-county server ("/c/yunling"), or "" for the home
+ *  database: every API path and download link is taken relative to it. */
+export const BASE = (location.pathname.match(/^\/c\/[a-z0-9_-]+/) || [''])[0];
+
 export async function api(path, options = {}) {
   const headers = { ...(options.headers || {}) };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.method && options.method !== 'GET' && state.me.csrf) headers['X-CSRF-Token'] = state.me.csrf;
-  const res = await fetch(path, { ...options, headers, credentials: 'same-origin',
+  const res = await fetch(BASE + path, { ...options, headers, credentials: 'same-origin',
     body: options.body !== undefined ? JSON.stringify(options.body) : undefined });
   const text = await res.text();
   let data = null;
@@ -42,7 +46,7 @@ export const MAX_EVIDENCE_BYTES = 8 * 1024 * 1024;
  * goes into a report's or closure's evidence text: the file's name and its "sha256:<hex>" ref. */
 export async function uploadEvidence(file) {
   if (file.size > MAX_EVIDENCE_BYTES) throw new ApiError(413, tx('文件 {name} 超过 8 MB，请压缩或分册后上传', { name: file.name }));
-  const res = await fetch('/api/evidence?name=' + encodeURIComponent(file.name), {
+  const res = await fetch(BASE + '/api/evidence?name=' + encodeURIComponent(file.name), {
     method: 'POST', body: file, credentials: 'same-origin',
     headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': state.me.csrf || '' } });
   const data = await res.json().catch(() => null);
@@ -52,7 +56,7 @@ export async function uploadEvidence(file) {
 /** The evidence text of a report or closure, with each uploaded file ("sha256:<hex>") as a download link. */
 export function evidenceHtml(text) {
   const parts = String(text ?? '').split(/(sha256:[0-9a-f]{64})/);
-  return parts.map((p, i) => (i % 2 ? html`<a href="/api/evidence/${p.slice(7)}" download>${tx('下载附件')}</a>` : p ? zh(p) : '')).reduce(catHtml, '');
+  return parts.map((p, i) => (i % 2 ? html`<a href="${BASE}/api/evidence/${p.slice(7)}" download>${tx('下载附件')}</a>` : p ? zh(p) : '')).reduce(catHtml, '');
 }
 /** The evidence a form names: its document number and, when a file is chosen, the uploaded file. */
 export async function formEvidence(form) {

@@ -3,6 +3,7 @@
 // (only what the map uses ships), local vector layers only (no internet tiles on a county network);
 // loaded when a view with a map opens.
 import { tx } from './i18n.js';
+import { BASE } from './common.js';
 import Draw from 'ol/interaction/Draw.js';
 import Map from 'ol/Map.js';
 import View from 'ol/View.js';
@@ -165,14 +166,14 @@ function showInfo(f) {
 export async function addPlanLayers(map, { switcher, info, kindLabel, zone, only } = {}) {
   infoPanel = info || null;
   zoneLabel = zone || null;
-  const all = await (await fetch('/api/layers', { credentials: 'same-origin' })).json();
+  const all = await (await fetch(BASE + '/api/layers', { credentials: 'same-origin' })).json();
   const latest = new globalThis.Map();  // (Map here is OpenLayers' map)
   for (const l of all) if (!latest.has(l.name) || latest.get(l.name).version < l.version) latest.set(l.name, l);
   const byKind = new globalThis.Map();
   const fmt = new ol.format.GeoJSON({ featureProjection: 'EPSG:3857' });
   for (const l of latest.values()) {
     if (only && !only.includes(l.kind)) continue;
-    const fc = await (await fetch('/api/layers/' + l.id, { credentials: 'same-origin' })).json();
+    const fc = await (await fetch(BASE + '/api/layers/' + l.id, { credentials: 'same-origin' })).json();
     const features = fmt.readFeatures(fc);
     for (const f of features) {
       const p = f.getProperties();

@@ -2,7 +2,7 @@
 // (or load a GeoJSON file), give its industry (GB/T 4754), and read the verdict with its reasons,
 // the layers the site touches, the protected features nearby and the access-list clauses that apply.
 // Open to everyone: an investor screens a site before applying; nothing is stored.
-import { state, zh, code, label, api, html, esc, catHtml } from '../common.js';
+import { state, zh, code, label, api, html, esc, catHtml, BASE } from '../common.js';
 import { tx } from '../i18n.js';
 
 export async function viewScreen(_param, $view) {
@@ -53,7 +53,7 @@ export async function viewScreen(_param, $view) {
       out.innerHTML = String(result(r));
       // The report to file: the same screening as a workbook, or the page printed without the map's controls.
       document.getElementById('screen-xlsx').addEventListener('click', async () => {
-        const res = await fetch('/api/screen?format=xlsx', { method: 'POST', credentials: 'same-origin',
+        const res = await fetch(BASE + '/api/screen?format=xlsx', { method: 'POST', credentials: 'same-origin',
           headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
         if (!res.ok) { status.textContent = tx('导出失败'); return; }
         const a = document.createElement('a');

@@ -1,5 +1,5 @@
 // views/supervision.js: 督办 and 赛马比拼: the supervision list and the department scorecard.
-import { zh, said, label, may, api, badge, loading, loadPlan, allItems, planText, methodLabel, html, catHtml } from '../common.js';
+import { zh, said, label, may, api, badge, loading, loadPlan, allItems, planText, methodLabel, html, catHtml, BASE } from '../common.js';
 import { tx } from '../i18n.js';
 import { issueForm, bindIssueForms, noticeSection, loadNotices } from './notices.js';
 
@@ -22,7 +22,7 @@ export async function viewSupervision(_param, $view) {
   for (const e of list) perDept[e.department] = (perDept[e.department] || 0) + 1;
   const depts = Object.entries(perDept).sort((x, y) => y[1] - x[1]);
   $view().innerHTML = html`<h1>${tx('调度督办清单')} <span class="muted">（${list.length} ${tx('条，涉及')} ${depts.length} ${tx('个单位）')}</span></h1>
-    <p><a href="/api/export/xlsx" id="export-xlsx">${tx('⬇ 导出打表推进表（xlsx）')}</a> · <a href="/api/export/csv">CSV</a> · <a href="/api/export/json">JSON</a></p>
+    <p><a href="${BASE}/api/export/xlsx" id="export-xlsx">${tx('⬇ 导出打表推进表（xlsx）')}</a> · <a href="${BASE}/api/export/csv">CSV</a> · <a href="${BASE}/api/export/json">JSON</a></p>
     <div class="summary" id="sup-depts">${depts.map(([d, n]) => html`<button type="button" class="sum" data-dept="${d}">${zh(list.find((e) => e.department === d).department_name)} <b>${n}</b> ${tx('条')}</button>`)}</div>
     <div id="sup-list"></div>${notes.section}`;
   notes.bind();

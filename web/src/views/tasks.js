@@ -1,5 +1,5 @@
 // views/tasks.js: the task board: action lines, key tasks and work items with their status.
-import { said, zh, label, may, api, deptName, badge, loading, loadPlan, loadProgress, periodLabel, planText, evidenceHtml, formEvidence, EVIDENCE_ACCEPT, html, esc } from '../common.js';
+import { said, zh, label, may, api, deptName, badge, loading, loadPlan, loadProgress, periodLabel, planText, evidenceHtml, formEvidence, EVIDENCE_ACCEPT, html, esc, BASE } from '../common.js';
 import { tx } from '../i18n.js';
 
 export async function viewTasks(_param, $view) {
@@ -8,7 +8,7 @@ export async function viewTasks(_param, $view) {
   let byId = {};
   if (may('read', 'internal')) { const prog = await loadProgress(true); byId = Object.fromEntries(prog.items.map((i) => [i.id, i])); }
   const parts = [html`<h1>${tx('任务台账（5大行动 → 20项重点任务 → 工作事项）')}</h1>
-    ${may('read', 'internal') ? html`<p><a href="/api/export/xlsx">${tx('⬇ 导出打表推进表（xlsx）')}</a></p>` : ''}
+    ${may('read', 'internal') ? html`<p><a href="${BASE}/api/export/xlsx">${tx('⬇ 导出打表推进表（xlsx）')}</a></p>` : ''}
     ${may('read', 'internal') ? '' : html`<p class="muted">${tx('公众可查看任务分工；进度与报送仅对登录用户开放。')}</p>`}
     <table><thead><tr><th>${tx('编号')}</th><th>${tx('工作事项')}</th><th>${tx('牵头')}</th><th>${tx('责任')}</th><th>${tx('状态')}</th><th>${tx('完成')}</th><th>${tx('最新报送与佐证')}</th></tr></thead><tbody>`];
   for (const a of plan.actions) {
