@@ -151,7 +151,7 @@ Status LiveAir::record_year(store::Store& store, int year, Date today, LiveStatu
       {"air.pm25_annual", a.pm25_annual ? std::optional(std::to_string(*a.pm25_annual)) : std::nullopt},
       {"air.pm10_annual", a.pm10_annual ? std::optional(std::to_string(*a.pm10_annual)) : std::nullopt}};
   for (const auto& [method, v] : values) {
-    if (!v) continue;
+    if (!v || !*plan) continue;  // no plan imported yet: the run is kept, no target to measure
     for (const auto& t : (*plan)->targets) {
       if (t.measure.method != method) continue;
       bool dup = false;

@@ -123,6 +123,27 @@ TEST_F(Live, TheYearSoFarEqualsTheBatchAssessmentAndIsRecordedOnce) {
   EXPECT_EQ(ytd("air.good_days_ratio").size(), 1u);
 }
 
+// Stations sending before any plan is imported (a new deployment, the provincial benchmark): the
+// pass assesses and records the run, with no target to give a value to — and does not crash.
+TEST(LiveWithoutPlan, RecordsTheRunAndNoMeasurement) {
+  auto dir = fs::temp_directory_path() / ("shanshui-live-noplan-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto opened = store::open_store(testing::fresh_store(dir));
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto& st = **opened;
+  ASSERT_TRUE(
+      st.add_station({"AIR01", "air", "AIR01", "", "", "", std::nullopt, std::nullopt, "", "standard", "", "", ""}));
+  ASSERT_TRUE(st.ingest(hours("AIR01", Date{2026, 1, 1}.days(), Date{2026, 1, 5}.days(), 0), {}));
+  LiveAir live;
+  auto s = live.cycle(st, Date{2026, 1, 6});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_GT(s->runs_recorded, 0);
+  EXPECT_TRUE(st.measurements()->empty());
+  EXPECT_FALSE(st.assessment_runs("air.county", "", 10)->empty());
+  opened->reset();
+  fs::remove_all(dir);
+}
+
 TEST_F(Live, ANewHourRecomputesOneStationDay) {
   LiveAir live;
   ASSERT_TRUE(live.cycle(*store_, Date{2026, 2, 12}));
