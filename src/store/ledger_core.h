@@ -62,6 +62,28 @@ std::string name_of_row(std::string a, std::string b);
 /// the first broken entry, if any, is in broken_at and reason.
 AuditCheck check_chain(const std::vector<AuditEntry>& log);
 
+/// A second reader for verify_rows that owns its connection (already in the first reader's
+/// snapshot) and ends that read transaction when it goes. `Reader` reads through a Connection&.
+template <class Connection, class Reader>
+class OwningReader final : public LedgerReader {
+ public:
+  explicit OwningReader(Connection c) : c_(std::move(c)), reader_(c_) {}
+  ~OwningReader() override { (void)c_.exec("COMMIT"); }
+  OwningReader(const OwningReader&) = delete;
+  OwningReader& operator=(const OwningReader&) = delete;
+  Result<int64_t> max_id(const CoveredTable& t) override { return reader_.max_id(t); }
+  Status scan(const CoveredTable& t, int64_t lo, int64_t hi,
+              const std::function<void(const ScannedRow&)>& each) override {
+    return reader_.scan(t, lo, hi, each);
+  }
+  std::string describe() override { return reader_.describe(); }
+  Result<Digest> registry_root() override { return reader_.registry_root(); }
+
+ private:
+  Connection c_;
+  Reader reader_;
+};
+
 struct DataVerification {
   int64_t rows = 0;
   std::vector<DataProblem> problems;

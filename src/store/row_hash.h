@@ -69,6 +69,28 @@ struct RowRange {
   bool removed = false;
 };
 
+/// The rows of one table a write adds, in id order, and their Merkle root: the range its audit
+/// entry carries.
+class RowRangeBuilder {
+ public:
+  explicit RowRangeBuilder(const char* table) { range_.table = table; }
+  void add(int64_t id, const Digest& leaf) {
+    if (range_.count == 0) range_.first = id;
+    range_.last = id;
+    ++range_.count;
+    merkle_.add(leaf);
+  }
+  int64_t count() const { return range_.count; }
+  RowRange done() {
+    range_.root = to_hex(merkle_.root());
+    return range_;
+  }
+
+ private:
+  RowRange range_;
+  MerkleStream merkle_;
+};
+
 /// "observations:5001-5400:400:<root>;-stations:7-7:1:<leaf>" and back.
 std::string format_ranges(const std::vector<RowRange>& ranges);
 Result<std::vector<RowRange>> parse_ranges(std::string_view text);

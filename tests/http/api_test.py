@@ -351,6 +351,33 @@ class ApiTest(unittest.TestCase):
         r = self.call("GET", "/api/supervision", headers={"Cookie": session})
         self.assertEqual(r.status, 401)  # the session is gone
 
+    def test_concurrent_reports_are_neither_lost_nor_doubled(self):
+        """Eight departments' clerks file at once (the same clerk's resend among them): every
+        distinct report lands exactly once, on both backends (writers serialize on the store)."""
+        import threading
+        token = self.token("department")
+        results = []
+
+        def clerk(k):
+            for i in range(6):
+                body = {"item": "T18.1", "period": f"2025-Q{1 + i % 4}", "status": "in_progress",
+                        "percent": 10 + k * 6 + i, "narrative": f"并发报送 {k}-{i}"}
+                for _ in range(2 if i == 0 else 1):  # the first report is sent twice (a resend)
+                    r = request(self.port, "POST", "/api/reports", body, {"Authorization": "Bearer " + token})
+                    results.append((k, i, r.status, r.json().get("stored") if r.status < 300 else None))
+
+        threads = [threading.Thread(target=clerk, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertTrue(all(s < 300 for _, _, s, _ in results), [r for r in results if r[2] >= 300][:3])
+        self.assertEqual(sum(n for *_, n in results), 48, "each distinct report stored once, the resends not")
+        reports = self.call("GET", "/api/items/T18.1", "office", openapi="/api/items/{id}").json()["reports"]
+        mine = [r for r in reports if r.get("narrative", "").startswith("并发报送")]
+        self.assertEqual(len(mine), 48)
+        self.assertEqual(len({r["narrative"] for r in mine}), 48)
+
     def test_wrong_password_and_throttle(self):
         cli("user", "add", "--db", self.db, "--name", "victim", "--role", "auditor", "--password", "right-password")
         for _ in range(5):

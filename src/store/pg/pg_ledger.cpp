@@ -101,24 +101,6 @@ class PgReader final : public LedgerReader {
   size_t row_ = 0;
 };
 
-// A second connection reading in the first one's snapshot.
-class SecondReader final : public LedgerReader {
- public:
-  explicit SecondReader(Connection c) : c_(std::move(c)), reader_(c_) {}
-  ~SecondReader() override { (void)c_.exec("COMMIT"); }
-  Result<int64_t> max_id(const CoveredTable& t) override { return reader_.max_id(t); }
-  Status scan(const CoveredTable& t, int64_t lo, int64_t hi,
-              const std::function<void(const ScannedRow&)>& each) override {
-    return reader_.scan(t, lo, hi, each);
-  }
-  std::string describe() override { return reader_.describe(); }
-  Result<Digest> registry_root() override { return reader_.registry_root(); }
-
- private:
-  Connection c_;
-  PgReader reader_;
-};
-
 }  // namespace
 
 Result<DataVerification> verify_data(Connection& c, const std::string& conninfo, const std::vector<AuditEntry>& log,
@@ -134,7 +116,7 @@ Result<DataVerification> verify_data(Connection& c, const std::string& conninfo,
     if (!extra) return nullptr;
     if (!extra->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '" + id + "'"))
       return nullptr;
-    return std::make_unique<SecondReader>(std::move(*extra));
+    return std::make_unique<OwningReader<Connection, PgReader>>(std::move(*extra));
   };
   return verify_rows(first, open_second, log, max_problems);
 }

@@ -71,23 +71,6 @@ struct Columns {
   }
 };
 
-// The rows of one table a write adds, and their Merkle root.
-struct RangeBuilder {
-  explicit RangeBuilder(const char* table) { range.table = table; }
-  void add(int64_t id, const Digest& leaf) {
-    if (range.count == 0) range.first = id;
-    range.last = id;
-    ++range.count;
-    merkle.add(leaf);
-  }
-  RowRange done() {
-    range.root = to_hex(merkle.root());
-    return range;
-  }
-  RowRange range;
-  MerkleStream merkle;
-};
-
 class PgStore final : public Store {
  public:
   PgStore(Connection c, std::string conninfo) : c_(std::move(c)), conninfo_(std::move(conninfo)) {}
@@ -270,7 +253,7 @@ class PgStore final : public Store {
     layer.id = ins->integer(0, 0);
     auto layer_leaf = pg::seal_row(c_, *covered_table("geo_layers"), layer.id);
     SS_TRY(layer_leaf);
-    RangeBuilder rows("geo_features");
+    RowRangeBuilder rows("geo_features");
     for (const auto& f : features) {
       // The leaf from the values written (their types are the columns'), saving a read-back per feature.
       std::string blob = gpkg_blob(f);
@@ -293,7 +276,7 @@ class PgStore final : public Store {
       rows.add(id->integer(0, 0), leaf);
     }
     std::vector<RowRange> ranges = {{"geo_layers", layer.id, layer.id, 1, to_hex(*layer_leaf), false}};
-    if (rows.range.count) ranges.push_back(rows.done());
+    if (rows.count()) ranges.push_back(rows.done());
     SS_TRY(append_audit(describe_layer(layer, features.size()), format_ranges(ranges)));
     return tx.commit();
   }
@@ -525,7 +508,7 @@ class PgStore final : public Store {
     WriteTx tx(c_);
     SS_TRY(tx.begin());
     const std::string now = now_iso8601();
-    RangeBuilder raw_rows("raw_frames"), obs_rows("observations"), quarantine_rows("quarantine"),
+    RowRangeBuilder raw_rows("raw_frames"), obs_rows("observations"), quarantine_rows("quarantine"),
         conflict_rows("observation_conflicts");
 
     // Frames: a resent frame (same bytes) keeps its first row.
@@ -668,7 +651,7 @@ class PgStore final : public Store {
     if (!frames.empty() || !quarantined.empty()) {
       std::vector<RowRange> ranges;
       for (auto* b : {&raw_rows, &obs_rows, &quarantine_rows, &conflict_rows})
-        if (b->range.count) ranges.push_back(b->done());
+        if (b->count()) ranges.push_back(b->done());
       SS_TRY(append_audit(describe_ingest(r, quarantined.size()), format_ranges(ranges)));
     }
     SS_TRY(tx.commit());
@@ -1006,7 +989,7 @@ class PgStore final : public Store {
   // kept aside with both frames (never silently dropped, never overwriting the stored value).
   template <class Slot, class Value>
   Status record_taken(const std::vector<Value>& values, const std::vector<size_t>& taken, Slot slot,
-                      const std::string& now, IngestResult& r, RangeBuilder& conflict_rows) {
+                      const std::string& now, IngestResult& r, RowRangeBuilder& conflict_rows) {
     Columns keys(5);
     for (size_t i : taken) {
       const auto& o = *values[i].o;

@@ -159,25 +159,6 @@ class SqliteReader final : public LedgerReader {
   sqlite3_stmt* current_ = nullptr;
 };
 
-// A second connection to the same file, reading in a transaction of its own (WAL: the same
-// commits, since nothing is written during verification's snapshot that it would see).
-class SecondReader final : public LedgerReader {
- public:
-  explicit SecondReader(Connection c) : c_(std::move(c)), reader_(c_) {}
-  ~SecondReader() override { (void)c_.exec("COMMIT"); }
-  Result<int64_t> max_id(const CoveredTable& t) override { return reader_.max_id(t); }
-  Status scan(const CoveredTable& t, int64_t lo, int64_t hi,
-              const std::function<void(const ScannedRow&)>& each) override {
-    return reader_.scan(t, lo, hi, each);
-  }
-  std::string describe() override { return reader_.describe(); }
-  Result<Digest> registry_root() override { return reader_.registry_root(); }
-
- private:
-  Connection c_;
-  SqliteReader reader_;
-};
-
 }  // namespace
 
 Result<DataVerification> verify_data(Connection& c, const std::string& path, const std::vector<AuditEntry>& log,
@@ -187,7 +168,7 @@ Result<DataVerification> verify_data(Connection& c, const std::string& path, con
     if (path.empty()) return nullptr;
     auto extra = Connection::open(path);
     if (!extra || !extra->exec("BEGIN")) return nullptr;
-    return std::make_unique<SecondReader>(std::move(*extra));
+    return std::make_unique<OwningReader<Connection, SqliteReader>>(std::move(*extra));
   };
   return verify_rows(first, open_second, log, max_problems);
 }

@@ -290,7 +290,7 @@ class SqliteStore final : public Store {
     layer.id = sqlite3_last_insert_rowid(c_.raw());
     auto layer_leaf = sqlite::seal_row(c_, *covered_table("geo_layers"), layer.id);
     SS_TRY(layer_leaf);
-    RangeBuilder rows("geo_features");
+    RowRangeBuilder rows("geo_features");
     auto f_ins = c_.prepare(
         "INSERT INTO geo_features (layer_id, feature_id, name, code, zone, attributes, geom, min_x, min_y, max_x, "
         "max_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -316,7 +316,7 @@ class SqliteStore final : public Store {
       rows.add(id, *leaf);
     }
     std::vector<RowRange> ranges = {{"geo_layers", layer.id, layer.id, 1, to_hex(*layer_leaf), false}};
-    if (rows.range.count) ranges.push_back(rows.done());
+    if (rows.count()) ranges.push_back(rows.done());
     auto text = describe_layer(layer, features.size());
     SS_TRY(append_audit(text.action, text.object, text.detail, format_ranges(ranges)));
     SS_TRY(
@@ -624,7 +624,7 @@ class SqliteStore final : public Store {
     std::string now = now_iso8601();
     // Every row this batch adds is hashed as it is written (leaf beside the row, Merkle root per
     // table in the batch's audit entry): the ids of one table in one transaction are consecutive.
-    RangeBuilder raw_rows("raw_frames"), obs_rows("observations"), quarantine_rows("quarantine"),
+    RowRangeBuilder raw_rows("raw_frames"), obs_rows("observations"), quarantine_rows("quarantine"),
         conflict_rows("observation_conflicts");
     int64_t raw_max = 0;
     {
@@ -752,7 +752,7 @@ class SqliteStore final : public Store {
     if (!frames.empty() || !quarantined.empty()) {
       std::vector<RowRange> ranges;
       for (auto* b : {&raw_rows, &obs_rows, &quarantine_rows, &conflict_rows})
-        if (b->range.count) ranges.push_back(b->done());
+        if (b->count()) ranges.push_back(b->done());
       auto text = describe_ingest(r, quarantined.size());
       SS_TRY(append_audit(text.action, text.object, text.detail, format_ranges(ranges)));
     }
@@ -1102,23 +1102,6 @@ class SqliteStore final : public Store {
  private:
   std::unique_ptr<Statement> ingest_raw_, ingest_obs_, ingest_quarantine_, ingest_existing_, ingest_conflict_,
       ingest_raw_max_, head_;
-
-  // The rows of one table a batch adds, and their Merkle root.
-  struct RangeBuilder {
-    explicit RangeBuilder(const char* table) { range.table = table; }
-    void add(int64_t id, const Digest& leaf) {
-      if (range.count == 0) range.first = id;
-      range.last = id;
-      ++range.count;
-      merkle.add(leaf);
-    }
-    RowRange done() {
-      range.root = to_hex(merkle.root());
-      return range;
-    }
-    RowRange range;
-    MerkleStream merkle;
-  };
 
   // Inserts every row in one transaction; returns how many rows were added (conflicts skip).
   // `describe(row)` gives the audit action, object and detail of each row that was added.
