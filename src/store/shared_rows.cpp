@@ -73,6 +73,17 @@ AuditText describe_plan_import(const std::string& plan_id, int64_t version, cons
   return {"plan.import", plan_id, "version " + std::to_string(version) + " from " + source_name + " sha256:" + sha256};
 }
 
+AuditPage audit_page(std::vector<AuditEntry> entries, int limit, int64_t total) {
+  AuditPage page;
+  page.total = total;
+  if (static_cast<int>(entries.size()) > limit) {
+    entries.pop_back();
+    page.next_before = entries.back().id;
+  }
+  page.entries = std::move(entries);
+  return page;
+}
+
 std::string gpkg_blob(const SpatialFeature& f) {
   std::string out = {'G', 'P', 0, 0x03};
   auto put = [&out](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); };

@@ -28,6 +28,10 @@ AuditText describe_ingest(const IngestResult& r, size_t quarantined);
 AuditText describe_plan_import(const std::string& plan_id, int64_t version, const std::string& source_name,
                                const std::string& sha256);
 
+/// A page of an audit search from the query's answer: up to limit + 1 entries, newest first (the
+/// one past the limit only says that an older page exists).
+AuditPage audit_page(std::vector<AuditEntry> entries, int limit, int64_t total);
+
 /// A GeoPackage geometry blob (GeoPackage 1.3 §2.1.3): "GP", version 0, flags (little-endian, xy
 /// envelope), the SRS id (4490), the envelope, then the WKB; and the WKB back out of one.
 std::string gpkg_blob(const SpatialFeature& f);

@@ -811,10 +811,10 @@ class PgStore final : public Store {
         " AND ($6::text = '1' OR action <> 'ingest.batch')";
     std::vector<Param> params = {Param::of(q.actor), Param::of(q.action), Param::of(q.object),
                                  Param::of(q.from),  Param::of(q.to),     Param::of(q.include_ingest ? "1" : "0")};
-    AuditPage page;
+    int64_t total = 0;
     auto n = read("SELECT count(*) FROM audit" + where, params);
     SS_TRY(n);
-    page.total = n->integer(0, 0);
+    total = n->integer(0, 0);
     int limit = std::clamp(q.limit, 1, 1000);
     params.push_back(Param::of(q.before_id));
     auto rows = select_all<AuditEntry>(std::string(kAuditColumns) + where +
@@ -822,12 +822,7 @@ class PgStore final : public Store {
                                            std::to_string(limit + 1),
                                        audit_row, params);
     SS_TRY(rows);
-    if (static_cast<int>(rows->size()) > limit) {
-      rows->pop_back();
-      page.next_before = rows->back().id;
-    }
-    page.entries = std::move(*rows);
-    return page;
+    return audit_page(std::move(*rows), limit, total);
   }
 
   Result<std::optional<AuditEntry>> audit_entry(int64_t id) override {

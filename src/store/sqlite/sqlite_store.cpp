@@ -941,12 +941,12 @@ class SqliteStore final : public Store {
         " AND (?4 = '' OR at >= ?4) AND (?5 = '' OR substr(at, 1, length(?5)) <= ?5)"
         " AND (?6 = '1' OR action <> 'ingest.batch')";
     std::vector<std::string> params = {q.actor, q.action, q.object, q.from, q.to, q.include_ingest ? "1" : "0"};
-    AuditPage page;
+    int64_t total = 0;
     {
       auto n = select_all<int64_t>(("SELECT count(*) FROM audit" + where).c_str(),
                                    [](const Statement& st) { return st.integer(0); }, params);
       SS_TRY(n);
-      page.total = n->empty() ? 0 : n->front();
+      total = n->empty() ? 0 : n->front();
     }
     int limit = std::clamp(q.limit, 1, 1000);
     params.push_back(std::to_string(q.before_id));
@@ -960,12 +960,7 @@ class SqliteStore final : public Store {
         },
         params);
     SS_TRY(rows);
-    if (static_cast<int>(rows->size()) > limit) {
-      rows->pop_back();
-      page.next_before = rows->back().id;
-    }
-    page.entries = std::move(*rows);
-    return page;
+    return audit_page(std::move(*rows), limit, total);
   }
 
   Result<std::optional<AuditEntry>> audit_entry(int64_t id) override {
