@@ -249,6 +249,11 @@ Result<int> Server::bind() {
       size_t end = original.path.find('/', 3);
       county = original.path.substr(3, end == std::string::npos ? std::string::npos : end - 3);
       if (!county_db.count(county)) return send_error(res, 404, "no county '" + county.substr(0, 40) + "' here");
+      if (end == std::string::npos) {  // "/c/ID": the page's relative links need the slash
+        res.status = 301;
+        res.set_header("Location", "/c/" + county + "/");
+        return;
+      }
       inner = original;
       inner.path = end == std::string::npos ? "/" : original.path.substr(end);
       at = &inner;

@@ -894,6 +894,9 @@ class MultiCountyTest(unittest.TestCase):
                                "yunling": ("/c/yunling/", "yunling-2023-2027")})
         page = self.get("/c/yunling/")
         self.assertEqual(page.status, 200)
+        self.assertIn('href="api/progress"', page.body.decode())  # preloads relative to the county's path
+        bare = self.get("/c/yunling")
+        self.assertEqual((bare.status, bare.headers.get("location")), (301, "/c/yunling/"))
         self.assertIn("山水", page.body.decode())
         nowhere = self.get("/c/nowhere/api/progress")
         self.assertEqual(nowhere.status, 404)

@@ -476,3 +476,26 @@ test('the ecosystem account page: the recorded figures, every valuation line, a 
   assert.deepEqual(p.errors, []);
   await p.close();
 });
+
+test('a second county on the same server is its own dashboard: its plan, its users, its API', async () => {
+  const p = await page();
+  const asked = [];
+  p.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.includes('/api/')) asked.push(u.pathname); });
+  await p.goto(env.base + '/c/yunling/#/');
+  await p.waitForSelector('.card');
+  assert.match(await p.locator('#plan-title').innerText(), /云岭县/);
+  assert.ok(asked.length > 0 && asked.every((a) => a.startsWith('/c/yunling/api/')), asked.join(' '));
+  // Wushan's eeb is a stranger here; Yunling's own eeb logs in, on Yunling's page only.
+  await p.goto(env.base + '/c/yunling/#/login');
+  await p.fill('input[name=username]', 'eeb');
+  await p.fill('input[name=password]', 'eeb-demo-2027');
+  await p.click('button[type=submit]');
+  await p.waitForSelector('#login-result.error');
+  await p.fill('input[name=password]', 'yunling-eeb-2027');
+  await p.click('button[type=submit]');
+  await p.waitForSelector('#report-form');
+  const home = await (await fetch(env.base + '/api/counties')).json();
+  assert.deepEqual(home.counties.map((c) => c.path), ['/', '/c/yunling/']);
+  await p.screenshot({ path: join(ART, 'second-county.png'), fullPage: false });
+  await p.close();
+});

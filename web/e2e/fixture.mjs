@@ -1,6 +1,7 @@
 // fixture.mjs: what every browser test file shares — a real `shanshui serve` on a fresh SQLite file
 // with the demo plan, values, reports, stations, observations and one user per role, three days of
-// live HJ 212 data, and headless Chromium (playwright-core + Debian's chromium).
+// live HJ 212 data, a second county (the synthetic 云岭县 at /c/yunling/, its own database), and
+// headless Chromium (playwright-core + Debian's chromium).
 // Env: SHANSHUI_BIN (the binary), SHANSHUI_SRC (the source tree), SHANSHUI_ARTIFACTS (screenshots).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,10 +49,14 @@ before(async () => {
   cli('user', 'add', '--db', db, '--name', 'office', '--role', 'office', '--department', 'ndrc', '--password', USERS.office);
   cli('user', 'add', '--db', db, '--name', 'auditor', '--role', 'auditor', '--password', USERS.auditor);
   cli('user', 'add', '--db', db, '--name', 'gaotang', '--role', 'township', '--department', 'gaotang', '--password', USERS.gaotang);
+  // A second county on the same server (its own database and users): the synthetic 云岭县 at /c/yunling/.
+  const yunling = join(dir, 'yunling.db');
+  cli('plan', 'import', '--db', yunling, join(SRC, 'data/plans/yunling-2023-2027.yaml'));
+  cli('user', 'add', '--db', yunling, '--name', 'eeb', '--role', 'department', '--department', 'eeb', '--password', 'yunling-eeb-2027');
   const port = await freePort(), hj212 = await freePort();
   env.base = `http://127.0.0.1:${port}`;
-  const server = env.server = spawn(BIN, ['serve', '--db', db, '--http-port', String(port), '--hj212-port', String(hj212),
-    '--web', join(SRC, 'web/public')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = env.server = spawn(BIN, ['serve', '--db', db, '--county', 'yunling=' + yunling, '--http-port', String(port),
+    '--hj212-port', String(hj212), '--web', join(SRC, 'web/public')], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise((resolve, reject) => {
     server.stderr.on('data', (d) => { if (String(d).includes('dashboard on')) resolve(); });
     server.on('exit', (code) => reject(new Error('server exited ' + code)));
