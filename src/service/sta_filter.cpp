@@ -423,8 +423,10 @@ Value as_time_if_text(const Value& v) {
   return t ? *t : v;
 }
 
-// -1, 0, 1, or nullopt when the two cannot be ordered.
-std::optional<int> order(Value a, Value b) {
+}  // namespace
+
+std::optional<int> compare(const Value& x, const Value& y) {
+  Value a = x, b = y;
   if (a.kind == Value::Kind::time || b.kind == Value::Kind::time) {
     a = as_time_if_text(a);
     b = as_time_if_text(b);
@@ -443,6 +445,8 @@ std::optional<int> order(Value a, Value b) {
       return 0;  // null and null
   }
 }
+
+namespace {
 
 Result<Value> eval(const Node& n, const Resolver& resolve);
 
@@ -571,11 +575,11 @@ Result<Value> eval(const Node& n, const Resolver& resolve) {
   SS_TRY(r);
   if (op == "eq" || op == "ne") {
     bool nulls = l->kind == Value::Kind::null || r->kind == Value::Kind::null;
-    bool same = nulls ? l->kind == r->kind : order(*l, *r) == 0;
+    bool same = nulls ? l->kind == r->kind : compare(*l, *r) == 0;
     return Value::of(op == "eq" ? same : !same);
   }
   if (op == "gt" || op == "ge" || op == "lt" || op == "le") {
-    auto o = order(*l, *r);
+    auto o = compare(*l, *r);
     if (!o || l->kind == Value::Kind::null || r->kind == Value::Kind::null) return Value::of(false);
     return Value::of(op == "gt" ? *o > 0 : op == "ge" ? *o >= 0 : op == "lt" ? *o < 0 : *o <= 0);
   }

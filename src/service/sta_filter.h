@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,10 @@ struct Value {
 /// ISO 8601 date-time with "Z" or ±hh:mm ("2026-03-01T08:00:00+08:00", fractions allowed), or a
 /// date ("2026-03-01", midnight UTC) → a time value; an error names what is wrong.
 Result<Value> parse_time(std::string_view iso);
+
+/// How two values order (-1, 0, 1), or nullopt when they cannot be compared (different kinds; a
+/// text compared with a time is read as a time). What $filter's comparisons and $orderby use.
+std::optional<int> compare(const Value& a, const Value& b);
 
 /// The value of a property path of the entity being filtered (null when it has none).
 using Resolver = std::function<Value(std::string_view path)>;
