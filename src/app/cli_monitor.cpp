@@ -373,7 +373,7 @@ int db_backup(const Common& c, const std::string& to) {
 int db_migrate(const std::string& from, const std::string& to) {
   if (store::is_postgresql(from)) return refuse("--from: a SQLite database (sqlite:FILE)");
   if (!store::is_postgresql(to)) return refuse("--to: a PostgreSQL database (postgresql://…)");
-  auto r = store::copy_sqlite_to_pg(from.rfind("sqlite:", 0) == 0 ? from.substr(7) : from, to);
+  auto r = store::copy_sqlite_to_pg(store::sqlite_file(from), to);
   if (!r) return refuse(r.error().message);
   int64_t rows = 0;
   for (const auto& t : r->tables) rows += t.copied_rows;

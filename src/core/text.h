@@ -46,6 +46,9 @@ class Sha256 {
   uint64_t length_ = 0;
 };
 
+/// The bytes as lower-case hex, two digits each.
+std::string hex(std::string_view bytes);
+
 /// Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view bytes);
 

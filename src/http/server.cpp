@@ -255,7 +255,7 @@ Result<int> Server::bind() {
         return;
       }
       inner = original;
-      inner.path = end == std::string::npos ? "/" : original.path.substr(end);
+      inner.path = original.path.substr(end);
       at = &inner;
     }
     const Request& req = *at;

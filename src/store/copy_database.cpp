@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/text.h"
 #include "store/pg/connection.h"
 #include "store/pg/schema.h"
 #include "store/sqlite/connection.h"
@@ -91,33 +92,6 @@ const Copied kTables[] = {
      "iitttttbrrrrb", "fid"},
 };
 
-std::string hex_of(const void* p, size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char b = static_cast<const unsigned char*>(p)[i];
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
-}
-
-// One column of a batch as a PostgreSQL array literal (NULL unquoted).
-void append_element(std::string& array, const std::optional<std::string>& v) {
-  if (array.size() > 1) array += ',';
-  if (!v) {
-    array += "NULL";
-    return;
-  }
-  array += '"';
-  for (char ch : *v) {
-    if (ch == '"' || ch == '\\') array += '\\';
-    array += ch;
-  }
-  array += '"';
-}
-
 std::optional<std::string> read_column(sqlite3_stmt* st, int col, char type) {
   if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
   switch (type) {
@@ -129,7 +103,8 @@ std::optional<std::string> read_column(sqlite3_stmt* st, int col, char type) {
       return std::string(b, ec == std::errc() ? end : b);
     }
     case 'b':
-      return hex_of(sqlite3_column_blob(st, col), static_cast<size_t>(sqlite3_column_bytes(st, col)));
+      return text::hex(std::string_view(static_cast<const char*>(sqlite3_column_blob(st, col)),
+                                        static_cast<size_t>(sqlite3_column_bytes(st, col))));
     default:
       return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, col)),
                          static_cast<size_t>(sqlite3_column_bytes(st, col)));
@@ -180,7 +155,7 @@ Status copy_table(sqlite::Connection& from, pg::Connection& to, const Copied& t,
     for (int c = 0; c < n; ++c) {
       auto v = read_column(q->raw(), c, t.types[c]);
       bytes += v ? v->size() : 4;
-      append_element(arrays[static_cast<size_t>(c)], v);
+      pg::append_array_element(arrays[static_cast<size_t>(c)], v);
     }
     ++out.source_rows;
     if (++batch >= 5000 || bytes > (32 << 20)) SS_TRY(flush());
@@ -223,13 +198,9 @@ Result<CopyReport> copy_sqlite_to_pg(const std::string& sqlite_path, const std::
       SS_TRY(row);
       if (!*row) break;
       std::string month = months->text(0);
-      std::string name = pg::observation_partition(month);
-      if (name.empty()) return fail("observations: time '" + month + "…' does not begin with a month (YYYY-MM)");
-      int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
-      char next[32];
-      std::snprintf(next, sizeof next, "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
-      SS_TRY(to->exec("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF observations FOR VALUES FROM ('" + month +
-                      "') TO ('" + next + "')"));
+      std::string sql = pg::create_partition_sql(month);
+      if (sql.empty()) return fail("observations: time '" + month + "…' does not begin with a month (YYYY-MM)");
+      SS_TRY(to->exec(sql));
     }
   }
   for (const auto& t : kTables) {

@@ -11,8 +11,12 @@ bool is_postgresql(const std::string& location) {
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }
 
+std::string sqlite_file(const std::string& location) {
+  return location.rfind("sqlite:", 0) == 0 ? location.substr(7) : location;
+}
+
 std::string file_beside(const std::string& location, const std::string& suffix) {
-  if (!is_postgresql(location)) return (location.rfind("sqlite:", 0) == 0 ? location.substr(7) : location) + suffix;
+  if (!is_postgresql(location)) return sqlite_file(location) + suffix;
   const char* dir = std::getenv("SHANSHUI_STATE_DIR");
   std::string db = location.substr(0, location.find('?'));
   db = db.substr(db.rfind('/') + 1);
@@ -24,7 +28,7 @@ std::string file_beside(const std::string& location, const std::string& suffix) 
 
 Result<std::unique_ptr<Store>> open_store(const std::string& location) {
   if (is_postgresql(location)) return open_pg_store(location);
-  return open_sqlite_store(location.rfind("sqlite:", 0) == 0 ? location.substr(7) : location);
+  return open_sqlite_store(sqlite_file(location));
 }
 
 }  // namespace shanshui::store

@@ -430,6 +430,9 @@ Result<std::unique_ptr<Store>> open_pg_store(const std::string& conninfo);
 /// Whether `location` names a PostgreSQL database ("postgresql://…" or "postgres://…").
 bool is_postgresql(const std::string& location);
 
+/// The SQLite file a location names ("sqlite:FILE" or the path itself).
+std::string sqlite_file(const std::string& location);
+
 /// A file that belongs with the database (the audit signing key): beside a SQLite file; for a
 /// PostgreSQL database, in $SHANSHUI_STATE_DIR (default ./var), named by the database and a
 /// digest of its location ("var/pg-county-3f2a9c1e.audit-key").

@@ -25,6 +25,26 @@ Param Param::of(double v) {
   return {Kind::text, std::string(b, ec == std::errc() ? end : b)};
 }
 
+void append_array_element(std::string& literal, const std::optional<std::string>& value) {
+  if (literal.size() > 1) literal += ',';
+  if (!value) {
+    literal += "NULL";
+    return;
+  }
+  literal += '"';
+  for (char ch : *value) {
+    if (ch == '"' || ch == '\\') literal += '\\';
+    literal += ch;
+  }
+  literal += '"';
+}
+
+std::string array_literal(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const auto& v : values) append_array_element(out, v);
+  return out + "}";
+}
+
 int64_t Rows::integer(size_t r, size_t c) const { return std::strtoll(text(r, c).c_str(), nullptr, 10); }
 double Rows::real(size_t r, size_t c) const { return std::strtod(text(r, c).c_str(), nullptr); }
 

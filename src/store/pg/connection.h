@@ -41,6 +41,12 @@ struct Rows {
   std::string bytes(size_t r, size_t c) const;  // a bytea column
 };
 
+/// Appends one element to a PostgreSQL array literal being built ("{" first, "}" last): the text
+/// quoted with its quotes and backslashes escaped, or NULL. How a batch goes as one parameter.
+void append_array_element(std::string& literal, const std::optional<std::string>& value);
+/// A whole array literal of texts: {"a","b\"c"}.
+std::string array_literal(const std::vector<std::string>& values);
+
 /// One connection to a PostgreSQL server. Not thread-safe: one per thread, as with SQLite.
 class Connection {
  public:

@@ -33,40 +33,13 @@ using pg::Connection;
 using pg::Param;
 using pg::Rows;
 
-// A PostgreSQL array literal of texts: {"a","b\"c"}.
-std::string array_of(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char ch : values[i]) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
-std::string hex_of(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
-  return out;
-}
-
 // Columns of one array-fed statement, filled row by row.
 struct Columns {
   explicit Columns(size_t n) : cols(n) {}
   std::vector<std::vector<std::string>> cols;
   std::vector<Param> params() const {
     std::vector<Param> out;
-    for (const auto& c : cols) out.push_back(Param::of(array_of(c)));
+    for (const auto& c : cols) out.push_back(Param::of(pg::array_literal(c)));
     return out;
   }
 };
@@ -529,8 +502,8 @@ class PgStore final : public Store {
                               {1, f.peer},
                               {2, f.mn},
                               {3, f.cn},
-                              {4, hex_of(f.bytes)},
-                              {5, hex_of(short_leaf(leaf))}})
+                              {4, text::hex(f.bytes)},
+                              {5, text::hex(short_leaf(leaf))}})
           in.cols[col].push_back(std::move(v));
       }
       if (!leaves.empty()) {
@@ -552,7 +525,7 @@ class PgStore final : public Store {
         for (auto [id, i] : fresh) raw_rows.add(id, leaves[i]);
         if (added->size() < leaves.size()) {
           auto known = c_.query("SELECT id, sha256 FROM raw_frames WHERE sha256 = ANY($1::text[])",
-                                {Param::of(array_of(in.cols[0]))});
+                                {Param::of(pg::array_literal(in.cols[0]))});
           SS_TRY(known);
           for (size_t k = 0; k < known->size(); ++k) raw_id.emplace(known->text(k, 1), known->integer(k, 0));
         }
@@ -594,7 +567,7 @@ class PgStore final : public Store {
           in.cols[c++].push_back(*s);
         in.cols[c++].push_back(std::to_string(v.raw));
         in.cols[c++].push_back(o.invalid);
-        in.cols[c++].push_back(hex_of(short_leaf(v.leaf)));
+        in.cols[c++].push_back(text::hex(short_leaf(v.leaf)));
       }
       auto params = in.params();
       params.push_back(Param::of(now));
@@ -961,19 +934,18 @@ class PgStore final : public Store {
   // Observations make partitions by month, each made once (outside the batch's transaction, so
   // two writers racing to make one do not fail a batch).
   Status ensure_partitions(const std::vector<IngestFrame>& frames) {
+    std::string_view last_month;  // a batch's values are mostly of one month: look it up once
     for (const auto& f : frames)
       for (const auto& o : f.observations) {
+        std::string_view month = std::string_view(o.data_time).substr(0, 7);
+        if (month == last_month) continue;
         std::string name = pg::observation_partition(o.data_time);
         if (name.empty())
           return fail("observation time '" + o.data_time + "' of " + o.mn + " " + o.factor +
                       " does not begin with a month (YYYY-MM)");
+        last_month = month;
         if (partitions_.count(name)) continue;
-        std::string month = o.data_time.substr(0, 7);
-        int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
-        char next[32];
-        std::snprintf(next, sizeof next, "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
-        auto made = c_.exec("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF observations FOR VALUES FROM ('" +
-                            month + "') TO ('" + next + "')");
+        auto made = c_.exec(pg::create_partition_sql(o.data_time));
         if (!made && c_.sqlstate() != "42P07" && c_.sqlstate() != "23505") return made;
         partitions_.insert(name);
       }
@@ -1032,7 +1004,7 @@ class PgStore final : public Store {
       in.cols[c++].push_back(o.value);
       in.cols[c++].push_back(std::to_string(stored_raw));
       in.cols[c++].push_back(std::to_string(values[i].raw));
-      in.cols[c++].push_back(hex_of(short_leaf(leaf)));
+      in.cols[c++].push_back(text::hex(short_leaf(leaf)));
     }
     if (leaves.empty()) return {};
     auto params = in.params();

@@ -6,6 +6,7 @@
 // released step; add one, here and in the SQLite migrations, with the same number.
 #include "store/pg/schema.h"
 
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -185,6 +186,17 @@ std::string observation_partition(std::string_view t) {
     if (!digit(t[static_cast<size_t>(i)])) return "";
   if (t.substr(5, 2) < "01" || t.substr(5, 2) > "12") return "";
   return "observations_p" + std::string(t.substr(0, 4)) + "_" + std::string(t.substr(5, 2));
+}
+
+std::string create_partition_sql(std::string_view data_time) {
+  std::string name = observation_partition(data_time);
+  if (name.empty()) return "";
+  std::string month(data_time.substr(0, 7));
+  int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2));
+  char next[32];
+  std::snprintf(next, sizeof next, "%04d-%02d", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+  return "CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF observations FOR VALUES FROM ('" + month + "') TO ('" +
+         next + "')";
 }
 
 const char* key_column(std::string_view table) {

@@ -18,6 +18,10 @@ int latest_schema_version();
 /// observations_p2024_03), or "" when the time does not begin with a month.
 std::string observation_partition(std::string_view data_time);
 
+/// The statement that makes the partition holding `data_time` if it is missing ("" when the time
+/// does not begin with a month). Its range is the month's: [YYYY-MM, the next month).
+std::string create_partition_sql(std::string_view data_time);
+
 /// The key column that plays SQLite's rowid for a covered table (version, fid or id).
 const char* key_column(std::string_view table);
 
