@@ -213,6 +213,7 @@ int serve(const Common& c, const ServeArgs& a) {
     o.cache = !a.no_cache;
     o.evidence_budget = std::max<int64_t>(0, a.evidence_budget_mb) * 1024 * 1024;
     o.web_dir = a.web.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/web/public" : a.web;
+    o.sharing = a.sharing;
     if (listener) {
       const hj212::Listener* l = listener.get();
       o.listener_health = [l] {
@@ -275,7 +276,7 @@ int serve(const Common& c, const ServeArgs& a) {
 int user_add(const Common& c, const std::string& name, const std::string& role, const std::string& department,
              const std::string& password) {
   if (!service::valid_role(role))
-    return refuse("--role '" + role + "' is not admin, office, department, township or auditor");
+    return refuse("--role '" + role + "' is not admin, office, department, township, auditor or partner");
   std::string pw = password;
   if (pw.empty()) std::getline(std::cin, pw);
   auto st = open_store(c);
@@ -290,6 +291,11 @@ int user_add(const Common& c, const std::string& name, const std::string& role, 
     if (role == "township" && d->kind != "township") return refuse(department + " is not a township");
     if (role == "department" && d->kind == "township")
       return refuse(department + " is a township: use --role township");
+  }
+  if (role == "partner") {
+    if (!service::valid_partner_id(department))
+      return refuse("partner: the partner's id (lowercase letters, digits, '-' or '_') as department");
+    dept = department;
   }
   auto hash = service::hash_password(pw);
   if (!hash) return refuse(hash.error().message);

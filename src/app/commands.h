@@ -124,8 +124,15 @@ struct ServeArgs {
   int64_t evidence_budget_mb = 2048;  // all uploaded evidence files together
   std::vector<std::string> trusted_proxies;
   std::vector<std::string> counties;  // "id=database": other counties served at /c/{id}/
+  std::string sharing;                // the SensorThings sharing table ("" = data/exchange/sharing.csv)
 };
 int serve(const Common& c, const ServeArgs& a);
+/// `shanshui harvest`: a neighbour's monitoring data over SensorThings (or its export file), kept
+/// apart from the county's own (docs/exchange.md).
+struct HarvestArgs {
+  std::string partner, name, from, file, licence, token_file;
+};
+int harvest(const Common& c, const HarvestArgs& a);
 /// `shanshui user add`: a user of the dashboard (password from --password or stdin).
 int user_add(const Common& c, const std::string& name, const std::string& role, const std::string& department,
              const std::string& password);

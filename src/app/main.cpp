@@ -289,6 +289,23 @@ int run(int argc, char** argv) {
   common(screen_cmd);
   screen_cmd->callback([&] { rc = screen(c, scr); });
 
+  HarvestArgs hv;
+  auto* hv_cmd = app.add_subcommand(
+      "harvest",
+      "a neighbour's monitoring data over the OGC SensorThings API (or its export file), stored apart from "
+      "the county's own: its Datastreams and the Observations newer than those already stored");
+  hv_cmd->add_option("--partner", hv.partner, "the partner's id (fengjie)")->required();
+  hv_cmd->add_option("--name", hv.name, "the partner's name (奉节县), when first harvested");
+  hv_cmd->add_option("--from", hv.from, "its SensorThings service root (http://host/api/sta/v1.1)");
+  hv_cmd->add_option(
+      "--file", hv.file,
+      "an export file: {\"value\": [Datastream with Thing, ObservedProperty and Observations expanded]}");
+  hv_cmd->add_option("--licence", hv.licence, "the licence its data come under when a series names none");
+  hv_cmd->add_option("--token-file", hv.token_file,
+                     "a file holding the bearer token of the partner account it gave us");
+  common(hv_cmd);
+  hv_cmd->callback([&] { rc = harvest(c, hv); });
+
   int cov_year = 0;
   bool cov_record = false;
   auto* cov = app.add_subcommand("coverage",
@@ -314,6 +331,9 @@ int run(int argc, char** argv) {
   serve_cmd->add_option("--county", sv.counties,
                         "another county served beside --db, as ID=DATABASE: its dashboard at /c/ID/, its own users and "
                         "data; auditors and admins of --db read every county (the province); repeatable");
+  serve_cmd->add_option("--sharing", sv.sharing,
+                        "which monitoring series the SensorThings API (/api/sta/v1.1) shares with whom: a CSV as "
+                        "data/exchange/sharing.csv (the default; docs/exchange.md)");
   serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");
   serve_cmd->add_option("--web", sv.web, "directory of the dashboard's files (default: web/public of the source tree)");
@@ -343,7 +363,10 @@ int run(int argc, char** argv) {
   auto* uadd = user->add_subcommand(
       "add", "add a user (argon2id password hash); the password is read from stdin without --password");
   uadd->add_option("--name", uname, "username")->required();
-  uadd->add_option("--role", urole, "admin, office, department, township or auditor")->required();
+  uadd->add_option("--role", urole,
+                   "admin, office, department, township, auditor or partner (a neighbouring county: --department is "
+                   "its partner id)")
+      ->required();
   uadd->add_option("--department", udept,
                    "department or township (name, alias or id) for department and township users");
   uadd->add_option("--password", upass, "password (at least 8 characters)");

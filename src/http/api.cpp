@@ -34,6 +34,7 @@ std::optional<std::string> Access::refuse(const std::optional<store::User>& user
       // The coarse check: a write needs a user. Which items and indicators are theirs is the
       // handler's refuse_write, once it knows the item.
       if (!user) return std::string("log in first: the public may read published indicators only");
+      if (user->role == "partner") return std::string("partners read the data shared with them and change nothing");
       return std::nullopt;
   }
   return std::string("not allowed");
@@ -208,6 +209,11 @@ bool match_path(std::string_view pattern, std::string_view path, std::string* ar
   while (!pattern.empty() && !path.empty()) {
     size_t pe = pattern.find('/', 1), qe = path.find('/', 1);
     std::string_view ps = pattern.substr(0, pe), qs = path.substr(0, qe);
+    if (ps == "/{path*}") {
+      if (path.size() < 2) return false;
+      *arg = std::string(path.substr(1));
+      return true;
+    }
     if (ps.size() > 2 && ps[1] == '{') {
       if (qs.size() < 2) return false;
       for (char ch : qs.substr(1))
@@ -226,7 +232,7 @@ const std::vector<Route>& all_routes() {
   static const std::vector<Route> routes = [] {
     std::vector<Route> all;
     for (auto part : {session_routes, plan_routes, notice_routes, evidence_routes, geo_routes, monitoring_routes,
-                      lineage_routes, audit_routes})
+                      lineage_routes, audit_routes, sta_routes})
       for (auto& r : part()) all.push_back(std::move(r));
     return all;
   }();

@@ -23,6 +23,9 @@ struct CsvTable;
 namespace shanshui::plan {
 struct Plan;
 }
+namespace shanshui::service::sta {
+class Sharing;
+}
 namespace shanshui::service {
 class LoginGuard;
 class HashGate;
@@ -52,6 +55,7 @@ struct Ctx {
   int64_t evidence_budget = service::kDefaultEvidenceBudget;  // bytes all evidence files may take
   std::string county;                           // the county addressed (/c/{id}/api/…), "" for the home database
   std::shared_ptr<const std::string> counties;  // JSON of the counties this server hosts (GET /api/counties)
+  std::shared_ptr<const service::sta::Sharing> sharing;  // what the SensorThings API shares with whom
 };
 
 /// Who may call a route: the one place a route's access is declared. Dispatch enforces it before
@@ -97,9 +101,11 @@ std::vector<Route> audit_routes();
 std::vector<Route> notice_routes();
 std::vector<Route> evidence_routes();
 std::vector<Route> geo_routes();
+std::vector<Route> sta_routes();
 const std::vector<Route>& all_routes();
 
-/// Matches "/api/targets/forest_coverage" against "/api/targets/{id}".
+/// Matches "/api/targets/forest_coverage" against "/api/targets/{id}"; a last segment "{path*}"
+/// takes the rest of the path, whatever it holds ("/api/sta/v1.1/{path*}").
 bool match_path(std::string_view pattern, std::string_view path, std::string* arg);
 
 std::string dump(const json& j);

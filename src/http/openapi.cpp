@@ -103,6 +103,11 @@ const std::map<std::string, json>& responses() {
                {"verdict", str()},
                {"findings", arr()},
                {"overlaps", array_of(object({"kind", "layer", "feature", "area_m2", "share"}))}})},
+      {"GET /api/partners", array_of(object({"partner", "name", "source", "licence", "stations"},
+                                            {{"stations", array_of(object({"id", "name", "lon", "lat", "series"}))}}))},
+      {"GET /api/sta/v1.1", object({"value", "serverSettings"}, {{"value", array_of(object({"name", "url"}))}})},
+      // An entity, a page of a collection ({value, @iot.count?, @iot.nextLink?}) or a property.
+      {"GET /api/sta/v1.1/{path*}", object({})},
       {"POST /api/evidence", object({"sha256", "ref", "name", "media_type", "size", "url"},
                                     {{"sha256", str()}, {"ref", str()}, {"size", num()}})},
   };
@@ -192,7 +197,9 @@ std::string openapi_json() {
                          : json::array({json::object(), {{"bearer", json::array()}}, {{"cookie", json::array()}}});
     if (r.access.csrf) op["x-csrf"] = "cookie sessions send X-CSRF-Token";
     if (r.cached) op["x-cached"] = true;
-    paths[r.path][m] = op;
+    std::string path = r.path;  // "{path*}" (the rest of the path) is documented as a parameter
+    if (auto star = path.find("{path*}"); star != std::string::npos) path.replace(star, 7, "{path}");
+    paths[path][m] = op;
   }
   json doc = {{"openapi", "3.0.3"},
               {"info",

@@ -164,12 +164,18 @@ std::vector<Route> session_routes() {
                  if (str("username").empty() || str("username").size() > kMaxUsername)
                    return send_error(c.res, 400, "username: 1 to " + std::to_string(kMaxUsername) + " bytes");
                  if (!service::valid_role(role))
-                   return send_error(c.res, 400, "role: admin, office, department, township or auditor");
+                   return send_error(c.res, 400, "role: admin, office, department, township, auditor or partner");
                  if (role == "department" || role == "township") {
                    dept = p->resolve_department(str("department"));
                    if (dept.empty())
                      return send_error(c.res, 400,
                                        "department '" + str("department") + "' is not in the plan's registry");
+                 }
+                 if (role == "partner") {
+                   if (!service::valid_partner_id(str("department")))
+                     return send_error(
+                         c.res, 400, "partner: the partner's id (lowercase letters, digits, '-' or '_') as department");
+                   dept = str("department");
                  }
                  auto hash = service::hash_password(str("password"));
                  if (!hash) return send_error(c.res, 400, hash.error().message);

@@ -19,6 +19,7 @@
 #include "http/wire.h"
 #include "service/auth.h"
 #include "service/login_guard.h"
+#include "service/sta_sharing.h"
 #include "service/tracking.h"
 #include "store/store.h"
 
@@ -81,6 +82,11 @@ Result<int> Server::bind() {
   auto listing = counties_json(home, impl_->opt.counties);
   if (!listing) return tl::unexpected(listing.error());
   auto counties = std::make_shared<const std::string>(std::move(*listing));
+  auto table_of_sharing = service::sta::Sharing::load(impl_->opt.sharing.empty() ? std::string(SHANSHUI_SOURCE_DIR) +
+                                                                                       "/data/exchange/sharing.csv"
+                                                                                 : impl_->opt.sharing);
+  if (!table_of_sharing) return fail("--sharing: " + table_of_sharing.error().message);
+  auto sharing = std::make_shared<const service::sta::Sharing>(std::move(*table_of_sharing));
   auto cache = std::make_shared<ResponseCache>(impl_->opt.cache_bytes);
   const bool use_cache = impl_->opt.cache;
   const bool secure = impl_->opt.behind_tls;
@@ -93,7 +99,7 @@ Result<int> Server::bind() {
   // One dispatcher matches the route table by path segments (no regex per route).
   const std::vector<Route>* table = &all_routes();
   auto dispatch = [home, county_db, counties, table, cache, use_cache, secure, health, live, guard, hashes, proxies,
-                   evidence_budget](const Request& req, Response& res, const std::string& county) {
+                   evidence_budget, sharing](const Request& req, Response& res, const std::string& county) {
     const std::string& db = county.empty() ? home : county_db.at(county);
     std::string arg;
     const Route* found = nullptr;
@@ -123,7 +129,7 @@ Result<int> Server::bind() {
     if (!store) return send_internal(res, why);
     Ctx c{req, res,    *store,          std::nullopt, std::nullopt, false,
           arg, secure, health,          guard.get(),  hashes.get(), client_address(req, proxies),
-          db,  live,   evidence_budget, county,       counties};
+          db,  live,   evidence_budget, county,       counties,     sharing};
     std::string token;
     if (auto a = req.get_header_value("Authorization"); a.rfind("Bearer ", 0) == 0) {
       token = a.substr(7);

@@ -43,6 +43,9 @@ struct ServerOptions {
   /// of the home database with the auditor or admin role are the province: they read every county,
   /// as auditors (reading everything, writing nothing).
   std::vector<std::pair<std::string, std::string>> counties;  // (id, database)
+  /// Which monitoring series the SensorThings API shares with whom (docs/exchange.md); "" is the
+  /// source tree's data/exchange/sharing.csv.
+  std::string sharing;
 };
 
 class Server {

@@ -36,7 +36,12 @@ std::string random_token() {
 }
 
 bool valid_role(const std::string& r) {
-  return r == "admin" || r == "office" || r == "department" || r == "township" || r == "auditor";
+  return r == "admin" || r == "office" || r == "department" || r == "township" || r == "auditor" || r == "partner";
+}
+
+bool valid_partner_id(const std::string& id) {
+  return !id.empty() && id.size() <= 40 &&
+         id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
 }
 
 const char* write_name(Write w) {
@@ -68,6 +73,7 @@ std::optional<std::string> refuse_write(const std::optional<store::User>& user, 
   if (!user) return "log in first: the public may read published indicators only";
   const std::string& role = user->role;
   if (role == "auditor") return "auditors read everything and change nothing";
+  if (role == "partner") return std::string("partners read the data shared with them and change nothing");
   if (role == "admin") return std::nullopt;
   switch (w) {
     case Write::report:
@@ -111,7 +117,8 @@ std::optional<std::string> refuse_answer(const std::optional<store::User>& user,
   return std::nullopt;
 }
 
-bool may_read_internal(const std::optional<store::User>& user) { return user.has_value(); }
+// A partner (a neighbouring county's account) is a stranger to the county's internal tracking.
+bool may_read_internal(const std::optional<store::User>& user) { return user && user->role != "partner"; }
 
 const char* read_key(Read r) {
   switch (r) {
@@ -142,10 +149,12 @@ std::optional<std::string> refuse_read(const std::optional<store::User>& user, R
     case Read::indicators:
       return std::nullopt;
     case Read::internal:
+      if (user && user->role == "partner") return std::string("partners read the data shared with them only");
       if (user) return std::nullopt;
       return "log in first: this data is not public";
     case Read::audit:
       if (!user) return "log in first: this data is not public";
+      if (user->role == "partner") return std::string("partners read the data shared with them only");
       if (user->role == "admin" || user->role == "office" || user->role == "auditor") return std::nullopt;
       return "the audit log is for the office, auditors and administrators";
   }

@@ -20,8 +20,12 @@ std::string random_token();
 
 /// The roles: admin; office (leading-group office: dispatch, approve, close); department
 /// (reports on items it leads or shares); township (likewise, through the townships group);
-/// auditor (reads everything, changes nothing). Anonymous visitors are "public".
+/// auditor (reads everything, changes nothing); partner (a neighbouring county's account: reads
+/// the monitoring series shared with it over SensorThings, its department being its partner id,
+/// and nothing internal). Anonymous visitors are "public".
 bool valid_role(const std::string& role);
+/// A partner's id (its account's department): 1–40 lowercase letters, digits, '-' or '_'.
+bool valid_partner_id(const std::string& id);
 
 /// The writes the API offers.
 /// supervise: issue, resolve and escalate 督办 notices; answer_notice: answer the notices

@@ -19,8 +19,8 @@ Catalogue chinese() {
   for (const char* s : {"not_started", "on_schedule", "lagging", "overdue", "done", "closed"})
     c["status"][s] = plan::item_status_label(s);
   c["lens"] = {{"schedule", "序时进度"}, {"unsd", "趋势预测"}, {"current", "当前达标"}};
-  c["role"] = {{"admin", "管理员"},  {"office", "领导小组办公室"}, {"department", "部门"},
-               {"township", "乡镇"}, {"auditor", "审计"},          {"public", "公众"}};
+  c["role"] = {{"admin", "管理员"}, {"office", "领导小组办公室"},    {"department", "部门"}, {"township", "乡镇"},
+               {"auditor", "审计"}, {"partner", "协作方（毗邻县）"}, {"public", "公众"}};
   c["station_kind"] = {{"air", "空气"}, {"water", "水质"}, {"noise", "噪声"}, {"source", "污染源"}};
   c["supervision_kind"] = {{"overdue_item", "逾期"},
                            {"lagging_item", "滞后"},
@@ -33,7 +33,8 @@ Catalogue chinese() {
       {"denied", "拒绝越权操作"},       {"login.failed", "登录失败"},      {"refused.invalid", "拒收不实数据"},
       {"assessment.run", "评估运行"},   {"audit.seal", "封存既有数据"},    {"notice.issue", "下发督办"},
       {"notice.answer", "答复督办"},    {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"},
-      {"evidence.add", "上传证明材料"}, {"layer.import", "导入图层"},      {"db.backup", "数据库备份"}};
+      {"evidence.add", "上传证明材料"}, {"layer.import", "导入图层"},      {"partner.harvest", "采集毗邻县数据"},
+      {"db.backup", "数据库备份"}};
   c["notice_state"] = {{"issued", "待答复"}, {"answered", "待办结"}, {"escalated", "已通报"}, {"resolved", "已办结"}};
   // The named inputs of a lens (plan/lenses.cpp) and the bounds of a target.
   c["lens_input"] = {{"b", "基准年"},
@@ -174,22 +175,34 @@ Catalogue english() {
   c["lens"] = {{"schedule", "time-proportional"}, {"unsd", "trend (UNSD)"}, {"current", "current status"}};
   c["role"] = {{"admin", "administrator"},   {"office", "leading-group office"},
                {"department", "department"}, {"township", "township"},
-               {"auditor", "auditor"},       {"public", "public"}};
+               {"auditor", "auditor"},       {"partner", "partner (neighbouring county)"},
+               {"public", "public"}};
   c["station_kind"] = {{"air", "air"}, {"water", "water"}, {"noise", "noise"}, {"source", "pollution source"}};
   c["supervision_kind"] = {{"overdue_item", "overdue"},
                            {"lagging_item", "lagging"},
                            {"missing_report", "report missing"},
                            {"lagging_target", "target lagging"}};
-  c["audit_action"] = {{"plan.import", "plan imported"},        {"measurement.add", "value recorded"},
-                       {"report.add", "progress reported"},     {"item.close", "item closed"},
-                       {"input.rejected", "input row refused"}, {"station.add", "station registered"},
-                       {"station.remove", "station removed"},   {"user.add", "user added"},
-                       {"ingest.batch", "monitoring ingest"},   {"denied", "access denied"},
-                       {"login.failed", "login failed"},        {"refused.invalid", "value refused as impossible"},
-                       {"assessment.run", "assessment run"},    {"audit.seal", "existing rows sealed"},
-                       {"notice.issue", "notice issued"},       {"notice.answer", "notice answered"},
-                       {"notice.resolve", "notice resolved"},   {"notice.escalate", "notice escalated"},
-                       {"evidence.add", "evidence uploaded"},   {"layer.import", "layer imported"},
+  c["audit_action"] = {{"plan.import", "plan imported"},
+                       {"measurement.add", "value recorded"},
+                       {"report.add", "progress reported"},
+                       {"item.close", "item closed"},
+                       {"input.rejected", "input row refused"},
+                       {"station.add", "station registered"},
+                       {"station.remove", "station removed"},
+                       {"user.add", "user added"},
+                       {"ingest.batch", "monitoring ingest"},
+                       {"denied", "access denied"},
+                       {"login.failed", "login failed"},
+                       {"refused.invalid", "value refused as impossible"},
+                       {"assessment.run", "assessment run"},
+                       {"audit.seal", "existing rows sealed"},
+                       {"notice.issue", "notice issued"},
+                       {"notice.answer", "notice answered"},
+                       {"notice.resolve", "notice resolved"},
+                       {"notice.escalate", "notice escalated"},
+                       {"evidence.add", "evidence uploaded"},
+                       {"layer.import", "layer imported"},
+                       {"partner.harvest", "partner data harvested"},
                        {"db.backup", "database backed up"}};
   c["notice_state"] = {{"issued", "awaiting answer"},
                        {"answered", "awaiting decision"},

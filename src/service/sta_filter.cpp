@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -647,6 +648,40 @@ Result<Filter> Filter::parse(std::string_view text) {
   SS_TRY(root);
   f.root_ = *root;
   return f;
+}
+
+namespace {
+
+void collect_conjuncts(const Node& n, Filter::Conjuncts& out) {
+  if (n.kind == Node::Kind::binary && n.name == "and") {
+    collect_conjuncts(*n.args[0], out);
+    collect_conjuncts(*n.args[1], out);
+    return;
+  }
+  static const std::set<std::string> ops = {"eq", "ne", "gt", "ge", "lt", "le"};
+  if (n.kind == Node::Kind::binary && ops.count(n.name)) {
+    const Node& a = *n.args[0];
+    const Node& b = *n.args[1];
+    if (a.kind == Node::Kind::path && b.kind == Node::Kind::literal) {
+      out.comparisons.push_back({a.name, n.name, b.value});
+      return;
+    }
+    if (a.kind == Node::Kind::literal && b.kind == Node::Kind::path) {  // 5 lt result: result gt 5
+      static const std::map<std::string, std::string> turned = {{"eq", "eq"}, {"ne", "ne"}, {"gt", "lt"},
+                                                                {"ge", "le"}, {"lt", "gt"}, {"le", "ge"}};
+      out.comparisons.push_back({b.name, turned.at(n.name), a.value});
+      return;
+    }
+  }
+  out.complete = false;
+}
+
+}  // namespace
+
+Filter::Conjuncts Filter::conjuncts() const {
+  Conjuncts out;
+  if (root_) collect_conjuncts(*root_, out);
+  return out;
 }
 
 Result<bool> Filter::matches(const Resolver& resolve) const {

@@ -62,6 +62,22 @@ class Filter {
   /// The property paths the filter reads, for resolvers that fetch only what is needed.
   const std::vector<std::string>& paths() const { return paths_; }
 
+  /// One comparison of a property with a literal, as it stands in the filter's top-level `and`
+  /// chain ("phenomenonTime ge 2026-01-01T00:00:00Z"; a literal on the left is turned round).
+  struct Comparison {
+    std::string path;
+    std::string op;  // eq ne gt ge lt le
+    Value value;
+  };
+  /// The comparisons the filter's top level joins by `and`, which any matching entity satisfies:
+  /// a store reads an index range from them. `complete` is true when they are the whole filter
+  /// (nothing else to evaluate), so the range is the answer.
+  struct Conjuncts {
+    std::vector<Comparison> comparisons;
+    bool complete = true;
+  };
+  Conjuncts conjuncts() const;
+
  private:
   std::shared_ptr<const Node> root_;
   std::vector<std::string> paths_;

@@ -2,6 +2,7 @@
 #include "service/sta_query.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -54,9 +55,68 @@ std::string encode(std::string_view s) {
   return out;
 }
 
+// Splits at `sep` outside parentheses and quoted text ('…', '' inside for a quote).
+std::vector<std::string> split_top(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  int depth = 0;
+  bool quoted = false;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    char c = i < s.size() ? s[i] : sep;
+    if (quoted) {
+      if (c == '\'' && i < s.size()) quoted = false;
+      continue;
+    }
+    if (c == '\'') quoted = true;
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == sep && depth <= 0) {
+      if (auto part = trim(s.substr(start, i - start)); !part.empty()) out.push_back(part);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+Result<Query> parse_level(const std::map<std::string, std::string>& params, int max_top, int depth);
+
+// "Observations($top=5;$orderby=phenomenonTime desc)", "Datastreams/Observations".
+Result<Expansion> parse_expansion(const std::string& item, int max_top, int depth) {
+  if (depth > kMaxExpandDepth)
+    return fail("$expand: nested deeper than " + std::to_string(kMaxExpandDepth) + " levels");
+  size_t open = item.find('('), slash = item.find('/');
+  std::map<std::string, std::string> inner;
+  std::string name;
+  if (slash != std::string::npos && (open == std::string::npos || slash < open)) {
+    name = item.substr(0, slash);
+    inner["$expand"] = item.substr(slash + 1);
+  } else if (open != std::string::npos) {
+    if (item.back() != ')') return fail("$expand: '" + item.substr(0, 60) + "': options not closed by ')'");
+    name = trim(item.substr(0, open));
+    for (const auto& option : split_top(std::string_view(item).substr(open + 1, item.size() - open - 2), ';')) {
+      size_t eq = option.find('=');
+      if (eq == std::string::npos) return fail("$expand: '" + option.substr(0, 60) + "' is not $option=value");
+      inner[trim(option.substr(0, eq))] = trim(option.substr(eq + 1));
+    }
+  } else {
+    name = item;
+  }
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return std::isalpha((unsigned char)c); }))
+    return fail("$expand: '" + name.substr(0, 40) + "' is not a navigation property");
+  auto q = parse_level(inner, max_top, depth);
+  SS_TRY(q);
+  return Expansion{name, std::make_shared<const Query>(std::move(*q))};
+}
+
 }  // namespace
 
 Result<Query> parse_query(const std::map<std::string, std::string>& params, int max_top) {
+  return parse_level(params, max_top, 1);
+}
+
+namespace {
+
+Result<Query> parse_level(const std::map<std::string, std::string>& params, int max_top, int depth) {
   Query q;
   for (const auto& [name, value] : params) {
     if (name.empty() || name[0] != '$') continue;  // not a query option (the server's own parameters)
@@ -85,13 +145,15 @@ Result<Query> parse_query(const std::map<std::string, std::string>& params, int 
       for (const auto& p : split_commas(value)) q.select.push_back(property(p));
       if (q.select.empty()) return fail("$select: no property named");
     } else if (name == "$expand") {
-      q.expand = split_commas(value);
+      for (const auto& item : split_top(value, ',')) {
+        auto e = parse_expansion(item, max_top, depth + 1);
+        SS_TRY(e);
+        q.expand.push_back(std::move(*e));
+      }
     } else if (name == "$filter") {
       auto f = Filter::parse(value);
       SS_TRY(f);
       q.filter = std::move(*f);
-    } else if (name == "$resultFormat") {
-      if (value != "dataArray") return fail("$resultFormat: only dataArray, not '" + value.substr(0, 20) + "'");
     } else {
       return fail("unknown query option " + name.substr(0, 40) +
                   " (SensorThings 1.1: $top $skip $count $orderby $select $expand $filter)");
@@ -99,6 +161,8 @@ Result<Query> parse_query(const std::map<std::string, std::string>& params, int 
   }
   return q;
 }
+
+}  // namespace
 
 Value value_at(const json& entity, std::string_view path) {
   const json* at = &entity;
@@ -119,57 +183,75 @@ Value value_at(const json& entity, std::string_view path) {
   return Value{};
 }
 
-Result<json> page(const std::vector<json>& entities, const Query& q, const std::string& self) {
+bool ordered_before(const json& a, const json& b, const Query& q, const PathResolver& resolve) {
+  for (const auto& [path, desc] : q.orderby) {
+    // A null is smaller than any value (OData v4 Part 2 §5.1.1.15: first when ascending);
+    // values that cannot be compared are taken as equal.
+    Value x = resolve ? resolve(a, path) : value_at(a, path), y = resolve ? resolve(b, path) : value_at(b, path);
+    auto c = compare(x, y);
+    int o = c ? *c : (y.kind == Value::Kind::null) - (x.kind == Value::Kind::null);
+    if (o != 0) return desc ? o > 0 : o < 0;
+  }
+  return false;
+}
+
+Result<json> page(const std::vector<json>& entities, const Query& q, const std::string& self, const Expander& expand,
+                  const PathResolver& resolve) {
   std::vector<const json*> kept;
   kept.reserve(entities.size());
   for (const auto& e : entities) {
     if (q.filter) {
-      auto ok = q.filter->matches([&e](std::string_view path) { return value_at(e, path); });
+      auto ok = q.filter->matches(
+          [&e, &resolve](std::string_view path) { return resolve ? resolve(e, path) : value_at(e, path); });
       SS_TRY(ok);
       if (!*ok) continue;
     }
     kept.push_back(&e);
   }
   if (!q.orderby.empty())
-    std::stable_sort(kept.begin(), kept.end(), [&q](const json* a, const json* b) {
-      for (const auto& [path, desc] : q.orderby) {
-        // A null is smaller than any value (OData v4 Part 2 §5.1.1.15: first when ascending);
-        // values that cannot be compared are taken as equal.
-        Value x = value_at(*a, path), y = value_at(*b, path);
-        auto c = compare(x, y);
-        int o = c ? *c : (y.kind == Value::Kind::null) - (x.kind == Value::Kind::null);
-        if (o != 0) return desc ? o > 0 : o < 0;
-      }
-      return false;
-    });
+    std::stable_sort(kept.begin(), kept.end(),
+                     [&q, &resolve](const json* a, const json* b) { return ordered_before(*a, *b, q, resolve); });
   json out = json::object();
   if (q.count) out["@iot.count"] = kept.size();
   json value = json::array();
   size_t first = std::min(kept.size(), static_cast<size_t>(q.skip));
   size_t last = std::min(kept.size(), first + static_cast<size_t>(q.top));
   for (size_t i = first; i < last; ++i) {
-    if (q.select.empty()) {
-      value.push_back(*kept[i]);
+    if (!expand) {
+      value.push_back(narrowed(*kept[i], q));
       continue;
     }
-    json narrowed = json::object();
-    for (const auto& p : q.select)
-      if (auto it = kept[i]->find(p); it != kept[i]->end()) narrowed[p] = *it;
-    value.push_back(std::move(narrowed));
+    json e = *kept[i];
+    SS_TRY(expand(e));
+    value.push_back(narrowed(e, q));
   }
-  if (last < kept.size()) {
-    std::map<std::string, std::string> next = q.options;
-    next["$skip"] = std::to_string(last);
-    next["$top"] = std::to_string(q.top);
-    std::string link = self + "?";
-    bool first_option = true;
-    for (const auto& [k, v] : next) {
-      link += (first_option ? "" : "&") + encode(k) + "=" + encode(v);
-      first_option = false;
-    }
-    out["@iot.nextLink"] = link;
-  }
+  if (last < kept.size()) out["@iot.nextLink"] = next_link(q, self, static_cast<int64_t>(last));
   out["value"] = std::move(value);
+  return out;
+}
+
+std::string next_link(const Query& q, const std::string& self, int64_t skip) {
+  std::map<std::string, std::string> next = q.options;
+  next["$skip"] = std::to_string(skip);
+  next["$top"] = std::to_string(q.top);
+  std::string link = self + "?";
+  bool first_option = true;
+  for (const auto& [k, v] : next) {
+    link += (first_option ? "" : "&") + encode(k) + "=" + encode(v);
+    first_option = false;
+  }
+  return link;
+}
+
+json narrowed(const json& entity, const Query& q) {
+  if (q.select.empty()) return entity;
+  json out = json::object();
+  for (const auto& p : q.select)
+    if (auto it = entity.find(p); it != entity.end()) out[p] = *it;
+  for (const auto& e : q.expand) {
+    for (const char* suffix : {"", "@iot.nextLink", "@iot.count"})
+      if (auto it = entity.find(e.name + suffix); it != entity.end()) out[e.name + suffix] = *it;
+  }
   return out;
 }
 

@@ -90,6 +90,16 @@ const Copied kTables[] = {
      "fid, layer_id, feature_id, name, code, zone, attributes, geom, min_x, min_y, max_x, max_y, row_hash",
      "fid, layer_id, feature_id, name, code, zone, attributes, geom, min_x, min_y, max_x, max_y, row_hash",
      "iitttttbrrrrb", "fid"},
+    {"partners", "id, partner, name, source, licence, registered_at, row_hash",
+     "id, partner, name, source, licence, registered_at, row_hash", "itttttb", "id"},
+    {"partner_series",
+     "id, partner, series, thing, thing_name, lon, lat, property, unit, licence, provider, owner, first_seen, row_hash",
+     "id, partner, series, thing, thing_name, lon, lat, property, unit, licence, provider, owner, first_seen, row_hash",
+     "ittttrrttttttb", "id"},
+    {"partner_observations",
+     "id, partner, series, phenomenon_start, phenomenon_time, result, result_time, harvested_at, row_hash",
+     "id, partner, series, phenomenon_start, phenomenon_time, result, result_time, harvested_at, row_hash", "itttttttb",
+     "id"},
 };
 
 std::optional<std::string> read_column(sqlite3_stmt* st, int col, char type) {

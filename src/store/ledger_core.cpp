@@ -37,6 +37,12 @@ const std::vector<CoveredTable>& covered_tables() {
       {"evidence_files", "sha256, name, media_type, size, content, uploaded_by, uploaded_at", "tttibtt"},
       {"geo_layers", "name, kind, version, source, source_sha256, source_crs, feature_count, imported_at", "ttitttit"},
       {"geo_features", "layer_id, feature_id, name, code, zone, attributes, geom", "itttttb"},
+      {"partners", "partner, name, source, licence, registered_at", "ttttt"},
+      {"partner_series",
+       "partner, series, thing, thing_name, lon, lat, property, unit, licence, provider, owner, first_seen",
+       "ttttrrtttttt"},
+      {"partner_observations", "partner, series, phenomenon_start, phenomenon_time, result, result_time, harvested_at",
+       "ttttttt"},
   };
   return kTables;
 }

@@ -54,6 +54,13 @@ AuditText describe(const User& u) {
   return {"user.add", u.username, u.role + (u.department.empty() ? "" : " of " + u.department)};
 }
 
+AuditText describe(const Partner& p, const HarvestResult& r) {
+  return {"partner.harvest", "partner:" + p.partner,
+          p.name + " (" + p.source + "): " + std::to_string(r.series_added) + " new series, " +
+              std::to_string(r.observations_added) + " values stored, " + std::to_string(r.observations_present) +
+              " already present"};
+}
+
 AuditText describe_layer(const SpatialLayer& layer, size_t features) {
   return {"layer.import", "layer:" + layer.name,
           "version " + std::to_string(layer.version) + ", " + layer.kind + ", " + std::to_string(features) +

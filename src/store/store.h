@@ -157,6 +157,43 @@ struct Observation {
   std::string invalid;  // why the value cannot be physically true (hj212::implausible), "" when plausible
 };
 
+/// One series of observations: one station's values of one factor, one CN and one kind (the
+/// SensorThings Datastream, service/sta_entities.h).
+struct SeriesKey {
+  std::string mn, factor, cn, kind;
+};
+struct SeriesSummary {
+  SeriesKey key;
+  std::string unit;         // the unit of its newest value
+  std::string first, last;  // data_time of its first and last value
+  int64_t count = 0;
+};
+
+/// A neighbour whose monitoring data are harvested (docs/exchange.md): its id, its name, where
+/// its data come from (a SensorThings service root, or "file:NAME" for an export file) and the
+/// licence its data come under unless a series names its own.
+struct Partner {
+  int64_t id = 0;
+  std::string partner, name, source, licence, registered_at;
+};
+/// One of a partner's series (its Datastream) as harvested, with the place it is measured at.
+struct PartnerSeries {
+  int64_t id = 0;
+  std::string partner, series, thing, thing_name;
+  std::optional<double> lon, lat;
+  std::string property, unit, licence, provider, owner, first_seen;
+};
+/// One harvested value: the partner's phenomenonTime as sent, its start at +08:00 (the key and
+/// the order), the result as sent.
+struct PartnerObservation {
+  int64_t id = 0;
+  std::string partner, series, phenomenon_start, phenomenon_time, result, result_time, harvested_at;
+};
+struct HarvestResult {
+  bool partner_added = false;
+  int64_t series_added = 0, observations_added = 0, observations_present = 0;
+};
+
 /// A stored raw frame: the bytes as received, with where and when they came from.
 struct RawFrame {
   int64_t id = 0;
@@ -379,6 +416,30 @@ class Store {
   virtual Result<std::vector<Observation>> observations_page(const std::string& mn, const std::string& factor,
                                                              const std::string& from, const std::string& to, int limit,
                                                              bool newest) = 0;
+  /// The series with observations of after < id <= upto, each summarized over those rows only (a
+  /// catalogue of series is kept up to date by merging these summaries as ids grow).
+  virtual Result<std::vector<SeriesSummary>> observation_series(int64_t after, int64_t upto) = 0;
+  /// One series' observations with from <= data_time <= to, by time (newest first when `newest`),
+  /// skipping `offset` and at most `limit`: a SensorThings page, from the slot index.
+  virtual Result<std::vector<Observation>> series_observations(const SeriesKey& series, const std::string& from,
+                                                               const std::string& to, bool newest, int64_t offset,
+                                                               int limit) = 0;
+  virtual Result<std::optional<Observation>> observation(int64_t id) = 0;
+  virtual Result<int64_t> count_series_observations(const SeriesKey& series, const std::string& from,
+                                                    const std::string& to) = 0;
+  /// Stores what was harvested from a partner in one transaction with one audit entry: the partner
+  /// (when new), its series not yet known and its values not yet stored (a value already stored
+  /// for the same series and start is kept as it is and counted as present).
+  virtual Result<HarvestResult> add_harvest(const Partner& partner, const std::vector<PartnerSeries>& series,
+                                            const std::vector<PartnerObservation>& values) = 0;
+  virtual Result<std::vector<Partner>> partners() = 0;
+  /// A partner's series ("" = every partner's), by partner and series.
+  virtual Result<std::vector<PartnerSeries>> partner_series(const std::string& partner) = 0;
+  /// One partner series' values with from <= start <= to, newest first when `newest`, at most `limit`.
+  virtual Result<std::vector<PartnerObservation>> partner_observations(const std::string& partner,
+                                                                       const std::string& series,
+                                                                       const std::string& from, const std::string& to,
+                                                                       int limit, bool newest) = 0;
   /// Commits a one-row write: false (with the reason) when the database cannot be written.
   virtual Status probe_write() = 0;
   /// Who the following writes are recorded as, in the audit log ("cli", "user:wang", …).

@@ -580,6 +580,20 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(self.call("GET", "/api/layers/999999", openapi="/api/layers/{id}").status, 404)
         self.assertEqual(self.call("GET", "/api/layers/x", openapi="/api/layers/{id}").status, 400)
 
+    def test_sensorthings_is_served_beside_the_api(self):
+        """The SensorThings API answers here too (its query set is tests/http/sta_test.py): the root,
+        the stations as Things for the county's own users, and nothing internal for the public."""
+        root = self.call("GET", "/api/sta/v1.1").json()
+        self.assertEqual([s["name"] for s in root["value"]][:2], ["Things", "Locations"])
+        things = self.call("GET", "/api/sta/v1.1/Things?$select=id", "office", openapi="/api/sta/v1.1/{path}").json()
+        self.assertGreaterEqual(len(things["value"]), 10)  # every registered station, with or without data
+        self.assertEqual(self.call("GET", "/api/sta/v1.1/Things", openapi="/api/sta/v1.1/{path}").json()["value"], [])
+        self.assertEqual(self.call("GET", "/api/partners", "office").json(), [])  # nothing harvested here
+        self.assertEqual(self.call("GET", "/api/partners").status, 401)
+        r = self.call("GET", "/api/sta/v1.1/Nothing", openapi="/api/sta/v1.1/{path}")
+        self.assertEqual(r.status, 400)
+        self.assertIn("实体集", r.json()["error"])
+
     def test_a_layer_computed_target_by_township(self):
         doc = self.call("GET", "/api/targets/protected_area_share/townships", "public",
                         openapi="/api/targets/{id}/townships").json()

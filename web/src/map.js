@@ -29,7 +29,8 @@ const chineseControls = () => defaultControls({ zoomOptions: { zoomInTipLabel: t
 
 /** The legend under the map: what each symbol means. */
 export const legend = () => [['#2b6cb0', tx('空气自动站'), 'dot'], ['#0f9d9a', tx('水质断面'), 'dot'], ['#8a5a00', tx('噪声监测点'), 'dot'],
-  ['#5aa9e6', tx('河流'), 'line'], ['#6b8f71', tx('县界'), 'area'], ['#5f6b71', tx('邻县（示意）'), 'text']];
+  ['#5aa9e6', tx('河流'), 'line'], ['#6b8f71', tx('县界'), 'area'], ['#5f6b71', tx('邻县（示意）'), 'text'],
+  ['#7a4fa0', tx('毗邻县共享站点'), 'square']];
 
 export function drawStationMap(stations) {
   const el = document.getElementById('map');
@@ -72,6 +73,7 @@ export function drawStationMap(stations) {
   // A station opens its page; a feature of a plan layer shows what it is in the info panel.
   map.on('click', (ev) => map.forEachFeatureAtPixel(ev.pixel, (f) => {
     if (f.get('station')) { location.hash = '#/station/' + f.get('station').mn; return true; }
+    if (f.get('partnerStation')) { showPartnerInfo(f.get('partnerStation'), f.get('partner')); return true; }
     if (f.get('kind')) { showInfo(f); return true; }
     return false;
   }));
@@ -159,6 +161,49 @@ function showInfo(f) {
     div.append(b, span);
     return div;
   }));
+}
+
+// ---- neighbours' stations (/api/partners: harvested over SensorThings, kept apart) ----
+
+/** Adds the stations harvested from neighbouring counties as purple squares, labelled with their
+ * county; a click shows each series with its licence and latest value. Only the county's own users
+ * read them (the public gets nothing: the data came under the partners' licences). */
+export async function addPartnerStations(map, info) {
+  infoPanel = info || infoPanel;
+  const r = await fetch(BASE + '/api/partners', { credentials: 'same-origin' });
+  if (!r.ok) return 0;
+  const partners = await r.json();
+  const features = [];
+  for (const p of partners) for (const s of p.stations) {
+    if (s.lon == null || s.lat == null) continue;
+    const f = new ol.Feature({ geometry: new ol.geom.Point(ol.proj.fromLonLat([s.lon, s.lat])), partnerStation: s, partner: p });
+    f.setStyle(new ol.style.Style({ image: new ol.style.RegularShape({ points: 4, radius: 7, angle: Math.PI / 4,
+      fill: new ol.style.Fill({ color: '#7a4fa0' }), stroke: new ol.style.Stroke({ color: '#fff', width: 1.5 }) }),
+    text: new ol.style.Text({ text: `${s.name}（${p.name}）`, offsetY: -13, font: '12px sans-serif', fill: new ol.style.Fill({ color: '#4b2d66' }) }) }));
+    features.push(f);
+  }
+  if (features.length) map.addLayer(new ol.layer.Vector({ source: new ol.source.Vector({ features }), declutter: true }));
+  return features.length;
+}
+
+function showPartnerInfo(s, p) {
+  if (!infoPanel) return;
+  const line = (k, v, own) => {
+    const div = document.createElement('div');
+    const b = document.createElement('b');
+    b.textContent = `${k}${tx('：')}`;
+    const span = document.createElement('span');
+    span.textContent = v;
+    if (own) span.lang = 'zh-CN';  // the partner's own words
+    div.append(b, span);
+    return div;
+  };
+  const rows = [line(tx('协作方'), `${p.name}（${p.partner}）`, true), line(tx('站点'), s.name, true)];
+  for (const x of s.series) {
+    const latest = x.latest ? `${x.latest.result} ${x.unit}（${x.latest.time}）` : tx('暂无数据');
+    rows.push(line(x.property, latest, true), line(tx('许可'), `${x.licence}；${tx('提供方')}${tx('：')}${x.provider}`, true));
+  }
+  infoPanel.replaceChildren(...rows);
 }
 
 /** Adds the latest version of every stored layer under the other layers, with a switcher in

@@ -709,6 +709,155 @@ class PgStore final : public Store {
                                    observation_row, {Param::of(mn), Param::of(from), Param::of(to), Param::of(factor)});
   }
 
+  Result<std::vector<SeriesSummary>> observation_series(int64_t after, int64_t upto) override {
+    return select_all<SeriesSummary>(
+        "SELECT mn, factor, cn, kind, max(unit), min(data_time), max(data_time), count(*) FROM observations "
+        "WHERE id > $1 AND id <= $2 GROUP BY mn, factor, cn, kind ORDER BY mn, factor, cn, kind",
+        [](const Rows& q, size_t r) {
+          return SeriesSummary{{q.text(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3)},
+                               q.text(r, 4),
+                               q.text(r, 5),
+                               q.text(r, 6),
+                               q.integer(r, 7)};
+        },
+        {Param::of(after), Param::of(upto)});
+  }
+
+  Result<std::vector<Observation>> series_observations(const SeriesKey& k, const std::string& from,
+                                                       const std::string& to, bool newest, int64_t offset,
+                                                       int limit) override {
+    return select_all<Observation>(
+        std::string(kObservationColumns) +
+            "WHERE mn = $1 AND data_time >= $2 AND data_time <= $3 AND factor = $4 AND cn = $5 AND kind = $6 "
+            "ORDER BY data_time " +
+            (newest ? "DESC" : "ASC") + " LIMIT " + std::to_string(std::max(1, limit)) + " OFFSET " +
+            std::to_string(std::max<int64_t>(0, offset)),
+        observation_row,
+        {Param::of(k.mn), Param::of(from), Param::of(to), Param::of(k.factor), Param::of(k.cn), Param::of(k.kind)});
+  }
+
+  Result<HarvestResult> add_harvest(const Partner& p, const std::vector<PartnerSeries>& series,
+                                    const std::vector<PartnerObservation>& values) override {
+    SS_TRY(ready());
+    WriteTx tx(c_);
+    SS_TRY(tx.begin());
+    HarvestResult r;
+    std::vector<RowRange> ranges;
+    auto seal = [&](const char* table, int64_t id) { return pg::seal_row(c_, *covered_table(table), id); };
+    {
+      auto ins = c_.query(
+          "INSERT INTO partners (partner, name, source, licence, registered_at) VALUES ($1, $2, $3, $4, $5) "
+          "ON CONFLICT (partner) DO NOTHING RETURNING id",
+          {Param::of(p.partner), Param::of(p.name), Param::of(p.source), Param::of(p.licence),
+           Param::of(now_iso8601())});
+      SS_TRY(ins);
+      if (ins->size() > 0) {
+        int64_t id = ins->integer(0, 0);
+        auto leaf = seal("partners", id);
+        SS_TRY(leaf);
+        ranges.push_back({"partners", id, id, 1, to_hex(*leaf), false});
+        r.partner_added = true;
+      }
+    }
+    RowRangeBuilder series_rows("partner_series"), value_rows("partner_observations");
+    for (const auto& s : series) {
+      auto ins = c_.query(
+          "INSERT INTO partner_series (partner, series, thing, thing_name, lon, lat, property, unit, licence, "
+          "provider, owner, first_seen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+          "ON CONFLICT (partner, series) DO NOTHING RETURNING id",
+          {Param::of(p.partner), Param::of(s.series), Param::of(s.thing), Param::of(s.thing_name),
+           s.lon ? Param::of(*s.lon) : Param::none(), s.lat ? Param::of(*s.lat) : Param::none(), Param::of(s.property),
+           Param::of(s.unit), Param::of(s.licence), Param::of(s.provider), Param::of(s.owner),
+           Param::of(now_iso8601())});
+      SS_TRY(ins);
+      if (ins->size() == 0) continue;
+      int64_t id = ins->integer(0, 0);
+      auto leaf = seal("partner_series", id);
+      SS_TRY(leaf);
+      series_rows.add(id, *leaf);
+      ++r.series_added;
+    }
+    std::string now = now_iso8601();
+    for (const auto& v : values) {
+      auto ins = c_.query(
+          "INSERT INTO partner_observations (partner, series, phenomenon_start, phenomenon_time, result, "
+          "result_time, harvested_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+          "ON CONFLICT (partner, series, phenomenon_start) DO NOTHING RETURNING id",
+          {Param::of(p.partner), Param::of(v.series), Param::of(v.phenomenon_start), Param::of(v.phenomenon_time),
+           Param::of(v.result), Param::of(v.result_time), Param::of(now)});
+      SS_TRY(ins);
+      if (ins->size() == 0) {
+        ++r.observations_present;
+        continue;
+      }
+      int64_t id = ins->integer(0, 0);
+      auto leaf = seal("partner_observations", id);
+      SS_TRY(leaf);
+      value_rows.add(id, *leaf);
+      ++r.observations_added;
+    }
+    if (series_rows.count()) ranges.push_back(series_rows.done());
+    if (value_rows.count()) ranges.push_back(value_rows.done());
+    if (ranges.empty()) return r;
+    SS_TRY(append_audit(describe(p, r), format_ranges(ranges)));
+    SS_TRY(tx.commit());
+    return r;
+  }
+
+  Result<std::vector<Partner>> partners() override {
+    return select_all<Partner>(
+        "SELECT id, partner, name, source, licence, registered_at FROM partners ORDER BY partner",
+        [](const Rows& q, size_t r) {
+          return Partner{q.integer(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3), q.text(r, 4), q.text(r, 5)};
+        });
+  }
+
+  Result<std::vector<PartnerSeries>> partner_series(const std::string& partner) override {
+    return select_all<PartnerSeries>(
+        "SELECT id, partner, series, thing, thing_name, lon, lat, property, unit, licence, provider, owner, "
+        "first_seen FROM partner_series WHERE $1 = '' OR partner = $1 ORDER BY partner COLLATE \"C\", series "
+        "COLLATE \"C\"",
+        [](const Rows& q, size_t r) {
+          PartnerSeries s{q.integer(r, 0), q.text(r, 1),  q.text(r, 2), q.text(r, 3), q.text(r, 4),
+                          std::nullopt,    std::nullopt,  q.text(r, 7), q.text(r, 8), q.text(r, 9),
+                          q.text(r, 10),   q.text(r, 11), q.text(r, 12)};
+          if (!q.null(r, 5)) s.lon = q.real(r, 5);
+          if (!q.null(r, 6)) s.lat = q.real(r, 6);
+          return s;
+        },
+        {Param::of(partner)});
+  }
+
+  Result<std::vector<PartnerObservation>> partner_observations(const std::string& partner, const std::string& series,
+                                                               const std::string& from, const std::string& to,
+                                                               int limit, bool newest) override {
+    return select_all<PartnerObservation>(
+        std::string("SELECT id, partner, series, phenomenon_start, phenomenon_time, result, result_time, "
+                    "harvested_at FROM partner_observations WHERE partner = $1 AND series = $2 AND "
+                    "phenomenon_start >= $3 AND phenomenon_start <= $4 ORDER BY phenomenon_start ") +
+            (newest ? "DESC" : "ASC") + " LIMIT " + std::to_string(std::max(1, limit)),
+        [](const Rows& q, size_t r) {
+          return PartnerObservation{q.integer(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3),
+                                    q.text(r, 4),    q.text(r, 5), q.text(r, 6), q.text(r, 7)};
+        },
+        {Param::of(partner), Param::of(series), Param::of(from), Param::of(to)});
+  }
+
+  Result<std::optional<Observation>> observation(int64_t id) override {
+    return select_one<Observation>(std::string(kObservationColumns) + "WHERE id = $1", observation_row,
+                                   {Param::of(id)});
+  }
+
+  Result<int64_t> count_series_observations(const SeriesKey& k, const std::string& from,
+                                            const std::string& to) override {
+    auto rows = read(
+        "SELECT count(*) FROM observations WHERE mn = $1 AND data_time >= $2 AND data_time <= $3 AND factor = $4 "
+        "AND cn = $5 AND kind = $6",
+        {Param::of(k.mn), Param::of(from), Param::of(to), Param::of(k.factor), Param::of(k.cn), Param::of(k.kind)});
+    SS_TRY(rows);
+    return rows->integer(0, 0);
+  }
+
   Status probe_write() override {
     SS_TRY(ready());
     auto q =

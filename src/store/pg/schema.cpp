@@ -132,9 +132,30 @@ ALTER TABLE observations ADD CONSTRAINT observations_slot UNIQUE (mn, data_time,
 DROP INDEX observations_by_station_time;
 )sql";
 
+// 13: exchange with the neighbours (see the SQLite step 13): partner accounts, and the partners'
+// harvested series and values in tables of their own.
+const char* const kExchange = R"sql(
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check
+  CHECK (role IN ('admin', 'office', 'department', 'township', 'auditor', 'partner'));
+CREATE TABLE partners (
+  id BIGSERIAL PRIMARY KEY, partner TEXT NOT NULL UNIQUE, name TEXT NOT NULL, source TEXT NOT NULL,
+  licence TEXT NOT NULL, registered_at TEXT NOT NULL, row_hash BYTEA);
+CREATE TABLE partner_series (
+  id BIGSERIAL PRIMARY KEY, partner TEXT NOT NULL, series TEXT NOT NULL, thing TEXT NOT NULL,
+  thing_name TEXT NOT NULL, lon DOUBLE PRECISION, lat DOUBLE PRECISION, property TEXT NOT NULL, unit TEXT NOT NULL,
+  licence TEXT NOT NULL, provider TEXT NOT NULL, owner TEXT NOT NULL, first_seen TEXT NOT NULL, row_hash BYTEA,
+  UNIQUE (partner, series));
+CREATE TABLE partner_observations (
+  id BIGSERIAL PRIMARY KEY, partner TEXT NOT NULL, series TEXT NOT NULL, phenomenon_start TEXT NOT NULL,
+  phenomenon_time TEXT NOT NULL, result TEXT NOT NULL, result_time TEXT NOT NULL, harvested_at TEXT NOT NULL,
+  row_hash BYTEA, UNIQUE (partner, series, phenomenon_start));
+)sql";
+
 // (version, SQL): the version each step brings the schema to.
 const std::vector<std::pair<int, std::string>>& steps() {
-  static const std::vector<std::pair<int, std::string>> kSteps = {{11, kBaseline}, {12, kOneObservationIndex}};
+  static const std::vector<std::pair<int, std::string>> kSteps = {
+      {11, kBaseline}, {12, kOneObservationIndex}, {13, kExchange}};
   return kSteps;
 }
 

@@ -345,6 +345,67 @@ ALTER TABLE observations_new RENAME TO observations;
 CREATE UNIQUE INDEX observations_slot ON observations (mn, data_time, factor, kind, cn);
 CREATE INDEX observations_invalid ON observations (id) WHERE invalid <> '';
 )sql",
+    // 13: exchange with the neighbours. Users may be partners (a neighbouring county's account,
+    // reading what the SensorThings API shares with it): the role's CHECK is rebuilt with the
+    // users' rowids and row hashes as they are (sessions kept aside meanwhile, as they refer to
+    // users). Harvested partners, their series and their values live in tables of their own,
+    // never among the county's observations (docs/exchange.md).
+    R"sql(
+CREATE TEMP TABLE sessions_kept AS SELECT * FROM sessions;
+DELETE FROM sessions;
+CREATE TABLE users_new (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'office', 'department', 'township', 'auditor', 'partner')),
+  department TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  row_hash BLOB
+);
+INSERT INTO users_new (rowid, username, role, department, password_hash, created_at, row_hash)
+  SELECT rowid, username, role, department, password_hash, created_at, row_hash FROM users ORDER BY rowid;
+DROP TABLE users;
+ALTER TABLE users_new RENAME TO users;
+INSERT INTO sessions SELECT * FROM sessions_kept;
+DROP TABLE sessions_kept;
+CREATE TABLE partners (
+  id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  licence TEXT NOT NULL,
+  registered_at TEXT NOT NULL,
+  row_hash BLOB
+);
+CREATE TABLE partner_series (
+  id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL,
+  series TEXT NOT NULL,
+  thing TEXT NOT NULL,
+  thing_name TEXT NOT NULL,
+  lon REAL,
+  lat REAL,
+  property TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  licence TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  row_hash BLOB,
+  UNIQUE (partner, series)
+);
+CREATE TABLE partner_observations (
+  id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL,
+  series TEXT NOT NULL,
+  phenomenon_start TEXT NOT NULL,
+  phenomenon_time TEXT NOT NULL,
+  result TEXT NOT NULL,
+  result_time TEXT NOT NULL,
+  harvested_at TEXT NOT NULL,
+  row_hash BLOB,
+  UNIQUE (partner, series, phenomenon_start)
+);
+)sql",
 };
 
 }  // namespace

@@ -843,6 +843,172 @@ class SqliteStore final : public Store {
     return select_all<Observation>(sql.c_str(), observation_row, {mn, from, to, factor});
   }
 
+  Result<std::vector<SeriesSummary>> observation_series(int64_t after, int64_t upto) override {
+    return select_all<SeriesSummary>(
+        "SELECT mn, factor, cn, kind, max(unit), min(data_time), max(data_time), count(*) FROM observations "
+        "WHERE id > ?1 AND id <= ?2 GROUP BY mn, factor, cn, kind ORDER BY mn, factor, cn, kind",
+        [](const Statement& st) {
+          return SeriesSummary{
+              {st.text(0), st.text(1), st.text(2), st.text(3)}, st.text(4), st.text(5), st.text(6), st.integer(7)};
+        },
+        {std::to_string(after), std::to_string(upto)});
+  }
+
+  Result<std::vector<Observation>> series_observations(const SeriesKey& k, const std::string& from,
+                                                       const std::string& to, bool newest, int64_t offset,
+                                                       int limit) override {
+    std::string sql =
+        "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
+        "INDEXED BY observations_slot WHERE mn = ?1 AND data_time >= ?2 AND data_time <= ?3 AND factor = ?4 "
+        "AND cn = ?5 AND kind = ?6 ORDER BY data_time " +
+        std::string(newest ? "DESC" : "ASC") + " LIMIT " + std::to_string(std::max(1, limit)) + " OFFSET " +
+        std::to_string(std::max<int64_t>(0, offset));
+    return select_all<Observation>(sql.c_str(), observation_row, {k.mn, from, to, k.factor, k.cn, k.kind});
+  }
+
+  Result<HarvestResult> add_harvest(const Partner& p, const std::vector<PartnerSeries>& series,
+                                    const std::vector<PartnerObservation>& values) override {
+    Transaction tx(c_);
+    SS_TRY(tx.begin());
+    HarvestResult r;
+    std::vector<RowRange> ranges;
+    {
+      auto ins = c_.prepare(
+          "INSERT INTO partners (partner, name, source, licence, registered_at) VALUES (?, ?, ?, ?, ?) "
+          "ON CONFLICT (partner) DO NOTHING");
+      SS_TRY(ins);
+      ins->bind(1, p.partner).bind(2, p.name).bind(3, p.source).bind(4, p.licence).bind(5, now_iso8601());
+      SS_TRY(ins->run());
+      if (c_.changes()) {
+        int64_t id = sqlite3_last_insert_rowid(c_.raw());
+        auto leaf = sqlite::seal_row(c_, *covered_table("partners"), id);
+        SS_TRY(leaf);
+        ranges.push_back({"partners", id, id, 1, to_hex(*leaf), false});
+        r.partner_added = true;
+      }
+    }
+    RowRangeBuilder series_rows("partner_series"), value_rows("partner_observations");
+    auto s_ins = c_.prepare(
+        "INSERT INTO partner_series (partner, series, thing, thing_name, lon, lat, property, unit, licence, provider, "
+        "owner, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (partner, series) DO NOTHING");
+    SS_TRY(s_ins);
+    for (const auto& s : series) {
+      s_ins->bind(1, p.partner).bind(2, s.series).bind(3, s.thing).bind(4, s.thing_name);
+      if (s.lon)
+        s_ins->bind(5, *s.lon);
+      else
+        s_ins->bind_null(5);
+      if (s.lat)
+        s_ins->bind(6, *s.lat);
+      else
+        s_ins->bind_null(6);
+      s_ins->bind(7, s.property)
+          .bind(8, s.unit)
+          .bind(9, s.licence)
+          .bind(10, s.provider)
+          .bind(11, s.owner)
+          .bind(12, now_iso8601());
+      SS_TRY(s_ins->run());
+      s_ins->reset();
+      if (!c_.changes()) continue;
+      int64_t id = sqlite3_last_insert_rowid(c_.raw());
+      auto leaf = sqlite::seal_row(c_, *covered_table("partner_series"), id);
+      SS_TRY(leaf);
+      series_rows.add(id, *leaf);
+      ++r.series_added;
+    }
+    auto v_ins = c_.prepare(
+        "INSERT INTO partner_observations (partner, series, phenomenon_start, phenomenon_time, result, result_time, "
+        "harvested_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (partner, series, phenomenon_start) DO NOTHING");
+    SS_TRY(v_ins);
+    std::string now = now_iso8601();
+    for (const auto& v : values) {
+      v_ins->bind(1, p.partner)
+          .bind(2, v.series)
+          .bind(3, v.phenomenon_start)
+          .bind(4, v.phenomenon_time)
+          .bind(5, v.result)
+          .bind(6, v.result_time)
+          .bind(7, now);
+      SS_TRY(v_ins->run());
+      v_ins->reset();
+      if (!c_.changes()) {
+        ++r.observations_present;
+        continue;
+      }
+      int64_t id = sqlite3_last_insert_rowid(c_.raw());
+      auto leaf = sqlite::seal_row(c_, *covered_table("partner_observations"), id);
+      SS_TRY(leaf);
+      value_rows.add(id, *leaf);
+      ++r.observations_added;
+    }
+    if (series_rows.count()) ranges.push_back(series_rows.done());
+    if (value_rows.count()) ranges.push_back(value_rows.done());
+    if (ranges.empty()) return r;  // nothing new: no write, no audit entry (the transaction ends unused)
+    auto text = describe(p, r);
+    SS_TRY(append_audit(text.action, text.object, text.detail, format_ranges(ranges)));
+    SS_TRY(tx.commit());
+    return r;
+  }
+
+  Result<std::vector<Partner>> partners() override {
+    return select_all<Partner>(
+        "SELECT id, partner, name, source, licence, registered_at FROM partners ORDER BY partner",
+        [](const Statement& st) {
+          return Partner{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+        });
+  }
+
+  Result<std::vector<PartnerSeries>> partner_series(const std::string& partner) override {
+    return select_all<PartnerSeries>(
+        "SELECT id, partner, series, thing, thing_name, lon, lat, property, unit, licence, provider, owner, "
+        "first_seen, lon IS NULL, lat IS NULL FROM partner_series WHERE ?1 = '' OR partner = ?1 ORDER BY partner, "
+        "series",
+        [](const Statement& st) {
+          PartnerSeries s{st.integer(0), st.text(1), st.text(2), st.text(3),  st.text(4),  std::nullopt, std::nullopt,
+                          st.text(7),    st.text(8), st.text(9), st.text(10), st.text(11), st.text(12)};
+          if (!st.integer(13)) s.lon = st.real(5);
+          if (!st.integer(14)) s.lat = st.real(6);
+          return s;
+        },
+        {partner});
+  }
+
+  Result<std::vector<PartnerObservation>> partner_observations(const std::string& partner, const std::string& series,
+                                                               const std::string& from, const std::string& to,
+                                                               int limit, bool newest) override {
+    std::string sql =
+        "SELECT id, partner, series, phenomenon_start, phenomenon_time, result, result_time, harvested_at FROM "
+        "partner_observations WHERE partner = ?1 AND series = ?2 AND phenomenon_start >= ?3 AND phenomenon_start <= "
+        "?4 ORDER BY phenomenon_start " +
+        std::string(newest ? "DESC" : "ASC") + " LIMIT " + std::to_string(std::max(1, limit));
+    return select_all<PartnerObservation>(sql.c_str(),
+                                          [](const Statement& st) {
+                                            return PartnerObservation{st.integer(0), st.text(1), st.text(2),
+                                                                      st.text(3),    st.text(4), st.text(5),
+                                                                      st.text(6),    st.text(7)};
+                                          },
+                                          {partner, series, from, to});
+  }
+
+  Result<std::optional<Observation>> observation(int64_t id) override {
+    return select_one<Observation>(
+        "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
+        "WHERE id = ?1",
+        observation_row, {std::to_string(id)});
+  }
+
+  Result<int64_t> count_series_observations(const SeriesKey& k, const std::string& from,
+                                            const std::string& to) override {
+    auto st = c_.prepare(
+        "SELECT count(*) FROM observations INDEXED BY observations_slot WHERE mn = ?1 AND data_time >= ?2 AND "
+        "data_time <= ?3 AND factor = ?4 AND cn = ?5 AND kind = ?6");
+    SS_TRY(st);
+    st->bind(1, k.mn).bind(2, from).bind(3, to).bind(4, k.factor).bind(5, k.cn).bind(6, k.kind);
+    SS_TRY(st->step());
+    return st->integer(0);
+  }
+
   Status probe_write() override {
     Transaction tx(c_);
     SS_TRY(tx.begin());

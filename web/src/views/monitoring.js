@@ -1,5 +1,5 @@
 // views/monitoring.js: the monitoring network: stations, map, AQI calendar, water sections, noise zones, alarms; one station.
-import { isEnglish, zhLang, zh, said, factorLabel, factorName, unitLabel, code, label, api, loading, chart, html, esc, catHtml } from '../common.js';
+import { isEnglish, zhLang, zh, said, factorLabel, factorName, unitLabel, code, label, api, loading, chart, html, esc, catHtml, may } from '../common.js';
 import { tx } from '../i18n.js';
 
 export async function viewMonitoring(_param, $view) {
@@ -31,6 +31,8 @@ export async function viewMonitoring(_param, $view) {
     // The county's spatial layers under the stations: a switcher per kind, feature info on click.
     if (map) m.addPlanLayers(map, { switcher: document.getElementById('layer-switch'), info: document.getElementById('feature-info'),
       kindLabel: (k) => label('layer_kind', k), zone: (k, z) => label('layer_zone', `${k}:${z}`) }).catch(() => {});
+    // Neighbours' stations came under their licences: the county's own users see them, the public does not.
+    if (map && may('read', 'internal')) m.addPartnerStations(map, document.getElementById('feature-info')).catch(() => 0);
     legend.innerHTML = String(m.legend().map(([color, name, kind]) =>
       html`<span class="key"><i class="key-${kind}" style="--c:${color}"></i>${name}</span>`).reduce(catHtml, ''));
   });
