@@ -549,6 +549,7 @@ class Request {
     e["parameters"] = std::move(params);
     nav_links(e, Set::observations, r_.root + "/Observations(" + std::to_string(o.id) + ")");
     observation_series_[o.id] = ds;
+    ++built_;
     return e;
   }
 
@@ -693,6 +694,9 @@ class Request {
   }
 
   Result<json> observations(const Selection& sel, const Query& q, const std::string& self) {
+    // One request builds at most the budget's values, however its $expand multiplies them
+    // (Datastreams?$top=1000&$expand=Observations($top=1000) would be a million).
+    if (built_ + q.top > kMaxScannedObservations) return too_many();
     if (sel.single) {  // Observations(id) inside $expand of a to-one is never a collection
       json out = {{"value", json::array()}};
       return out;
@@ -815,6 +819,7 @@ class Request {
   std::map<std::string, store::SeriesSummary> series_;  // visible series by Datastream id
   std::map<std::string, json> datastreams_;             // built once per request
   std::map<int64_t, std::string> observation_series_;   // Observation id → Datastream id
+  int64_t built_ = 0;                                   // Observations built for this answer
 };
 
 }  // namespace
