@@ -1,6 +1,7 @@
 // cli_exchange.cpp: `shanshui harvest` — a neighbour's SensorThings data (or its export file)
-// into the partner tables (service/harvest.h). The one place the CLI speaks HTTP as a client;
-// cpp-httplib stays in this file.
+// into the partner tables (service/harvest.h) — and `shanshui warn` — one upstream pre-warning
+// pass and the outbox's delivery (service/warning_run.h). The one place the CLI speaks HTTP as a
+// client (app/http_client.h); cpp-httplib stays in this file.
 #include <httplib.h>
 
 #include <fstream>
@@ -10,9 +11,11 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "app/http_client.h"
 #include "core/file.h"
 #include "service/auth.h"
 #include "service/harvest.h"
+#include "service/warning_run.h"
 
 namespace shanshui::app {
 namespace {
@@ -26,6 +29,8 @@ std::pair<std::string, std::string> split_url(const std::string& url) {
   if (path == std::string::npos) return {url, "/"};
   return {url.substr(0, path), url.substr(path)};
 }
+
+}  // namespace
 
 service::Fetch http_fetch(const std::string& token) {
   return [token](const std::string& url) -> Result<std::string> {
@@ -55,7 +60,59 @@ service::Fetch http_fetch(const std::string& token) {
   };
 }
 
-}  // namespace
+service::Post http_post() {
+  return [](const std::string& url, const std::string& body, const std::string& key) -> Result<int> {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+      return fail(url.substr(0, 120) + ": not an http:// or https:// address");
+    auto [origin, target] = split_url(url);
+    httplib::Client client(origin);
+    client.set_connection_timeout(5);
+    client.set_read_timeout(15);
+    httplib::Headers headers = {{"Idempotency-Key", key}};
+    auto res = client.Post(target, headers, body, "application/json");
+    if (!res) return fail(url.substr(0, 120) + ": " + httplib::to_string(res.error()));
+    return res->status;
+  };
+}
+
+int warn(const Common& c, const WarnArgs& a) {
+  auto network = service::RiverNetwork::load(
+      a.network.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/data/exchange/river-network.csv" : a.network);
+  if (!network) return refuse(network.error().message);
+  auto channels = service::load_channels(
+      a.channels.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/data/exchange/channels.csv" : a.channels);
+  if (!channels) return refuse(channels.error().message);
+  auto st = open_store(c);
+  if (!st) return refuse(st.error().message);
+  int64_t now = unix_now();
+  std::string since = a.since.empty() ? beijing_iso8601(now - 2 * 86400) : a.since;
+  std::string until = a.until.empty() ? beijing_iso8601(now) : a.until;
+  auto pass = service::run_warnings(**st, *network, *channels, since, until);
+  if (!pass) return refuse(pass.error().message);
+  service::DeliveryPass sent;
+  if (!a.no_deliver) {
+    auto d = service::deliver_outbox(**st, http_post(), now);
+    if (!d) return refuse(d.error().message);
+    sent = *d;
+  }
+  if (c.json) {
+    std::cout << nlohmann::json{{"exceedances", pass->exceedances},
+                                {"warnings", pass->warnings},
+                                {"notices_issued", pass->notices_issued},
+                                {"messages_queued", pass->messages_queued},
+                                {"delivered", sent.delivered},
+                                {"failed", sent.failed},
+                                {"waiting", sent.waiting},
+                                {"given_up", sent.given_up}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << "超标 " << pass->exceedances << " 次，下游预警 " << pass->warnings << " 条，新下发督办 "
+              << pass->notices_issued << " 件，新消息 " << pass->messages_queued << " 条；发送成功 " << sent.delivered
+              << "，失败 " << sent.failed << "，等待重试 " << sent.waiting << "，已放弃 " << sent.given_up << "\n";
+  }
+  return 0;
+}
 
 int harvest(const Common& c, const HarvestArgs& a) {
   if (!service::valid_partner_id(a.partner))

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "app/http_client.h"
 #include "core/csv.h"
 #include "core/decimal.h"
 #include "core/file.h"
@@ -27,6 +29,7 @@
 #include "service/auth.h"
 #include "service/evaluator.h"
 #include "service/lineage.h"
+#include "service/warning_run.h"
 #include "store/copy_database.h"
 
 namespace shanshui::app {
@@ -249,11 +252,51 @@ int serve(const Common& c, const ServeArgs& a) {
   }
   // After the "listening" lines, which scripts wait for.
   std::cerr << "shanshui: open-file limit " << files.rlim_cur << std::endl;
+  // Upstream pre-warning: a pass over the last two days and the outbox, every --warn-every seconds.
+  std::mutex warn_mutex;
+  std::condition_variable warn_wake;
+  bool stopping = false;
+  std::thread warner;
+  if (a.warn_every > 0) {
+    auto network = service::RiverNetwork::load(a.river_network.empty() ? std::string(SHANSHUI_SOURCE_DIR) +
+                                                                             "/data/exchange/river-network.csv"
+                                                                       : a.river_network);
+    if (!network) return refuse(network.error().message);
+    auto channels = service::load_channels(
+        a.channels.empty() ? std::string(SHANSHUI_SOURCE_DIR) + "/data/exchange/channels.csv" : a.channels);
+    if (!channels) return refuse(channels.error().message);
+    warner = std::thread([&, net = *network, ch = *channels] {
+      auto st = store::open_store(db);
+      if (!st) {
+        std::cerr << "shanshui: pre-warning stopped: " << st.error().message << std::endl;
+        return;
+      }
+      std::unique_lock<std::mutex> lock(warn_mutex);
+      while (!stopping) {
+        lock.unlock();
+        int64_t now = unix_now();
+        auto pass = service::run_warnings(**st, net, ch, beijing_iso8601(now - 2 * 86400), beijing_iso8601(now));
+        if (!pass) std::cerr << "shanshui: pre-warning: " << pass.error().message << std::endl;
+        auto sent = service::deliver_outbox(**st, http_post(), now);
+        if (!sent) std::cerr << "shanshui: outbox: " << sent.error().message << std::endl;
+        lock.lock();
+        warn_wake.wait_for(lock, std::chrono::seconds(a.warn_every), [&] { return stopping; });
+      }
+    });
+  }
+  auto stop_warner = [&] {
+    {
+      std::lock_guard<std::mutex> lock(warn_mutex);
+      stopping = true;
+    }
+    warn_wake.notify_all();
+  };
   std::thread signals([&] {
     int sig = 0;
     sigwait(&set, &sig);
     if (listener) listener->stop();
     if (web) web->stop();
+    stop_warner();
   });
   std::thread hj;
   if (listener) hj = std::thread([&] { listener->run(false); });
@@ -263,6 +306,8 @@ int serve(const Common& c, const ServeArgs& a) {
   // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): SIGTERM is blocked and only wakes its sigwait()
   pthread_kill(signals.native_handle(), SIGTERM);
   signals.join();
+  stop_warner();
+  if (warner.joinable()) warner.join();
   if (listener) {
     const auto& st = listener->stats();
     std::cerr << "shanshui: stopped after " << st.connections << " connections, " << st.frames << " frames, "

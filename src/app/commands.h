@@ -123,8 +123,10 @@ struct ServeArgs {
   bool no_cache = false, behind_tls = false;
   int64_t evidence_budget_mb = 2048;  // all uploaded evidence files together
   std::vector<std::string> trusted_proxies;
-  std::vector<std::string> counties;  // "id=database": other counties served at /c/{id}/
-  std::string sharing;                // the SensorThings sharing table ("" = data/exchange/sharing.csv)
+  std::vector<std::string> counties;    // "id=database": other counties served at /c/{id}/
+  std::string sharing;                  // the SensorThings sharing table ("" = data/exchange/sharing.csv)
+  int warn_every = 60;                  // seconds between upstream pre-warning passes (0: none)
+  std::string river_network, channels;  // "" = data/exchange/river-network.csv, channels.csv
 };
 int serve(const Common& c, const ServeArgs& a);
 /// `shanshui harvest`: a neighbour's monitoring data over SensorThings (or its export file), kept
@@ -133,6 +135,12 @@ struct HarvestArgs {
   std::string partner, name, from, file, licence, token_file;
 };
 int harvest(const Common& c, const HarvestArgs& a);
+/// `shanshui warn`: one upstream pre-warning pass over the river network, then the outbox delivered.
+struct WarnArgs {
+  std::string since, until, network, channels;
+  bool no_deliver = false;
+};
+int warn(const Common& c, const WarnArgs& a);
 /// `shanshui user add`: a user of the dashboard (password from --password or stdin).
 int user_add(const Common& c, const std::string& name, const std::string& role, const std::string& department,
              const std::string& password);

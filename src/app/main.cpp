@@ -306,6 +306,20 @@ int run(int argc, char** argv) {
   common(hv_cmd);
   hv_cmd->callback([&] { rc = harvest(c, hv); });
 
+  WarnArgs wa;
+  auto* warn_cmd = app.add_subcommand(
+      "warn",
+      "upstream → downstream pre-warning: values worse than their section's class target warn every section "
+      "downstream (a 督办 notice to each responsible department, a message to each channel), once each; then "
+      "the outbox is delivered");
+  warn_cmd->add_option("--since", wa.since, "values from this time (ISO 8601; default 2 days ago)");
+  warn_cmd->add_option("--until", wa.until, "values up to this time (default now)");
+  warn_cmd->add_option("--network", wa.network, "the river network (default data/exchange/river-network.csv)");
+  warn_cmd->add_option("--channels", wa.channels, "outbound channels (default data/exchange/channels.csv)");
+  warn_cmd->add_flag("--no-deliver", wa.no_deliver, "queue the messages but do not send them");
+  common(warn_cmd);
+  warn_cmd->callback([&] { rc = warn(c, wa); });
+
   int cov_year = 0;
   bool cov_record = false;
   auto* cov = app.add_subcommand("coverage",
@@ -334,6 +348,11 @@ int run(int argc, char** argv) {
   serve_cmd->add_option("--sharing", sv.sharing,
                         "which monitoring series the SensorThings API (/api/sta/v1.1) shares with whom: a CSV as "
                         "data/exchange/sharing.csv (the default; docs/exchange.md)");
+  serve_cmd->add_option("--warn-every", sv.warn_every,
+                        "seconds between upstream pre-warning passes and outbox deliveries (default 60; 0: none)");
+  serve_cmd->add_option("--river-network", sv.river_network,
+                        "the river network (default data/exchange/river-network.csv)");
+  serve_cmd->add_option("--channels", sv.channels, "outbound channels (default data/exchange/channels.csv)");
   serve_cmd->add_option("--hj212-port", sv.hj212_port, "TCP port for HJ 212 data loggers (0: any free port)");
   serve_cmd->add_option("--host", sv.host, "address to bind (default 127.0.0.1)");
   serve_cmd->add_option("--web", sv.web, "directory of the dashboard's files (default: web/public of the source tree)");

@@ -18,6 +18,7 @@ std::string subject_text(const plan::Plan& p, const store::Notice& n) {
     if (const auto* item = p.find_item(n.subject)) return item->text;
   if (n.subject_kind == "target")
     if (const auto* t = p.find_target(n.subject)) return t->name;
+  if (n.subject_kind == "warning") return "上游水质预警";  // the request holds the warning itself
   return n.subject;
 }
 

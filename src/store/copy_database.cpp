@@ -100,6 +100,10 @@ const Copied kTables[] = {
      "id, partner, series, phenomenon_start, phenomenon_time, result, result_time, harvested_at, row_hash",
      "id, partner, series, phenomenon_start, phenomenon_time, result, result_time, harvested_at, row_hash", "itttttttb",
      "id"},
+    {"outbox", "id, key, channel, target, payload, created_at, row_hash",
+     "id, key, channel, target, payload, created_at, row_hash", "itttttb", "id"},
+    {"outbox_attempts", "id, outbox_id, at, outcome, detail, row_hash", "id, outbox_id, at, outcome, detail, row_hash",
+     "iitttb", "id"},
 };
 
 std::optional<std::string> read_column(sqlite3_stmt* st, int col, char type) {

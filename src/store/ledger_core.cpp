@@ -43,6 +43,8 @@ const std::vector<CoveredTable>& covered_tables() {
        "ttttrrtttttt"},
       {"partner_observations", "partner, series, phenomenon_start, phenomenon_time, result, result_time, harvested_at",
        "ttttttt"},
+      {"outbox", "key, channel, target, payload, created_at", "ttttt"},
+      {"outbox_attempts", "outbox_id, at, outcome, detail", "ittt"},
   };
   return kTables;
 }

@@ -54,6 +54,12 @@ AuditText describe(const User& u) {
   return {"user.add", u.username, u.role + (u.department.empty() ? "" : " of " + u.department)};
 }
 
+AuditText describe(const OutboxMessage& m) { return {"outbox.add", "outbox:" + m.key, m.channel + " → " + m.target}; }
+
+AuditText describe(const OutboxAttempt& a) {
+  return {"outbox.attempt", "outbox:" + std::to_string(a.outbox_id), a.outcome + ": " + a.detail};
+}
+
 AuditText describe(const Partner& p, const HarvestResult& r) {
   return {"partner.harvest", "partner:" + p.partner,
           p.name + " (" + p.source + "): " + std::to_string(r.series_added) + " new series, " +

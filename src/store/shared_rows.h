@@ -23,6 +23,8 @@ AuditText describe(const EvidenceFile& f);
 AuditText describe(const AssessmentRun& run);
 AuditText describe(const Station& s);
 AuditText describe(const Partner& p, const HarvestResult& r);
+AuditText describe(const OutboxMessage& m);
+AuditText describe(const OutboxAttempt& a);
 AuditText describe(const User& u);
 AuditText describe_layer(const SpatialLayer& layer, size_t features);
 AuditText describe_ingest(const IngestResult& r, size_t quarantined);

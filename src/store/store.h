@@ -194,6 +194,21 @@ struct HarvestResult {
   int64_t series_added = 0, observations_added = 0, observations_present = 0;
 };
 
+/// A message waiting for, or delivered to, an outbound channel (a webhook): its key makes it
+/// unique (the same warning to the same target is one message) and goes with every attempt as the
+/// Idempotency-Key, so a receiver that got it before a lost reply can drop the repeat.
+struct OutboxMessage {
+  int64_t id = 0;
+  std::string key, channel, target, payload, created_at;
+  int attempts = 0;             // read back: attempts made so far
+  std::string last_attempt_at;  // read back
+  bool delivered = false;       // read back
+};
+struct OutboxAttempt {
+  int64_t id = 0, outbox_id = 0;
+  std::string at, outcome, detail;  // outcome: delivered | failed
+};
+
 /// A stored raw frame: the bytes as received, with where and when they came from.
 struct RawFrame {
   int64_t id = 0;
@@ -440,6 +455,11 @@ class Store {
                                                                        const std::string& series,
                                                                        const std::string& from, const std::string& to,
                                                                        int limit, bool newest) = 0;
+  /// Queues a message for an outbound channel; false when a message with its key is queued already.
+  virtual Result<bool> add_outbox(const OutboxMessage& m) = 0;
+  /// The messages (oldest first) with their attempts: only those not delivered when `pending`.
+  virtual Result<std::vector<OutboxMessage>> outbox(bool pending, int limit) = 0;
+  virtual Status add_outbox_attempt(const OutboxAttempt& a) = 0;
   /// Commits a one-row write: false (with the reason) when the database cannot be written.
   virtual Status probe_write() = 0;
   /// Who the following writes are recorded as, in the audit log ("cli", "user:wang", …).

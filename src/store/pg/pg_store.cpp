@@ -843,6 +843,56 @@ class PgStore final : public Store {
         {Param::of(partner), Param::of(series), Param::of(from), Param::of(to)});
   }
 
+  Result<bool> add_outbox(const OutboxMessage& m) override {
+    auto added = insert_all(
+        std::vector<OutboxMessage>{m}, "outbox",
+        "INSERT INTO outbox (key, channel, target, payload, created_at) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (key) DO NOTHING RETURNING id",
+        [](const OutboxMessage& x) {
+          return std::vector<Param>{Param::of(x.key), Param::of(x.channel), Param::of(x.target), Param::of(x.payload),
+                                    Param::of(x.created_at.empty() ? now_iso8601() : x.created_at)};
+        });
+    SS_TRY(added);
+    return *added > 0;
+  }
+
+  Result<std::vector<OutboxMessage>> outbox(bool pending, int limit) override {
+    return select_all<OutboxMessage>(
+        std::string("SELECT o.id, o.key, o.channel, o.target, o.payload, o.created_at, "
+                    "(SELECT count(*) FROM outbox_attempts a WHERE a.outbox_id = o.id), "
+                    "coalesce((SELECT max(at) FROM outbox_attempts a WHERE a.outbox_id = o.id), ''), "
+                    "CASE WHEN EXISTS (SELECT 1 FROM outbox_attempts a WHERE a.outbox_id = o.id AND a.outcome = "
+                    "'delivered') THEN 1 ELSE 0 END FROM outbox o ") +
+            (pending ? "WHERE NOT EXISTS (SELECT 1 FROM outbox_attempts a WHERE a.outbox_id = o.id AND a.outcome = "
+                       "'delivered') "
+                     : "") +
+            "ORDER BY o.id LIMIT " + std::to_string(std::max(1, limit)),
+        [](const Rows& q, size_t r) {
+          return OutboxMessage{q.integer(r, 0),
+                               q.text(r, 1),
+                               q.text(r, 2),
+                               q.text(r, 3),
+                               q.text(r, 4),
+                               q.text(r, 5),
+                               static_cast<int>(q.integer(r, 6)),
+                               q.text(r, 7),
+                               q.integer(r, 8) != 0};
+        });
+  }
+
+  Status add_outbox_attempt(const OutboxAttempt& a) override {
+    auto added =
+        insert_all(std::vector<OutboxAttempt>{a}, "outbox_attempts",
+                   "INSERT INTO outbox_attempts (outbox_id, at, outcome, detail) VALUES ($1, $2, $3, $4) "
+                   "RETURNING id",
+                   [](const OutboxAttempt& x) {
+                     return std::vector<Param>{Param::of(x.outbox_id), Param::of(x.at.empty() ? now_iso8601() : x.at),
+                                               Param::of(x.outcome), Param::of(x.detail)};
+                   });
+    SS_TRY(added);
+    return {};
+  }
+
   Result<std::optional<Observation>> observation(int64_t id) override {
     return select_one<Observation>(std::string(kObservationColumns) + "WHERE id = $1", observation_row,
                                    {Param::of(id)});

@@ -152,10 +152,22 @@ CREATE TABLE partner_observations (
   row_hash BYTEA, UNIQUE (partner, series, phenomenon_start));
 )sql";
 
+// 14: warnings as notices once per department, and the outbox (see the SQLite step 14).
+const char* const kOutbox = R"sql(
+CREATE UNIQUE INDEX notices_one_warning ON notices (subject, department) WHERE subject_kind = 'warning';
+CREATE TABLE outbox (
+  id BIGSERIAL PRIMARY KEY, key TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, target TEXT NOT NULL,
+  payload TEXT NOT NULL, created_at TEXT NOT NULL, row_hash BYTEA);
+CREATE TABLE outbox_attempts (
+  id BIGSERIAL PRIMARY KEY, outbox_id BIGINT NOT NULL REFERENCES outbox (id), at TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'failed')), detail TEXT NOT NULL, row_hash BYTEA);
+CREATE INDEX outbox_attempts_by_message ON outbox_attempts (outbox_id, id);
+)sql";
+
 // (version, SQL): the version each step brings the schema to.
 const std::vector<std::pair<int, std::string>>& steps() {
   static const std::vector<std::pair<int, std::string>> kSteps = {
-      {11, kBaseline}, {12, kOneObservationIndex}, {13, kExchange}};
+      {11, kBaseline}, {12, kOneObservationIndex}, {13, kExchange}, {14, kOutbox}};
   return kSteps;
 }
 

@@ -406,6 +406,31 @@ CREATE TABLE partner_observations (
   UNIQUE (partner, series, phenomenon_start)
 );
 )sql",
+    // 14: warnings and what goes out. An upstream warning is a 督办 notice of kind 'warning' to
+    // each responsible department, once per warning and department (the partial unique index);
+    // messages to outbound channels (webhooks) wait in the outbox, each delivered at most once by
+    // its key, with every attempt recorded.
+    R"sql(
+CREATE UNIQUE INDEX notices_one_warning ON notices (subject, department) WHERE subject_kind = 'warning';
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  target TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  row_hash BLOB
+);
+CREATE TABLE outbox_attempts (
+  id INTEGER PRIMARY KEY,
+  outbox_id INTEGER NOT NULL REFERENCES outbox (id),
+  at TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'failed')),
+  detail TEXT NOT NULL,
+  row_hash BLOB
+);
+CREATE INDEX outbox_attempts_by_message ON outbox_attempts (outbox_id, id);
+)sql",
 };
 
 }  // namespace

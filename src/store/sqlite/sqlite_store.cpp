@@ -991,6 +991,56 @@ class SqliteStore final : public Store {
                                           {partner, series, from, to});
   }
 
+  Result<bool> add_outbox(const OutboxMessage& m) override {
+    auto added = insert_all(std::vector<OutboxMessage>{m}, "outbox",
+                            "INSERT INTO outbox (key, channel, target, payload, created_at) VALUES (?, ?, ?, ?, ?) "
+                            "ON CONFLICT (key) DO NOTHING",
+                            [](Statement& st, const OutboxMessage& x) {
+                              st.bind(1, x.key)
+                                  .bind(2, x.channel)
+                                  .bind(3, x.target)
+                                  .bind(4, x.payload)
+                                  .bind(5, x.created_at.empty() ? now_iso8601() : x.created_at);
+                            });
+    SS_TRY(added);
+    return *added > 0;
+  }
+
+  Result<std::vector<OutboxMessage>> outbox(bool pending, int limit) override {
+    std::string sql =
+        "SELECT o.id, o.key, o.channel, o.target, o.payload, o.created_at, "
+        "(SELECT count(*) FROM outbox_attempts a WHERE a.outbox_id = o.id), "
+        "coalesce((SELECT max(at) FROM outbox_attempts a WHERE a.outbox_id = o.id), ''), "
+        "EXISTS (SELECT 1 FROM outbox_attempts a WHERE a.outbox_id = o.id AND a.outcome = 'delivered') AS done "
+        "FROM outbox o " +
+        std::string(pending ? "WHERE NOT EXISTS (SELECT 1 FROM outbox_attempts a WHERE a.outbox_id = o.id AND "
+                              "a.outcome = 'delivered') "
+                            : "") +
+        "ORDER BY o.id LIMIT " + std::to_string(std::max(1, limit));
+    return select_all<OutboxMessage>(sql.c_str(), [](const Statement& st) {
+      return OutboxMessage{st.integer(0),
+                           st.text(1),
+                           st.text(2),
+                           st.text(3),
+                           st.text(4),
+                           st.text(5),
+                           static_cast<int>(st.integer(6)),
+                           st.text(7),
+                           st.integer(8) != 0};
+    });
+  }
+
+  Status add_outbox_attempt(const OutboxAttempt& a) override {
+    auto added = insert_all(
+        std::vector<OutboxAttempt>{a}, "outbox_attempts",
+        "INSERT INTO outbox_attempts (outbox_id, at, outcome, detail) VALUES (?, ?, ?, ?)",
+        [](Statement& st, const OutboxAttempt& x) {
+          st.bind(1, x.outbox_id).bind(2, x.at.empty() ? now_iso8601() : x.at).bind(3, x.outcome).bind(4, x.detail);
+        });
+    SS_TRY(added);
+    return {};
+  }
+
   Result<std::optional<Observation>> observation(int64_t id) override {
     return select_one<Observation>(
         "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "

@@ -26,7 +26,8 @@ function noticeCard(n) {
   if (mayDecide && n.state === 'answered') actions.push('resolve');
   if (mayDecide && n.state !== 'escalated') actions.push('escalate');
   const link = n.subject_kind === 'target' ? html`<a href="#/target/${n.subject}">${zh(n.subject_text)}</a>`
-    : html`<a href="#/tasks">${n.subject}</a> ${zh(n.subject_text.slice(0, 60))}`;
+    : n.subject_kind === 'warning' ? html`${badge('s-overdue', tx('上游水质预警'))} <a href="#/monitoring">${tx('监测网络')}</a>`
+      : html`<a href="#/tasks">${n.subject}</a> ${zh(n.subject_text.slice(0, 60))}`;
   return html`<article class="notice" data-notice="${n.id}" data-state="${n.state}" data-dept="${n.department}">
     <header>${badge(STATE_CLASS[n.state] || '', label('notice_state', n.state))}${n.overdue ? badge('s-overdue', tx('逾期未答复')) : ''}
       <b>${tx('督办第')} ${n.id} ${tx('号')}</b> → ${zh(n.department_name)} ${tx('· 限')} ${n.due} ${tx('前答复')}</header>
