@@ -89,6 +89,8 @@ int warn(const Common& c, const WarnArgs& a) {
   std::string until = a.until.empty() ? beijing_iso8601(now) : a.until;
   auto pass = service::run_warnings(**st, *network, *channels, since, until);
   if (!pass) return refuse(pass.error().message);
+  auto notices = service::queue_notices(**st, *channels);
+  if (!notices) return refuse(notices.error().message);
   service::DeliveryPass sent;
   if (!a.no_deliver) {
     auto d = service::deliver_outbox(**st, http_post(), now);
@@ -100,6 +102,7 @@ int warn(const Common& c, const WarnArgs& a) {
                                 {"warnings", pass->warnings},
                                 {"notices_issued", pass->notices_issued},
                                 {"messages_queued", pass->messages_queued},
+                                {"notices_queued", *notices},
                                 {"delivered", sent.delivered},
                                 {"failed", sent.failed},
                                 {"waiting", sent.waiting},

@@ -277,6 +277,8 @@ int serve(const Common& c, const ServeArgs& a) {
         int64_t now = unix_now();
         auto pass = service::run_warnings(**st, net, ch, beijing_iso8601(now - 2 * 86400), beijing_iso8601(now));
         if (!pass) std::cerr << "shanshui: pre-warning: " << pass.error().message << std::endl;
+        if (auto q = service::queue_notices(**st, ch); !q)
+          std::cerr << "shanshui: notices to channels: " << q.error().message << std::endl;
         auto sent = service::deliver_outbox(**st, http_post(), now);
         if (!sent) std::cerr << "shanshui: outbox: " << sent.error().message << std::endl;
         lock.lock();

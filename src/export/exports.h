@@ -11,6 +11,7 @@
 #include "plan/model.h"
 #include "service/audit_digest.h"
 #include "service/notices.h"
+#include "service/open_data.h"
 #include "service/scorecard.h"
 #include "service/supervision.h"
 #include "service/tracking.h"
@@ -58,6 +59,10 @@ Status write_progress_xlsx(const plan::Plan& plan, const service::TrackingView& 
 
 /// Short label of a target's value as the plan writes it ("≥65%", "II类", "XX亿元").
 std::string target_label(const plan::Target& t);
+
+/// An open dataset as a workbook: sheet 数据 and sheet 说明 (title, description, licence, publisher,
+/// source, date).
+Status write_dataset_xlsx(const service::OpenDataset& d, const std::string& path);
 
 /// A screening as a workbook (研判结论, 涉及图层, 周边保护要素, 准入清单条款), in Chinese.
 Status write_screening_xlsx(const geo::Screening& r, const std::string& industry, const std::string& as_of,

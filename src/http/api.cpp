@@ -232,7 +232,7 @@ const std::vector<Route>& all_routes() {
   static const std::vector<Route> routes = [] {
     std::vector<Route> all;
     for (auto part : {session_routes, plan_routes, notice_routes, evidence_routes, geo_routes, monitoring_routes,
-                      lineage_routes, audit_routes, sta_routes})
+                      lineage_routes, audit_routes, sta_routes, public_routes})
       for (auto& r : part()) all.push_back(std::move(r));
     return all;
   }();

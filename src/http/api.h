@@ -102,6 +102,7 @@ std::vector<Route> notice_routes();
 std::vector<Route> evidence_routes();
 std::vector<Route> geo_routes();
 std::vector<Route> sta_routes();
+std::vector<Route> public_routes();
 const std::vector<Route>& all_routes();
 
 /// Matches "/api/targets/forest_coverage" against "/api/targets/{id}"; a last segment "{path*}"

@@ -34,7 +34,8 @@ Catalogue chinese() {
       {"assessment.run", "评估运行"},   {"audit.seal", "封存既有数据"},    {"notice.issue", "下发督办"},
       {"notice.answer", "答复督办"},    {"notice.resolve", "督办办结"},    {"notice.escalate", "督办通报"},
       {"evidence.add", "上传证明材料"}, {"layer.import", "导入图层"},      {"partner.harvest", "采集毗邻县数据"},
-      {"outbox.add", "消息待发送"},     {"outbox.attempt", "消息发送"},    {"db.backup", "数据库备份"}};
+      {"outbox.add", "消息待发送"},     {"feedback.add", "公众留言"},      {"feedback.decide", "留言审核"},
+      {"outbox.attempt", "消息发送"},   {"db.backup", "数据库备份"}};
   c["notice_state"] = {{"issued", "待答复"}, {"answered", "待办结"}, {"escalated", "已通报"}, {"resolved", "已办结"}};
   // The named inputs of a lens (plan/lenses.cpp) and the bounds of a target.
   c["lens_input"] = {{"b", "基准年"},
@@ -204,6 +205,8 @@ Catalogue english() {
                        {"layer.import", "layer imported"},
                        {"partner.harvest", "partner data harvested"},
                        {"outbox.add", "message queued"},
+                       {"feedback.add", "public feedback"},
+                       {"feedback.decide", "feedback moderated"},
                        {"outbox.attempt", "message sent"},
                        {"db.backup", "database backed up"}};
   c["notice_state"] = {{"issued", "awaiting answer"},

@@ -144,6 +144,32 @@ Result<WarningPass> run_warnings(store::Store& store, const RiverNetwork& networ
   return pass;
 }
 
+Result<int> queue_notices(store::Store& store, const std::vector<Channel>& channels) {
+  if (channels.empty()) return 0;
+  auto notices = store.notices();
+  SS_TRY(notices);
+  int queued = 0;
+  for (const auto& n : *notices) {
+    if (n.subject_kind == "warning") continue;
+    for (const auto& c : channels) {
+      if (c.recipient != n.department && c.recipient != "*") continue;
+      store::OutboxMessage m;
+      m.key = "notice|" + std::to_string(n.id) + "|" + c.target;
+      m.channel = c.channel;
+      m.target = c.target;
+      m.payload =
+          json{{"kind", "notice"},        {"id", n.id},   {"recipient", n.department}, {"subject_kind", n.subject_kind},
+               {"subject", n.subject},    {"due", n.due}, {"text", n.request},         {"issued_by", n.issued_by},
+               {"issued_at", n.issued_at}}
+              .dump();
+      auto added = store.add_outbox(m);
+      SS_TRY(added);
+      queued += *added ? 1 : 0;
+    }
+  }
+  return queued;
+}
+
 Result<DeliveryPass> deliver_outbox(store::Store& store, const Post& post, int64_t now_unix, int max_attempts,
                                     int backoff_s) {
   DeliveryPass pass;

@@ -34,6 +34,11 @@ struct WarningPass {
 Result<WarningPass> run_warnings(store::Store& store, const RiverNetwork& network, const std::vector<Channel>& channels,
                                  const std::string& since, const std::string& until);
 
+/// Queues every 督办 notice (not the warnings, queued with their pass) for the channels of the
+/// department it is addressed to, once each: the notices reach people beyond the dashboard. Returns
+/// the messages newly queued.
+Result<int> queue_notices(store::Store& store, const std::vector<Channel>& channels);
+
 /// POSTs a JSON body to a URL with an Idempotency-Key header; returns the HTTP status.
 using Post = std::function<Result<int>(const std::string& url, const std::string& body, const std::string& key)>;
 

@@ -104,6 +104,10 @@ const Copied kTables[] = {
      "id, key, channel, target, payload, created_at, row_hash", "itttttb", "id"},
     {"outbox_attempts", "id, outbox_id, at, outcome, detail, row_hash", "id, outbox_id, at, outcome, detail, row_hash",
      "iitttb", "id"},
+    {"feedback", "id, kind, subject, text, contact, lon, lat, submitted_at, row_hash",
+     "id, kind, subject, text, contact, lon, lat, submitted_at, row_hash", "ittttrrtb", "id"},
+    {"feedback_decisions", "id, feedback_id, decision, reply, decided_by, decided_at, row_hash",
+     "id, feedback_id, decision, reply, decided_by, decided_at, row_hash", "iitttttb", "id"},
 };
 
 std::optional<std::string> read_column(sqlite3_stmt* st, int col, char type) {

@@ -45,6 +45,8 @@ const std::vector<CoveredTable>& covered_tables() {
        "ttttttt"},
       {"outbox", "key, channel, target, payload, created_at", "ttttt"},
       {"outbox_attempts", "outbox_id, at, outcome, detail", "ittt"},
+      {"feedback", "kind, subject, text, contact, lon, lat, submitted_at", "ttttrrt"},
+      {"feedback_decisions", "feedback_id, decision, reply, decided_by, decided_at", "itttt"},
   };
   return kTables;
 }

@@ -54,6 +54,14 @@ AuditText describe(const User& u) {
   return {"user.add", u.username, u.role + (u.department.empty() ? "" : " of " + u.department)};
 }
 
+AuditText describe(const Feedback& f) {
+  return {"feedback.add", "feedback:" + f.kind, f.subject + ": " + f.text.substr(0, 200)};
+}
+
+AuditText describe(const FeedbackDecision& d) {
+  return {"feedback.decide", "feedback:" + std::to_string(d.feedback_id), d.decision + ": " + d.reply.substr(0, 200)};
+}
+
 AuditText describe(const OutboxMessage& m) { return {"outbox.add", "outbox:" + m.key, m.channel + " → " + m.target}; }
 
 AuditText describe(const OutboxAttempt& a) {

@@ -25,6 +25,8 @@ AuditText describe(const Station& s);
 AuditText describe(const Partner& p, const HarvestResult& r);
 AuditText describe(const OutboxMessage& m);
 AuditText describe(const OutboxAttempt& a);
+AuditText describe(const Feedback& f);
+AuditText describe(const FeedbackDecision& d);
 AuditText describe(const User& u);
 AuditText describe_layer(const SpatialLayer& layer, size_t features);
 AuditText describe_ingest(const IngestResult& r, size_t quarantined);

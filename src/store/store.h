@@ -209,6 +209,23 @@ struct OutboxAttempt {
   std::string at, outcome, detail;  // outcome: delivered | failed
 };
 
+/// A citizen's comment on a target or report of a pollution event, left on the public portal, with
+/// the office's latest decision (read back): "" while waiting, "publish" (shown with its reply) or
+/// "reject". The contact is for the office only and never shown.
+struct Feedback {
+  int64_t id = 0;
+  std::string kind;     // comment | report
+  std::string subject;  // the target's id (comment) or the place (report)
+  std::string text, contact;
+  std::optional<double> lon, lat;
+  std::string submitted_at;
+  std::string decision, reply, decided_by, decided_at;  // read back
+};
+struct FeedbackDecision {
+  int64_t id = 0, feedback_id = 0;
+  std::string decision, reply, decided_by, decided_at;
+};
+
 /// A stored raw frame: the bytes as received, with where and when they came from.
 struct RawFrame {
   int64_t id = 0;
@@ -460,6 +477,12 @@ class Store {
   /// The messages (oldest first) with their attempts: only those not delivered when `pending`.
   virtual Result<std::vector<OutboxMessage>> outbox(bool pending, int limit) = 0;
   virtual Status add_outbox_attempt(const OutboxAttempt& a) = 0;
+  virtual Result<int64_t> add_feedback(const Feedback& f) = 0;
+  /// The feedback newest first, each with its latest decision.
+  virtual Result<std::vector<Feedback>> feedback(int limit) = 0;
+  virtual Status add_feedback_decision(const FeedbackDecision& d) = 0;
+  /// How many were submitted at or after `since` (the portal's daily budget).
+  virtual Result<int64_t> feedback_count_since(const std::string& since) = 0;
   /// Commits a one-row write: false (with the reason) when the database cannot be written.
   virtual Status probe_write() = 0;
   /// Who the following writes are recorded as, in the audit log ("cli", "user:wang", …).

@@ -594,6 +594,64 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(r.status, 400)
         self.assertIn("实体集", r.json()["error"])
 
+    def test_open_data_and_moderated_feedback(self):
+        """The portal's API: the open datasets with their licence in every format; feedback refused
+        when malformed, rate-limited per address, hidden until the office publishes it, and the
+        contact never public."""
+        cat = self.call("GET", "/api/open/datasets").json()
+        self.assertEqual([d["id"] for d in cat], ["indicators", "monitoring"])
+        self.assertTrue(all(d["licence"] and d["publisher"] for d in cat))
+        ds = "/api/open/datasets/{id}"
+        j = self.call("GET", "/api/open/datasets/indicators?format=json", openapi=ds).json()
+        self.assertEqual(j["metadata"]["licence_url"], "https://creativecommons.org/licenses/by/4.0/deed.zh-hans")
+        self.assertEqual(len(j["rows"]), j["metadata"]["rows"])
+        c = self.call("GET", "/api/open/datasets/indicators?format=csv", openapi=ds)
+        self.assertTrue(c.headers["content-type"].startswith("text/csv"))
+        self.assertIn('rel="license"', c.headers["link"])
+        self.assertEqual(c.body.decode("utf-8-sig").splitlines()[0].split(",")[:3], ["目标编号", "指标", "单位"])
+        x = self.call("GET", "/api/open/datasets/indicators?format=xlsx", openapi=ds)
+        import io, openpyxl
+        wb = openpyxl.load_workbook(io.BytesIO(x.body))
+        self.assertEqual(wb.sheetnames, ["数据", "说明"])
+        self.assertEqual(wb["说明"]["B4"].value, "CC BY 4.0（署名）")
+        self.assertEqual(self.call("GET", "/api/open/datasets/nothing", openapi=ds).status, 404)
+        self.assertEqual(self.call("GET", "/api/open/datasets/indicators?format=pdf", openapi=ds).status, 400)
+
+        bad = [({"kind": "praise", "subject": "forest_coverage", "text": "好"}, "kind"),
+               ({"kind": "comment", "subject": "no_such_target", "text": "好"}, "no target"),
+               ({"kind": "report", "subject": "龙门", "text": "污" * 1001}, "1000"),
+               ({"kind": "report", "subject": "", "text": "污"}, "subject"),
+               ({"kind": "report", "subject": "龙门", "text": "污", "lon": 2, "lat": 1}, "lon, lat")]
+        for body, words in bad:
+            r = self.call("POST", "/api/feedback", body=body)
+            self.assertEqual(r.status, 400, body)
+            self.assertIn(words, r.json()["error_en"])
+            self.assertRegex(r.json()["error"], "[\u4e00-\u9fff]")
+        ids = [self.call("POST", "/api/feedback", body={"kind": "comment", "subject": "forest_coverage",
+                                                        "text": f"建议{i}", "contact": "wang@example.cn"}).json()["id"]
+               for i in range(5)]
+        r = self.call("POST", "/api/feedback", body={"kind": "comment", "subject": "forest_coverage", "text": "第六条"})
+        self.assertEqual(r.status, 429)  # five an hour from one address
+        self.assertTrue(int(r.headers["retry-after"]) > 0)
+        self.assertEqual(self.call("GET", "/api/feedback/published").json(), [])
+        self.assertEqual(self.call("GET", "/api/feedback").status, 401)
+        self.assertEqual(self.call("GET", "/api/feedback", "department").status, 403)
+        pending = self.call("GET", "/api/feedback", "office").json()
+        self.assertEqual({f["contact"] for f in pending if f["id"] in ids}, {"wang@example.cn"})
+        step = "/api/feedback/{id}/decision"
+        r = self.call("POST", f"/api/feedback/{ids[0]}/decision", "department", body={"decision": "publish"}, openapi=step)
+        self.assertEqual(r.status, 403)
+        r = self.call("POST", f"/api/feedback/{ids[0]}/decision", "office", body={"decision": "publish", "reply": "已采纳"},
+                      openapi=step)
+        self.assertEqual(r.status, 201)
+        r = self.call("POST", f"/api/feedback/{ids[1]}/decision", "office", body={"decision": "reject"}, openapi=step)
+        self.assertEqual(r.json()["state"], "rejected")
+        self.assertEqual(self.call("POST", "/api/feedback/999999/decision", "office", body={"decision": "reject"},
+                                   openapi=step).status, 404)
+        shown = self.call("GET", "/api/feedback/published").json()
+        self.assertEqual([(f["id"], f["reply"]) for f in shown], [(ids[0], "已采纳")])
+        self.assertNotIn("contact", shown[0])
+
     def test_a_layer_computed_target_by_township(self):
         doc = self.call("GET", "/api/targets/protected_area_share/townships", "public",
                         openapi="/api/targets/{id}/townships").json()

@@ -135,6 +135,7 @@ class UpstreamWarning(unittest.TestCase):
         self.assertEqual((third["notices_issued"], third["messages_queued"], third["delivered"]), (0, 0, 0))
         self.assertEqual(len([p for p in Receiver.posts if p[0] == "/eeb"]), 2)
         self.assertEqual(len({p[1] for p in Receiver.posts if p[0] == "/eeb"}), 2)  # two warnings, two keys
+        self.assertEqual(first["notices_queued"], 0)  # warnings are queued by their pass, not again as notices
         flaky = [p for p in Receiver.posts if p[0] == "/flaky"]
         self.assertEqual(len(flaky), 2)  # one failure, one success, the same message
         self.assertEqual(flaky[0][1], flaky[1][1])
@@ -151,6 +152,18 @@ class UpstreamWarning(unittest.TestCase):
         self.assertEqual(after["state"], "resolved")
         self.assertEqual([e["action"] for e in after["events"]], ["answer", "resolve"])
         self.assertEqual(after["events"][0]["actor"], "eeb")
+
+        # An ordinary 督办 notice to eeb reaches its channel too, once.
+        status, issued = self.api("POST", "/api/notices", "office",
+                                  {"subject_kind": "target", "subject": "yangtze_class", "department": "eeb",
+                                   "due": "2027-01-15", "request": "请说明培石断面氨氮升高的原因和措施"})
+        self.assertIn(status, (200, 201), issued)
+        fourth = self.warn()
+        self.assertEqual((fourth["notices_queued"], fourth["delivered"]), (1, 1))
+        self.assertEqual(self.warn()["notices_queued"], 0)
+        notice_posts = [p for p in Receiver.posts if p[0] == "/eeb" and p[2]["kind"] == "notice"]
+        self.assertEqual(len(notice_posts), 1)
+        self.assertEqual(notice_posts[0][2]["text"], "请说明培石断面氨氮升高的原因和措施")
 
         verify = subprocess.run([BIN, "audit", "verify", "--db", self.db], capture_output=True, text=True)
         self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)

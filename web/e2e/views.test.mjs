@@ -58,7 +58,7 @@ const settle = async (p) => {
 // The views each role opens in a day; `{}` placeholders are filled from the API.
 const VIEWS = ['#/', '#/target/forest_coverage', '#/target/good_days_ratio', '#/target/pm25_annual', '#/target/park_5min_coverage', '#/target/soil_water_conservation', '#/target/{unspecified}',
   '#/tasks', '#/dept', '#/supervision', '#/scorecard', '#/monitoring', '#/station/WS500237A0001', '#/audit', '#/screen', '#/gep',
-  '#/lineage/{run}', '#/login'];
+  '#/lineage/{run}', '#/open', '#/login'];
 const ROLES = ['public', 'eeb', 'gaotang', 'office', 'auditor'];
 
 async function fill(hash) {

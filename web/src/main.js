@@ -14,14 +14,15 @@ import { viewLogin } from './views/login.js';
 import { viewLineage } from './views/lineage.js';
 import { viewScreen } from './views/screen.js';
 import { viewGep } from './views/gep.js';
+import { viewPortal } from './views/portal.js';
 
 const routes = { '': viewOverview, target: viewTarget, tasks: viewTasks, dept: viewDept, supervision: viewSupervision,
   scorecard: viewScorecard, monitoring: viewMonitoring, station: viewStation, audit: viewAudit, login: viewLogin,
-  lineage: viewLineage, screen: viewScreen, gep: viewGep };
+  lineage: viewLineage, screen: viewScreen, gep: viewGep, open: viewPortal };
 
 // The page title names the view (screen readers announce it; tabs and history show it).
 const TITLES = { '': tx('目标总览'), target: tx('指标详情'), tasks: tx('任务台账'), dept: tx('部门工作台'), supervision: tx('调度督办'),
-  scorecard: tx('赛马比拼'), monitoring: tx('监测网络'), station: tx('站点数据'), audit: tx('审计日志'), login: tx('登录'), lineage: tx('数据溯源'), screen: tx('项目预筛查'), gep: tx('生态价值核算') };
+  scorecard: tx('赛马比拼'), monitoring: tx('监测网络'), station: tx('站点数据'), audit: tx('审计日志'), login: tx('登录'), lineage: tx('数据溯源'), screen: tx('项目预筛查'), gep: tx('生态价值核算'), open: tx('公众门户') };
 
 let current = 0;
 async function route() {

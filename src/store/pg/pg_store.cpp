@@ -893,6 +893,61 @@ class PgStore final : public Store {
     return {};
   }
 
+  Result<int64_t> add_feedback(const Feedback& f) override {
+    int64_t id = 0;
+    auto added = insert_all(
+        std::vector<Feedback>{f}, "feedback",
+        "INSERT INTO feedback (kind, subject, text, contact, lon, lat, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7) RETURNING id",
+        [](const Feedback& x) {
+          return std::vector<Param>{Param::of(x.kind),
+                                    Param::of(x.subject),
+                                    Param::of(x.text),
+                                    Param::of(x.contact),
+                                    x.lon ? Param::of(*x.lon) : Param::none(),
+                                    x.lat ? Param::of(*x.lat) : Param::none(),
+                                    Param::of(x.submitted_at.empty() ? now_iso8601() : x.submitted_at)};
+        },
+        &id);
+    SS_TRY(added);
+    return id;
+  }
+
+  Result<std::vector<Feedback>> feedback(int limit) override {
+    return select_all<Feedback>(
+        "SELECT f.id, f.kind, f.subject, f.text, f.contact, f.lon, f.lat, f.submitted_at, coalesce(d.decision, ''), "
+        "coalesce(d.reply, ''), coalesce(d.decided_by, ''), coalesce(d.decided_at, '') FROM feedback f LEFT JOIN "
+        "feedback_decisions d ON d.id = (SELECT max(id) FROM feedback_decisions x WHERE x.feedback_id = f.id) "
+        "ORDER BY f.id DESC LIMIT " +
+            std::to_string(std::max(1, limit)),
+        [](const Rows& q, size_t r) {
+          Feedback f{q.integer(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3), q.text(r, 4),  std::nullopt,
+                     std::nullopt,    q.text(r, 7), q.text(r, 8), q.text(r, 9), q.text(r, 10), q.text(r, 11)};
+          if (!q.null(r, 5)) f.lon = q.real(r, 5);
+          if (!q.null(r, 6)) f.lat = q.real(r, 6);
+          return f;
+        });
+  }
+
+  Status add_feedback_decision(const FeedbackDecision& d) override {
+    auto added = insert_all(std::vector<FeedbackDecision>{d}, "feedback_decisions",
+                            "INSERT INTO feedback_decisions (feedback_id, decision, reply, decided_by, decided_at) "
+                            "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                            [](const FeedbackDecision& x) {
+                              return std::vector<Param>{Param::of(x.feedback_id), Param::of(x.decision),
+                                                        Param::of(x.reply), Param::of(x.decided_by),
+                                                        Param::of(x.decided_at.empty() ? now_iso8601() : x.decided_at)};
+                            });
+    SS_TRY(added);
+    return {};
+  }
+
+  Result<int64_t> feedback_count_since(const std::string& since) override {
+    auto rows = read("SELECT count(*) FROM feedback WHERE submitted_at >= $1", {Param::of(since)});
+    SS_TRY(rows);
+    return rows->integer(0, 0);
+  }
+
   Result<std::optional<Observation>> observation(int64_t id) override {
     return select_one<Observation>(std::string(kObservationColumns) + "WHERE id = $1", observation_row,
                                    {Param::of(id)});

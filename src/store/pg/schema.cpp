@@ -164,10 +164,23 @@ CREATE TABLE outbox_attempts (
 CREATE INDEX outbox_attempts_by_message ON outbox_attempts (outbox_id, id);
 )sql";
 
+// 15: the public's feedback and the office's decisions on it (see the SQLite step 15).
+const char* const kFeedback = R"sql(
+CREATE TABLE feedback (
+  id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('comment', 'report')), subject TEXT NOT NULL,
+  text TEXT NOT NULL, contact TEXT NOT NULL, lon DOUBLE PRECISION, lat DOUBLE PRECISION, submitted_at TEXT NOT NULL,
+  row_hash BYTEA);
+CREATE TABLE feedback_decisions (
+  id BIGSERIAL PRIMARY KEY, feedback_id BIGINT NOT NULL REFERENCES feedback (id),
+  decision TEXT NOT NULL CHECK (decision IN ('publish', 'reject')), reply TEXT NOT NULL, decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL, row_hash BYTEA);
+CREATE INDEX feedback_by_time ON feedback (submitted_at);
+)sql";
+
 // (version, SQL): the version each step brings the schema to.
 const std::vector<std::pair<int, std::string>>& steps() {
   static const std::vector<std::pair<int, std::string>> kSteps = {
-      {11, kBaseline}, {12, kOneObservationIndex}, {13, kExchange}, {14, kOutbox}};
+      {11, kBaseline}, {12, kOneObservationIndex}, {13, kExchange}, {14, kOutbox}, {15, kFeedback}};
   return kSteps;
 }
 

@@ -431,6 +431,31 @@ CREATE TABLE outbox_attempts (
 );
 CREATE INDEX outbox_attempts_by_message ON outbox_attempts (outbox_id, id);
 )sql",
+    // 15: the public's feedback: comments on targets and pollution reports from the portal, and the
+    // office's decisions on them (publish with a reply, or reject), insert-only like every record.
+    R"sql(
+CREATE TABLE feedback (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('comment', 'report')),
+  subject TEXT NOT NULL,
+  text TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  lon REAL,
+  lat REAL,
+  submitted_at TEXT NOT NULL,
+  row_hash BLOB
+);
+CREATE TABLE feedback_decisions (
+  id INTEGER PRIMARY KEY,
+  feedback_id INTEGER NOT NULL REFERENCES feedback (id),
+  decision TEXT NOT NULL CHECK (decision IN ('publish', 'reject')),
+  reply TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  row_hash BLOB
+);
+CREATE INDEX feedback_by_time ON feedback (submitted_at);
+)sql",
 };
 
 }  // namespace

@@ -1041,6 +1041,67 @@ class SqliteStore final : public Store {
     return {};
   }
 
+  Result<int64_t> add_feedback(const Feedback& f) override {
+    int64_t id = 0;
+    auto added = insert_all(
+        std::vector<Feedback>{f}, "feedback",
+        "INSERT INTO feedback (kind, subject, text, contact, lon, lat, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [](Statement& st, const Feedback& x) {
+          st.bind(1, x.kind).bind(2, x.subject).bind(3, x.text).bind(4, x.contact);
+          if (x.lon)
+            st.bind(5, *x.lon);
+          else
+            st.bind_null(5);
+          if (x.lat)
+            st.bind(6, *x.lat);
+          else
+            st.bind_null(6);
+          st.bind(7, x.submitted_at.empty() ? now_iso8601() : x.submitted_at);
+        },
+        &id);
+    SS_TRY(added);
+    return id;
+  }
+
+  Result<std::vector<Feedback>> feedback(int limit) override {
+    std::string sql =
+        "SELECT f.id, f.kind, f.subject, f.text, f.contact, f.lon, f.lat, f.submitted_at, coalesce(d.decision, ''), "
+        "coalesce(d.reply, ''), coalesce(d.decided_by, ''), coalesce(d.decided_at, ''), f.lon IS NULL, f.lat IS NULL "
+        "FROM feedback f LEFT JOIN feedback_decisions d ON d.id = (SELECT max(id) FROM feedback_decisions x WHERE "
+        "x.feedback_id = f.id) ORDER BY f.id DESC LIMIT " +
+        std::to_string(std::max(1, limit));
+    return select_all<Feedback>(sql.c_str(), [](const Statement& st) {
+      Feedback f{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4),  std::nullopt,
+                 std::nullopt,  st.text(7), st.text(8), st.text(9), st.text(10), st.text(11)};
+      if (!st.integer(12)) f.lon = st.real(5);
+      if (!st.integer(13)) f.lat = st.real(6);
+      return f;
+    });
+  }
+
+  Status add_feedback_decision(const FeedbackDecision& d) override {
+    auto added = insert_all(std::vector<FeedbackDecision>{d}, "feedback_decisions",
+                            "INSERT INTO feedback_decisions (feedback_id, decision, reply, decided_by, decided_at) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                            [](Statement& st, const FeedbackDecision& x) {
+                              st.bind(1, x.feedback_id)
+                                  .bind(2, x.decision)
+                                  .bind(3, x.reply)
+                                  .bind(4, x.decided_by)
+                                  .bind(5, x.decided_at.empty() ? now_iso8601() : x.decided_at);
+                            });
+    SS_TRY(added);
+    return {};
+  }
+
+  Result<int64_t> feedback_count_since(const std::string& since) override {
+    auto st = c_.prepare("SELECT count(*) FROM feedback WHERE submitted_at >= ?1");
+    SS_TRY(st);
+    st->bind(1, since);
+    SS_TRY(st->step());
+    return st->integer(0);
+  }
+
   Result<std::optional<Observation>> observation(int64_t id) override {
     return select_one<Observation>(
         "SELECT id, mn, factor, cn, data_time, kind, value, flag, unit, raw_id, received_at, invalid FROM observations "
