@@ -22,29 +22,29 @@ namespace {
 
 constexpr size_t kMaxAnswer = 64 * 1024 * 1024;  // one page of a partner's answer
 
-// "http://host:port/a/b?c" → ("http://host:port", "/a/b?c").
-std::pair<std::string, std::string> split_url(const std::string& url) {
-  size_t scheme = url.find("://");
-  size_t path = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
-  if (path == std::string::npos) return {url, "/"};
-  return {url.substr(0, path), url.substr(path)};
+// "http://host:port/a/b?c" → ("http://host:port", "/a/b?c"); only http:// and https://.
+Result<std::pair<std::string, std::string>> split_url(const std::string& url) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    return fail(url.substr(0, 120) + ": not an http:// or https:// address");
+  size_t path = url.find('/', url.find("://") + 3);
+  if (path == std::string::npos) return std::make_pair(url, std::string("/"));
+  return std::make_pair(url.substr(0, path), url.substr(path));
 }
 
 }  // namespace
 
 service::Fetch http_fetch(const std::string& token) {
   return [token](const std::string& url) -> Result<std::string> {
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
-      return fail(url.substr(0, 120) + ": not an http:// or https:// address");
-    auto [origin, target] = split_url(url);
-    httplib::Client client(origin);
+    auto parts = split_url(url);
+    SS_TRY(parts);
+    httplib::Client client(parts->first);
     client.set_connection_timeout(10);
     client.set_read_timeout(60);
     httplib::Headers headers = {{"Accept", "application/json"}};
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
     std::string body;
     bool too_big = false;
-    auto res = client.Get(target, headers, [&](const char* data, size_t n) {
+    auto res = client.Get(parts->second, headers, [&](const char* data, size_t n) {
       if (body.size() + n > kMaxAnswer) {
         too_big = true;
         return false;
@@ -62,14 +62,13 @@ service::Fetch http_fetch(const std::string& token) {
 
 service::Post http_post() {
   return [](const std::string& url, const std::string& body, const std::string& key) -> Result<int> {
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
-      return fail(url.substr(0, 120) + ": not an http:// or https:// address");
-    auto [origin, target] = split_url(url);
-    httplib::Client client(origin);
+    auto parts = split_url(url);
+    SS_TRY(parts);
+    httplib::Client client(parts->first);
     client.set_connection_timeout(5);
     client.set_read_timeout(15);
     httplib::Headers headers = {{"Idempotency-Key", key}};
-    auto res = client.Post(target, headers, body, "application/json");
+    auto res = client.Post(parts->second, headers, body, "application/json");
     if (!res) return fail(url.substr(0, 120) + ": " + httplib::to_string(res.error()));
     return res->status;
   };

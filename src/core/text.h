@@ -15,6 +15,10 @@ std::string trim(std::string_view s);
 /// each piece and dropping empty ones.
 std::vector<std::string> split_any(std::string_view s, const std::vector<std::string>& separators);
 
+/// Percent-encodes for a URL (RFC 3986 §2.1): the unreserved characters (A–Z a–z 0–9 - _ . ~) and
+/// those in `keep` stay; every other byte becomes %XX.
+std::string percent_encode(std::string_view s, std::string_view keep = "");
+
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 

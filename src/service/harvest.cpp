@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/civil_time.h"
+#include "core/text.h"
 #include "service/sta_filter.h"
 
 namespace shanshui::service {
@@ -22,35 +23,10 @@ std::string id_segment(const json& id) {
   if (id.is_number_integer()) return id.dump();
   std::string quoted = "'";
   for (char c : text_of(id)) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  quoted += "'";
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : quoted) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '\'') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
+  return text::percent_encode(quoted + "'", "'");
 }
 
-std::string encode_query(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '$') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+std::string encode_query(const std::string& s) { return text::percent_encode(s, "$"); }
 
 // The factor code from an ObservedProperty: an HJ 212 definition ("urn:hj212:2017:factor:a34004")
 // gives the code; otherwise its definition or name as sent.

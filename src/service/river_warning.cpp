@@ -9,6 +9,7 @@
 #include "core/csv.h"
 #include "core/decimal.h"
 #include "core/file.h"
+#include "core/text.h"
 #include "hj212/factors.h"
 #include "quality/water.h"
 #include "service/monitoring.h"
@@ -17,17 +18,8 @@
 namespace shanshui::service {
 namespace {
 
-std::vector<std::string> list(const std::string& cell) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at <= cell.size()) {
-    size_t end = cell.find(';', at);
-    if (end == std::string::npos) end = cell.size();
-    if (end > at) out.push_back(cell.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
+// "a;b; c" → {"a", "b", "c"}: the tables' lists.
+std::vector<std::string> list(const std::string& cell) { return text::split_any(cell, {";"}); }
 
 std::optional<double> number(const std::string& s) {
   double v = 0;

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
+
 namespace shanshui::service::sta {
 namespace {
 
@@ -37,23 +39,6 @@ Result<int> count_option(const std::string& name, const std::string& v) {
 
 // "id" in a query means the entity's @iot.id (§9.3.3: the id is addressed as "id").
 std::string property(const std::string& path) { return path == "id" ? "@iot.id" : path; }
-
-// A link's query value: percent-encoded except what RFC 3986 leaves as it is.
-std::string encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // Splits at `sep` outside parentheses and quoted text ('…', '' inside for a quote).
 std::vector<std::string> split_top(std::string_view s, char sep) {
@@ -237,7 +222,7 @@ std::string next_link(const Query& q, const std::string& self, int64_t skip) {
   std::string link = self + "?";
   bool first_option = true;
   for (const auto& [k, v] : next) {
-    link += (first_option ? "" : "&") + encode(k) + "=" + encode(v);
+    link += (first_option ? "" : "&") + text::percent_encode(k) + "=" + text::percent_encode(v);
     first_option = false;
   }
   return link;

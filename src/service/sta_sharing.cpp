@@ -5,24 +5,13 @@
 
 #include "core/csv.h"
 #include "core/file.h"
+#include "core/text.h"
 
 namespace shanshui::service::sta {
 namespace {
 
-std::vector<std::string> list(const std::string& cell) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at <= cell.size()) {
-    size_t end = cell.find(';', at);
-    if (end == std::string::npos) end = cell.size();
-    std::string part = cell.substr(at, end - at);
-    part.erase(0, part.find_first_not_of(' '));
-    part.erase(part.find_last_not_of(' ') + 1);
-    if (!part.empty()) out.push_back(part);
-    at = end + 1;
-  }
-  return out;
-}
+// "a;b; c" → {"a", "b", "c"}: the tables' lists.
+std::vector<std::string> list(const std::string& cell) { return text::split_any(cell, {";"}); }
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();

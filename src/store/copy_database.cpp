@@ -107,7 +107,7 @@ const Copied kTables[] = {
     {"feedback", "id, kind, subject, text, contact, lon, lat, submitted_at, row_hash",
      "id, kind, subject, text, contact, lon, lat, submitted_at, row_hash", "ittttrrtb", "id"},
     {"feedback_decisions", "id, feedback_id, decision, reply, decided_by, decided_at, row_hash",
-     "id, feedback_id, decision, reply, decided_by, decided_at, row_hash", "iitttttb", "id"},
+     "id, feedback_id, decision, reply, decided_by, decided_at, row_hash", "iittttb", "id"},
 };
 
 std::optional<std::string> read_column(sqlite3_stmt* st, int col, char type) {

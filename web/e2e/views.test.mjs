@@ -17,8 +17,8 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 const ALLOWED = new Set(['PM', 'SO', 'NO', 'CO', 'O', 'AQI', 'IAQI', 'COD', 'BOD', 'pH', 'NH', 'N', 'P', 'TP', 'TN',
   'GEP', 'GDP', 'GB', 'HJ', 'CSV', 'JSON', 'GeoJSON', 'xlsx', 'Excel', 'PDF', 'MB', 'OFD', 'Word', 'PowerPoint', 'mg', 'g', 'L', 'm', 'km', 'dB', 'A', 'Ld', 'Ln', 'Leq',
   'CRC', 'SHA', 'MN', 'CN', 'kg', 'kWh', 'ha', 'I', 'II', 'III', 'IV', 'V', 'LNG', 'FM', 'G',
-  'T', 'C', 'a', 'b', 'SL', 'LY', 't', 'J']);  // GB/T, 附录C, noise zones 4a/4b (GB 3096), SL 190 and LY/T 1721 (industry
-// standards), t (tonnes), J (joules)
+  'T', 'C', 'a', 'b', 'SL', 'LY', 't', 'J', 'SensorThings']);  // GB/T, 附录C, noise zones 4a/4b (GB 3096), SL 190 and
+// LY/T 1721 (industry standards), t (tonnes), J (joules), OGC SensorThings (the open-data interface's standard)
 const allowed = (w) => ALLOWED.has(w) || /^(PM\d+|T\d\d|[A-T]\d{2,4})$/.test(w);  // … and GB/T 4754 industry codes (C2614)
 
 /** Latin words outside the allow-list in the page's visible text, tooltips, placeholders and labels. */

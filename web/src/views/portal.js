@@ -5,6 +5,8 @@
 import { zhLang, zh, lensBadges, latest, sparkline, loading, loadPlan, loadProgress, valueText, planWords, said, may, api, html, esc, catHtml, BASE } from '../common.js';
 import { tx, isEnglish } from '../i18n.js';
 
+const FORMAT = { csv: 'CSV', xlsx: 'xlsx', json: 'JSON' };  // as a clerk knows them (Excel's own lower case)
+
 export async function viewPortal(_param, $view) {
   loading(tx('公众门户'));
   const [plan, prog, datasets, published] = await Promise.all([loadPlan(), loadProgress(), api('/api/open/datasets'),
@@ -31,8 +33,8 @@ export async function viewPortal(_param, $view) {
     <section id="p-data" aria-labelledby="h-data"><h2 id="h-data">${tx('开放数据')}</h2>
       <table><thead><tr><th>${tx('数据集')}</th><th>${tx('说明')}</th><th>${tx('许可')}</th><th>${tx('发布单位')}</th><th>${tx('更新时间')}</th><th>${tx('下载')}</th></tr></thead><tbody>${
   datasets.map((d) => html`<tr data-dataset="${esc(d.id)}"><td>${isEnglish ? d.title_en : d.title}</td><td>${isEnglish ? d.description_en : d.description}</td>
-        <td>${d.licence_url ? html`<a href="${esc(d.licence_url)}" rel="license"${zhLang()}>${d.licence}</a>` : zh(d.licence)}</td><td>${zh(d.publisher)}</td><td>${esc(d.updated)}</td>
-        <td class="downloads">${['csv', 'xlsx', 'json'].map((f) => html`<a href="${esc(BASE)}/api/open/datasets/${esc(d.id)}?format=${f}" download data-format="${f}">${f.toUpperCase()}</a>`).reduce(catHtml, '')}</td></tr>`).reduce(catHtml, '')}</tbody></table>
+        <td>${d.licence_url ? html`<a href="${esc(d.licence_url)}" rel="license" translate="no"${zhLang()}>${d.licence}</a>` : zh(d.licence)}</td><td>${zh(d.publisher)}</td><td>${esc(d.updated)}</td>
+        <td class="downloads">${['csv', 'xlsx', 'json'].map((f) => html`<a href="${esc(BASE)}/api/open/datasets/${esc(d.id)}?format=${f}" download data-format="${f}">${FORMAT[f]}</a>`).reduce(catHtml, '')}</td></tr>`).reduce(catHtml, '')}</tbody></table>
       <p class="muted">${tx('开发者可通过 SensorThings 接口读取公开的监测数据：')}<a href="${esc(BASE)}/api/sta/v1.1" translate="no">/api/sta/v1.1</a></p></section>
     <section id="p-feedback" aria-labelledby="h-feedback"><h2 id="h-feedback">${tx('留言与举报')}</h2>
       <form id="feedback-form" class="feedback-form">
