@@ -16,7 +16,7 @@ test('the portal on a phone: indicators, the map, and open data that opens', asy
   await ready(p);
   assert.equal(await p.title(), '公众门户 · 山水');
   assert.ok(await p.locator('#p-indicators .portal-card').count() > 50);
-  assert.ok(await p.locator('#map canvas, #map .ol-viewport').count() > 0);
+  await p.waitForSelector('#map .ol-viewport');  // the map's code arrives after the page
   // Nothing wider than the phone.
   assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
   const row = p.locator('tr[data-dataset="indicators"]');
