@@ -31,11 +31,9 @@ std::optional<std::string> Access::refuse(const std::optional<store::User>& user
     case Kind::read:
       return service::refuse_read(user, read);
     case Kind::write:
-      // The coarse check: a write needs a user. Which items and indicators are theirs is the
-      // handler's refuse_write, once it knows the item.
-      if (!user) return std::string("log in first: the public may read published indicators only");
-      if (user->role == "partner") return std::string("partners read the data shared with them and change nothing");
-      return std::nullopt;
+      // The coarse check: a write needs a county user. Which items and indicators are theirs is
+      // the handler's refuse_write, once it knows the item.
+      return service::refuse_any_write(user);
   }
   return std::string("not allowed");
 }

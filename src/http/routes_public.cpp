@@ -192,11 +192,10 @@ std::vector<Route> public_routes() {
   r.push_back({"GET", "/api/feedback/published",
                "The citizens' comments and reports the office has published, with its replies (no contact details)",
                Access::open(), [](Ctx& c) {
-                 auto all = c.store.feedback(1000);
-                 if (!all) return send_internal(c.res, all.error().message);
+                 auto published = c.store.feedback(1000, 0, true);
+                 if (!published) return send_internal(c.res, published.error().message);
                  json out = json::array();
-                 for (const auto& f : *all)
-                   if (f.decision == "publish") out.push_back(feedback_json(f, false));
+                 for (const auto& f : *published) out.push_back(feedback_json(f, false));
                  send_json(c.res, 200, dump(out));
                }});
   r.push_back({"GET", "/api/feedback", "Every comment and report with its state and contact, for moderation",
@@ -225,10 +224,9 @@ std::vector<Route> public_routes() {
                  if (c.arg.empty() || c.arg.size() > 18 || !std::all_of(c.arg.begin(), c.arg.end(), ::isdigit))
                    return send_error(c.res, 400, "the feedback's id is a number");
                  d.feedback_id = std::stoll(c.arg);
-                 auto all = c.store.feedback(100000);
-                 if (!all) return send_internal(c.res, all.error().message);
-                 auto it = std::find_if(all->begin(), all->end(), [&](const auto& f) { return f.id == d.feedback_id; });
-                 if (it == all->end()) return send_error(c.res, 404, "no feedback " + c.arg);
+                 auto one = c.store.feedback(1, d.feedback_id);
+                 if (!one) return send_internal(c.res, one.error().message);
+                 if (one->empty()) return send_error(c.res, 404, "no feedback " + c.arg);
                  d.decided_by = c.user->username;
                  if (auto s = c.store.add_feedback_decision(d); !s) return send_internal(c.res, s.error().message);
                  send_json(

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "hj212/factors.h"
 #include "http/api.h"
 #include "service/sta_service.h"
 #include "service/sta_sharing.h"
@@ -77,8 +78,10 @@ std::vector<Route> sta_routes() {
                      json latest = last->empty() ? json(nullptr)
                                                  : json{{"time", last->front().phenomenon_start},
                                                         {"result", last->front().result}};
+                     const auto* factor = hj212::find_factor(s.property);
                      st["series"].push_back({{"series", s.series},
                                              {"property", s.property},
+                                             {"property_name", factor ? factor->name : s.property},
                                              {"unit", s.unit},
                                              {"licence", s.licence},
                                              {"provider", s.provider},

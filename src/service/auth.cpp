@@ -68,12 +68,17 @@ const char* write_name(Write w) {
   return "?";
 }
 
+std::optional<std::string> refuse_any_write(const std::optional<store::User>& user) {
+  if (!user) return std::string("log in first: the public may read published indicators only");
+  if (user->role == "partner") return std::string("partners read the data shared with them and change nothing");
+  return std::nullopt;
+}
+
 std::optional<std::string> refuse_write(const std::optional<store::User>& user, Write w, const plan::Plan& plan,
                                         const plan::WorkItem* item, const plan::Target* target) {
-  if (!user) return "log in first: the public may read published indicators only";
+  if (auto why = refuse_any_write(user)) return why;
   const std::string& role = user->role;
   if (role == "auditor") return "auditors read everything and change nothing";
-  if (role == "partner") return std::string("partners read the data shared with them and change nothing");
   if (role == "admin") return std::nullopt;
   switch (w) {
     case Write::report:

@@ -43,6 +43,10 @@ enum class Write {
 };
 const char* write_name(Write w);
 
+/// Whether `user` may write anything at all: the public and partners may not (the reason), nullopt
+/// otherwise. What a route's access checks before its handler; refuse_write starts with it.
+std::optional<std::string> refuse_any_write(const std::optional<store::User>& user);
+
 /// nullopt when allowed, else the reason (for the 403 and the audit log). `item` is the work item
 /// a report is about (for department and township users: must be theirs).
 /// `target`: for add_measurement, the target whose indicator is recorded — a department or

@@ -697,10 +697,6 @@ class Request {
     // One request builds at most the budget's values, however its $expand multiplies them
     // (Datastreams?$top=1000&$expand=Observations($top=1000) would be a million).
     if (built_ + q.top > kMaxScannedObservations) return too_many();
-    if (sel.single) {  // Observations(id) inside $expand of a to-one is never a collection
-      json out = {{"value", json::array()}};
-      return out;
-    }
     Window w = window_of(q);
     std::vector<std::string> series = sel.keys;
     if (w.datastream)

@@ -88,9 +88,29 @@ Result<std::vector<Channel>> load_channels(const std::string& path) {
   return parse_channels(*text, path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1));
 }
 
+// The keys already in the outbox: a pass queues only what is new, instead of attempting (and
+// committing) an insert for every warning and notice every minute.
+static Result<std::set<std::string>> queued_keys(store::Store& store) {
+  std::set<std::string> keys;
+  auto all = store.outbox(false, 1'000'000);
+  SS_TRY(all);
+  for (const auto& m : *all) keys.insert(m.key);
+  return keys;
+}
+
+static Result<bool> queue_once(store::Store& store, std::set<std::string>& known, const store::OutboxMessage& m) {
+  if (known.count(m.key)) return false;
+  auto added = store.add_outbox(m);
+  SS_TRY(added);
+  known.insert(m.key);
+  return *added;
+}
+
 Result<WarningPass> run_warnings(store::Store& store, const RiverNetwork& network, const std::vector<Channel>& channels,
                                  const std::string& since, const std::string& until) {
   WarningPass pass;
+  auto known = queued_keys(store);
+  SS_TRY(known);
   auto notices = store.notices();
   SS_TRY(notices);
   std::set<std::pair<std::string, std::string>> issued;  // (warning key, department)
@@ -104,7 +124,7 @@ Result<WarningPass> run_warnings(store::Store& store, const RiverNetwork& networ
       m.channel = c.channel;
       m.target = c.target;
       m.payload = payload_of(w, recipient).dump();
-      auto added = store.add_outbox(m);
+      auto added = queue_once(store, *known, m);
       SS_TRY(added);
       pass.messages_queued += *added ? 1 : 0;
     }
@@ -148,6 +168,8 @@ Result<int> queue_notices(store::Store& store, const std::vector<Channel>& chann
   if (channels.empty()) return 0;
   auto notices = store.notices();
   SS_TRY(notices);
+  auto known = queued_keys(store);
+  SS_TRY(known);
   int queued = 0;
   for (const auto& n : *notices) {
     if (n.subject_kind == "warning") continue;
@@ -162,7 +184,7 @@ Result<int> queue_notices(store::Store& store, const std::vector<Channel>& chann
                {"subject", n.subject},    {"due", n.due}, {"text", n.request},         {"issued_by", n.issued_by},
                {"issued_at", n.issued_at}}
               .dump();
-      auto added = store.add_outbox(m);
+      auto added = queue_once(store, *known, m);
       SS_TRY(added);
       queued += *added ? 1 : 0;
     }

@@ -478,8 +478,9 @@ class Store {
   virtual Result<std::vector<OutboxMessage>> outbox(bool pending, int limit) = 0;
   virtual Status add_outbox_attempt(const OutboxAttempt& a) = 0;
   virtual Result<int64_t> add_feedback(const Feedback& f) = 0;
-  /// The feedback newest first, each with its latest decision.
-  virtual Result<std::vector<Feedback>> feedback(int limit) = 0;
+  /// Feedback newest first, each with its latest decision: at most `limit`, only `id` when it is not 0,
+  /// only the published when `published_only`.
+  virtual Result<std::vector<Feedback>> feedback(int limit, int64_t id = 0, bool published_only = false) = 0;
   virtual Status add_feedback_decision(const FeedbackDecision& d) = 0;
   /// How many were submitted at or after `since` (the portal's daily budget).
   virtual Result<int64_t> feedback_count_since(const std::string& since) = 0;

@@ -251,7 +251,7 @@ class SensorThings(unittest.TestCase):
             stations = {s["id"]: s for s in partners[0]["stations"]}
             self.assertEqual(sorted(stations), ["WS500237A0001", "WS500237A0002", "WS500237W0001"])
             ph = next(x for x in stations["WS500237W0001"]["series"] if x["property"] == "w01001")
-            self.assertEqual(ph["licence"], "流域共享协议（测试）")
+            self.assertEqual((ph["licence"], ph["property_name"]), ("流域共享协议（测试）", "pH"))
             self.assertEqual(ph["latest"], {"time": "2026-03-01T05:00:00+08:00", "result": "7.6"})
             pm = next(x for x in stations["WS500237A0002"]["series"] if x["property"] == "a34004")
             self.assertEqual(pm["latest"]["result"], "21")

@@ -201,7 +201,7 @@ function showPartnerInfo(s, p) {
   const rows = [line(tx('协作方'), `${p.name}（${p.partner}）`, true), line(tx('站点'), s.name, true)];
   for (const x of s.series) {
     const latest = x.latest ? `${x.latest.result} ${x.unit}（${x.latest.time}）` : tx('暂无数据');
-    rows.push(line(x.property, latest, true), line(tx('许可'), `${x.licence}；${tx('提供方')}${tx('：')}${x.provider}`, true));
+    rows.push(line(x.property_name, latest, true), line(tx('许可'), `${x.licence}；${tx('提供方')}${tx('：')}${x.provider}`, true));
   }
   infoPanel.replaceChildren(...rows);
 }

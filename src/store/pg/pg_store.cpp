@@ -844,14 +844,14 @@ class PgStore final : public Store {
   }
 
   Result<bool> add_outbox(const OutboxMessage& m) override {
-    auto added = insert_all(
-        std::vector<OutboxMessage>{m}, "outbox",
-        "INSERT INTO outbox (key, channel, target, payload, created_at) VALUES ($1, $2, $3, $4, $5) "
-        "ON CONFLICT (key) DO NOTHING RETURNING id",
-        [](const OutboxMessage& x) {
-          return std::vector<Param>{Param::of(x.key), Param::of(x.channel), Param::of(x.target), Param::of(x.payload),
-                                    Param::of(x.created_at.empty() ? now_iso8601() : x.created_at)};
-        });
+    auto added =
+        insert_all(std::vector<OutboxMessage>{m}, "outbox",
+                   "INSERT INTO outbox (key, channel, target, payload, created_at) VALUES ($1, $2, $3, $4, $5) "
+                   "ON CONFLICT (key) DO NOTHING RETURNING id",
+                   [](const OutboxMessage& x) {
+                     return std::vector<Param>{Param::of(x.key), Param::of(x.channel), Param::of(x.target),
+                                               Param::of(x.payload), Param::of(or_now(x.created_at))};
+                   });
     SS_TRY(added);
     return *added > 0;
   }
@@ -881,14 +881,13 @@ class PgStore final : public Store {
   }
 
   Status add_outbox_attempt(const OutboxAttempt& a) override {
-    auto added =
-        insert_all(std::vector<OutboxAttempt>{a}, "outbox_attempts",
-                   "INSERT INTO outbox_attempts (outbox_id, at, outcome, detail) VALUES ($1, $2, $3, $4) "
-                   "RETURNING id",
-                   [](const OutboxAttempt& x) {
-                     return std::vector<Param>{Param::of(x.outbox_id), Param::of(x.at.empty() ? now_iso8601() : x.at),
-                                               Param::of(x.outcome), Param::of(x.detail)};
-                   });
+    auto added = insert_all(std::vector<OutboxAttempt>{a}, "outbox_attempts",
+                            "INSERT INTO outbox_attempts (outbox_id, at, outcome, detail) VALUES ($1, $2, $3, $4) "
+                            "RETURNING id",
+                            [](const OutboxAttempt& x) {
+                              return std::vector<Param>{Param::of(x.outbox_id), Param::of(or_now(x.at)),
+                                                        Param::of(x.outcome), Param::of(x.detail)};
+                            });
     SS_TRY(added);
     return {};
   }
@@ -906,19 +905,19 @@ class PgStore final : public Store {
                                     Param::of(x.contact),
                                     x.lon ? Param::of(*x.lon) : Param::none(),
                                     x.lat ? Param::of(*x.lat) : Param::none(),
-                                    Param::of(x.submitted_at.empty() ? now_iso8601() : x.submitted_at)};
+                                    Param::of(or_now(x.submitted_at))};
         },
         &id);
     SS_TRY(added);
     return id;
   }
 
-  Result<std::vector<Feedback>> feedback(int limit) override {
+  Result<std::vector<Feedback>> feedback(int limit, int64_t id, bool published_only) override {
     return select_all<Feedback>(
         "SELECT f.id, f.kind, f.subject, f.text, f.contact, f.lon, f.lat, f.submitted_at, coalesce(d.decision, ''), "
         "coalesce(d.reply, ''), coalesce(d.decided_by, ''), coalesce(d.decided_at, '') FROM feedback f LEFT JOIN "
         "feedback_decisions d ON d.id = (SELECT max(id) FROM feedback_decisions x WHERE x.feedback_id = f.id) "
-        "ORDER BY f.id DESC LIMIT " +
+        "WHERE ($1 = 0 OR f.id = $1) AND ($2 = 0 OR d.decision = 'publish') ORDER BY f.id DESC LIMIT " +
             std::to_string(std::max(1, limit)),
         [](const Rows& q, size_t r) {
           Feedback f{q.integer(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3), q.text(r, 4),  std::nullopt,
@@ -926,18 +925,19 @@ class PgStore final : public Store {
           if (!q.null(r, 5)) f.lon = q.real(r, 5);
           if (!q.null(r, 6)) f.lat = q.real(r, 6);
           return f;
-        });
+        },
+        {Param::of(id), Param::of(int64_t{published_only ? 1 : 0})});
   }
 
   Status add_feedback_decision(const FeedbackDecision& d) override {
-    auto added = insert_all(std::vector<FeedbackDecision>{d}, "feedback_decisions",
-                            "INSERT INTO feedback_decisions (feedback_id, decision, reply, decided_by, decided_at) "
-                            "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                            [](const FeedbackDecision& x) {
-                              return std::vector<Param>{Param::of(x.feedback_id), Param::of(x.decision),
-                                                        Param::of(x.reply), Param::of(x.decided_by),
-                                                        Param::of(x.decided_at.empty() ? now_iso8601() : x.decided_at)};
-                            });
+    auto added =
+        insert_all(std::vector<FeedbackDecision>{d}, "feedback_decisions",
+                   "INSERT INTO feedback_decisions (feedback_id, decision, reply, decided_by, decided_at) "
+                   "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                   [](const FeedbackDecision& x) {
+                     return std::vector<Param>{Param::of(x.feedback_id), Param::of(x.decision), Param::of(x.reply),
+                                               Param::of(x.decided_by), Param::of(or_now(x.decided_at))};
+                   });
     SS_TRY(added);
     return {};
   }

@@ -189,7 +189,7 @@ class SqliteStore final : public Store {
                             .bind(7, m.source)
                             .bind(8, m.reporter)
                             .bind(9, m.note)
-                            .bind(10, m.recorded_at.empty() ? now_iso8601() : m.recorded_at);
+                            .bind(10, or_now(m.recorded_at));
                       });
   }
 
@@ -220,7 +220,7 @@ class SqliteStore final : public Store {
         .bind(7, run.value)
         .bind(8, run.completeness)
         .bind(9, run.detail)
-        .bind(10, run.computed_at.empty() ? now_iso8601() : run.computed_at);
+        .bind(10, or_now(run.computed_at));
     SS_TRY(ins->run());
     int64_t id = sqlite3_last_insert_rowid(c_.raw());
     auto text = describe(run);
@@ -362,7 +362,7 @@ class SqliteStore final : public Store {
                          .bind(4, static_cast<int64_t>(x.content.size()))
                          .bind_blob(5, x.content)
                          .bind(6, x.uploaded_by)
-                         .bind(7, x.uploaded_at.empty() ? now_iso8601() : x.uploaded_at);
+                         .bind(7, or_now(x.uploaded_at));
                    });
     SS_TRY(added);
     return *added > 0;
@@ -402,7 +402,7 @@ class SqliteStore final : public Store {
                             .bind(6, r.evidence)
                             .bind(7, r.reporter)
                             .bind(8, r.reporter_written)
-                            .bind(9, r.reported_at.empty() ? now_iso8601() : r.reported_at);
+                            .bind(9, or_now(r.reported_at));
                       });
   }
 
@@ -417,15 +417,12 @@ class SqliteStore final : public Store {
   }
 
   Status add_closure(const Closure& c) override {
-    auto n = insert_all(std::vector<Closure>{c}, "closures",
-                        "INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)",
-                        [](Statement& st, const Closure& x) {
-                          st.bind(1, x.item_id)
-                              .bind(2, x.evidence)
-                              .bind(3, x.approved_by)
-                              .bind(4, x.closed_at.empty() ? now_iso8601() : x.closed_at)
-                              .bind(5, x.note);
-                        });
+    auto n = insert_all(
+        std::vector<Closure>{c}, "closures",
+        "INSERT INTO closures (item_id, evidence, approved_by, closed_at, note) VALUES (?, ?, ?, ?, ?)",
+        [](Statement& st, const Closure& x) {
+          st.bind(1, x.item_id).bind(2, x.evidence).bind(3, x.approved_by).bind(4, or_now(x.closed_at)).bind(5, x.note);
+        });
     SS_TRY(n);
     return {};
   }
@@ -451,7 +448,7 @@ class SqliteStore final : public Store {
               .bind(4, x.due)
               .bind(5, x.request)
               .bind(6, x.issued_by)
-              .bind(7, x.issued_at.empty() ? now_iso8601() : x.issued_at);
+              .bind(7, or_now(x.issued_at));
         },
         &id);
     SS_TRY(added);
@@ -468,15 +465,12 @@ class SqliteStore final : public Store {
   }
 
   Status add_notice_event(const NoticeEvent& e) override {
-    auto added = insert_all(std::vector<NoticeEvent>{e}, "notice_events",
-                            "INSERT INTO notice_events (notice_id, action, text, actor, at) VALUES (?, ?, ?, ?, ?)",
-                            [](Statement& st, const NoticeEvent& x) {
-                              st.bind(1, x.notice_id)
-                                  .bind(2, x.action)
-                                  .bind(3, x.text)
-                                  .bind(4, x.actor)
-                                  .bind(5, x.at.empty() ? now_iso8601() : x.at);
-                            });
+    auto added =
+        insert_all(std::vector<NoticeEvent>{e}, "notice_events",
+                   "INSERT INTO notice_events (notice_id, action, text, actor, at) VALUES (?, ?, ?, ?, ?)",
+                   [](Statement& st, const NoticeEvent& x) {
+                     st.bind(1, x.notice_id).bind(2, x.action).bind(3, x.text).bind(4, x.actor).bind(5, or_now(x.at));
+                   });
     SS_TRY(added);
     return {};
   }
@@ -497,7 +491,7 @@ class SqliteStore final : public Store {
                               .bind(2, static_cast<int64_t>(r.line))
                               .bind(3, r.reason)
                               .bind(4, r.raw)
-                              .bind(5, r.at.empty() ? now_iso8601() : r.at);
+                              .bind(5, or_now(r.at));
                         });
     SS_TRY(n);
     return {};
@@ -992,16 +986,13 @@ class SqliteStore final : public Store {
   }
 
   Result<bool> add_outbox(const OutboxMessage& m) override {
-    auto added = insert_all(std::vector<OutboxMessage>{m}, "outbox",
-                            "INSERT INTO outbox (key, channel, target, payload, created_at) VALUES (?, ?, ?, ?, ?) "
-                            "ON CONFLICT (key) DO NOTHING",
-                            [](Statement& st, const OutboxMessage& x) {
-                              st.bind(1, x.key)
-                                  .bind(2, x.channel)
-                                  .bind(3, x.target)
-                                  .bind(4, x.payload)
-                                  .bind(5, x.created_at.empty() ? now_iso8601() : x.created_at);
-                            });
+    auto added = insert_all(
+        std::vector<OutboxMessage>{m}, "outbox",
+        "INSERT INTO outbox (key, channel, target, payload, created_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (key) DO NOTHING",
+        [](Statement& st, const OutboxMessage& x) {
+          st.bind(1, x.key).bind(2, x.channel).bind(3, x.target).bind(4, x.payload).bind(5, or_now(x.created_at));
+        });
     SS_TRY(added);
     return *added > 0;
   }
@@ -1031,12 +1022,11 @@ class SqliteStore final : public Store {
   }
 
   Status add_outbox_attempt(const OutboxAttempt& a) override {
-    auto added = insert_all(
-        std::vector<OutboxAttempt>{a}, "outbox_attempts",
-        "INSERT INTO outbox_attempts (outbox_id, at, outcome, detail) VALUES (?, ?, ?, ?)",
-        [](Statement& st, const OutboxAttempt& x) {
-          st.bind(1, x.outbox_id).bind(2, x.at.empty() ? now_iso8601() : x.at).bind(3, x.outcome).bind(4, x.detail);
-        });
+    auto added = insert_all(std::vector<OutboxAttempt>{a}, "outbox_attempts",
+                            "INSERT INTO outbox_attempts (outbox_id, at, outcome, detail) VALUES (?, ?, ?, ?)",
+                            [](Statement& st, const OutboxAttempt& x) {
+                              st.bind(1, x.outbox_id).bind(2, or_now(x.at)).bind(3, x.outcome).bind(4, x.detail);
+                            });
     SS_TRY(added);
     return {};
   }
@@ -1056,27 +1046,32 @@ class SqliteStore final : public Store {
             st.bind(6, *x.lat);
           else
             st.bind_null(6);
-          st.bind(7, x.submitted_at.empty() ? now_iso8601() : x.submitted_at);
+          st.bind(7, or_now(x.submitted_at));
         },
         &id);
     SS_TRY(added);
     return id;
   }
 
-  Result<std::vector<Feedback>> feedback(int limit) override {
+  Result<std::vector<Feedback>> feedback(int limit, int64_t id, bool published_only) override {
     std::string sql =
         "SELECT f.id, f.kind, f.subject, f.text, f.contact, f.lon, f.lat, f.submitted_at, coalesce(d.decision, ''), "
         "coalesce(d.reply, ''), coalesce(d.decided_by, ''), coalesce(d.decided_at, ''), f.lon IS NULL, f.lat IS NULL "
         "FROM feedback f LEFT JOIN feedback_decisions d ON d.id = (SELECT max(id) FROM feedback_decisions x WHERE "
-        "x.feedback_id = f.id) ORDER BY f.id DESC LIMIT " +
+        "x.feedback_id = f.id) WHERE (CAST(?1 AS INTEGER) = 0 OR f.id = CAST(?1 AS INTEGER)) AND (?2 = '0' OR "
+        "d.decision = 'publish') ORDER BY f.id DESC "
+        "LIMIT " +
         std::to_string(std::max(1, limit));
-    return select_all<Feedback>(sql.c_str(), [](const Statement& st) {
-      Feedback f{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4),  std::nullopt,
-                 std::nullopt,  st.text(7), st.text(8), st.text(9), st.text(10), st.text(11)};
-      if (!st.integer(12)) f.lon = st.real(5);
-      if (!st.integer(13)) f.lat = st.real(6);
-      return f;
-    });
+    return select_all<Feedback>(sql.c_str(),
+                                [](const Statement& st) {
+                                  Feedback f{st.integer(0), st.text(1),   st.text(2),   st.text(3),
+                                             st.text(4),    std::nullopt, std::nullopt, st.text(7),
+                                             st.text(8),    st.text(9),   st.text(10),  st.text(11)};
+                                  if (!st.integer(12)) f.lon = st.real(5);
+                                  if (!st.integer(13)) f.lat = st.real(6);
+                                  return f;
+                                },
+                                {std::to_string(id), published_only ? "1" : "0"});
   }
 
   Status add_feedback_decision(const FeedbackDecision& d) override {
@@ -1088,7 +1083,7 @@ class SqliteStore final : public Store {
                                   .bind(2, x.decision)
                                   .bind(3, x.reply)
                                   .bind(4, x.decided_by)
-                                  .bind(5, x.decided_at.empty() ? now_iso8601() : x.decided_at);
+                                  .bind(5, or_now(x.decided_at));
                             });
     SS_TRY(added);
     return {};

@@ -80,9 +80,11 @@ export async function viewPortal(_param, $view) {
   if (may('read', 'audit')) drawModeration(targets);
 }
 
+const targetName = (targets, id) => (targets.find((t) => t.id === id) || {}).name || id;
+
 function publishedList(items, targets) {
   if (!items.length) return html`<div class="empty">${tx('暂无公开的留言')}</div>`;
-  const name = (id) => (targets.find((t) => t.id === id) || {}).name || id;
+  const name = (id) => targetName(targets, id);
   return html`<ul class="feedback-list">${items.map((f) => html`<li data-feedback="${f.id}"><div><b>${f.kind === 'report' ? tx('污染举报') : tx('意见建议')}</b> · ${zh(f.kind === 'comment' ? name(f.subject) : f.subject)} · ${esc(f.submitted_at)}</div>
     <p${zhLang()}>${f.text}</p>${f.reply ? html`<p class="reply"><b>${tx('答复：')}</b>${zh(f.reply)}</p>` : ''}</li>`).reduce(catHtml, '')}</ul>`;
 }
@@ -94,7 +96,7 @@ async function drawModeration(targets) {
   const pending = all.filter((f) => f.state === 'pending');
   const mayDecide = may('write', 'supervise');
   el.innerHTML = html`<h3>${tx('待审核（')}${pending.length}）</h3>${pending.length ? html`<ul class="feedback-list">${pending.map((f) => html`<li data-pending="${f.id}">
-    <div><b>${f.kind === 'report' ? tx('污染举报') : tx('意见建议')}</b> · ${zh(f.subject)} · ${esc(f.submitted_at.slice(0, 16).replace('T', ' '))}${f.contact ? html` · ${tx('联系方式：')}${zh(f.contact)}` : ''}</div>
+    <div><b>${f.kind === 'report' ? tx('污染举报') : tx('意见建议')}</b> · ${zh(f.kind === 'comment' ? targetName(targets, f.subject) : f.subject)} · ${esc(f.submitted_at.slice(0, 16).replace('T', ' '))}${f.contact ? html` · ${tx('联系方式：')}${zh(f.contact)}` : ''}</div>
     <p${zhLang()}>${f.text}</p>${mayDecide ? html`<form class="moderate" data-id="${f.id}"><label>${tx('答复')} <input name="reply" maxlength="1000"></label>
       <button type="submit" name="decision" value="publish">${tx('公开')}</button> <button type="submit" name="decision" value="reject">${tx('不予公开')}</button></form>` : ''}</li>`).reduce(catHtml, '')}</ul>`
     : html`<div class="empty">${tx('没有待审核的留言')}</div>`}`;
